@@ -1,0 +1,1 @@
+"""Persons sought, tracing requests, the relatives who file them, and regional desks."""

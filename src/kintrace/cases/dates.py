@@ -1,0 +1,114 @@
+"""Dates as people give them: a day, a month, a year, or an age at a date. Pure.
+
+A relative may know only the year of birth, or only that he was 24 when the list was made.
+:class:`PartialDate` keeps what is known and says how precise it is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from kintrace.errors import InvalidInput
+
+
+class Precision(StrEnum):
+    """How much of a date is known."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+    AGE = "age"  # only an age at a known date: the year is known to within one
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A date known to a day, a month or a year.
+
+    For precision ``AGE`` the year is the later of the two possible birth years
+    (``reference.year - age``), and ``year - 1`` is equally possible.
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    precision: Precision = Precision.DAY
+
+    def __post_init__(self) -> None:
+        if self.month is not None and self.day is not None:
+            date(self.year, self.month, self.day)  # raises ValueError when impossible
+
+    @classmethod
+    def from_age(cls, age: int, at: date) -> PartialDate:
+        """Return the birth date implied by an age at a date (a year, give or take one).
+
+        >>> PartialDate.from_age(24, date(2023, 5, 1)).year
+        1999
+        """
+        return cls(at.year - age, None, None, Precision.AGE)
+
+    def earliest(self) -> date:
+        """Return the first day the date may be."""
+        if self.precision is Precision.AGE:
+            return date(self.year - 1, 1, 1)
+        return date(self.year, self.month or 1, self.day or 1)
+
+    def iso(self) -> str:
+        """Return ISO text with only the known parts: ``1998``, ``1998-05``, ``1998-05-03``.
+
+        >>> parse_partial_date("03.05.1998").iso(), parse_partial_date("05.1998").iso()
+        ('1998-05-03', '1998-05')
+        """
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def __str__(self) -> str:
+        return ("~" if self.precision is Precision.AGE else "") + self.iso()
+
+
+_DMY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_MY = re.compile(r"^(\d{1,2})[./](\d{4})$")
+_YM = re.compile(r"^(\d{4})-(\d{1,2})$")
+_Y = re.compile(r"^(\d{4})$")
+
+DATE_FORMATS = "dd.mm.yyyy, yyyy-mm-dd, mm.yyyy or yyyy"
+
+
+def parse_partial_date(text: str) -> PartialDate:
+    """Parse ``dd.mm.yyyy``, ``yyyy-mm-dd``, ``mm.yyyy``, ``yyyy-mm`` or ``yyyy``.
+
+    >>> parse_partial_date("1998")
+    PartialDate(year=1998, month=None, day=None, precision=<Precision.YEAR: 'year'>)
+    """
+    value = text.strip()
+    try:
+        if m := _DMY.match(value):
+            return PartialDate(int(m[3]), int(m[2]), int(m[1]), Precision.DAY)
+        if m := _YMD.match(value):
+            return PartialDate(int(m[1]), int(m[2]), int(m[3]), Precision.DAY)
+        if (m := _MY.match(value)) or (m := _YM.match(value)):
+            year, month = (
+                (int(m[2]), int(m[1])) if "." in value or "/" in value else (int(m[1]), int(m[2]))
+            )
+            if not 1 <= month <= 12:
+                raise ValueError(f"month {month}")
+            return PartialDate(year, month, None, Precision.MONTH)
+        if m := _Y.match(value):
+            return PartialDate(int(m[1]), None, None, Precision.YEAR)
+    except ValueError as error:
+        raise InvalidInput(f"impossible date {text!r} ({error})") from error
+    raise InvalidInput(f"bad date {text!r}: expected {DATE_FORMATS}")
+
+
+def parse_full_date(text: str) -> date:
+    """Parse a date known to the day (``dd.mm.yyyy`` or ``yyyy-mm-dd``)."""
+    partial = parse_partial_date(text)
+    if partial.month is None or partial.day is None:
+        raise InvalidInput(f"date {text!r} must give the day: dd.mm.yyyy or yyyy-mm-dd")
+    return date(partial.year, partial.month, partial.day)

@@ -1,0 +1,267 @@
+"""Persons and tracing requests: record them, find them, show them to who may see them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from kintrace.access import SEES_ALL_PERSONS, Role, Viewer
+from kintrace.cases.dates import PartialDate, Precision
+from kintrace.cases.model import InquirerDetails, PersonDetails, RequestDetails
+from kintrace.errors import Forbidden, NotFound
+from kintrace.storage.tables import (
+    Assessment,
+    Inquirer,
+    OfficialStatus,
+    Person,
+    Region,
+    TracingRequest,
+)
+
+
+def region_code(name: str) -> str:
+    """Make a short stable code from a region name."""
+    return "".join(ch for ch in name.lower() if ch.isalnum())[:32] or "unknown"
+
+
+def get_or_create_region(session: Session, name: str) -> Region:
+    """Return the region of this name, creating it on first use."""
+    code = region_code(name)
+    region = session.scalar(select(Region).where(Region.code == code))
+    if region is None:
+        region = Region(code=code, name=name)
+        session.add(region)
+        session.flush()
+    return region
+
+
+def add_person(
+    session: Session, details: PersonDetails, *, region: Region | None, actor_id: int | None
+) -> Person:
+    """Record a missing person as written by the source."""
+    birth = details.birth
+    person = Person(
+        surname=details.surname,
+        given_name=details.given_name,
+        patronymic=details.patronymic,
+        script=details.script.value,
+        sex=details.sex.value,
+        birth_year=birth.year if birth else None,
+        birth_month=birth.month if birth else None,
+        birth_day=birth.day if birth else None,
+        birth_precision=birth.precision.value if birth else None,
+        home_region=details.home_region,
+        unit=details.unit,
+        rank=details.rank,
+        personal_number=details.personal_number,
+        region_id=region.id if region else None,
+        created_at=datetime.now(),
+        created_by=actor_id,
+    )
+    session.add(person)
+    session.flush()
+    return person
+
+
+def birth_of(person: Person) -> PartialDate | None:
+    """Return a stored person's date of birth with its precision."""
+    if person.birth_year is None:
+        return None
+    return PartialDate(
+        person.birth_year,
+        person.birth_month,
+        person.birth_day,
+        Precision(person.birth_precision or Precision.YEAR.value),
+    )
+
+
+def file_request(
+    session: Session,
+    *,
+    person: Person,
+    inquirer: InquirerDetails,
+    request: RequestDetails,
+    actor_id: int | None,
+    user_id: int | None = None,
+) -> TracingRequest:
+    """Record a relative's tracing request for a person."""
+    now = datetime.now()
+    row = Inquirer(
+        full_name=inquirer.full_name,
+        relationship_=inquirer.relationship.value,
+        phone=inquirer.phone,
+        email=inquirer.email,
+        consent=",".join(sorted(s.value for s in inquirer.consent)),
+        user_id=user_id,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    tracing = TracingRequest(
+        person_id=person.id,
+        inquirer_id=row.id,
+        filed_on=request.filed_on,
+        channel=request.channel.value,
+        region_id=person.region_id,
+        circumstances=request.circumstances,
+        last_contact_on=request.last_contact_on,
+        created_at=now,
+        created_by=actor_id,
+    )
+    session.add(tracing)
+    session.flush()
+    return tracing
+
+
+def visible_persons(viewer: Viewer) -> Select[Person]:
+    """Return the query of the persons this viewer may see (merged duplicates left out)."""
+    query = select(Person).where(Person.merged_into_id.is_(None))
+    if viewer.role in SEES_ALL_PERSONS:
+        return query
+    if viewer.role is Role.OPERATOR:
+        return query.where(Person.region_id == viewer.region_id)
+    if viewer.role is Role.RELATIVE:
+        own = (
+            select(TracingRequest.person_id)
+            .join(Inquirer, Inquirer.id == TracingRequest.inquirer_id)
+            .where(Inquirer.user_id == viewer.user_id)
+        )
+        return query.where(Person.id.in_(own))
+    return query.where(Person.id.is_(None))  # dna_lab and public see no persons
+
+
+def get_person(session: Session, viewer: Viewer, person_id: int) -> Person:
+    """Return a person this viewer may see; NotFound or Forbidden otherwise."""
+    if not viewer.sees_persons:
+        raise Forbidden(f"a {viewer.role.value} may not see persons")
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"no person {person_id}")
+    allowed = session.scalar(visible_persons(viewer).where(Person.id == person_id))
+    if allowed is None:
+        raise Forbidden(f"person {person_id} is not one of your cases")
+    return person
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    """One line of the case list."""
+
+    person: Person
+    region: str
+    requests: int
+    assessment: Assessment | None
+    official: OfficialStatus | None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonPage:
+    """A page of the case list, with the total count."""
+
+    rows: Sequence[PersonRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """Return the number of pages."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def current_official(session: Session, person_ids: Sequence[int]) -> dict[int, OfficialStatus]:
+    """Return the newest official status of each person."""
+    newest = (
+        select(func.max(OfficialStatus.id))
+        .where(OfficialStatus.person_id.in_(person_ids))
+        .group_by(OfficialStatus.person_id)
+    )
+    rows = session.scalars(select(OfficialStatus).where(OfficialStatus.id.in_(newest)))
+    return {row.person_id: row for row in rows}
+
+
+def current_assessments(session: Session, person_ids: Sequence[int]) -> dict[int, Assessment]:
+    """Return the current assessed status of each person."""
+    rows = session.scalars(
+        select(Assessment).where(Assessment.person_id.in_(person_ids), Assessment.is_current)
+    )
+    return {row.person_id: row for row in rows}
+
+
+def search_persons(
+    session: Session,
+    viewer: Viewer,
+    *,
+    text: str = "",
+    status: str = "",
+    region_id: int | None = None,
+    flag: str = "",
+    page: int = 1,
+    per_page: int = 25,
+) -> PersonPage:
+    """Find the persons this viewer may see by name, number or unit, status, region or flag."""
+    query = visible_persons(viewer)
+    if text.strip():
+        for word in text.split():
+            like = f"%{word.lower()}%"
+            query = query.where(
+                or_(
+                    func.lower(Person.surname).like(like),
+                    func.lower(Person.given_name).like(like),
+                    func.lower(Person.patronymic).like(like),
+                    func.lower(Person.personal_number).like(like),
+                    func.lower(Person.unit).like(like),
+                )
+            )
+    if region_id is not None:
+        query = query.where(Person.region_id == region_id)
+    if status or flag:
+        query = query.join(Assessment, (Assessment.person_id == Person.id) & Assessment.is_current)
+        if status:
+            query = query.where(Assessment.status == status)
+        if flag:
+            # flags are a JSON list; its text form holds each flag in double quotes
+            query = query.where(cast(Assessment.flags, String).like(f'%"{flag}"%'))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = max(1, page)
+    chosen = list(
+        session.scalars(
+            query.order_by(Person.surname, Person.id).offset((page - 1) * per_page).limit(per_page)
+        )
+    )
+    ids = [p.id for p in chosen]
+    counts = dict(
+        session.execute(
+            select(TracingRequest.person_id, func.count())
+            .where(TracingRequest.person_id.in_(ids))
+            .group_by(TracingRequest.person_id)
+        ).all()
+    )
+    assessments = current_assessments(session, ids)
+    officials = current_official(session, ids)
+    rows = [
+        PersonRow(
+            person=p,
+            region=p.region.name if p.region else "",
+            requests=counts.get(p.id, 0),
+            assessment=assessments.get(p.id),
+            official=officials.get(p.id),
+        )
+        for p in chosen
+    ]
+    return PersonPage(rows, total, page, per_page)
+
+
+def requests_of(session: Session, person_id: int) -> list[TracingRequest]:
+    """Return a person's tracing requests, oldest first."""
+    return list(
+        session.scalars(
+            select(TracingRequest)
+            .where(TracingRequest.person_id == person_id)
+            .order_by(TracingRequest.filed_on, TracingRequest.id)
+        )
+    )

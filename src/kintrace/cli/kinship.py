@@ -1,0 +1,160 @@
+"""``kintrace kinship``: likelihood ratios of pedigree hypotheses and familial search."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from kintrace.cli.common import console, print_json, reporting_errors
+from kintrace.errors import InvalidInput, SourceFormatError
+from kintrace.kinship.lr import likelihood_ratio
+from kintrace.kinship.markers import FrequencyTable, parse_frequency_csv
+from kintrace.kinship.mutation import MutationModel, MutationSpec, parse_mutation_spec
+from kintrace.kinship.pedfile import parse_families, parse_ped, parse_profiles
+from kintrace.kinship.search import build_family_tables, search_profiles
+
+kinship_app = typer.Typer(
+    name="kinship", help="DNA kinship: likelihood ratios and familial search.", no_args_is_help=True
+)
+
+MUTATION_HELP = "MODEL or MODEL:key=value,... (equal, proportional, random, stepwise, onestep, dawid, trivial; keys rate, rate2, range, seed)"  # noqa: E501
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SourceFormatError(f"{path}: cannot read: {error}") from error
+
+
+def _frequencies(path: Path) -> FrequencyTable:
+    return parse_frequency_csv(_read(path), source=str(path))
+
+
+def _spec(text: str | None, option: str) -> MutationSpec | None:
+    if text is None:
+        return None
+    try:
+        return parse_mutation_spec(text)
+    except InvalidInput as error:
+        raise InvalidInput(
+            f"{option}: {error}", problems=[f"{option}: {p}" for p in error.problems]
+        ) from error
+
+
+def _mutation(both: str | None, female: str | None, male: str | None) -> MutationModel:
+    common = _spec(both, "--mutation")
+    return MutationModel(
+        female=_spec(female, "--mutation-female") if female is not None else common,
+        male=_spec(male, "--mutation-male") if male is not None else common,
+    )
+
+
+def _xlinked(table: FrequencyTable) -> set[str]:
+    return {name for name in table.names if table[name].xlinked}
+
+
+def _number(value: float) -> str:
+    return f"{value:.6g}"
+
+
+@kinship_app.command("lr")
+def lr_command(
+    h1: Path = typer.Argument(..., help="Ped file of hypothesis H1."),
+    h2: Path = typer.Argument(..., help="Ped file of hypothesis H2."),
+    freqs: Path = typer.Option(..., "--freqs", help="CSV marker,allele,frequency[,chromosome]."),
+    mutation: str | None = typer.Option(None, "--mutation", help=MUTATION_HELP),
+    mutation_female: str | None = typer.Option(None, "--mutation-female", help="Female model."),
+    mutation_male: str | None = typer.Option(None, "--mutation-male", help="Male model."),
+    theta: float = typer.Option(0.0, "--theta", help="Co-ancestry coefficient of founders."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Compute the likelihood ratio of H1 against H2, per marker and in total."""
+    with reporting_errors():
+        table = _frequencies(freqs)
+        model = _mutation(mutation, mutation_female, mutation_male)
+        xlinked = _xlinked(table)
+        data1 = parse_ped(_read(h1), source=str(h1), xlinked=xlinked)
+        data2 = parse_ped(_read(h2), source=str(h2), xlinked=xlinked)
+        result = likelihood_ratio(data1, data2, table, model, theta, sources=(str(h1), str(h2)))
+    if as_json:
+        print_json(result.as_dict())
+        return
+    view = Table(title=f"LR of {h1.name} against {h2.name}")
+    for column in ("marker", "likelihood H1", "likelihood H2", "LR"):
+        view.add_column(column, justify="left" if column == "marker" else "right")
+    for row in result.markers:
+        view.add_row(
+            row.marker, _number(row.likelihood_h1), _number(row.likelihood_h2), _number(row.lr)
+        )
+    log10 = "-" if result.log10_lr_total is None else f"{result.log10_lr_total:.4f}"
+    view.add_row("total", "", "", _number(result.lr_total), end_section=True)
+    console.print(view)
+    console.print(f"log10 LR = {log10}")
+
+
+@kinship_app.command("search")
+def search_command(
+    profiles: Path = typer.Option(..., "--profiles", help="Profiles: id sex + markers."),
+    families: Path = typer.Option(
+        ..., "--families", help="Families: family id fid mid sex missing + markers."
+    ),  # noqa: E501
+    freqs: Path = typer.Option(..., "--freqs", help="CSV marker,allele,frequency[,chromosome]."),
+    mutation: str | None = typer.Option(None, "--mutation", help=MUTATION_HELP),
+    mutation_female: str | None = typer.Option(None, "--mutation-female", help="Female model."),
+    mutation_male: str | None = typer.Option(None, "--mutation-male", help="Male model."),
+    top: int = typer.Option(5, "--top", min=1, help="Best matches kept per profile."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    csv_out: Path | None = typer.Option(None, "--csv", help="Also write the matches to this CSV."),
+) -> None:
+    """Rank reference families (and the missing person's position) for each profile by LR."""
+    with reporting_errors():
+        table = _frequencies(freqs)
+        model = _mutation(mutation, mutation_female, mutation_male)
+        xlinked = _xlinked(table)
+        marker_names, profile_list = parse_profiles(
+            _read(profiles), source=str(profiles), xlinked=xlinked
+        )
+        family_list = parse_families(_read(families), source=str(families), xlinked=xlinked)
+        tables = build_family_tables(family_list, table, model, source=str(families))
+        matches = search_profiles(profile_list, tables, top=top, source=str(profiles))
+    rows = [
+        {
+            "profile": m.profile,
+            "rank": m.rank,
+            "family": m.family,
+            "position": m.position,
+            "lr": m.lr,
+            "log10_lr": m.log10_lr if math.isfinite(m.log10_lr) else None,
+        }
+        for m in matches
+    ]
+    del marker_names
+    if csv_out is not None:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["profile"])
+        writer.writeheader()
+        writer.writerows(rows)
+        with reporting_errors():
+            try:
+                csv_out.write_text(buffer.getvalue(), encoding="utf-8")
+            except OSError as error:
+                raise SourceFormatError(f"{csv_out}: cannot write: {error}") from error
+    if as_json:
+        print_json({"matches": rows})
+        return
+    view = Table(title="Familial search")
+    for column in ("profile", "rank", "family", "position", "LR", "log10 LR"):
+        view.add_column(column)
+    for row in rows:
+        log10 = row["log10_lr"]
+        view.add_row(
+            str(row["profile"]), str(row["rank"]), str(row["family"]), str(row["position"]),
+            _number(float(str(row["lr"]))), "-" if log10 is None else f"{float(str(log10)):.3f}",
+        )  # fmt: skip
+    console.print(view)

@@ -1,0 +1,50 @@
+"""Settings: plain data, read once from ``KINTRACE_*`` variables and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting kintrace has; each is documented in the README (a test checks it)."""
+
+    model_config = SettingsConfigDict(env_prefix="KINTRACE_", extra="ignore")
+
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL of the database; empty means a SQLite file in data_dir.",
+    )
+    data_dir: Path = Field(
+        default=Path("kintrace-data"),
+        description="Folder for the SQLite file and the attachments store (outside the web root).",
+    )
+    host: str = Field(default="127.0.0.1", description="Address the web app listens on.")
+    port: int = Field(default=8000, description="Port the web app listens on.")
+    secret_key: str = Field(
+        default="change-me-in-production",
+        description="Key that signs session cookies; set a long random value in production.",
+    )
+    court_months: int = Field(
+        default=6,
+        description="Months without information after which a court may declare a person "
+        "missing or dead (the jurisdiction's default).",
+    )
+    authority_reply_days: int = Field(
+        default=30, description="Days an authority has to answer a request before it is overdue."
+    )
+    max_upload_mb: int = Field(default=25, description="Largest attachment accepted, in MiB.")
+
+    @property
+    def resolved_database_url(self) -> str:
+        """Return the database URL, defaulting to ``<data_dir>/kintrace.sqlite3``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'kintrace.sqlite3').as_posix()}"
+
+    @property
+    def attachments_dir(self) -> Path:
+        """Return the folder where attachments are stored by content hash."""
+        return self.data_dir / "attachments"

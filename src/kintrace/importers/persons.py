@@ -1,0 +1,116 @@
+"""Person rows in kintrace's standard columns → validated person records. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from kintrace.cases.dates import PartialDate, parse_partial_date
+from kintrace.cases.model import PersonDetails, Sex, parse_sex
+from kintrace.errors import InvalidInput, SourceFormatError
+from kintrace.importers.tabular import Table
+
+PERSON_COLUMNS = (
+    "id",
+    "surname",
+    "given_name",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "age",
+    "report_date",
+    "region",
+    "unit",
+    "rank",
+    "personal_number",
+)
+"""The standard person columns of every list kintrace reads."""
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """One row of a list: the list's own id, the person as written, and the row's date."""
+
+    record_id: str
+    line: int
+    details: PersonDetails
+    report_date: date | None = None
+
+
+def _parse_row(values: dict[str, str], default_sex: Sex) -> tuple[PersonRecord | None, list[str]]:
+    problems: list[tuple[str, str]] = []
+    record_id = values.get("id", "")
+    if not record_id:
+        problems.append(("id", "is empty"))
+
+    def read(field: str, parse: object) -> object:
+        text = values.get(field, "")
+        if not text:
+            return None
+        try:
+            return parse(text)  # type: ignore[operator]
+        except InvalidInput as error:
+            problems.append((field, str(error)))
+            return None
+
+    sex = read("sex", parse_sex)
+    birth = read("birth_date", parse_partial_date)
+    report = read("report_date", parse_partial_date)
+    report_day: date | None = None
+    if isinstance(report, PartialDate):
+        if report.day is None or report.month is None:
+            problems.append(("report_date", "must give the day (dd.mm.yyyy or yyyy-mm-dd)"))
+        else:
+            report_day = date(report.year, report.month, report.day)
+    age_text = values.get("age", "")
+    if age_text:
+        if not age_text.isdigit() or not 14 <= int(age_text) <= 90:
+            problems.append(("age", f"{age_text!r} is not an age between 14 and 90"))
+        elif report_day is None:
+            problems.append(("age", "needs report_date, the date at which the age was given"))
+        elif birth is None:
+            birth = PartialDate.from_age(int(age_text), report_day)
+    if not values.get("surname") and not values.get("given_name"):
+        problems.append(("surname", "a row needs a surname or a given name"))
+    if problems:
+        return None, [f"field {f!r}: {m}" for f, m in problems]
+    details = PersonDetails(
+        surname=values.get("surname", ""),
+        given_name=values.get("given_name", ""),
+        patronymic=values.get("patronymic", ""),
+        sex=sex if isinstance(sex, Sex) else default_sex,
+        birth=birth if isinstance(birth, PartialDate) else None,
+        home_region=values.get("region", ""),
+        unit=values.get("unit", ""),
+        rank=values.get("rank", ""),
+        personal_number=values.get("personal_number", ""),
+    )
+    return PersonRecord(record_id, 0, details, report_day), []
+
+
+def parse_persons(table: Table, *, default_sex: Sex = Sex.MALE) -> list[PersonRecord]:
+    """Validate every row; raise one SourceFormatError listing each bad row and field.
+
+    Ids must be unique within the table. Nothing is returned unless every row is good.
+    """
+    if "id" not in table.columns:
+        raise SourceFormatError(f"{table.path}: row 1: required column 'id' is missing")
+    problems: list[str] = []
+    records: list[PersonRecord] = []
+    seen: dict[str, int] = {}
+    for row in table.rows:
+        record, row_problems = _parse_row(row.values, default_sex)
+        problems += [f"{table.path}: row {row.line}: {p}" for p in row_problems]
+        rid = row.values.get("id", "")
+        if rid and rid in seen:
+            problems.append(
+                f"{table.path}: row {row.line}: field 'id': {rid!r} repeats row {seen[rid]}"
+            )
+        seen.setdefault(rid, row.line)
+        if record is not None:
+            records.append(
+                PersonRecord(record.record_id, row.line, record.details, record.report_date)
+            )
+    if problems:
+        raise SourceFormatError(f"{table.path}: {len(problems)} problem(s)", problems)
+    return records

@@ -1,0 +1,343 @@
+"""Familial search: precomputed LR tables per family position, screened by array lookups.
+
+For a reference family and a missing person in it, the LR that an unknown profile with genotype
+``g`` is that person, against an unrelated person, is ``P(M = g | family data) / P(g)`` (the
+family's likelihood cancels). It depends on ``g`` only, so for each marker we tabulate it once
+for every genotype column: the ``n(n+1)/2`` unordered genotypes, then ``a/-`` for each allele
+``a``, then one column for an untyped marker (LR 1). Screening profiles against families is then
+``log10 LR[row, profile] = sum over markers of table_m[row, column_m(profile)]`` — ``np.take``
+and additions, chunked over rows and spread over threads (numpy releases the GIL in both).
+
+Families sharing one structure (sexes, parents, missing position) are peeled together along a
+batch axis. Theta is not applied here (the table would depend on the profile's own alleles).
+A profile whose sex is known and differs from the missing person's gets LR 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from kintrace.errors import FrequencyError, MendelianInconsistency
+from kintrace.kinship.elimination import Factor, eliminate
+from kintrace.kinship.genotypes import Genotype, check_alleles, is_typed
+from kintrace.kinship.likelihood import (
+    AlleleModel,
+    allele_model,
+    person_variables,
+    prune,
+    structure_factors,
+)
+from kintrace.kinship.markers import FrequencyTable, Marker
+from kintrace.kinship.mutation import NO_MUTATION, MutationModel
+from kintrace.kinship.pedfile import Family, Profile
+
+BATCH = 256
+"""Families peeled together in one batch."""
+
+
+def genotype_columns(n: int) -> npt.NDArray[np.intp]:
+    """Return the ``n x n`` symmetric map from an allele pair to its genotype column."""
+    rows, cols = np.triu_indices(n)
+    lookup = np.empty((n, n), dtype=np.intp)
+    lookup[rows, cols] = np.arange(rows.size)
+    lookup[cols, rows] = np.arange(rows.size)
+    return lookup
+
+
+def n_columns(n: int) -> int:
+    """Return the number of table columns of a marker with ``n`` alleles."""
+    return n * (n + 1) // 2 + n + 1
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FamilyTables:
+    """log10 LR tables: one row per (family, missing person), one array per marker."""
+
+    families: tuple[str, ...]
+    positions: tuple[str, ...]
+    sexes: npt.NDArray[np.int8]
+    markers: tuple[Marker, ...]
+    log10_lr: tuple[npt.NDArray[np.floating[Any]], ...]
+
+
+def lr_columns(
+    joint: npt.NDArray[np.float64], model: AlleleModel, hemizygous: bool
+) -> npt.NDArray[np.float64]:
+    """Turn ``P(data, M = allele pair)`` (batch, n, n) or (batch, n) into LR columns.
+
+    Returns:
+        (batch, columns) LRs: unordered genotypes, ``a/-`` per allele, untyped (1).
+    """
+    p = model.freqs
+    n = model.n
+    total = joint.reshape(joint.shape[0], -1).sum(axis=1)
+    rows, cols = np.triu_indices(n)
+    out = np.zeros((joint.shape[0], n_columns(n)))
+    if hemizygous:
+        posterior = joint / total[:, None]
+        homozygous = genotype_columns(n)[np.arange(n), np.arange(n)]
+        out[:, homozygous] = posterior / p
+        out[:, rows.size : rows.size + n] = posterior / p
+    else:
+        posterior = joint / total[:, None, None]
+        unordered = posterior + np.swapaxes(posterior, 1, 2)
+        unordered[:, np.arange(n), np.arange(n)] *= 0.5
+        hwe = np.where(rows == cols, 1.0, 2.0) * p[rows] * p[cols]
+        out[:, : rows.size] = unordered[:, rows, cols] / hwe
+        carries = posterior.sum(axis=2) + posterior.sum(axis=1) - np.diagonal(posterior, 0, 1, 2)
+        out[:, rows.size : rows.size + n] = carries / (p * (2.0 - p))
+    out[:, -1] = 1.0
+    return out
+
+
+def _batch_tables(
+    group: Sequence[Family], position: str, marker: Marker, model: AlleleModel
+) -> npt.NDArray[np.float64]:
+    ped = group[0].data.pedigree
+    missing = ped.index(position)
+    typed_any: dict[int, list[Genotype | None]] = {}
+    for b, family in enumerate(group):
+        for person, genotype in family.data.typing.get(marker.name, {}).items():
+            if is_typed(genotype):
+                typed_any.setdefault(ped.index(person), [None] * len(group))[b] = genotype
+    kept = prune(ped, set(typed_any) | {missing})
+    component = next(c for c in ped.components() if missing in c)
+    persons = [i for i in kept if i in component]
+    factors, founders = structure_factors(ped, persons, model)
+    factors += [Factor((v,), model.freqs) for v in founders]
+    n = model.n
+    for i, genotypes in typed_any.items():
+        if i not in persons:
+            continue
+        variables = person_variables(ped, i, model.xlinked)
+        shape = (len(group),) + (n,) * len(variables)
+        table = np.zeros(shape)
+        for b, cell in enumerate(genotypes):
+            _fill_evidence(table[b], cell, marker, len(variables) == 1)
+        factors.append(Factor(variables, table, batched=True))
+    keep = person_variables(ped, missing, model.xlinked)
+    joint = eliminate(factors, keep=keep)
+    table = (
+        joint.table
+        if joint.batched
+        else np.broadcast_to(joint.table, (len(group),) + joint.table.shape)
+    )
+    totals = table.reshape(len(group), -1).sum(axis=1)
+    if (totals == 0).any():
+        bad = [group[int(b)].name for b in np.flatnonzero(totals == 0)]
+        raise MendelianInconsistency(
+            f"marker {marker.name}: families {bad} are inconsistent without mutation",
+            problems=[
+                f"family {f}: marker {marker.name}: genotypes inconsistent (no mutation model)"
+                for f in bad
+            ],
+        )
+    return lr_columns(np.asarray(table), model, len(keep) == 1)
+
+
+def _fill_evidence(
+    table: npt.NDArray[np.float64], genotype: Genotype | None, marker: Marker, hemizygous: bool
+) -> None:
+    if genotype is None or not is_typed(genotype):
+        table[...] = 1.0
+        return
+    a = marker.index(genotype[0]) if genotype[0] is not None else -1
+    b = marker.index(genotype[1]) if genotype[1] is not None else -1
+    if hemizygous:
+        table[a] = 1.0
+    elif b < 0:
+        table[a, :] = 1.0
+        table[:, a] = 1.0
+    else:
+        table[a, b] = table[b, a] = 1.0
+
+
+def build_family_tables(
+    families: Sequence[Family],
+    table: FrequencyTable,
+    mutation: MutationModel = NO_MUTATION,
+    *,
+    dtype: type[np.floating[Any]] = np.float64,
+    source: str = "",
+) -> FamilyTables:
+    """Precompute log10 LR tables for every missing person of every family, marker by marker.
+
+    Args:
+        families: reference families with their missing persons.
+        table: allele frequencies (every marker of the families must be there).
+        mutation: female and male mutation models.
+        dtype: float type of the tables (float32 halves memory and speeds up screening).
+        source: file name for error messages.
+
+    Returns:
+        Tables with one row per (family, missing person), in input order.
+    """
+    markers = tuple(dict.fromkeys(m for f in families for m in f.data.markers))
+    for family in families:
+        check_alleles(
+            family.data, table, source=f"{source}: family {family.name}" if source else ""
+        )
+    rows = [(f, pos) for f in families for pos in f.missing]
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for r, (family, position) in enumerate(rows):
+        ped = family.data.pedigree
+        key = (ped.sex, ped.father, ped.mother, ped.index(position))
+        groups.setdefault(key, []).append(r)
+    out: list[npt.NDArray[np.floating[Any]]] = []
+    for name in markers:
+        marker = table[name]
+        model = allele_model(marker, mutation)
+        result = np.empty((len(rows), n_columns(marker.n_alleles)), dtype=dtype)
+        for members in groups.values():
+            for start in range(0, len(members), BATCH):
+                chunk = members[start : start + BATCH]
+                group = [rows[r][0] for r in chunk]
+                lrs = _batch_tables(group, rows[chunk[0]][1], marker, model)
+                with np.errstate(divide="ignore"):
+                    result[chunk] = np.log10(lrs)
+        out.append(result)
+    sexes = np.array(
+        [int(f.data.pedigree.sex[f.data.pedigree.index(p)]) for f, p in rows], dtype=np.int8
+    )
+    return FamilyTables(
+        families=tuple(f.name for f, _ in rows),
+        positions=tuple(p for _, p in rows),
+        sexes=sexes,
+        markers=tuple(table[m] for m in markers),
+        log10_lr=tuple(out),
+    )
+
+
+def profile_columns(
+    profiles: Sequence[Profile], markers: Sequence[Marker], *, source: str = ""
+) -> list[npt.NDArray[np.intp]]:
+    """Return, for each marker, the table column of each profile's genotype.
+
+    Raises:
+        FrequencyError: one line per profile allele missing from the marker.
+    """
+    prefix = f"{source}: " if source else ""
+    problems: list[str] = []
+    result = []
+    for marker in markers:
+        n = marker.n_alleles
+        lookup = genotype_columns(n)
+        n_genotypes = n * (n + 1) // 2
+        columns = np.full(len(profiles), n_genotypes + n, dtype=np.intp)
+        for k, profile in enumerate(profiles):
+            genotype = profile.genotypes.get(marker.name)
+            if genotype is None or not is_typed(genotype):
+                continue
+            idx = [marker.index(a) if a is not None else -1 for a in genotype]
+            for allele, i in zip(genotype, idx, strict=True):
+                if allele is not None and i < 0:
+                    problems.append(
+                        f"{prefix}person {profile.id}: marker {marker.name}: allele {allele} "
+                        "is not in the frequency table"
+                    )
+            if min(idx[0], n) < 0 or (genotype[1] is not None and idx[1] < 0):
+                continue
+            columns[k] = n_genotypes + idx[0] if idx[1] < 0 else lookup[idx[0], idx[1]]
+        result.append(columns)
+    if problems:
+        raise FrequencyError(problems[0], problems=problems)
+    return result
+
+
+def screen(
+    tables: FamilyTables,
+    columns: Sequence[npt.NDArray[np.intp]],
+    sexes: npt.NDArray[np.int8],
+    *,
+    top: int,
+    threads: int = 2,
+    chunk: int = 512,
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.floating[Any]]]:
+    """Rank table rows for every profile by summed log10 LR and keep the best ``top``.
+
+    Args:
+        tables: precomputed family tables (R rows).
+        columns: per marker, the column of each of P profiles (see :func:`profile_columns`).
+        sexes: sex code of each profile (0 unknown).
+        top: matches kept per profile.
+        threads: worker threads over row chunks.
+        chunk: rows per chunk.
+
+    Returns:
+        ``(rows, log10_lr)``, each (P, top'), best first, ``top' = min(top, R)``.
+    """
+    n_rows = len(tables.families)
+    n_profiles = sexes.size
+    keep = min(top, n_rows)
+
+    def work(start: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.floating[Any]]]:
+        stop = min(start + chunk, n_rows)
+        acc = np.zeros((stop - start, n_profiles), dtype=tables.log10_lr[0].dtype)
+        buffer = np.empty_like(acc)
+        for table, cols in zip(tables.log10_lr, columns, strict=True):
+            np.take(table[start:stop], cols, axis=1, out=buffer)
+            np.add(acc, buffer, out=acc)
+        row_sex = tables.sexes[start:stop, None]
+        mismatch = (row_sex != sexes[None, :]) & (row_sex != 0) & (sexes[None, :] != 0)
+        acc[mismatch] = -np.inf
+        k = min(keep, stop - start)
+        best = (
+            np.argpartition(-acc, k - 1, axis=0)[:k]
+            if k < stop - start
+            else np.argsort(-acc, axis=0)
+        )
+        return best + start, np.take_along_axis(acc, best, axis=0)
+
+    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+        parts = list(pool.map(work, range(0, n_rows, chunk)))
+    rows = np.concatenate([p[0] for p in parts], axis=0)
+    scores = np.concatenate([p[1] for p in parts], axis=0)
+    order = np.argsort(-scores, axis=0, kind="stable")[:keep]
+    return np.take_along_axis(rows, order, axis=0).T, np.take_along_axis(scores, order, axis=0).T
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One ranked candidate for a profile: the family, the missing person and the LR."""
+
+    profile: str
+    rank: int
+    family: str
+    position: str
+    lr: float
+    log10_lr: float
+
+
+def search_profiles(
+    profiles: Sequence[Profile], tables: FamilyTables, *, top: int = 5, source: str = ""
+) -> list[Match]:
+    """Rank families (and positions) for each profile; best first, LR 0 candidates dropped."""
+    if not profiles or not tables.families:
+        return []
+    columns = profile_columns(profiles, tables.markers, source=source)
+    sexes = np.array([p.sex for p in profiles], dtype=np.int8)
+    rows, scores = screen(tables, columns, sexes, top=top)
+    matches: list[Match] = []
+    for k, profile in enumerate(profiles):
+        rank = 0
+        for r, score in zip(rows[k], scores[k], strict=True):
+            if not np.isfinite(score):
+                continue
+            rank += 1
+            matches.append(
+                Match(
+                    profile.id,
+                    rank,
+                    tables.families[r],
+                    tables.positions[r],
+                    float(10.0 ** float(score)),
+                    float(score),
+                )
+            )
+    return matches

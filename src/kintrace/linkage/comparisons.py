@@ -1,0 +1,266 @@
+"""The comparisons of the linkage model: every field's agreement levels, with prior m and u.
+
+Each level is plain data (:class:`Level`): a portable SQL condition over the comparison
+columns of :mod:`kintrace.linkage.normalise` (``l.`` and ``r.`` prefixes), a label shown as
+evidence, and the prior m and u probabilities used when the data are too few to train on.
+:func:`splink_comparisons` compiles them into Splink comparisons for any backend.
+
+Priors: ``m`` is the share of true pairs at the level, ``u`` the share of random pairs,
+judged from the real problem (a nickname or Ukrainian form stands for the full name in
+about one request in ten; a given name is wholly different in a true pair almost never).
+The "different given name" and "different sex" levels keep a fixed, very small m: they are
+what tells twins and brothers apart, who agree on surname, patronymic, birth date, region and
+unit, so they must outweigh all of those together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """One agreement level of a comparison.
+
+    ``kind`` is ``sql`` (``condition`` is SQL), ``jaro_winkler`` or ``damerau_levenshtein``
+    (``condition`` is the column, ``threshold`` the similarity or distance), or
+    ``array_intersect`` (``condition`` is an array column).
+    """
+
+    label: str
+    condition: str
+    m: float
+    u: float
+    kind: str = "sql"
+    threshold: float = 0.0
+    tf_column: str = ""
+    fixed_m: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """A field's comparison: its name, the SQL that says it is missing, and its levels."""
+
+    name: str
+    null_condition: str
+    levels: tuple[Level, ...]
+
+    def labels(self) -> dict[int, str]:
+        """Return the evidence label of each Splink comparison vector value (-1 = missing)."""
+        count = len(self.levels) + 1  # the else level comes last
+        labels = {-1: "missing"}
+        for index, level in enumerate(self.levels):
+            labels[count - 1 - index] = level.label
+        labels[0] = "different"
+        return labels
+
+
+def _null(*columns: str) -> str:
+    return " OR ".join(f"l.{c} IS NULL OR r.{c} IS NULL" for c in columns)
+
+
+SWAPPED = (
+    "l.surname_key = r.given_as_surname_key AND l.given_as_surname_key = r.surname_key"
+    " AND l.surname_key <> l.given_as_surname_key"
+)
+
+COMPARISONS: tuple[Comparison, ...] = (
+    Comparison(
+        "surname",
+        _null("surname_key"),
+        (
+            Level("exact", "l.surname_key = r.surname_key", 0.85, 0.001, tf_column="surname_key"),
+            Level("swapped", SWAPPED, 0.02, 0.000_01),
+            Level("typo", "surname_key", 0.06, 0.002, "damerau_levenshtein", 1),
+            Level("similar", "surname_key", 0.04, 0.02, "jaro_winkler", 0.88),
+        ),
+    ),
+    Comparison(
+        "given_name",
+        "l.given_initial IS NULL OR r.given_initial IS NULL",
+        (
+            Level(
+                "exact",
+                "l.given_canonical = r.given_canonical",
+                0.82,
+                0.03,
+                tf_column="given_canonical",
+            ),
+            Level("nickname", "given_candidates", 0.06, 0.01, "array_intersect", 1),
+            Level("swapped", SWAPPED, 0.02, 0.000_01),
+            Level("typo", "given_key", 0.05, 0.02, "jaro_winkler", 0.88),
+            Level(
+                "initial",
+                "l.given_initial = r.given_initial"
+                " AND (l.given_canonical IS NULL OR r.given_canonical IS NULL)",
+                0.04,
+                0.06,
+            ),
+        ),
+    ),
+    Comparison(
+        "patronymic",
+        "l.patronymic_initial IS NULL OR r.patronymic_initial IS NULL",
+        (
+            Level(
+                "exact",
+                "l.patronymic_canonical = r.patronymic_canonical",
+                0.85,
+                0.03,
+                tf_column="patronymic_canonical",
+            ),
+            Level("typo", "patronymic_canonical", 0.06, 0.02, "jaro_winkler", 0.88),
+            Level(
+                "initial",
+                "l.patronymic_initial = r.patronymic_initial"
+                " AND (l.patronymic_canonical IS NULL OR r.patronymic_canonical IS NULL)",
+                0.05,
+                0.06,
+            ),
+        ),
+    ),
+    Comparison(
+        "birth_date",
+        _null("birth_year"),
+        (
+            Level(
+                "exact",
+                "l.birth_day IS NOT NULL AND l.birth_year = r.birth_year"
+                " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
+                0.55,
+                0.000_07,
+            ),
+            Level(
+                "day_month_swapped",
+                "l.birth_year = r.birth_year AND l.birth_month = r.birth_day"
+                " AND l.birth_day = r.birth_month",
+                0.03,
+                0.000_01,
+            ),
+            Level(
+                "same_month",
+                "l.birth_year = r.birth_year AND l.birth_month = r.birth_month"
+                " AND (l.birth_day IS NULL OR r.birth_day IS NULL)",
+                0.03,
+                0.002,
+            ),
+            Level(
+                "year_off_by_one",
+                "abs(l.birth_year - r.birth_year) = 1 AND l.birth_month = r.birth_month"
+                " AND l.birth_day = r.birth_day",
+                0.03,
+                0.000_05,
+            ),
+            Level(
+                "same_year",
+                "l.birth_year_min <= r.birth_year AND r.birth_year_min <= l.birth_year"
+                " AND (l.birth_month IS NULL OR r.birth_month IS NULL)",
+                0.25,
+                0.03,
+            ),
+            Level(
+                "typo",
+                "l.birth_year = r.birth_year AND l.birth_month = r.birth_month",
+                0.03,
+                0.002,
+            ),
+            Level("year_only", "l.birth_year = r.birth_year", 0.02, 0.03),
+            Level(
+                "near_year",
+                "l.birth_year_min <= r.birth_year + 1 AND r.birth_year_min <= l.birth_year + 1",
+                0.04,
+                0.06,
+            ),
+        ),
+    ),
+    Comparison(
+        "sex",
+        _null("sex"),
+        (Level("exact", "l.sex = r.sex", 0.999, 0.5),),
+    ),
+    Comparison(
+        "region",
+        _null("region"),
+        (Level("exact", "l.region = r.region", 0.85, 0.04, tf_column="region"),),
+    ),
+    Comparison(
+        "unit",
+        _null("unit"),
+        (
+            Level("exact", "l.unit = r.unit", 0.75, 0.002),
+            Level("typo", "unit", 0.05, 0.005, "damerau_levenshtein", 1),
+        ),
+    ),
+    Comparison(
+        "rank",
+        _null("rank_level"),
+        (
+            Level("exact", "l.rank = r.rank", 0.6, 0.3),
+            Level("near", "abs(l.rank_level - r.rank_level) <= 2", 0.3, 0.4),
+        ),
+    ),
+    Comparison(
+        "personal_number",
+        _null("personal_number"),
+        (
+            Level("exact", "l.personal_number = r.personal_number", 0.95, 0.000_001),
+            Level("typo", "personal_number", 0.03, 0.000_1, "damerau_levenshtein", 1),
+        ),
+    ),
+)
+"""Every comparison of the model, in the order of the evidence columns."""
+
+ELSE_PRIORS: dict[str, tuple[float, float, bool]] = {
+    "surname": (0.03, 0.977, False),
+    "given_name": (1e-9, 0.88, True),  # the twins-and-brothers guard: see the module docstring
+    "patronymic": (0.04, 0.89, False),
+    "birth_date": (0.02, 0.85, False),
+    "sex": (1e-6, 0.5, True),
+    "region": (0.15, 0.96, False),
+    "unit": (0.2, 0.993, False),
+    "rank": (0.1, 0.3, False),
+    "personal_number": (0.02, 0.999, False),
+}
+"""Prior (m, u, m fixed) of each comparison's "different" level."""
+
+
+def _splink_level(level: Level, *, use_tf: bool) -> Any:
+    if level.kind == "jaro_winkler":
+        created: Any = cll.JaroWinklerLevel(level.condition, level.threshold)
+    elif level.kind == "damerau_levenshtein":
+        created = cll.DamerauLevenshteinLevel(level.condition, int(level.threshold))
+    elif level.kind == "array_intersect":
+        created = cll.ArrayIntersectLevel(level.condition, int(level.threshold))
+    else:
+        created = cll.CustomLevel(level.condition, label_for_charts=level.label)
+    options: dict[str, Any] = {"m_probability": level.m, "u_probability": level.u}
+    if level.fixed_m:
+        options["fix_m_probability"] = True
+    if use_tf and level.tf_column:
+        options["tf_adjustment_column"] = level.tf_column
+        options["tf_adjustment_weight"] = 1.0
+    return created.configure(label_for_charts=level.label, **options)
+
+
+def splink_comparisons(*, use_tf: bool) -> list[Any]:
+    """Return the Splink comparisons of :data:`COMPARISONS` with their prior m and u."""
+    compiled = []
+    for comparison in COMPARISONS:
+        m, u, fixed = ELSE_PRIORS[comparison.name]
+        levels: list[Any] = [
+            cll.CustomLevel(comparison.null_condition).configure(
+                is_null_level=True, label_for_charts="missing"
+            )
+        ]
+        levels += [_splink_level(level, use_tf=use_tf) for level in comparison.levels]
+        levels.append(
+            cll.ElseLevel().configure(
+                m_probability=m, u_probability=u, fix_m_probability=fixed, label_for_charts="else"
+            )
+        )
+        compiled.append(cl.CustomComparison(levels, output_column_name=comparison.name))
+    return compiled

@@ -1,0 +1,480 @@
+"""Personal names across scripts, transliterations, languages and nicknames. Pure.
+
+A mother writes «Петров Саша Иванович»; the other side's prisoner list says «PETROV Aleksandr
+Ivanovich»; a Ukrainian list says «Петров Олександр Іванович». This module turns every such
+rendering into the same comparison keys:
+
+- :func:`phonetic_key` maps any spelling (Cyrillic, Ukrainian letters, and every common
+  transliteration system: GOST, BGN/PCGN, ICAO 9303, Wikipedia, informal translit) to one
+  Latin key that collapses what those systems disagree on (ё/е, ю/yu/iu/ju, щ/shch/sch, х/kh/h,
+  Ukrainian г/h and Russian г/g, й/y/i/j, ь and ъ, doubled letters);
+- :func:`surname_key` also folds gender forms (Иванова → Иванов, Загорская → Загорский);
+- :func:`resolve_given_name` maps diminutives, Ukrainian forms and variants to the canonical
+  Russian full name (Саша, Сашко, Oleksandr → Александр), from ``data/given_names.txt``;
+- :func:`patronymic_key` maps a patronymic in any form to its father's canonical name;
+- :func:`split_full_name` and :func:`orient_names` handle one-field names, initials and
+  surname/given name written the wrong way round.
+
+The keys are for comparison only; nothing here changes what a source wrote.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+import iuliia
+
+# ---------------------------------------------------------------------------------------------
+# Phonetic key
+
+_CYRILLIC_TO_LATIN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e",
+    "є": "ie", "ж": "zh", "з": "z", "и": "i", "і": "i", "ї": "i", "й": "i", "к": "k",
+    "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ы": "i",
+    "э": "e", "ю": "iu", "я": "ia",
+}  # fmt: skip
+"""Cyrillic (Russian and Ukrainian) letters to the Latin the key rules below start from."""
+
+_SOFT_SIGNS = frozenset("ьъ")
+_VOWELS = frozenset("аеёєиіїоуыэюяaeiouy")
+
+# Latin letters with diacritics whose base letter alone would lose a sound (š is "sh", not "s").
+_DIACRITIC_LETTERS = {
+    "š": "sh", "č": "ch", "ž": "zh", "ŝ": "shch", "ĉ": "ch", "ẑ": "zh", "ß": "ss",
+    "ø": "o", "æ": "ae", "đ": "d", "ł": "l",
+}  # fmt: skip
+
+_DIGRAPHS = {
+    "shch": "s", "sch": "s", "tch": "c", "zh": "z", "kh": "h", "ch": "c", "sh": "s",
+    "ts": "c", "tz": "c", "cz": "c", "sc": "s", "ph": "f", "x": "ks", "w": "v", "q": "k",
+}  # fmt: skip
+_DIGRAPH_RE = re.compile("|".join(sorted(_DIGRAPHS, key=len, reverse=True)))
+_NON_LETTER = re.compile(r"[^a-z]")
+_I_RUN = re.compile(r"i+")
+_IO = re.compile(r"io")
+_I_BEFORE_VOWEL = re.compile(r"i(?=[aeou])")
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def _to_latin(text: str) -> str:
+    """Lower-case, spell Cyrillic in Latin and drop diacritics, keeping only letters."""
+    lowered = text.lower()
+    out: list[str] = []
+    for index, char in enumerate(lowered):
+        if char in _SOFT_SIGNS:
+            following = lowered[index + 1 : index + 2]
+            # ь before a vowel sounds as й (Григорьев = Grigoryev); elsewhere it is silent.
+            out.append("i" if following and following in _VOWELS else "")
+        elif char in _CYRILLIC_TO_LATIN:
+            out.append(_CYRILLIC_TO_LATIN[char])
+        elif char in _DIACRITIC_LETTERS:
+            out.append(_DIACRITIC_LETTERS[char])
+        else:
+            out.append(char)
+    decomposed = unicodedata.normalize("NFKD", "".join(out))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_LETTER.sub("", plain)
+
+
+@lru_cache(maxsize=200_000)
+def phonetic_key(text: str) -> str:
+    """Return the one Latin key that every script and transliteration of a name shares.
+
+    >>> [phonetic_key(n) for n in ("Щукин", "Shchukin", "Ščukin", "SCHUKIN")]
+    ['sukin', 'sukin', 'sukin', 'sukin']
+    >>> phonetic_key("Юлия") == phonetic_key("Yuliya") == phonetic_key("Iuliia")
+    True
+    """
+    latin = _DIGRAPH_RE.sub(lambda m: _DIGRAPHS[m.group()], _to_latin(text))
+    # Ukrainian г is h, Russian г is g; х is kh or h: one letter for all of them.
+    latin = latin.replace("h", "g").replace("y", "i").replace("j", "i")
+    latin = _I_RUN.sub("i", latin)
+    latin = _IO.sub("e", latin)  # ё: Fyodor, Fedor, Fiodor; Kovalyov, Kovalev, Ковальов
+    latin = _I_BEFORE_VOWEL.sub("", latin)  # я/ю/е/ьe written ya, ia, ja, a, yu, iu...
+    return _DOUBLE.sub(r"\1", latin)
+
+
+_FEMININE_SURNAME = (
+    (re.compile(r"(?<=..)(ov|ev|in|n)a$"), r"\1"),  # Иванова, Петрова, Ильина, Куницына
+    (re.compile(r"(sk|ck|zk|ds)(a|oi|i)$"), r"\1i"),  # Загорская, Трубецкой, Zahorska
+)
+
+
+@lru_cache(maxsize=200_000)
+def surname_key(text: str) -> str:
+    """Return the phonetic key of a surname with its feminine ending folded to the masculine.
+
+    >>> surname_key("Иванова") == surname_key("IVANOV") == surname_key("Ivanov")
+    True
+    >>> surname_key("Загорская") == surname_key("Zahorskyi") == surname_key("Zagorsky")
+    True
+    """
+    key = phonetic_key(text)
+    for pattern, replacement in _FEMININE_SURNAME:
+        key = pattern.sub(replacement, key)
+    return key
+
+
+# ---------------------------------------------------------------------------------------------
+# Given names
+
+
+@dataclass(frozen=True, slots=True)
+class GivenName:
+    """One given name of the data file: its canonical full form, sex and every other form."""
+
+    canonical: str
+    sex: str
+    ukrainian: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()
+    diminutives: tuple[str, ...] = ()
+    latin: tuple[str, ...] = ()
+
+    @property
+    def full_forms(self) -> tuple[str, ...]:
+        """Return the forms a passport may show (canonical, Ukrainian, variants, Latin)."""
+        return (self.canonical, *self.ukrainian, *self.variants, *self.latin)
+
+
+@dataclass(frozen=True, slots=True)
+class GivenNameMatch:
+    """What a written given name resolves to.
+
+    ``canonical`` is the canonical Russian full form (or ``?`` + phonetic key for a name
+    not in the data file); ``candidates`` are every canonical name the form may stand for
+    (Саша: Александр and Александра); ``sex`` is ``m``, ``f`` or ``""`` when unknown;
+    ``initial`` is true when only an initial was written.
+    """
+
+    canonical: str
+    candidates: tuple[str, ...]
+    sex: str
+    key: str
+    initial: bool = False
+
+
+def _split_field(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def parse_given_names(lines: Iterable[str]) -> tuple[GivenName, ...]:
+    """Parse the given-names data format (see ``data/given_names.txt``), merging repeats.
+
+    >>> parse_given_names(["# comment", "Пётр|m|Петро||Петя|Peter"])[0].diminutives
+    ('Петя',)
+    """
+    merged: dict[tuple[str, str], list[list[str]]] = {}
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        fields = line.split("|")
+        if len(fields) != 6 or fields[1] not in {"m", "f"}:
+            raise ValueError(f"given names line {number}: expected 6 fields with sex m/f")
+        slot = merged.setdefault((fields[0], fields[1]), [[], [], [], []])
+        for target, text in zip(slot, fields[2:], strict=True):
+            target.extend(p for p in _split_field(text) if p not in target)
+    return tuple(
+        GivenName(name, sex, *(tuple(part) for part in parts))
+        for (name, sex), parts in merged.items()
+    )
+
+
+@cache
+def given_names() -> tuple[GivenName, ...]:
+    """Return the packaged given names, commonest first."""
+    text = resources.files("kintrace.linkage").joinpath("data/given_names.txt").read_text("utf-8")
+    return parse_given_names(text.splitlines())
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    canonical: str
+    sex: str
+    rank: int  # 0 canonical, 1 other full form, 2 diminutive
+    order: int
+
+
+@cache
+def _given_index() -> dict[str, tuple[_Entry, ...]]:
+    index: dict[str, list[_Entry]] = {}
+    for order, name in enumerate(given_names()):
+        forms = [(name.canonical, 0)]
+        forms += [(f, 1) for f in (*name.ukrainian, *name.variants, *name.latin)]
+        forms += [(f, 2) for f in name.diminutives]
+        for form, rank in forms:
+            entries = index.setdefault(phonetic_key(form), [])
+            if not any(e.canonical == name.canonical and e.sex == name.sex for e in entries):
+                entries.append(_Entry(name.canonical, name.sex, rank, order))
+    return {key: tuple(sorted(v, key=lambda e: (e.rank, e.order))) for key, v in index.items()}
+
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ`][^\W\d_]+)*")
+
+
+def name_tokens(text: str) -> list[str]:
+    """Split a name field into words (apostrophes stay inside: В'ячеслав).
+
+    >>> name_tokens("Petrov  A.I.")
+    ['Petrov', 'A', 'I']
+    """
+    return _TOKEN.findall(text)
+
+
+@lru_cache(maxsize=100_000)
+def resolve_given_name(text: str, sex: str = "") -> GivenNameMatch:
+    """Resolve a given name (any script, nickname, Ukrainian form) to its canonical name.
+
+    ``sex`` (``m``/``f``) picks among names of both sexes (Саша, Женя, Валя).
+
+    >>> resolve_given_name("Сашко").canonical, resolve_given_name("Oleksandr").canonical
+    ('Александр', 'Александр')
+    >>> resolve_given_name("Саша", "f").canonical
+    'Александра'
+    >>> resolve_given_name("Zhyrgal").canonical
+    '?zirgal'
+    """
+    tokens = name_tokens(text)
+    if not tokens:
+        return GivenNameMatch("", (), "", "")
+    first = tokens[0]
+    key = phonetic_key(first)
+    if len(first) == 1 or (len(key) <= 1 and len(tokens) == 1 and len(first) <= 2):
+        return GivenNameMatch("", (), "", key[:1], initial=True)
+    entries = _given_index().get(key, ())
+    suited = [e for e in entries if not sex or e.sex == sex] or list(entries)
+    if not suited:
+        return GivenNameMatch("?" + key, ("?" + key,), "", key)
+    best = suited[0]
+    candidates = tuple(dict.fromkeys(e.canonical for e in suited))
+    sexes = {e.sex for e in suited if e.rank == best.rank}
+    return GivenNameMatch(best.canonical, candidates, best.sex if len(sexes) == 1 else "", key)
+
+
+def is_known_given_name(text: str) -> bool:
+    """Say whether a word is a given name of the data file in a full form (not a nickname).
+
+    >>> is_known_given_name("Aleksandr"), is_known_given_name("Petrov")
+    (True, False)
+    """
+    return any(e.rank < 2 for e in _given_index().get(phonetic_key(text), ()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Patronymics
+
+
+def _patronymic_forms(name: str) -> list[str]:
+    """Return Russian and Ukrainian patronymics (male and female) formed from a father's name."""
+    lower = name.lower()
+    stems: list[tuple[str, str]] = []
+    if lower.endswith(("ий", "ій")):
+        stems += [
+            (lower[:-2] + "ьев", lower[:-2] + "ьевн"),
+            (lower[:-1] + "ев", lower[:-1] + "евн"),
+        ]
+        stems += [(lower + "ов", lower[:-1] + "їв"), (lower[:-2] + "ов", lower[:-2] + "ів")]
+    elif lower.endswith(("ей", "ай", "єй", "ой")):
+        stems += [(lower[:-1] + "ев", lower[:-1] + "евн"), (lower + "ов", lower[:-1] + "ївн")]
+    elif lower.endswith(("а", "я")):
+        base = lower[:-1]
+        return [base + "ич", base + "инична", base + "ична", base + "ович", base + "івна"]
+    elif lower.endswith("о"):
+        base = lower[:-1]
+        stems += [(base + "ов", base + "івн")]
+    elif lower.endswith("ь"):
+        base = lower[:-1]
+        stems += [(base + "ев", base + "евн"), (base + "ов", base + "івн")]
+    else:
+        stems += [(lower + "ов", lower + "овн"), (lower + "ов", lower + "івн")]
+    forms: list[str] = []
+    for male, female in stems:
+        forms += [male + "ич", female + "а" if female.endswith("н") else female + "на"]
+    return forms
+
+
+@cache
+def _patronymic_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for name in given_names():
+        if name.sex != "m":
+            continue
+        for father in (name.canonical, *name.ukrainian, *name.variants):
+            for form in _patronymic_forms(father):
+                index.setdefault(phonetic_key(form), name.canonical)
+    return index
+
+
+_PATRONYMIC_SUFFIX = re.compile(r"(ovic|evic|ovna|evna|ivna|inicna|icna|ic|na)$")
+
+
+@lru_cache(maxsize=100_000)
+def patronymic_key(text: str) -> str:
+    """Return the father's canonical name behind a patronymic (``?`` + stem when unknown).
+
+    >>> patronymic_key("Иванович") == patronymic_key("Ivanovna") == patronymic_key("Іванівна")
+    True
+    >>> patronymic_key("Сергеевич"), patronymic_key("Serhiiovych"), patronymic_key("Ильич")
+    ('Сергей', 'Сергей', 'Илья')
+    """
+    tokens = name_tokens(text)
+    if not tokens:
+        return ""
+    key = phonetic_key(tokens[0])
+    if len(tokens[0]) == 1:
+        return ""
+    found = _patronymic_index().get(key)
+    if found:
+        return found
+    return "?" + _PATRONYMIC_SUFFIX.sub("", key)
+
+
+_FEMININE_PATRONYMIC = re.compile(r"(na|vna)$")
+
+
+def patronymic_sex(text: str) -> str:
+    """Return ``f`` for a female patronymic, ``m`` for a male one, ``""`` when unclear.
+
+    >>> patronymic_sex("Ивановна"), patronymic_sex("Ivanovich"), patronymic_sex("")
+    ('f', 'm', '')
+    """
+    key = phonetic_key(text)
+    if not key:
+        return ""
+    if _FEMININE_PATRONYMIC.search(key):
+        return "f"
+    return "m" if key.endswith("ic") else ""
+
+
+_FEMININE_SURNAME_END = re.compile(r"(ova|eva|ina|ska|cka|skaa|ckaa)$")
+_MASCULINE_SURNAME_END = re.compile(r"(ov|ev|in|ski|cki|skii|ckii)$")
+
+
+def surname_sex(text: str) -> str:
+    """Return the sex a Russian-style surname ending shows, or ``""`` (Коваленко shows none).
+
+    >>> surname_sex("Петрова"), surname_sex("PETROV"), surname_sex("Kovalenko")
+    ('f', 'm', '')
+    """
+    key = phonetic_key(text)
+    if _FEMININE_SURNAME_END.search(key):
+        return "f"
+    return "m" if _MASCULINE_SURNAME_END.search(key) else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole names
+
+
+@dataclass(frozen=True, slots=True)
+class NameParts:
+    """A name split into surname, given name and patronymic (each as written)."""
+
+    surname: str
+    given_name: str = ""
+    patronymic: str = ""
+
+
+def _looks_like_patronymic(word: str) -> bool:
+    return len(word) > 3 and bool(patronymic_sex(word))
+
+
+def split_full_name(text: str) -> NameParts:
+    """Split a name written in one field: «Петров Александр Иванович», «Petrov A.I.», ...
+
+    Russian order (surname first) is assumed unless the first word is a known given name
+    and the next is not («Aleksandr Petrov»).
+
+    >>> split_full_name("Петров А.И.")
+    NameParts(surname='Петров', given_name='А', patronymic='И')
+    >>> split_full_name("Aleksandr Ivanovich PETROV")
+    NameParts(surname='PETROV', given_name='Aleksandr', patronymic='Ivanovich')
+    """
+    words = name_tokens(text)
+    if not words:
+        return NameParts("")
+    if len(words) == 1:
+        return NameParts(words[0])
+    if is_known_given_name(words[0]) and not is_known_given_name(words[1]):
+        if len(words) >= 3 and _looks_like_patronymic(words[1]):
+            return NameParts(" ".join(words[2:]), words[0], words[1])
+        return NameParts(" ".join(words[1:]), words[0])
+    rest = words[2:]
+    return NameParts(words[0], words[1], " ".join(rest))
+
+
+def orient_names(surname: str, given_name: str) -> tuple[str, str]:
+    """Swap surname and given name when they were written the wrong way round.
+
+    They are swapped only when the surname field holds a known given name and the given
+    name field does not (Aleksandr / Petrov), so that Роман Мирон stays as written.
+
+    >>> orient_names("Aleksandr", "PETROV"), orient_names("Петров", "Саша")
+    (('PETROV', 'Aleksandr'), ('Петров', 'Саша'))
+    """
+    if (
+        surname
+        and given_name
+        and is_known_given_name(surname)
+        and not _given_index().get(phonetic_key(given_name))
+    ):
+        return given_name, surname
+    return surname, given_name
+
+
+# ---------------------------------------------------------------------------------------------
+# Transliteration (for display and for generating test data)
+
+_UKRAINIAN_NATIONAL = {
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie",
+    "ж": "zh", "з": "z", "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l",
+    "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "iu",
+    "я": "ia", "'": "", "’": "", "ʼ": "",
+}  # fmt: skip
+_UKRAINIAN_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
+
+SYSTEMS = (
+    "wikipedia", "icao_doc_9303", "bgn_pcgn", "gost_779", "gost_52535", "mvd_782",
+    "telegram", "yandex_maps", "ala_lc", "ukrainian_national",
+)  # fmt: skip
+"""Transliteration systems :func:`transliterate` knows (iuliia schema names, plus Ukraine's)."""
+
+
+def _ukrainian_national(text: str) -> str:
+    """Transliterate Ukrainian by the national system (Cabinet of Ministers resolution 55, 2010)."""
+    out: list[str] = []
+    previous = " "
+    for char in text:
+        lower = char.lower()
+        if not previous.isalpha() and lower in _UKRAINIAN_INITIAL:
+            latin = _UKRAINIAN_INITIAL[lower]
+        elif lower == "г" and previous.lower() == "з":
+            latin = "gh"  # зг is zgh, so that it is not read as zh
+        else:
+            latin = _UKRAINIAN_NATIONAL.get(lower, lower)
+        out.append(latin.capitalize() if char.isupper() and latin else latin)
+        previous = char
+    return "".join(out)
+
+
+def transliterate(text: str, system: str = "wikipedia") -> str:
+    """Write Cyrillic text in Latin by the named system (see :data:`SYSTEMS`).
+
+    >>> transliterate("Сергій Коваленко", "ukrainian_national")
+    'Serhii Kovalenko'
+    >>> transliterate("Юлия", "icao_doc_9303")
+    'Iuliia'
+    """
+    if system == "ukrainian_national":
+        return _ukrainian_national(text)
+    schema = iuliia.schemas.get(system)
+    if schema is None:
+        raise ValueError(f"unknown transliteration system {system!r}")
+    return str(schema.translate(text))

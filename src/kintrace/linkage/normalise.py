@@ -1,0 +1,355 @@
+"""Person fields as sources write them → comparison columns for record linkage. Pure.
+
+Every list writes the same soldier differently: «в/ч 12345» or «MU 12345», «Курская обл.» or
+«Kurskaia oblast», «ст. сержант» or «senior sergeant», «1998» or «03.05.1998» or «24 years at
+01.06.2022». :func:`person_features` turns one record into :class:`PersonFeatures`, whose
+columns already encode that knowledge, so that the linkage model compares like with like.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+from kintrace.cases.dates import PartialDate, Precision
+from kintrace.cases.model import PersonDetails, Sex
+from kintrace.linkage.names import (
+    name_tokens,
+    orient_names,
+    patronymic_key,
+    patronymic_sex,
+    phonetic_key,
+    resolve_given_name,
+    split_full_name,
+    surname_key,
+    surname_sex,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Units
+
+_UNIT_NUMBER = re.compile(r"\d{3,6}")
+_UNIT_LETTERS = {"а": "A", "a": "A", "в": "B", "b": "B", "т": "T", "t": "T", "v": "B"}
+
+
+@lru_cache(maxsize=50_000)
+def normalise_unit(text: str) -> str:
+    """Return a military unit's number however written (``""`` when there is none).
+
+    A letter directly before the number is kept (Ukrainian units: А0224, В1234).
+
+    >>> [normalise_unit(u) for u in ("в/ч 12345", "войсковая часть 12345", "MU 12345",
+    ...                              "military unit №12345", "12345", "в/ч А-0224", "A0224")]
+    ['12345', '12345', '12345', '12345', '12345', 'A0224', 'A0224']
+    """
+    match = _UNIT_NUMBER.search(text)
+    if not match:
+        return ""
+    before = text[: match.start()].rstrip(" -")
+    prefix = ""
+    if before and before[-1].lower() in _UNIT_LETTERS and not before[-2:-1].isalpha():
+        prefix = _UNIT_LETTERS[before[-1].lower()]
+    return prefix + match.group()
+
+
+# ---------------------------------------------------------------------------------------------
+# Regions
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A region: ISO 3166-2 code, Russian subject number (if any) and its names."""
+
+    code: str
+    number: str
+    names: tuple[str, ...]
+
+
+_KIND_WORDS = frozenset(
+    phonetic_key(w)
+    for w in (
+        "область обл oblast obl oblast' region reg край krai kray республика респ respublika "
+        "republic resp автономный автономна автономная автономний округ ао avtonomnyi okrug ao "
+        "autonomous district г город city misto місто м г. area province провинция"
+    ).split()
+)
+_ADJECTIVE_END = re.compile(r"(skoe|skogo|skoi|skai|skii|ski|ska|sk|cka|cki|cko|c)$")
+
+
+def region_key(text: str) -> str:
+    """Return the comparison key of a region name: kind words and adjective endings dropped.
+
+    >>> region_key("Курская область") == region_key("Kurskaia oblast") == region_key("Kursk")
+    True
+    """
+    words = [phonetic_key(t) for t in name_tokens(text)]
+    core = "".join(w for w in words if w and w not in _KIND_WORDS)
+    return _ADJECTIVE_END.sub("", core) if len(core) > 4 else core
+
+
+@cache
+def regions() -> tuple[Region, ...]:
+    """Return the packaged regions of Russia and Ukraine."""
+    text = resources.files("kintrace.linkage").joinpath("data/regions.txt").read_text("utf-8")
+    found: list[Region] = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        code, number, russian, ukrainian, english, aliases = line.split("|")
+        names = (russian, ukrainian, english, *[a for a in aliases.split(",") if a])
+        found.append(Region(code, number, names))
+    return tuple(found)
+
+
+@cache
+def _region_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for region in regions():
+        index.setdefault(region.code.lower(), region.code)
+        index.setdefault(region.code.split("-")[1].lower(), region.code)
+        if region.number:
+            index.setdefault(region.number, region.code)
+            index.setdefault(str(int(region.number)), region.code)
+        for name in region.names:
+            index.setdefault(region_key(name), region.code)
+    return index
+
+
+@lru_cache(maxsize=20_000)
+def normalise_region(text: str) -> str:
+    """Return the ISO 3166-2 code of a region named in any form (``?`` + key when unknown).
+
+    Bare numbers are read as Russian subject numbers (46 = Kursk); Ukrainian regions are
+    recognised by name or by their ISO code (UA-63).
+
+    >>> [normalise_region(r) for r in ("Курская обл.", "Kurskaya oblast'", "46", "RU-KRS")]
+    ['RU-KRS', 'RU-KRS', 'RU-KRS', 'RU-KRS']
+    >>> normalise_region("Харківщина"), normalise_region("Kharkov region"), normalise_region("")
+    ('UA-63', 'UA-63', '')
+    """
+    stripped = text.strip()
+    if not stripped:
+        return ""
+    index = _region_index()
+    lowered = stripped.lower()
+    if lowered in index:
+        return index[lowered]
+    key = region_key(stripped)
+    if not key:
+        return ""
+    return index.get(key, "?" + key)
+
+
+# ---------------------------------------------------------------------------------------------
+# Ranks
+
+_RANKS: tuple[tuple[str, int, str], ...] = (
+    ("private", 1, "рядовой|рядовий|солдат|матрос|private|pvt|soldier|seaman|sailor|ряд"),
+    ("senior_private", 2, "ефрейтор|старший солдат|старший матрос|lance corporal|"
+     "private first class|pfc|ефр"),
+    ("junior_sergeant", 3, "младший сержант|молодший сержант|junior sergeant|corporal|cpl"),
+    ("sergeant", 4, "сержант|sergeant|sgt|старшина второй статьи"),
+    ("senior_sergeant", 5, "старший сержант|senior sergeant|staff sergeant|"
+     "старшина первой статьи"),
+    ("starshina", 6, "старшина|главный старшина|головний сержант|штаб сержант|master sergeant|"
+     "chief petty officer|petty officer|starshina"),
+    ("warrant_officer", 7, "прапорщик|старший прапорщик|мичман|старший мичман|майстер сержант|"
+     "старший майстер сержант|головний майстер сержант|warrant officer|praporshchik"),
+    ("junior_lieutenant", 8, "младший лейтенант|молодший лейтенант|junior lieutenant|"
+     "second lieutenant"),
+    ("lieutenant", 9, "лейтенант|lieutenant|lt"),
+    ("senior_lieutenant", 10, "старший лейтенант|senior lieutenant|first lieutenant"),
+    ("captain", 11, "капитан|капітан|captain|cpt|capt|капитан лейтенант|капітан лейтенант"),
+    ("major", 12, "майор|major|maj|капитан третьего ранга|капітан третього рангу"),
+    ("lieutenant_colonel", 13, "подполковник|підполковник|lieutenant colonel|ltc|"
+     "капитан второго ранга|капітан другого рангу"),
+    ("colonel", 14, "полковник|colonel|col|капитан первого ранга|капітан першого рангу"),
+    ("general", 15, "генерал|генерал майор|генерал лейтенант|генерал полковник|"
+     "бригадний генерал|general|major general|lieutenant general|brigadier general"),
+)  # fmt: skip
+"""Rank codes, their order (1 = private) and the Russian, Ukrainian and English words for them."""
+
+_RANK_ABBREVIATIONS = {
+    "st": "starsi", "sr": "starsi", "ml": "mladsi", "mol": "molodsi", "jr": "mladsi",
+    "gl": "glavni", "gol": "golovni", "leit": "leitenant", "lt": "leitenant", "sgt": "serzant",
+    "serz": "serzant", "kap": "kapitan", "podpolk": "podpolkovnik", "polk": "polkovnik",
+    "praporsik": "praporsik", "mladsii": "mladsi", "molodsii": "molodsi",
+}  # fmt: skip
+
+
+def _rank_phrase(text: str) -> str:
+    words = [phonetic_key(t) for t in name_tokens(text)]
+    return " ".join(_RANK_ABBREVIATIONS.get(w, w) for w in words if w)
+
+
+@cache
+def _rank_index() -> dict[str, tuple[str, int]]:
+    index: dict[str, tuple[str, int]] = {}
+    for code, level, forms in _RANKS:
+        for form in forms.split("|"):
+            index.setdefault(_rank_phrase(form), (code, level))
+    return index
+
+
+@lru_cache(maxsize=5_000)
+def normalise_rank(text: str) -> tuple[str, int]:
+    """Return a rank's code and its order (1 = private), or ``("", 0)`` when unknown.
+
+    >>> normalise_rank("ст. сержант"), normalise_rank("Senior Sergeant")
+    (('senior_sergeant', 5), ('senior_sergeant', 5))
+    >>> normalise_rank("рядовой")[0] == normalise_rank("private")[0] == normalise_rank("солдат")[0]
+    True
+    """
+    phrase = _rank_phrase(text)
+    if not phrase:
+        return "", 0
+    index = _rank_index()
+    if phrase in index:
+        return index[phrase]
+    words = phrase.split()
+    for size in range(len(words) - 1, 0, -1):  # the longest known tail: "гв. ст. сержант"
+        tail = " ".join(words[-size:])
+        if tail in index:
+            return index[tail]
+    return "?" + phrase, 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Personal numbers
+
+_LOOKALIKE = str.maketrans(
+    {
+        **dict(zip("АВЕКМНОРСТХУ", "ABEKMHOPCTXY", strict=True)),  # letters that look alike
+        **dict(zip("БГДЁЄЖЗИІЇЙЛПФЦЧШЩЫЭЮЯ", "BGDEEZZIIIILPFCCSSIEUA", strict=True)),
+        "Ъ": None,
+        "Ь": None,
+    }
+)
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]")
+
+
+def normalise_personal_number(text: str) -> str:
+    """Return a personal (service) number with Cyrillic look-alikes in Latin and no separators.
+
+    >>> normalise_personal_number("АВ-123456"), normalise_personal_number("ab 123 456")
+    ('AB123456', 'AB123456')
+    """
+    return _NOT_ALNUM.sub("", text.strip().upper().translate(_LOOKALIKE))
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole records
+
+
+@dataclass(frozen=True, slots=True)
+class PersonFeatures:
+    """The comparison columns of one person record (``""`` or ``None`` where unknown).
+
+    Name columns are keys, not names: ``surname_key`` is :func:`~.names.surname_key`,
+    ``given_canonical`` the canonical Russian full name (Саша → Александр), ``given_candidates``
+    every name a nickname may stand for, ``patronymic_canonical`` the father's canonical name.
+    Birth is split into parts; ``birth_year_min`` is one less than ``birth_year`` when only an
+    age was known. ``region`` is an ISO 3166-2 code, ``rank_level`` the rank's order.
+    """
+
+    surname_key: str = ""
+    given_key: str = ""
+    given_canonical: str = ""
+    given_candidates: tuple[str, ...] = ()
+    given_initial: str = ""
+    given_as_surname_key: str = ""
+    patronymic_canonical: str = ""
+    patronymic_initial: str = ""
+    sex: str = ""
+    birth_year: int | None = None
+    birth_year_min: int | None = None
+    birth_month: int | None = None
+    birth_day: int | None = None
+    region: str = ""
+    unit: str = ""
+    rank: str = ""
+    rank_level: int | None = None
+    personal_number: str = ""
+
+
+def _sex_code(sex: Sex | str | None) -> str:
+    text = str(sex or "").lower()
+    return {"male": "m", "m": "m", "female": "f", "f": "f"}.get(text, "")
+
+
+def name_features(
+    surname: str, given_name: str = "", patronymic: str = "", sex: str = ""
+) -> dict[str, object]:
+    """Return the name columns of :class:`PersonFeatures` for a name as written.
+
+    >>> f = name_features("Aleksandr", "PETROV", "Ivanovich")
+    >>> f["surname_key"], f["given_canonical"], f["patronymic_canonical"], f["sex"]
+    ('petrov', 'Александр', 'Иван', 'm')
+    """
+    if surname and not given_name and not patronymic and len(name_tokens(surname)) > 1:
+        parts = split_full_name(surname)
+        surname, given_name, patronymic = parts.surname, parts.given_name, parts.patronymic
+    elif given_name and not patronymic and len(name_tokens(given_name)) == 2:
+        tokens = name_tokens(given_name)
+        if patronymic_sex(tokens[1]) or len(tokens[1]) == 1:  # "А.И." or "Иван Петрович"
+            given_name, patronymic = tokens
+    surname, given_name = orient_names(surname, given_name)
+    first_given = (name_tokens(given_name) or [""])[0]
+    inferred = sex or patronymic_sex(patronymic)
+    given = resolve_given_name(given_name, inferred)
+    sex = inferred or given.sex or surname_sex(surname)
+    patronymic_tokens = name_tokens(patronymic)
+    initial_only = bool(patronymic_tokens) and len(patronymic_tokens[0]) == 1
+    return {
+        "surname_key": surname_key(surname) if surname else "",
+        "given_key": given.key if not given.initial else "",
+        "given_canonical": given.canonical,
+        "given_candidates": given.candidates,
+        "given_initial": phonetic_key(first_given)[:1] if first_given else "",
+        "given_as_surname_key": surname_key(given_name) if given_name else "",
+        "patronymic_canonical": "" if initial_only else patronymic_key(patronymic),
+        "patronymic_initial": phonetic_key(patronymic_tokens[0])[:1] if patronymic_tokens else "",
+        "sex": sex,
+    }
+
+
+def birth_features(birth: PartialDate | None) -> dict[str, int | None]:
+    """Return the birth columns for a partial date (an age gives a two-year range).
+
+    >>> birth_features(PartialDate(1999, None, None, Precision.AGE))
+    {'birth_year': 1999, 'birth_year_min': 1998, 'birth_month': None, 'birth_day': None}
+    """
+    if birth is None:
+        return {"birth_year": None, "birth_year_min": None, "birth_month": None, "birth_day": None}
+    low = birth.year - 1 if birth.precision is Precision.AGE else birth.year
+    return {
+        "birth_year": birth.year,
+        "birth_year_min": low,
+        "birth_month": birth.month,
+        "birth_day": birth.day,
+    }
+
+
+def person_features(details: PersonDetails) -> PersonFeatures:
+    """Return the comparison columns of one person as a source wrote them.
+
+    >>> from kintrace.cases.dates import parse_partial_date
+    >>> f = person_features(PersonDetails("Петров", "Саша", "Иванович", Sex.UNKNOWN,
+    ...     parse_partial_date("1998"), "Курская область", "в/ч 12345", "рядовой"))
+    >>> f.given_canonical, f.birth_year, f.region, f.unit, f.rank
+    ('Александр', 1998, 'RU-KRS', '12345', 'private')
+    """
+    rank, level = normalise_rank(details.rank) if details.rank else ("", 0)
+    return PersonFeatures(
+        **name_features(  # type: ignore[arg-type]
+            details.surname, details.given_name, details.patronymic, _sex_code(details.sex)
+        ),
+        **birth_features(details.birth),  # type: ignore[arg-type]
+        region=normalise_region(details.home_region) if details.home_region else "",
+        unit=normalise_unit(details.unit) if details.unit else "",
+        rank=rank,
+        rank_level=level or None,
+        personal_number=normalise_personal_number(details.personal_number),
+    )

@@ -1,0 +1,1 @@
+"""Imported lists: prisoner lists, casualty lists, hospital and exchange lists, requests."""

@@ -1,0 +1,108 @@
+"""Export persons in the standard columns, with official and assessed status."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import openpyxl
+from sqlalchemy.orm import Session
+
+from kintrace.access import Viewer
+from kintrace.cases.service import (
+    birth_of,
+    current_assessments,
+    current_official,
+    visible_persons,
+)
+from kintrace.errors import InvalidInput
+from kintrace.storage.tables import Person
+
+EXPORT_COLUMNS = (
+    "id",
+    "surname",
+    "given_name",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "region",
+    "unit",
+    "rank",
+    "personal_number",
+    "official_status",
+    "official_since",
+    "assessed_status",
+    "confidence",
+    "flags",
+)
+FORMATS = (".csv", ".xlsx", ".json")
+
+
+def export_rows(session: Session, viewer: Viewer, batch: int = 1000) -> Iterator[dict[str, str]]:
+    """Yield one row per person the viewer may see, in id order, in batches."""
+    last = 0
+    while True:
+        persons = list(
+            session.scalars(
+                visible_persons(viewer).where(Person.id > last).order_by(Person.id).limit(batch)
+            )
+        )
+        if not persons:
+            return
+        ids = [p.id for p in persons]
+        assessed = current_assessments(session, ids)
+        official = current_official(session, ids)
+        for p in persons:
+            birth = birth_of(p)
+            a = assessed.get(p.id)
+            o = official.get(p.id)
+            yield {
+                "id": str(p.id),
+                "surname": p.surname,
+                "given_name": p.given_name,
+                "patronymic": p.patronymic,
+                "sex": p.sex,
+                "birth_date": birth.iso() if birth else "",
+                "region": p.home_region,
+                "unit": p.unit,
+                "rank": p.rank,
+                "personal_number": p.personal_number,
+                "official_status": o.status if o else "",
+                "official_since": o.since.isoformat() if o else "",
+                "assessed_status": a.status if a else "",
+                "confidence": f"{a.confidence:.2f}" if a else "",
+                "flags": " ".join(a.flags) if a else "",
+            }
+        last = ids[-1]
+
+
+def write_rows(rows: Iterator[dict[str, str]], target: Path) -> int:
+    """Write rows to CSV, XLSX or JSON by the target's suffix; return how many."""
+    suffix = target.suffix.lower()
+    if suffix not in FORMATS:
+        raise InvalidInput(f"{target}: unknown format; use one of {', '.join(FORMATS)}")
+    tmp = target.with_name(target.name + ".partial")
+    count = 0
+    if suffix == ".csv":
+        with tmp.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=EXPORT_COLUMNS)
+            writer.writeheader()
+            for row in rows:
+                writer.writerow(row)
+                count += 1
+    elif suffix == ".xlsx":
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet("persons")
+        sheet.append(list(EXPORT_COLUMNS))
+        for row in rows:
+            sheet.append([row[c] for c in EXPORT_COLUMNS])
+            count += 1
+        book.save(tmp)
+    else:
+        items: Sequence[dict[str, str]] = list(rows)
+        count = len(items)
+        tmp.write_text(json.dumps(items, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(target)
+    return count

@@ -1,0 +1,1 @@
+"""Reports: one claim from one source about one person, graded with the Admiralty code."""

@@ -1,0 +1,1 @@
+"""Aggregate figures for the public and the press: never personal data."""

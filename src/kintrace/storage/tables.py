@@ -1,0 +1,290 @@
+"""Table definitions (SQLAlchemy 2 typed ORM).
+
+History is append-only. Reports, official statuses, assessments and review decisions are
+only ever inserted. The few rows that may change (a person's details, a source's grade, a
+request's state) are audited: every update or delete writes the old and new values, who and
+why into ``change_log`` in the same transaction (see :mod:`kintrace.storage.audit`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Base of every table; constraint names are fixed so that migrations are stable."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Region(Base):
+    """A region served by a regional desk."""
+
+    __tablename__ = "regions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Role(Base):
+    """A role: relative, operator, analyst, dna_lab, reviewer, administrator."""
+
+    __tablename__ = "roles"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class User(Base):
+    """Someone who signs in."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(ForeignKey("roles.name"))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    password_hash: Mapped[str] = mapped_column(String(300), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Person(Base):
+    """A missing service member, the names as written."""
+
+    __tablename__ = "persons"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    surname: Mapped[str] = mapped_column(String(200))
+    given_name: Mapped[str] = mapped_column(String(200), default="")
+    patronymic: Mapped[str] = mapped_column(String(200), default="")
+    script: Mapped[str] = mapped_column(String(16))
+    sex: Mapped[str] = mapped_column(String(16))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    birth_month: Mapped[int | None] = mapped_column(Integer)
+    birth_day: Mapped[int | None] = mapped_column(Integer)
+    birth_precision: Mapped[str | None] = mapped_column(String(8))
+    home_region: Mapped[str] = mapped_column(String(200), default="")
+    unit: Mapped[str] = mapped_column(String(200), default="")
+    rank: Mapped[str] = mapped_column(String(100), default="")
+    personal_number: Mapped[str] = mapped_column(String(100), default="")
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    region: Mapped[Region | None] = relationship()
+
+    __table_args__ = (Index("ix_persons_surname", "surname"),)
+
+
+class Inquirer(Base):
+    """A relative (or comrade) who asks for a person to be traced."""
+
+    __tablename__ = "inquirers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(300))
+    relationship_: Mapped[str] = mapped_column("relationship", String(32))
+    phone: Mapped[str] = mapped_column(String(64), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    consent: Mapped[str] = mapped_column(String(200), default="")  # comma-separated scopes
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TracingRequest(Base):
+    """A relative's request to trace one person."""
+
+    __tablename__ = "tracing_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    inquirer_id: Mapped[int] = mapped_column(ForeignKey("inquirers.id"), index=True)
+    filed_on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(16))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    circumstances: Mapped[str] = mapped_column(Text, default="")
+    last_contact_on: Mapped[date | None] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    inquirer: Mapped[Inquirer] = relationship()
+
+
+class Source(Base):
+    """Who or what gives information; reliability None means the type's default."""
+
+    __tablename__ = "sources"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    type: Mapped[str] = mapped_column(String(32))
+    reliability: Mapped[str | None] = mapped_column(String(1))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (UniqueConstraint("name", "type", name="uq_sources_name_type"),)
+
+
+class Report(Base):
+    """One claim of one source about one person. Never updated, never deleted."""
+
+    __tablename__ = "reports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    claim: Mapped[str] = mapped_column(String(32))
+    observed_on: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(300), default="")
+    reliability: Mapped[str] = mapped_column(String(1))  # the source's grade when recorded
+    credibility: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+    retracts_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    source: Mapped[Source] = relationship()
+
+
+class Attachment(Base):
+    """A file, stored once by its SHA-256 outside the web root."""
+
+    __tablename__ = "attachments"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ReportAttachment(Base):
+    """An attachment of a report, with the name it was uploaded under."""
+
+    __tablename__ = "report_attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("attachments.sha256"))
+    filename: Mapped[str] = mapped_column(String(300))
+
+
+class OfficialStatus(Base):
+    """What an authority says; the newest row of a person is the current one."""
+
+    __tablename__ = "official_statuses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    status: Mapped[str] = mapped_column(String(32))
+    since: Mapped[date] = mapped_column(Date)
+    authority: Mapped[str] = mapped_column(String(300))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Assessment(Base):
+    """One computation of a person's assessed status; every one is kept."""
+
+    __tablename__ = "assessments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    computed_at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(32))
+    confidence: Mapped[float] = mapped_column(Float)
+    flags: Mapped[list[str]] = mapped_column(JSON)
+    supporting: Mapped[list[int]] = mapped_column(JSON)
+    contradicting: Mapped[list[int]] = mapped_column(JSON)
+    court_date: Mapped[date | None] = mapped_column(Date)
+    last_information_on: Mapped[date | None] = mapped_column(Date)
+    explanation: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(300))
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+
+
+class AuthorityRequest(Base):
+    """A request sent to an authority on a person's behalf, with its due date and reply."""
+
+    __tablename__ = "authority_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    authority: Mapped[str] = mapped_column(String(300))
+    sent_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    replied_on: Mapped[date | None] = mapped_column(Date)
+    reply: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ImportedList(Base):
+    """A list imported from a file (prisoner list, casualty list, requests...)."""
+
+    __tablename__ = "lists"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    row_count: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    imported_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ListRecord(Base):
+    """One row of an imported list, as written; linked to a person by record linkage."""
+
+    __tablename__ = "list_records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("lists.id"), index=True)
+    record_id: Mapped[str] = mapped_column(String(100))
+    line: Mapped[int] = mapped_column(Integer)
+    surname: Mapped[str] = mapped_column(String(200), default="")
+    given_name: Mapped[str] = mapped_column(String(200), default="")
+    patronymic: Mapped[str] = mapped_column(String(200), default="")
+    sex: Mapped[str] = mapped_column(String(16))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    birth_month: Mapped[int | None] = mapped_column(Integer)
+    birth_day: Mapped[int | None] = mapped_column(Integer)
+    birth_precision: Mapped[str | None] = mapped_column(String(8))
+    report_date: Mapped[date | None] = mapped_column(Date)
+    region: Mapped[str] = mapped_column(String(200), default="")
+    unit: Mapped[str] = mapped_column(String(200), default="")
+    rank: Mapped[str] = mapped_column(String(100), default="")
+    personal_number: Mapped[str] = mapped_column(String(100), default="")
+    extra: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (UniqueConstraint("list_id", "record_id", name="uq_list_records_id"),)
+
+
+class ChangeLog(Base):
+    """What a row was before a change, who changed it, when and why."""
+
+    __tablename__ = "change_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_key: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(8))  # update | delete
+    before: Mapped[dict[str, object]] = mapped_column(JSON)
+    after: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_change_log_row", "table_name", "row_key"),)

@@ -1,0 +1,88 @@
+"""Build the web app: pages, the JSON API under /api, local assets, one error handler."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from kintrace import __version__
+from kintrace.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    KintraceError,
+    NotFound,
+)
+from kintrace.instance import Instance
+from kintrace.web.deps import NotSignedIn
+from kintrace.web.render import templates
+from kintrace.web.routes import api, pages
+
+HERE = Path(__file__).parent
+
+STATUS_CODES: list[tuple[type[KintraceError], int]] = [
+    (NotSignedIn, 401),
+    (NotFound, 404),
+    (Forbidden, 403),
+    (Conflict, 409),
+    (InvalidInput, 422),
+]
+
+
+def status_code_of(error: KintraceError) -> int:
+    """Map an error of the tree to its HTTP status code."""
+    for kind, code in STATUS_CODES:
+        if isinstance(error, kind):
+            return code
+    return 500
+
+
+async def handle_error(request: Request, error: Exception) -> Response:
+    """Render a KintraceError as JSON under /api and as a page elsewhere."""
+    assert isinstance(error, KintraceError)
+    code = status_code_of(error)
+    problems = list(error.problems) if isinstance(error, InvalidInput) else [str(error)]
+    if request.url.path.startswith("/api"):
+        return JSONResponse({"error": type(error).__name__, "detail": problems}, code)
+    if isinstance(error, NotSignedIn):
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    return templates.TemplateResponse(
+        request, "error.html", {"code": code, "problems": problems, "viewer": None}, code
+    )
+
+
+def create_app(instance: Instance) -> FastAPI:
+    """Return the web app serving this instance."""
+    app = FastAPI(
+        title="kintrace",
+        version=__version__,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.instance = instance
+    app.add_exception_handler(KintraceError, handle_error)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(pages.router)
+    app.include_router(api.router)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'"
+        )
+        return response
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> HTMLResponse:
+        return HTMLResponse("ok")
+
+    return app

@@ -1,0 +1,62 @@
+"""Dependencies of every route: the instance, one transaction per request, the viewer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from kintrace.access import Role, Viewer
+from kintrace.errors import Forbidden
+from kintrace.instance import Instance
+from kintrace.storage.audit import set_actor
+from kintrace.storage.db import AuditedSession, transaction
+from kintrace.storage.tables import User
+from kintrace.users.service import viewer_of
+from kintrace.web.cookies import COOKIE, read_cookie
+
+
+class NotSignedIn(Forbidden):
+    """The request needs a signed-in user (pages redirect to the sign-in form)."""
+
+
+def get_instance(request: Request) -> Instance:
+    """Return the instance the app serves."""
+    instance: Instance = request.app.state.instance
+    return instance
+
+
+def get_db(instance: Annotated[Instance, Depends(get_instance)]) -> Iterator[AuditedSession]:
+    """Open one transaction for the request: committed on success, rolled back on error."""
+    with transaction(instance.sessions) as session:
+        yield session
+
+
+DbSession = Annotated[AuditedSession, Depends(get_db)]
+
+PUBLIC_VIEWER = Viewer(user_id=None, role=Role.PUBLIC, display_name="public")
+
+
+def get_viewer(request: Request, db: DbSession) -> Viewer:
+    """Return the signed-in user, or the public viewer."""
+    user_id = read_cookie(get_instance(request).settings.secret_key, request.cookies.get(COOKIE))
+    if user_id is None:
+        return PUBLIC_VIEWER
+    user = db.get(User, user_id)
+    if user is None or not user.active:
+        return PUBLIC_VIEWER
+    viewer = viewer_of(user)
+    set_actor(db, actor_id=user.id, reason=f"{request.method} {request.url.path}")
+    return viewer
+
+
+def require_user(viewer: Annotated[Viewer, Depends(get_viewer)]) -> Viewer:
+    """Return the signed-in user; NotSignedIn for the public."""
+    if viewer.role is Role.PUBLIC:
+        raise NotSignedIn("sign in to see this page")
+    return viewer
+
+
+CurrentViewer = Annotated[Viewer, Depends(get_viewer)]
+SignedIn = Annotated[Viewer, Depends(require_user)]

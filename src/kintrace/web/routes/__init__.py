@@ -1,0 +1,1 @@
+"""Routes: pages for people, JSON for programs."""

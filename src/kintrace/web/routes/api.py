@@ -1,0 +1,255 @@
+"""The JSON API under /api (documented at /api/docs)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from kintrace.cases.dossier import Dossier, dossier
+from kintrace.cases.service import birth_of, search_persons
+from kintrace.errors import Forbidden
+from kintrace.stats.service import figures, shown
+from kintrace.web.deps import CurrentViewer, DbSession, SignedIn
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+class StatusOut(BaseModel):
+    """A status with its date."""
+
+    status: str
+    since: date | None = None
+    authority: str = ""
+
+
+class AssessmentOut(BaseModel):
+    """The assessed status with its reasons."""
+
+    status: str
+    confidence: float
+    flags: list[str]
+    supporting: list[int]
+    contradicting: list[int]
+    court_date: date | None
+    explanation: str
+
+
+class PersonSummary(BaseModel):
+    """A person in a list."""
+
+    id: int
+    surname: str
+    given_name: str
+    patronymic: str
+    birth_date: str | None
+    region: str
+    unit: str
+    requests: int
+    official: StatusOut | None
+    assessed: AssessmentOut | None
+
+
+class PersonList(BaseModel):
+    """A page of persons."""
+
+    total: int
+    page: int
+    pages: int
+    persons: list[PersonSummary]
+
+
+class ReportOut(BaseModel):
+    """A report as stored."""
+
+    id: int
+    observed_on: date
+    source_type: str
+    source: str
+    grade: str
+    claim: str
+    place: str
+    text: str
+    retracts: int | None
+    retracted_by: int | None
+
+
+class RequestOut(BaseModel):
+    """A tracing request as the viewer may see it."""
+
+    id: int
+    filed_on: date
+    relationship: str
+    inquirer: str
+    channel: str
+
+
+class PersonDetail(PersonSummary):
+    """A person with the case."""
+
+    sex: str
+    rank: str
+    personal_number: str
+    requests_list: list[RequestOut]
+    reports: list[ReportOut]
+    assessment_history: list[AssessmentOut]
+
+
+class Figures(BaseModel):
+    """Public figures; counts under 5 are given as "<5"."""
+
+    persons: str
+    requests: str
+    reports: str
+    by_status: dict[str, str]
+    by_region: dict[str, str]
+
+
+def _assessment(case: Dossier) -> AssessmentOut | None:
+    a = case.assessment
+    if a is None:
+        return None
+    return AssessmentOut(
+        status=a.status,
+        confidence=a.confidence,
+        flags=a.flags,
+        supporting=a.supporting,
+        contradicting=a.contradicting,
+        court_date=a.court_date,
+        explanation=a.explanation,
+    )
+
+
+@router.get("/persons", response_model=PersonList)
+def list_persons(
+    db: DbSession,
+    viewer: SignedIn,
+    q: str = "",
+    status: str = "",
+    flag: str = "",
+    region: int | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> PersonList:
+    """Search the persons the caller may see."""
+    if not viewer.sees_persons:
+        raise Forbidden(f"a {viewer.role.value} may not see persons")
+    result = search_persons(
+        db,
+        viewer,
+        text=q,
+        status=status,
+        flag=flag,
+        region_id=region,
+        page=page,
+        per_page=per_page,
+    )
+    persons = []
+    for row in result.rows:
+        p, a, o = row.person, row.assessment, row.official
+        birth = birth_of(p)
+        persons.append(
+            PersonSummary(
+                id=p.id,
+                surname=p.surname,
+                given_name=p.given_name,
+                patronymic=p.patronymic,
+                birth_date=birth.iso() if birth else None,
+                region=row.region,
+                unit=p.unit,
+                requests=row.requests,
+                official=StatusOut(status=o.status, since=o.since, authority=o.authority)
+                if o
+                else None,
+                assessed=AssessmentOut(
+                    status=a.status,
+                    confidence=a.confidence,
+                    flags=a.flags,
+                    supporting=a.supporting,
+                    contradicting=a.contradicting,
+                    court_date=a.court_date,
+                    explanation=a.explanation,
+                )
+                if a
+                else None,
+            )
+        )
+    return PersonList(total=result.total, page=result.page, pages=result.pages, persons=persons)
+
+
+@router.get("/persons/{person_id}", response_model=PersonDetail)
+def get_person_detail(db: DbSession, viewer: SignedIn, person_id: int) -> PersonDetail:
+    """Return one person's case: requests, reports, official and assessed status."""
+    case = dossier(db, viewer, person_id)
+    p = case.person
+    birth = birth_of(p)
+    o = case.official_now
+    history = []
+    for a in case.assessments:
+        history.append(
+            AssessmentOut(
+                status=a.status,
+                confidence=a.confidence,
+                flags=a.flags,
+                supporting=a.supporting,
+                contradicting=a.contradicting,
+                court_date=a.court_date,
+                explanation=a.explanation,
+            )
+        )
+    return PersonDetail(
+        id=p.id,
+        surname=p.surname,
+        given_name=p.given_name,
+        patronymic=p.patronymic,
+        birth_date=birth.iso() if birth else None,
+        region=p.region.name if p.region else "",
+        unit=p.unit,
+        requests=len(case.requests),
+        sex=p.sex,
+        rank=p.rank,
+        personal_number=p.personal_number,
+        official=StatusOut(status=o.status, since=o.since, authority=o.authority) if o else None,
+        assessed=_assessment(case),
+        requests_list=[
+            RequestOut(
+                id=r.request.id,
+                filed_on=r.request.filed_on,
+                relationship=r.relationship,
+                inquirer=r.inquirer_name,
+                channel=r.request.channel,
+            )
+            for r in case.requests
+        ],
+        reports=[
+            ReportOut(
+                id=r.report.id,
+                observed_on=r.report.observed_on,
+                source_type=r.report.source.type,
+                source=r.report.source.name,
+                grade=r.grade,
+                claim=r.report.claim,
+                place=r.report.place,
+                text=r.report.text,
+                retracts=r.report.retracts_id,
+                retracted_by=r.retracted_by,
+            )
+            for r in case.reports
+        ],
+        assessment_history=history,
+    )
+
+
+@router.get("/stats", response_model=Figures)
+def get_figures(db: DbSession, viewer: CurrentViewer) -> Figures:
+    """Return the public figures (no personal data)."""
+    f = figures(db)
+    return Figures(
+        persons=shown(f.persons),
+        requests=shown(f.requests),
+        reports=shown(f.reports),
+        by_status={k: shown(v) for k, v in f.by_status.items()},
+        by_region={k: shown(v) for k, v in f.by_region.items()},
+    )

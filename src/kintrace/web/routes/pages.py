@@ -1,0 +1,245 @@
+"""The pages: sign-in, the case list, a person's case, the worklist, public figures."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from kintrace.access import MAY_RECORD_REPORTS, SEES_ALL_PERSONS, Role, Viewer
+from kintrace.cases.dossier import dossier
+from kintrace.cases.service import get_person, search_persons
+from kintrace.cases.worklist import WORK_FLAGS, worklist
+from kintrace.errors import Forbidden, InvalidInput, NotFound
+from kintrace.instance import Instance
+from kintrace.reconciliation.service import recompute_person
+from kintrace.reports.model import RETRACTION, ReportDetails, SourceDetails, SourceType
+from kintrace.reports.service import get_or_create_source, record_report
+from kintrace.stats.service import figures, shown
+from kintrace.storage.tables import Attachment, Region, Report, ReportAttachment
+from kintrace.users.service import authenticate
+from kintrace.web.cookies import COOKIE, MAX_AGE, check_csrf, csrf_token, make_cookie
+from kintrace.web.deps import CurrentViewer, DbSession, SignedIn, get_instance
+from kintrace.web.render import templates
+
+router = APIRouter(include_in_schema=False)
+InstanceDep = Annotated[Instance, Depends(get_instance)]
+
+
+def page(request: Request, name: str, viewer: Viewer | None, **context: Any) -> HTMLResponse:
+    """Render a page with the viewer and a CSRF token for its forms."""
+    instance: Instance = request.app.state.instance
+    token = csrf_token(instance.settings.secret_key, request.cookies.get(COOKIE))
+    return templates.TemplateResponse(
+        request, name, {"viewer": viewer, "csrf": token, "Role": Role, **context}
+    )
+
+
+def require_csrf(request: Request, token: str) -> None:
+    """Refuse a form that did not come from our own page."""
+    instance: Instance = request.app.state.instance
+    if not check_csrf(instance.settings.secret_key, request.cookies.get(COOKIE), token):
+        raise Forbidden("the form has expired; reload the page and try again")
+
+
+@router.get("/")
+def home(viewer: CurrentViewer) -> RedirectResponse:
+    """Send the public to the figures and everyone else to their cases."""
+    if viewer.role is Role.PUBLIC:
+        return RedirectResponse("/login", status_code=303)
+    if viewer.role is Role.DNA_LAB:
+        return RedirectResponse("/stats", status_code=303)
+    return RedirectResponse("/cases", status_code=303)
+
+
+@router.get("/login")
+def login_form(request: Request, viewer: CurrentViewer, next: str = "/") -> HTMLResponse:
+    """Show the sign-in form."""
+    return page(request, "login.html", None, next=next, error="")
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    db: DbSession,
+    instance: InstanceDep,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    """Check the password and set the session cookie."""
+    try:
+        user = authenticate(db, username.strip(), password)
+    except Forbidden as error:
+        response = page(request, "login.html", None, next=next, error=str(error))
+        response.status_code = 401
+        return response
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    redirect = RedirectResponse(target, status_code=303)
+    redirect.set_cookie(
+        COOKIE,
+        make_cookie(instance.settings.secret_key, user.id),
+        max_age=MAX_AGE,
+        httponly=True,
+        samesite="lax",
+    )
+    return redirect
+
+
+@router.post("/logout")
+def logout() -> RedirectResponse:
+    """Forget the session."""
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("/cases")
+def cases(
+    request: Request,
+    db: DbSession,
+    viewer: SignedIn,
+    q: str = "",
+    status: str = "",
+    flag: str = "",
+    region: Annotated[int | None, Query()] = None,
+    page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+) -> HTMLResponse:
+    """List the cases this viewer may see, with search and filters."""
+    if not viewer.sees_persons:
+        raise Forbidden(f"a {viewer.role.value} works on coded samples, not on named persons")
+    result = search_persons(
+        db, viewer, text=q, status=status, flag=flag, region_id=region, page=page_no
+    )
+    regions = (
+        list(db.scalars(select(Region).order_by(Region.name)))
+        if viewer.role in SEES_ALL_PERSONS
+        else []
+    )
+    return page(
+        request,
+        "cases.html",
+        viewer,
+        result=result,
+        q=q,
+        status=status,
+        flag=flag,
+        region=region,
+        regions=regions,
+    )
+
+
+@router.get("/persons/{person_id}")
+def person_page(request: Request, db: DbSession, viewer: SignedIn, person_id: int) -> HTMLResponse:
+    """Show one person's case: requests, reports in time order, official and assessed status."""
+    case = dossier(db, viewer, person_id)
+    return page(
+        request,
+        "person.html",
+        viewer,
+        case=case,
+        today=date.today(),
+        may_report=viewer.role in MAY_RECORD_REPORTS,
+    )
+
+
+@router.post("/persons/{person_id}/reports")
+def add_report(
+    request: Request,
+    db: DbSession,
+    viewer: SignedIn,
+    instance: InstanceDep,
+    person_id: int,
+    csrf: Annotated[str, Form()],
+    source_type: Annotated[str, Form()],
+    source_name: Annotated[str, Form()],
+    claim: Annotated[str, Form()],
+    observed_on: Annotated[date, Form()],
+    credibility: Annotated[int, Form()],
+    text: Annotated[str, Form()] = "",
+    place: Annotated[str, Form()] = "",
+    retracts: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    """Record a new report and recompute the assessed status in the same transaction."""
+    require_csrf(request, csrf)
+    viewer.require(MAY_RECORD_REPORTS, "record reports")
+    person = get_person(db, viewer, person_id)
+    try:
+        kind = SourceType(source_type)
+    except ValueError as error:
+        raise InvalidInput(f"field 'source_type': unknown source type {source_type!r}") from error
+    if observed_on > date.today():
+        raise InvalidInput("field 'observed_on': the date is in the future")
+    if viewer.role is Role.RELATIVE:
+        kind = SourceType.RELATIVE if kind is not SourceType.SOCIAL_MEDIA else kind
+    source = get_or_create_source(db, SourceDetails(source_name.strip() or kind.value, kind))
+    details = ReportDetails(
+        claim=claim,
+        observed_on=observed_on,
+        credibility=credibility,
+        text=text.strip(),
+        place=place.strip(),
+        retracts=retracts or None if claim == RETRACTION else None,
+    )
+    record_report(db, person=person, source=source, details=details, actor_id=viewer.user_id)
+    recompute_person(
+        db, person.id, today=date.today(), settings=instance.settings, reason="new report"
+    )
+    return RedirectResponse(f"/persons/{person.id}#reports", status_code=303)
+
+
+@router.get("/attachments/{sha256}")
+def attachment(db: DbSession, viewer: SignedIn, instance: InstanceDep, sha256: str) -> Response:
+    """Serve an attachment to a viewer who may see a report it belongs to."""
+    link = db.scalar(select(ReportAttachment).where(ReportAttachment.sha256 == sha256).limit(1))
+    if link is None:
+        raise NotFound("no such attachment")
+    report = db.get(Report, link.report_id)
+    assert report is not None
+    get_person(db, viewer, report.person_id)
+    meta = db.get(Attachment, sha256)
+    return Response(
+        instance.files.get(sha256),
+        media_type=meta.media_type if meta else "application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{link.filename}"'},
+    )
+
+
+@router.get("/worklist")
+def worklist_page(
+    request: Request,
+    db: DbSession,
+    viewer: SignedIn,
+    flag: str = "",
+    region: Annotated[int | None, Query()] = None,
+) -> HTMLResponse:
+    """List the cases that need work: overdue answers, disagreements, contradictions."""
+    if not viewer.sees_persons or viewer.role is Role.RELATIVE:
+        raise Forbidden("the worklist is for regional desks and analysts")
+    if flag and flag not in WORK_FLAGS:
+        raise InvalidInput(f"unknown flag {flag!r}")
+    items = worklist(db, viewer, today=date.today(), flag=flag, region_id=region)
+    regions = (
+        list(db.scalars(select(Region).order_by(Region.name)))
+        if viewer.role in SEES_ALL_PERSONS
+        else []
+    )
+    return page(
+        request,
+        "worklist.html",
+        viewer,
+        items=items,
+        flag=flag,
+        flags=WORK_FLAGS,
+        region=region,
+        regions=regions,
+    )
+
+
+@router.get("/stats")
+def stats_page(request: Request, db: DbSession, viewer: CurrentViewer) -> HTMLResponse:
+    """Show the public figures (no personal data; small counts suppressed)."""
+    return page(request, "stats.html", viewer, figures=figures(db), shown=shown)
