@@ -21,6 +21,16 @@ class Instance:
     sessions: sessionmaker[AuditedSession]
     files: FileStore
 
+    def close(self) -> None:
+        """Close every pooled database connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Instance:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
 
 def open_instance(settings: Settings, *, upgrade: bool = True) -> Instance:
     """Connect to the configured database (migrating it to the current schema)."""

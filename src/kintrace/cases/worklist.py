@@ -49,7 +49,7 @@ def worklist(
     )
     if region_id is not None:
         query = query.where(Person.region_id == region_id)
-    rows = list(session.execute(query).tuples())
+    rows = list(session.execute(query).all())
     official = current_official(session, [p.id for p, _ in rows])
     return [
         WorkItem(

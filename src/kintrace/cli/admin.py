@@ -39,11 +39,13 @@ def init(
     ),
 ) -> None:
     """Create (or upgrade) the database and the first administrator."""
-    with reporting_errors():
-        instance = open_instance(make_settings(database, data_dir))
-        with transaction(instance.sessions) as session:
-            ensure_roles(session)
-            create_user(session, username=admin, password=password, role=Role.ADMINISTRATOR)
+    with (
+        reporting_errors(),
+        open_instance(make_settings(database, data_dir)) as instance,
+        transaction(instance.sessions) as session,
+    ):
+        ensure_roles(session)
+        create_user(session, username=admin, password=password, role=Role.ADMINISTRATOR)
     err_console.print(f"kintrace is ready; sign in as [bold]{admin}[/] after `kintrace serve`.")
 
 
@@ -108,16 +110,18 @@ def backup_command(
     json_out: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
 ) -> None:
     """Write a consistent copy of the database and attachments to one file."""
-    with reporting_errors():
-        instance = open_instance(make_settings(database, data_dir))
-        with Progress(console=err_console, transient=True) as progress:
-            task = progress.add_task("backup", total=None)
-            manifest = backup(
-                instance.engine,
-                instance.files,
-                target,
-                lambda name: progress.update(task, description=f"backup {name}"),
-            )
+    with (
+        reporting_errors(),
+        open_instance(make_settings(database, data_dir)) as instance,
+        Progress(console=err_console, transient=True) as progress,
+    ):
+        task = progress.add_task("backup", total=None)
+        manifest = backup(
+            instance.engine,
+            instance.files,
+            target,
+            lambda name: progress.update(task, description=f"backup {name}"),
+        )
     if json_out:
         print_json(manifest)
     else:
@@ -134,16 +138,18 @@ def restore_command(
     json_out: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
 ) -> None:
     """Restore a backup into an empty instance (all or nothing)."""
-    with reporting_errors():
-        instance = open_instance(make_settings(database, data_dir))
-        with Progress(console=err_console, transient=True) as progress:
-            task = progress.add_task("restore", total=None)
-            manifest = restore(
-                instance.engine,
-                instance.files,
-                source,
-                lambda name: progress.update(task, description=f"restore {name}"),
-            )
+    with (
+        reporting_errors(),
+        open_instance(make_settings(database, data_dir)) as instance,
+        Progress(console=err_console, transient=True) as progress,
+    ):
+        task = progress.add_task("restore", total=None)
+        manifest = restore(
+            instance.engine,
+            instance.files,
+            source,
+            lambda name: progress.update(task, description=f"restore {name}"),
+        )
     if json_out:
         print_json(manifest)
     else:

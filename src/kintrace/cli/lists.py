@@ -47,8 +47,8 @@ def import_command(
     with reporting_errors():
         table = read_table(file, parse_column_map(columns), required=("id",))
         records = parse_persons(table)
-        instance = open_instance(make_settings(database, data_dir))
         with (
+            open_instance(make_settings(database, data_dir)) as instance,
             Progress(console=err_console, transient=True) as progress,
             transaction(instance.sessions) as session,
         ):
@@ -86,10 +86,12 @@ def export_command(
     data_dir: Path | None = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
 ) -> None:
     """Export every person with official and assessed status."""
-    with reporting_errors():
-        instance = open_instance(make_settings(database, data_dir))
-        with instance.sessions() as session:
-            count = write_rows(export_rows(session, SYSTEM), target)
+    with (
+        reporting_errors(),
+        open_instance(make_settings(database, data_dir)) as instance,
+        instance.sessions() as session,
+    ):
+        count = write_rows(export_rows(session, SYSTEM), target)
     err_console.print(f"exported {count} persons to {target}")
 
 

@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import json
+import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import typer
+from rich.progress import Progress
+from sqlalchemy import func, select
 
-from kintrace.cli.common import print_json, reporting_errors
+from kintrace.cli.common import (
+    DATA_DIR_HELP,
+    DATABASE_HELP,
+    err_console,
+    make_settings,
+    print_json,
+    reporting_errors,
+)
 from kintrace.errors import StoryError
+from kintrace.instance import open_instance
 from kintrace.reconciliation.rules import reconcile
+from kintrace.reconciliation.service import recompute_all
 from kintrace.reconciliation.story import parse_story, story_result
 from kintrace.reconciliation.words import Lang
+from kintrace.storage.db import transaction
+from kintrace.storage.tables import Person
 
 app = typer.Typer(
     name="status",
@@ -51,3 +66,49 @@ def assess(
             parsed.reports, parsed.official, parsed.today, parsed.policy, parsed.requests
         )
         print_json(story_result(parsed, assessment, lang))
+
+
+@app.command()
+def recompute(
+    database: str | None = typer.Option(None, "--database", help=DATABASE_HELP),
+    data_dir: Path | None = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
+    today: str | None = typer.Option(
+        None, help="Assess as of this day (YYYY-MM-DD); default: today."
+    ),
+    reason: str = typer.Option("bulk recomputation", help="Why: kept with every new assessment."),
+    batch: int = typer.Option(2000, min=1, help="Persons per batch."),
+    json_out: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Recompute every person's assessed status in one transaction; changes are kept as history."""
+    with reporting_errors():
+        try:
+            day = date.fromisoformat(today) if today else date.today()
+        except ValueError:
+            raise StoryError(
+                f"--today: {today!r} is not a date (YYYY-MM-DD)",
+                [f"--today: {today!r} is not a date (YYYY-MM-DD)"],
+            ) from None
+        settings = make_settings(database, data_dir)
+        with open_instance(settings) as instance:
+            started = time.perf_counter()
+            with transaction(instance.sessions) as session:
+                total = session.scalar(select(func.count()).select_from(Person)) or 0
+                with Progress(console=err_console, transient=True) as progress:
+                    task = progress.add_task("recompute", total=total)
+                    seen, changed = recompute_all(
+                        session,
+                        today=day,
+                        settings=settings,
+                        reason=reason,
+                        batch=batch,
+                        progress=lambda n: progress.update(task, completed=n),
+                    )
+            elapsed = time.perf_counter() - started
+    figures = {"persons": seen, "changed": changed, "seconds": round(elapsed, 3)}
+    if json_out:
+        print_json(figures)
+    else:
+        rate = seen / elapsed if elapsed > 0 else 0.0
+        err_console.print(
+            f"recomputed {seen} persons ({changed} changed) in {elapsed:.1f} s, {rate:,.0f}/s"
+        )

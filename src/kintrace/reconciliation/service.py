@@ -86,7 +86,7 @@ def gather(session: Session, person_ids: Sequence[int]) -> dict[int, PersonEvide
         .join(Source, Source.id == Report.source_id)
         .where(Report.person_id.in_(person_ids))
         .order_by(Report.id)
-    ).tuples()
+    ).all()
     for report, source_type in rows:
         evidence[report.person_id].reports.append(report_input(report, source_type))
     for official in session.scalars(

@@ -9,6 +9,7 @@ are plain JSON, a backup of a SQLite instance restores into PostgreSQL and back.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 import tarfile
@@ -168,6 +169,7 @@ def restore(
                     )
             for digest in manifest["attachments"]:
                 data = _read_member(tar, f"attachments/{digest}", source)
-                if files.put(data) != digest:
+                if hashlib.sha256(data).hexdigest() != digest:
                     raise SourceFormatError(f"{source}: attachment {digest} is damaged")
+                files.put(data)
     return dict(manifest)

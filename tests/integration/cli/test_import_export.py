@@ -1,0 +1,150 @@
+"""`kintrace import` and `kintrace export` on real CSV and XLSX files, on both engines."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from openpyxl import Workbook
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from kintrace.cli.main import app
+from kintrace.storage.db import make_engine, migrate
+from kintrace.storage.tables import ImportedList, ListRecord, Person
+
+HEADER = (
+    "id,surname,given_name,patronymic,sex,birth_date,age,report_date,region,unit,rank,"
+    "personal_number"
+)
+GOOD = [
+    "1,Петров,Александр,Иванович,m,03.05.1998,,,Курская область,в/ч 12345,рядовой,АВ-123456",
+    "2,SYDORENKO,Oleksii,,m,1999,,,Kharkivska oblast,MU A0123,soldier,",
+    "3,Иванов,Сергей,Петрович,m,,24,2023-04-12,Белгородская область,,сержант,",
+]
+
+
+def write_csv(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def counts(url: str) -> tuple[int, int, int]:
+    engine = make_engine(url)
+    migrate(engine)  # a command that failed early may not have created the schema
+    try:
+        with engine.connect() as conn:
+            return (
+                conn.scalar(select(func.count()).select_from(Person)) or 0,
+                conn.scalar(select(func.count()).select_from(ImportedList)) or 0,
+                conn.scalar(select(func.count()).select_from(ListRecord)) or 0,
+            )
+    finally:
+        engine.dispose()
+
+
+def test_a_good_csv_is_imported_as_persons(
+    runner: CliRunner, tmp_path: Path, database_url: str
+) -> None:
+    file = write_csv(tmp_path / "registry.csv", GOOD)
+    args = ["import", str(file), "--list", "registry", "--persons", "--json"]
+    result = runner.invoke(app, [*args, "--database", database_url])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "list": "registry",
+        "list_id": 1,
+        "rows": 3,
+        "persons_created": 3,
+    }
+    assert counts(database_url) == (3, 1, 3)
+
+
+def test_a_bad_last_row_writes_nothing_and_names_file_row_and_field(
+    runner: CliRunner, tmp_path: Path, database_url: str
+) -> None:
+    earlier = write_csv(tmp_path / "earlier.csv", GOOD[:1])
+    args = ["--persons", "--database", database_url]
+    assert runner.invoke(app, ["import", str(earlier), "--list", "earlier", *args]).exit_code == 0
+    file = write_csv(tmp_path / "list.csv", [*GOOD, "4,Сидоров,Иван,,x,31.02.1990,,,,,,"])
+    result = runner.invoke(app, ["import", str(file), "--list", "l", *args])
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 2
+    assert all("list.csv" in line and "row 5" in line for line in lines)
+    assert any("sex" in line for line in lines)
+    assert any("birth_date" in line for line in lines)
+    assert counts(database_url) == (1, 1, 1)  # only the earlier list
+
+
+def test_every_bad_row_is_reported_not_only_the_first(
+    runner: CliRunner, tmp_path: Path, database_url: str
+) -> None:
+    file = write_csv(
+        tmp_path / "list.csv",
+        ["1,Петров,,,m,1998,,,,,,", "2,,Иван,,m,13.1999,,,,,,", "3,Ким,Олег,,m,,abc,,,,,"],
+    )
+    result = runner.invoke(app, ["import", str(file), "--list", "l", "--database", database_url])
+    assert result.exit_code == 2
+    assert "row 3" in result.stderr and "birth_date" in result.stderr
+    assert "row 4" in result.stderr and "age" in result.stderr
+    assert counts(database_url) == (0, 0, 0)
+
+
+def test_importing_a_list_name_twice_is_refused(
+    runner: CliRunner, tmp_path: Path, database_url: str
+) -> None:
+    file = write_csv(tmp_path / "a.csv", GOOD)
+    args = ["import", str(file), "--list", "same", "--database", database_url]
+    assert runner.invoke(app, args).exit_code == 0
+    second = runner.invoke(app, args)
+    assert second.exit_code == 2
+    assert "same" in second.stderr
+    assert counts(database_url) == (0, 1, 3)
+
+
+def test_xlsx_with_other_headers_is_mapped_by_columns(
+    runner: CliRunner, tmp_path: Path, database_url: str
+) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["No", "Last name", "First name", "Born"])
+    sheet.append([7, "Коваленко", "Микола", "1987"])
+    sheet.append([8, "KOVALENKO", "Mykola", "05.1987"])
+    path = tmp_path / "hospital.xlsx"
+    book.save(path)
+    columns = "id=No,surname=Last name,given_name=First name,birth_date=Born"
+    result = runner.invoke(
+        app,
+        ["import", str(path), "--list", "hospital", "--persons", "--columns", columns]
+        + ["--database", database_url],
+    )
+    assert result.exit_code == 0, result.output
+    assert counts(database_url) == (2, 1, 2)
+
+
+def test_a_missing_file_is_one_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["import", str(tmp_path / "nope.csv"), "--list", "x", "--data-dir", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert "nope.csv" in result.stderr
+
+
+def test_export_writes_every_person_in_each_format(
+    runner: CliRunner, tmp_path: Path, database_url: str
+) -> None:
+    file = write_csv(tmp_path / "registry.csv", GOOD)
+    imported = runner.invoke(
+        app, ["import", str(file), "--list", "r", "--persons", "--database", database_url]
+    )
+    assert imported.exit_code == 0, imported.output
+    for name in ["out.csv", "out.json", "out.xlsx"]:
+        result = runner.invoke(app, ["export", str(tmp_path / name), "--database", database_url])
+        assert result.exit_code == 0, result.output
+    with (tmp_path / "out.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert sorted(r["surname"] for r in rows) == ["SYDORENKO", "Иванов", "Петров"]
+    data = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert len(data) == 3
