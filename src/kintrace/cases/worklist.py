@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import String, cast, or_
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from kintrace.access import Viewer
 from kintrace.cases.service import current_official, visible_persons
-from kintrace.storage.tables import Assessment, OfficialStatus, Person
+from kintrace.storage.tables import Assessment, AuthorityRequest, OfficialStatus, Person
 
 WORK_FLAGS = ("overdue", "official_disagrees", "contradiction", "court_date_passed")
 """The flags that put a case on the worklist."""
@@ -25,6 +25,7 @@ class WorkItem:
     official: OfficialStatus | None
     flags: list[str]
     days_silent: int | None
+    overdue: list[AuthorityRequest]
 
 
 def worklist(
@@ -50,7 +51,19 @@ def worklist(
     if region_id is not None:
         query = query.where(Person.region_id == region_id)
     rows = list(session.execute(query).all())
-    official = current_official(session, [p.id for p, _ in rows])
+    ids = [p.id for p, _ in rows]
+    official = current_official(session, ids)
+    late: dict[int, list[AuthorityRequest]] = {}
+    for request in session.scalars(
+        select(AuthorityRequest)
+        .where(
+            AuthorityRequest.person_id.in_(ids),
+            AuthorityRequest.replied_on.is_(None),
+            AuthorityRequest.due_on < today,
+        )
+        .order_by(AuthorityRequest.due_on)
+    ):
+        late.setdefault(request.person_id, []).append(request)
     return [
         WorkItem(
             person=p,
@@ -58,6 +71,7 @@ def worklist(
             official=official.get(p.id),
             flags=[f for f in a.flags if f in WORK_FLAGS],
             days_silent=(today - a.last_information_on).days if a.last_information_on else None,
+            overdue=late.get(p.id, []),
         )
         for p, a in rows
     ]

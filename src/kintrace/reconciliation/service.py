@@ -125,6 +125,7 @@ def _row(person_id: int, result: Result, reason: str, lang: Lang) -> Assessment:
         person_id=person_id,
         computed_at=datetime.now(),
         status=result.status.value,
+        status_since=result.since,
         confidence=result.confidence,
         flags=[f.value for f in result.flags],
         supporting=[int(k) for k in result.supporting],
@@ -140,6 +141,7 @@ def _row(person_id: int, result: Result, reason: str, lang: Lang) -> Assessment:
 def _same(row: Assessment, new: Assessment) -> bool:
     return (
         row.status == new.status
+        and row.status_since == new.status_since
         and abs(row.confidence - new.confidence) < 1e-9
         and row.flags == new.flags
         and row.supporting == new.supporting

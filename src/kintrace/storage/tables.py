@@ -207,6 +207,7 @@ class Assessment(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     computed_at: Mapped[datetime] = mapped_column(DateTime)
     status: Mapped[str] = mapped_column(String(32))
+    status_since: Mapped[date | None] = mapped_column(Date)
     confidence: Mapped[float] = mapped_column(Float)
     flags: Mapped[list[str]] = mapped_column(JSON)
     supporting: Mapped[list[int]] = mapped_column(JSON)

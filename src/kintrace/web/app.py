@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -54,6 +55,16 @@ async def handle_error(request: Request, error: Exception) -> Response:
     )
 
 
+async def handle_invalid_request(request: Request, error: Exception) -> Response:
+    """Render a malformed query or form as one clear error: JSON under /api, a page elsewhere."""
+    assert isinstance(error, RequestValidationError)
+    problems = [
+        f"field {'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]!r}: {e['msg']}"
+        for e in error.errors()
+    ]
+    return await handle_error(request, InvalidInput("; ".join(problems), problems))
+
+
 def create_app(instance: Instance) -> FastAPI:
     """Return the web app serving this instance."""
     app = FastAPI(
@@ -65,6 +76,7 @@ def create_app(instance: Instance) -> FastAPI:
     )
     app.state.instance = instance
     app.add_exception_handler(KintraceError, handle_error)
+    app.add_exception_handler(RequestValidationError, handle_invalid_request)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
+from kintrace.cases.worklist import WorkItem
 from kintrace.reports.model import DEFAULT_RELIABILITY, SourceType, Status
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -60,7 +61,54 @@ def long_date(value: date | None) -> str:
     return f"{value.day} {MONTHS.split()[value.month - 1]} {value.year}"
 
 
+def months_between(start: date, end: date) -> int:
+    """Whole months from *start* to *end* (0 when end is earlier)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day:
+        months -= 1
+    return max(months, 0)
+
+
+def work_reasons(item: WorkItem, today: date) -> list[str]:
+    """Say in words why a case is on the worklist.
+
+    >>> from types import SimpleNamespace as NS
+    >>> item = NS(flags=["official_disagrees"], official=NS(status="missing",
+    ...     since=date(2026, 6, 1), authority="Ministry of Defence"),
+    ...     assessment=NS(status="captured_confirmed", status_since=date(2026, 4, 12),
+    ...     court_date=None), overdue=[])
+    >>> work_reasons(item, date(2026, 11, 23))  # doctest: +NORMALIZE_WHITESPACE
+    ['Officially missing for 5 months (Ministry of Defence); the evidence supports captured
+      (confirmed) since 12 April 2026.']
+    """
+    reasons: list[str] = []
+    a, o = item.assessment, item.official
+    if "official_disagrees" in item.flags and o is not None:
+        months = months_between(o.since, today) if o.since else 0
+        length = f" for {months} month{'s' if months != 1 else ''}" if months else ""
+        since = f" since {long_date(a.status_since)}" if a.status_since else ""
+        reasons.append(
+            f"Officially {STATUS_LABELS.get(o.status, o.status).lower()}{length} "
+            f"({o.authority}); the evidence supports "
+            f"{STATUS_LABELS.get(a.status, a.status).lower()}{since}."
+        )
+    for request in item.overdue:
+        reasons.append(
+            f"{request.authority} has not answered the {request.kind.replace('_', ' ')} request "
+            f"of {long_date(request.sent_on)}: due {long_date(request.due_on)}, "
+            f"{(today - request.due_on).days} days late."
+        )
+    if "contradiction" in item.flags:
+        reasons.append("Credible reports contradict each other.")
+    if "court_date_passed" in item.flags and a.court_date:
+        reasons.append(
+            f"A court may declare the person missing or dead since {long_date(a.court_date)}."
+        )
+    return reasons
+
+
 templates.env.filters["long_date"] = long_date
+templates.env.globals["work_reasons"] = work_reasons
 templates.env.globals.update(
     STATUS_LABELS=STATUS_LABELS,
     STATUS_TONE=STATUS_TONE,

@@ -161,3 +161,23 @@ def test_every_page_renders_for_every_role_that_may_see_it(client_for: Client, u
         response = client.get(path)
         assert response.status_code == 200, (path, response.text[:300])
         assert "<html" in response.text
+
+
+@pytest.mark.parametrize("user", ["analyst", "desk", "reviewer", "admin"])
+def test_the_worklist_renders_and_filters(client_for: Client, user: str) -> None:
+    client = client_for(user)
+    assert client.get("/worklist").status_code == 200
+    filtered = client.get("/worklist", params={"flag": "official_disagrees", "region": ""})
+    assert filtered.status_code == 200
+    assert client.get("/worklist", params={"flag": "nonsense"}).status_code == 422
+
+
+def test_a_relative_has_no_worklist(client_for: Client) -> None:
+    assert client_for("relative").get("/worklist").status_code == 403
+
+
+def test_a_malformed_query_is_a_page_not_raw_json(client_for: Client) -> None:
+    response = client_for("analyst").get("/cases", params={"page": "zero"})
+    assert response.status_code == 422
+    assert "text/html" in response.headers["content-type"]
+    assert "page" in response.text

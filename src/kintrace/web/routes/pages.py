@@ -34,7 +34,9 @@ def page(request: Request, name: str, viewer: Viewer | None, **context: Any) -> 
     instance: Instance = request.app.state.instance
     token = csrf_token(instance.settings.secret_key, request.cookies.get(COOKIE))
     return templates.TemplateResponse(
-        request, name, {"viewer": viewer, "csrf": token, "Role": Role, **context}
+        request,
+        name,
+        {"viewer": viewer, "csrf": token, "Role": Role, "today": date.today(), **context},
     )
 
 
@@ -105,12 +107,13 @@ def cases(
     q: str = "",
     status: str = "",
     flag: str = "",
-    region: Annotated[int | None, Query()] = None,
+    region_text: Annotated[str, Query(alias="region")] = "",
     page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
 ) -> HTMLResponse:
     """List the cases this viewer may see, with search and filters."""
     if not viewer.sees_persons:
         raise Forbidden(f"a {viewer.role.value} works on coded samples, not on named persons")
+    region = int(region_text) if region_text.strip().isdigit() else None  # "" from the form
     result = search_persons(
         db, viewer, text=q, status=status, flag=flag, region_id=region, page=page_no
     )
@@ -155,10 +158,10 @@ def add_report(
     person_id: int,
     csrf: Annotated[str, Form()],
     source_type: Annotated[str, Form()],
-    source_name: Annotated[str, Form()],
     claim: Annotated[str, Form()],
     observed_on: Annotated[date, Form()],
     credibility: Annotated[int, Form()],
+    source_name: Annotated[str, Form()] = "",
     text: Annotated[str, Form()] = "",
     place: Annotated[str, Form()] = "",
     retracts: Annotated[str, Form()] = "",
@@ -214,9 +217,10 @@ def worklist_page(
     db: DbSession,
     viewer: SignedIn,
     flag: str = "",
-    region: Annotated[int | None, Query()] = None,
+    region_text: Annotated[str, Query(alias="region")] = "",
 ) -> HTMLResponse:
     """List the cases that need work: overdue answers, disagreements, contradictions."""
+    region = int(region_text) if region_text.strip().isdigit() else None  # "" from the form
     if not viewer.sees_persons or viewer.role is Role.RELATIVE:
         raise Forbidden("the worklist is for regional desks and analysts")
     if flag and flag not in WORK_FLAGS:
@@ -233,7 +237,7 @@ def worklist_page(
         viewer,
         items=items,
         flag=flag,
-        flags=WORK_FLAGS,
+        work_flags=WORK_FLAGS,
         region=region,
         regions=regions,
     )

@@ -159,6 +159,7 @@ def upgrade() -> None:
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("computed_at", sa.DateTime(), nullable=False),
         sa.Column("status", sa.String(length=32), nullable=False),
+        sa.Column("status_since", sa.Date(), nullable=True),
         sa.Column("confidence", sa.Float(), nullable=False),
         sa.Column("flags", sa.JSON(), nullable=False),
         sa.Column("supporting", sa.JSON(), nullable=False),
