@@ -1,0 +1,179 @@
+"""`kintrace status assess` (no database) and `kintrace status recompute` (a database)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from kintrace.cli.main import app
+from kintrace.config import Settings
+from kintrace.demo.load import load_demo
+from kintrace.instance import open_instance
+from kintrace.storage.db import transaction
+from kintrace.storage.tables import Assessment
+
+EXAMPLE = Path(__file__).parents[3].parent / "shared" / "examples" / "status" / "story.json"
+
+STORY: dict[str, Any] = {
+    "today": "2023-01-15",
+    "official": {"status": "missing", "since": "2022-09-20", "authority": "ministry"},
+    "reports": [
+        {"id": "r1", "date": "2022-09-18", "source": "unit_commander", "grade": "B3",
+         "claim": "missing", "text": "did not return from a position near the river"},
+        {"id": "r2", "date": "2022-10-05", "source": "pow_list_other_side", "grade": "B2",
+         "claim": "captured_reported", "text": "name on a published prisoner list"},
+        {"id": "r3", "date": "2022-11-30", "source": "red_cross", "grade": "A1",
+         "claim": "captured_confirmed", "text": "registered as a prisoner of war"},
+    ],
+}  # fmt: skip
+
+
+def assess(runner: CliRunner, tmp_path: Path, story: Any, *extra: str) -> tuple[int, str, str]:
+    path = tmp_path / "story.json"
+    path.write_text(json.dumps(story, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(app, ["status", "assess", str(path), *extra])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_output_has_the_exact_keys_and_types(runner: CliRunner, tmp_path: Path) -> None:
+    code, out, _ = assess(runner, tmp_path, STORY)
+    assert code == 0
+    data = json.loads(out)
+    required = {"status", "confidence", "flags", "supporting", "contradicting", "court_date"}
+    assert required | {"explanation"} <= set(data)
+    assert data["status"] == "captured_confirmed"
+    assert 0.8 <= data["confidence"] <= 1.0
+    assert data["flags"] == ["official_disagrees"]
+    assert set(data["supporting"]) == {"r2", "r3"}
+    assert data["contradicting"] == []
+    assert data["court_date"] is None  # a confirmed prisoner is not declared by a court
+    assert "30 November 2022" in data["explanation"]
+
+
+def test_the_shared_example_gives_the_same_answer(runner: CliRunner) -> None:
+    if not EXAMPLE.exists():
+        pytest.fail(f"the shared example is missing: {EXAMPLE}")
+    result = runner.invoke(app, ["status", "assess", str(EXAMPLE)])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["status"] == "captured_confirmed"
+
+
+@pytest.mark.parametrize(("lang", "word"), [("ru", "плен"), ("uk", "полон"), ("en", "captured")])
+def test_the_explanation_speaks_the_family_s_language(
+    runner: CliRunner, tmp_path: Path, lang: str, word: str
+) -> None:
+    code, out, _ = assess(runner, tmp_path, STORY, "--lang", lang)
+    assert code == 0
+    assert word in json.loads(out)["explanation"].lower()
+
+
+def test_reports_without_ids_are_referred_to_by_index(runner: CliRunner, tmp_path: Path) -> None:
+    story = {
+        **STORY,
+        "reports": [{k: v for k, v in r.items() if k != "id"} for r in STORY["reports"]],
+    }
+    code, out, _ = assess(runner, tmp_path, story)
+    assert code == 0
+    assert set(json.loads(out)["supporting"]) == {1, 2}
+
+
+def test_a_court_date_six_months_after_the_last_information(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    story = {"today": "2023-06-01", "official": None, "reports": [STORY["reports"][0]]}
+    code, out, _ = assess(runner, tmp_path, story)
+    data = json.loads(out)
+    assert (code, data["status"], data["court_date"]) == (0, "missing", "2023-03-18")
+
+
+def test_a_retraction_keeps_the_retracted_report_out_of_the_weighing(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    story = {
+        "today": "2023-03-01",
+        "official": None,
+        "reports": [
+            {"id": "d", "date": "2022-10-01", "source": "official_notification", "grade": "B2",
+             "claim": "dead_unrecovered", "text": "killed in action"},
+            {"id": "x", "date": "2022-12-01", "source": "official_notification", "grade": "B1",
+             "claim": "retraction", "retracts": "d", "text": "the notice was sent in error"},
+        ],
+    }  # fmt: skip
+    code, out, _ = assess(runner, tmp_path, story)
+    data = json.loads(out)
+    assert code == 0
+    assert data["status"] != "dead_unrecovered"
+    assert "d" not in data["supporting"]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"date": "2022-13-01"}, "report 'r2': field 'date'"),
+        ({"source": "rumour"}, "report 'r2': field 'source'"),
+        ({"grade": "G9"}, "report 'r2': field 'grade'"),
+        ({"claim": "alive"}, "report 'r2': field 'claim'"),
+        ({"claim": "retraction", "retracts": "nope"}, "report 'r2': field 'retracts'"),
+    ],
+)
+def test_bad_words_dates_and_grades_name_the_report_and_field(
+    runner: CliRunner, tmp_path: Path, change: dict[str, str], expected: str
+) -> None:
+    reports = [dict(r) for r in STORY["reports"]]
+    reports[1].update(change)
+    code, out, err = assess(runner, tmp_path, {**STORY, "reports": reports})
+    assert code == 2
+    assert out == ""
+    assert expected in err
+
+
+def test_a_file_that_is_not_json_is_one_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "story.json"
+    path.write_text("{not json", encoding="utf-8")
+    result = runner.invoke(app, ["status", "assess", str(path)])
+    assert result.exit_code == 2
+    assert "story.json" in result.stderr and "line 1" in result.stderr
+
+
+def test_recompute_keeps_history_and_only_adds_what_changed(
+    runner: CliRunner, tmp_path: Path, new_database: Callable[[str], str]
+) -> None:
+    url = new_database("sqlite")
+    with (
+        open_instance(Settings(database_url=url, data_dir=tmp_path)) as instance,
+        transaction(instance.sessions) as session,
+    ):
+        load_demo(session, persons=15, seed=2)
+        before = session.scalar(select(func.count()).select_from(Assessment))
+    args = ["status", "recompute", "--database", url, "--json"]
+    later = runner.invoke(app, [*args, "--today", "2031-01-01"])
+    assert later.exit_code == 0, later.output
+    figures = json.loads(later.stdout)
+    assert figures["persons"] == 15
+    assert figures["changed"] > 0  # years later, court dates have passed
+    again = runner.invoke(app, [*args, "--today", "2031-01-01"])
+    assert json.loads(again.stdout)["changed"] == 0
+    with (
+        open_instance(Settings(database_url=url, data_dir=tmp_path)) as instance,
+        instance.sessions() as session,
+    ):
+        total = session.scalar(select(func.count()).select_from(Assessment))
+        current = session.scalar(
+            select(func.count()).select_from(Assessment).where(Assessment.is_current)
+        )
+    assert total == (before or 0) + figures["changed"]
+    assert current == 15
+
+
+def test_recompute_refuses_a_bad_day(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["status", "recompute", "--data-dir", str(tmp_path), "--today", "someday"]
+    )
+    assert result.exit_code == 2
+    assert "--today" in result.stderr
