@@ -39,6 +39,10 @@ ROLE_DESCRIPTIONS: dict[Role, str] = {
 
 SEES_ALL_PERSONS = frozenset({Role.ANALYST, Role.REVIEWER, Role.ADMINISTRATOR})
 MAY_RECORD_REPORTS = frozenset({Role.OPERATOR, Role.ANALYST, Role.ADMINISTRATOR, Role.RELATIVE})
+MAY_RECORD_OFFICIAL = frozenset({Role.OPERATOR, Role.ANALYST, Role.ADMINISTRATOR})
+"""Who records official statuses and requests to authorities, and their answers."""
+MAY_GRADE_SOURCES = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
+"""Who may change a source's reliability."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from kintrace.cli.common import console, print_json, reporting_errors
 from kintrace.errors import InvalidInput, SourceFormatError
+from kintrace.kinship.genotypes import add_unseen_alleles
 from kintrace.kinship.lr import likelihood_ratio
 from kintrace.kinship.markers import FrequencyTable, parse_frequency_csv
 from kintrace.kinship.mutation import MutationModel, MutationSpec, parse_mutation_spec
@@ -72,6 +73,11 @@ def lr_command(
     mutation_female: str | None = typer.Option(None, "--mutation-female", help="Female model."),
     mutation_male: str | None = typer.Option(None, "--mutation-male", help="Male model."),
     theta: float = typer.Option(0.0, "--theta", help="Co-ancestry coefficient of founders."),
+    min_freq: float | None = typer.Option(
+        None,
+        "--min-freq",
+        help="Give alleles missing from FREQS this frequency and renormalise (default: error).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Compute the likelihood ratio of H1 against H2, per marker and in total."""
@@ -81,6 +87,8 @@ def lr_command(
         xlinked = _xlinked(table)
         data1 = parse_ped(_read(h1), source=str(h1), xlinked=xlinked)
         data2 = parse_ped(_read(h2), source=str(h2), xlinked=xlinked)
+        if min_freq is not None:
+            table = add_unseen_alleles(table, (data1, data2), min_freq)
         result = likelihood_ratio(data1, data2, table, model, theta, sources=(str(h1), str(h2)))
     if as_json:
         print_json(result.as_dict())

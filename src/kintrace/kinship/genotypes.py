@@ -7,11 +7,11 @@ hemizygous; he is stored as ``("a", "a")`` whether written ``a`` or ``a/a``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from kintrace.errors import FrequencyError, SourceFormatError
-from kintrace.kinship.markers import FrequencyTable
+from kintrace.kinship.markers import FrequencyTable, with_unseen_alleles
 from kintrace.kinship.pedigree import Pedigree
 
 Genotype = tuple[str | None, str | None]
@@ -61,11 +61,20 @@ def is_typed(genotype: Genotype) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class PedigreeData:
-    """A pedigree with the genotypes of its typed members at named markers."""
+    """A pedigree with the genotypes of its typed members at named markers.
+
+    ``lines`` maps a person to the line of the file it came from (for error messages).
+    """
 
     pedigree: Pedigree
     markers: tuple[str, ...]
     typing: Typing
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+    def where(self, source: str, person: str) -> str:
+        """Return ``source:line`` of a person when the line is known, else ``source``."""
+        line = self.lines.get(person)
+        return source if line is None else f"{source}:{line}"
 
     def genotype(self, marker: str, person: str) -> Genotype:
         """Return the genotype of a person at a marker (UNTYPED when absent)."""
@@ -94,9 +103,31 @@ def check_alleles(data: PedigreeData, table: FrequencyTable, *, source: str = ""
         for person, genotype in data.typing.get(marker, {}).items():
             for allele in genotype:
                 if allele is not None and known.index(allele) < 0:
+                    where = f"{data.where(source, person)}: " if source else ""
                     problems.append(
-                        f"{prefix}person {person}: marker {marker}: allele {allele} "
+                        f"{where}person {person}: marker {marker}: allele {allele} "
                         "is not in the frequency table"
                     )
     if problems:
         raise FrequencyError(problems[0], problems=sorted(set(problems), key=problems.index))
+
+
+def add_unseen_alleles(
+    table: FrequencyTable, datasets: Iterable[PedigreeData], min_freq: float
+) -> FrequencyTable:
+    """Give every typed allele missing from the table ``min_freq`` and renormalise its marker.
+
+    The rule Familias offers for alleles unseen in the database (see
+    :func:`~kintrace.kinship.markers.with_unseen_alleles`); markers absent from the table stay
+    absent (and :func:`check_alleles` still reports them).
+    """
+    seen: dict[str, set[str]] = {}
+    for data in datasets:
+        for marker in data.markers:
+            for genotype in data.typing.get(marker, {}).values():
+                seen.setdefault(marker, set()).update(a for a in genotype if a is not None)
+    markers = dict(table.markers)
+    for name, alleles in seen.items():
+        if name in markers:
+            markers[name] = with_unseen_alleles(markers[name], alleles, min_freq)
+    return FrequencyTable(markers)

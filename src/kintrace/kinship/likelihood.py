@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -57,14 +58,18 @@ class AlleleModel:
         return int(self.freqs.size)
 
 
+@lru_cache(maxsize=512)
 def allele_model(marker: Marker, mutation: MutationModel = NO_MUTATION) -> AlleleModel:
-    """Build the full (unlumped) allele model of a marker."""
-    return AlleleModel(
-        freqs=marker.freqs,
-        female=mutation_matrix(mutation.female, marker),
-        male=mutation_matrix(mutation.male, marker),
-        xlinked=marker.xlinked,
-    )
+    """Build the full (unlumped) allele model of a marker (cached; its arrays are read-only).
+
+    Markers and mutation specs compare by identity, so the cache serves repeated likelihoods
+    of the same marker objects (an LR, a search) without rebuilding the mutation matrices.
+    """
+    female = mutation_matrix(mutation.female, marker)
+    male = female if mutation.male is mutation.female else mutation_matrix(mutation.male, marker)
+    for array in (female, male):
+        array.flags.writeable = False
+    return AlleleModel(freqs=marker.freqs, female=female, male=male, xlinked=marker.xlinked)
 
 
 def lump(model: AlleleModel, observed: Sequence[int]) -> tuple[AlleleModel, dict[int, int]]:

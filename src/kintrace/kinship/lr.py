@@ -13,7 +13,12 @@ from kintrace.errors import MendelianInconsistency, PedigreeError
 from kintrace.kinship.genotypes import PedigreeData, check_alleles, is_typed
 from kintrace.kinship.likelihood import ThetaScope, marker_likelihood
 from kintrace.kinship.markers import FrequencyTable
-from kintrace.kinship.mutation import NO_MUTATION, MutationModel
+from kintrace.kinship.mutation import (
+    NO_MUTATION,
+    MutationByMarker,
+    MutationModel,
+    marker_mutation,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +72,16 @@ def check_same_typing(
         for person in sorted(data.typed_persons() - other.typed_persons()):
             markers = [m for m in data.markers if is_typed(data.genotype(m, person))]
             problems.append(
-                f"{name}: person {person}: marker {markers[0]}: typed here but not in {other_name}"
+                f"{data.where(name, person)}: person {person}: marker {markers[0]}: "
+                f"typed here but not in {other_name}"
             )
     for marker in [m for m in h1.markers if m in h2.markers]:
         for person in sorted(h1.typed_persons() & h2.typed_persons()):
             g1, g2 = h1.genotype(marker, person), h2.genotype(marker, person)
             if sorted(g1, key=str) != sorted(g2, key=str):
                 problems.append(
-                    f"{sources[1]}: person {person}: marker {marker}: genotype differs from "
-                    f"{sources[0]}"
+                    f"{h2.where(sources[1], person)}: person {person}: marker {marker}: "
+                    f"genotype differs from {sources[0]}"
                 )
     if problems:
         raise PedigreeError(problems[0], problems=problems)
@@ -85,7 +91,7 @@ def likelihood_ratio(
     h1: PedigreeData,
     h2: PedigreeData,
     table: FrequencyTable,
-    mutation: MutationModel = NO_MUTATION,
+    mutation: MutationModel | MutationByMarker = NO_MUTATION,
     theta: float = 0.0,
     *,
     theta_scope: ThetaScope = "component",
@@ -97,7 +103,7 @@ def likelihood_ratio(
         h1: pedigree and genotypes under H1.
         h2: the same typed persons and genotypes under H2.
         table: allele frequencies of every marker (X-linked markers marked there).
-        mutation: female and male mutation models.
+        mutation: female and male mutation models, for all markers or by marker name.
         theta: co-ancestry correction of founder alleles (0 = Hardy–Weinberg).
         theta_scope: founders sharing theta draws: per component (pedprobr) or all.
         sources: names of the two inputs for error messages.
@@ -114,12 +120,13 @@ def likelihood_ratio(
     problems: list[str] = []
     for name in h1.markers:
         marker = table[name]
+        model = marker_mutation(mutation, name)
         l1 = marker_likelihood(
-            h1.pedigree, marker, h1.typing.get(name, {}), mutation, theta,
+            h1.pedigree, marker, h1.typing.get(name, {}), model, theta,
             theta_scope=theta_scope, source=sources[0],
         )  # fmt: skip
         l2 = marker_likelihood(
-            h2.pedigree, marker, h2.typing.get(name, {}), mutation, theta,
+            h2.pedigree, marker, h2.typing.get(name, {}), model, theta,
             theta_scope=theta_scope, source=sources[1],
         )  # fmt: skip
         if l1 == 0.0 and l2 == 0.0:

@@ -169,11 +169,19 @@ def parse_frequency_csv(text: str, *, source: str = "<frequencies>") -> Frequenc
 
 
 def parse_familias_frequencies(text: str, *, source: str = "<frequencies>") -> FrequencyTable:
-    """Parse a Familias frequency file: a marker name line, then ``allele<TAB>frequency`` lines.
+    """Parse a Familias frequency file, in "list" or "allelic ladder" format (as pedtools reads).
 
-    Markers are separated by blank lines; the first line of a block is the marker name. Familias
-    files carry no chromosome, so every marker is autosomal.
+    List format: a marker name line, then ``allele frequency`` lines (tab, space or comma);
+    markers are separated by blank lines. Ladder format: a header ``Allele M1 M2 ...`` (tab
+    separated) and one row per allele, an empty cell or ``NA`` where a marker lacks the allele.
+    Familias files carry no chromosome, so every marker is autosomal.
+
+    >>> parse_familias_frequencies("Allele\\tTH01\\n6\\t0.5\\n9.3\\t0.5\\n")["TH01"].alleles
+    ('6', '9.3')
     """
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if "\t" in first and first.split("\t")[0].strip().lower() == "allele":
+        return _parse_ladder(text, source)
     problems: list[str] = []
     freqs: dict[str, dict[str, float]] = {}
     marker: str | None = None
@@ -193,6 +201,27 @@ def parse_familias_frequencies(text: str, *, source: str = "<frequencies>") -> F
             freqs[marker][cells[0]] = float(cells[1])
         except ValueError:
             problems.append(f"{source}:{line}: frequency: {cells[1]!r} is not a number")
+    return _build_table(freqs, {}, problems, source)
+
+
+def _parse_ladder(text: str, source: str) -> FrequencyTable:
+    lines = [(n, raw) for n, raw in enumerate(text.splitlines(), start=1) if raw.strip()]
+    names = [c.strip() for c in lines[0][1].split("\t")[1:]]
+    freqs: dict[str, dict[str, float]] = {name: {} for name in names}
+    problems: list[str] = []
+    for line, raw in lines[1:]:
+        cells = [c.strip() for c in raw.split("\t")]
+        if len(cells) > len(names) + 1:
+            problems.append(f"{source}:{line}: {len(cells)} fields, expected {len(names) + 1}")
+            continue
+        allele = cells[0]
+        for name, cell in zip(names, cells[1:], strict=False):
+            if cell in ("", "NA"):
+                continue
+            try:
+                freqs[name][allele] = float(cell)
+            except ValueError:
+                problems.append(f"{source}:{line}: {name}: {cell!r} is not a number")
     return _build_table(freqs, {}, problems, source)
 
 

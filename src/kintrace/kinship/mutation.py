@@ -23,6 +23,7 @@ each row sums to 1. Models (pedmut ``mutationMatrix``, version 0.9):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,6 +63,20 @@ class MutationModel:
 
 
 NO_MUTATION = MutationModel()
+
+MutationByMarker = Mapping[str, MutationModel]
+"""Mutation models by marker name (Familias files give one per marker)."""
+
+
+def marker_mutation(mutation: MutationModel | MutationByMarker, marker: str) -> MutationModel:
+    """Return the model of one marker: the model itself, or its entry (none: no mutation).
+
+    >>> marker_mutation({"TH01": MutationModel.both(MutationSpec("equal", rate=0.1))}, "VWA")
+    MutationModel(female=None, male=None)
+    """
+    if isinstance(mutation, MutationModel):
+        return mutation
+    return mutation.get(marker, NO_MUTATION)
 
 
 def parse_mutation_spec(text: str) -> MutationSpec:

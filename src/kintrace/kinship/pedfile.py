@@ -104,19 +104,20 @@ def parse_ped(
     ((-1, 0), ('12', '13'))
     """
     table = _Table(text, PED_COLUMNS, source)
-    ids, fathers, mothers, sexes = [], [], [], []
+    ids, fathers, mothers, sexes, lines = [], [], [], [], []
     typing: dict[str, dict[str, Genotype]] = {m: {} for m in table.markers}
     for line, cells in table.rows:
         person = cells[0]
         ids.append(person)
+        lines.append(line)
         fathers.append(None if cells[1] == "0" else cells[1])
         mothers.append(None if cells[2] == "0" else cells[2])
         sexes.append(table.sex(line, person, cells[3]))
         for marker, genotype in table.genotypes(line, person, cells[4:], xlinked).items():
             typing[marker][person] = genotype
     table.raise_problems()
-    ped = build_pedigree(ids, fathers, mothers, sexes, source=source)
-    return PedigreeData(ped, table.markers, typing)
+    ped = build_pedigree(ids, fathers, mothers, sexes, source=source, lines=lines)
+    return PedigreeData(ped, table.markers, typing, dict(zip(ids, lines, strict=True)))
 
 
 def format_ped(data: PedigreeData) -> str:
@@ -159,11 +160,12 @@ def parse_families(
         rows.setdefault(cells[0], []).append((line, cells[1:]))
     families: list[Family] = []
     for name, members in rows.items():
-        ids, fathers, mothers, sexes, missing = [], [], [], [], []
+        ids, fathers, mothers, sexes, missing, lines = [], [], [], [], [], []
         typing: dict[str, dict[str, Genotype]] = {m: {} for m in table.markers}
         for line, cells in members:
             person = cells[0]
             ids.append(person)
+            lines.append(line)
             fathers.append(None if cells[1] == "0" else cells[1])
             mothers.append(None if cells[2] == "0" else cells[2])
             sexes.append(table.sex(line, person, cells[3]))
@@ -179,10 +181,11 @@ def parse_families(
         if not missing:
             table.problems.append(f"{source}: family {name}: no person is marked missing")
         try:
-            ped = build_pedigree(ids, fathers, mothers, sexes, source=f"{source}: family {name}")
+            ped = build_pedigree(ids, fathers, mothers, sexes, source=source, lines=lines)
         except InvalidInput as error:
             table.problems.extend(error.problems)
             continue
-        families.append(Family(name, PedigreeData(ped, table.markers, typing), tuple(missing)))
+        data = PedigreeData(ped, table.markers, typing, dict(zip(ids, lines, strict=True)))
+        families.append(Family(name, data, tuple(missing)))
     table.raise_problems()
     return families

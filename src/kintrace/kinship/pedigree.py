@@ -100,8 +100,12 @@ def build_pedigree(
     sex: Sequence[int],
     *,
     source: str = "<pedigree>",
+    lines: Sequence[int] | None = None,
 ) -> Pedigree:
     """Build and validate a pedigree from ids, parent ids (None or "0" = unknown) and sex codes.
+
+    ``lines`` (one per person, e.g. the line of a file) are added to every problem as
+    ``source:line``.
 
     Raises:
         PedigreeError: with one problem line per duplicate id, unknown parent, parent of the
@@ -111,24 +115,25 @@ def build_pedigree(
     >>> ped.father, ped.mother
     ((-1, -1, 0), (-1, -1, 1))
     """
+    where = [f"{source}:{n}" for n in lines] if lines is not None else [source] * len(ids)
     problems: list[str] = []
     index: dict[str, int] = {}
     for i, person in enumerate(ids):
         if person in index:
-            problems.append(f"{source}: person {person}: id given twice")
+            problems.append(f"{where[i]}: person {person}: id given twice")
         index.setdefault(person, i)
     sexes: list[Sex] = []
-    for person, code in zip(ids, sex, strict=True):
+    for i, (person, code) in enumerate(zip(ids, sex, strict=True)):
         try:
             sexes.append(Sex(code))
         except ValueError:
-            problems.append(f"{source}: person {person}: sex {code!r} is not 0, 1 or 2")
+            problems.append(f"{where[i]}: person {person}: sex {code!r} is not 0, 1 or 2")
             sexes.append(Sex.UNKNOWN)
-    father_idx = _parent_indices(ids, fathers, index, sexes, Sex.MALE, "father", source, problems)
-    mother_idx = _parent_indices(ids, mothers, index, sexes, Sex.FEMALE, "mother", source, problems)
+    father_idx = _parent_indices(ids, fathers, index, sexes, Sex.MALE, "father", where, problems)
+    mother_idx = _parent_indices(ids, mothers, index, sexes, Sex.FEMALE, "mother", where, problems)
     ped = Pedigree(tuple(ids), tuple(sexes), tuple(father_idx), tuple(mother_idx))
     if not problems:
-        problems.extend(_cycle_problems(ped, source))
+        problems.extend(_cycle_problems(ped, where))
     if problems:
         raise PedigreeError(problems[0], problems=problems)
     return ped
@@ -141,11 +146,11 @@ def _parent_indices(
     sexes: Sequence[Sex],
     expected: Sex,
     role: str,
-    source: str,
+    where: Sequence[str],
     problems: list[str],
 ) -> list[int]:
     result: list[int] = []
-    for person, parent in zip(ids, parents, strict=True):
+    for person, parent, source in zip(ids, parents, where, strict=True):
         if parent is None or parent == "0":
             result.append(NO_PARENT)
             continue
@@ -165,7 +170,7 @@ def _parent_indices(
     return result
 
 
-def _cycle_problems(ped: Pedigree, source: str) -> list[str]:
+def _cycle_problems(ped: Pedigree, where: Sequence[str]) -> list[str]:
     state = [0] * ped.size  # 0 unseen, 1 on the current path, 2 finished
     problems: list[str] = []
 
@@ -181,7 +186,7 @@ def _cycle_problems(ped: Pedigree, source: str) -> list[str]:
 
     for i in range(ped.size):
         if state[i] == 0 and visit(i):
-            problems.append(f"{source}: person {ped.ids[i]}: is their own ancestor")
+            problems.append(f"{where[i]}: person {ped.ids[i]}: is their own ancestor")
     return problems
 
 

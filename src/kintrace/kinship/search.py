@@ -6,7 +6,7 @@ family's likelihood cancels). It depends on ``g`` only, so for each marker we ta
 for every genotype column: the ``n(n+1)/2`` unordered genotypes, then ``a/-`` for each allele
 ``a``, then one column for an untyped marker (LR 1). Screening profiles against families is then
 ``log10 LR[row, profile] = sum over markers of table_m[row, column_m(profile)]`` — ``np.take``
-and additions, chunked over rows and spread over threads (numpy releases the GIL in both).
+and additions, chunked over profiles and spread over threads (numpy releases the GIL in both).
 
 Families sharing one structure (sexes, parents, missing position) are peeled together along a
 batch axis. Theta is not applied here (the table would depend on the profile's own alleles).
@@ -257,17 +257,21 @@ def screen(
     *,
     top: int,
     threads: int = 2,
-    chunk: int = 512,
+    chunk: int = 16,
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.floating[Any]]]:
     """Rank table rows for every profile by summed log10 LR and keep the best ``top``.
+
+    The tables are transposed once to (columns, rows), so that one profile's log10 LRs against
+    every row at one marker are one contiguous row of the transposed table: screening a chunk
+    of profiles is ``np.take`` of whole rows and an in-cache addition per marker.
 
     Args:
         tables: precomputed family tables (R rows).
         columns: per marker, the column of each of P profiles (see :func:`profile_columns`).
         sexes: sex code of each profile (0 unknown).
         top: matches kept per profile.
-        threads: worker threads over row chunks.
-        chunk: rows per chunk.
+        threads: worker threads over profile chunks (numpy releases the GIL).
+        chunk: profiles per chunk.
 
     Returns:
         ``(rows, log10_lr)``, each (P, top'), best first, ``top' = min(top, R)``.
@@ -275,31 +279,35 @@ def screen(
     n_rows = len(tables.families)
     n_profiles = sexes.size
     keep = min(top, n_rows)
+    dtype = tables.log10_lr[0].dtype if tables.log10_lr else np.dtype(np.float64)
+    transposed = [np.ascontiguousarray(t.T) for t in tables.log10_lr]
+    rows_out = np.zeros((n_profiles, keep), dtype=np.intp)
+    scores_out = np.zeros((n_profiles, keep), dtype=dtype)
 
-    def work(start: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.floating[Any]]]:
-        stop = min(start + chunk, n_rows)
-        acc = np.zeros((stop - start, n_profiles), dtype=tables.log10_lr[0].dtype)
+    def work(start: int) -> None:
+        stop = min(start + chunk, n_profiles)
+        acc = np.zeros((stop - start, n_rows), dtype=dtype)
         buffer = np.empty_like(acc)
-        for table, cols in zip(tables.log10_lr, columns, strict=True):
-            np.take(table[start:stop], cols, axis=1, out=buffer)
+        for table, cols in zip(transposed, columns, strict=True):
+            np.take(table, cols[start:stop], axis=0, out=buffer)
             np.add(acc, buffer, out=acc)
-        row_sex = tables.sexes[start:stop, None]
-        mismatch = (row_sex != sexes[None, :]) & (row_sex != 0) & (sexes[None, :] != 0)
-        acc[mismatch] = -np.inf
-        k = min(keep, stop - start)
+        row_sex = tables.sexes[None, :]
+        own = sexes[start:stop, None]
+        acc[(row_sex != own) & (row_sex != 0) & (own != 0)] = -np.inf
         best = (
-            np.argpartition(-acc, k - 1, axis=0)[:k]
-            if k < stop - start
-            else np.argsort(-acc, axis=0)
+            np.argpartition(-acc, keep - 1, axis=1)[:, :keep]
+            if keep < n_rows
+            else np.tile(np.arange(n_rows), (stop - start, 1))
         )
-        return best + start, np.take_along_axis(acc, best, axis=0)
+        best_scores = np.take_along_axis(acc, best, axis=1)
+        order = np.argsort(-best_scores, axis=1, kind="stable")
+        rows_out[start:stop] = np.take_along_axis(best, order, axis=1)
+        scores_out[start:stop] = np.take_along_axis(best_scores, order, axis=1)
 
-    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-        parts = list(pool.map(work, range(0, n_rows, chunk)))
-    rows = np.concatenate([p[0] for p in parts], axis=0)
-    scores = np.concatenate([p[1] for p in parts], axis=0)
-    order = np.argsort(-scores, axis=0, kind="stable")[:keep]
-    return np.take_along_axis(rows, order, axis=0).T, np.take_along_axis(scores, order, axis=0).T
+    if keep > 0:
+        with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+            list(pool.map(work, range(0, n_profiles, chunk)))
+    return rows_out, scores_out
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,13 +56,18 @@ def policy_of(settings: Settings) -> ClockPolicy:
     )
 
 
-def report_input(report: Report, source_type: str) -> ReportInput:
-    """Turn a stored report into the engine's input (keyed by its id)."""
+def report_input(
+    report: Report, source_type: str, source_reliability: str | None = None
+) -> ReportInput:
+    """Turn a stored report into the engine's input (keyed by its id).
+
+    A reliability an analyst set on the source overrides the one the report was graded with.
+    """
     return ReportInput(
         key=str(report.id),
         date=report.observed_on,
         source=SourceType(source_type),
-        grade=Grade(Reliability(report.reliability), report.credibility),
+        grade=Grade(Reliability(source_reliability or report.reliability), report.credibility),
         claim="retraction" if report.claim == "retraction" else Status(report.claim),
         retracts=str(report.retracts_id) if report.retracts_id is not None else None,
         text=report.text,
@@ -82,13 +87,13 @@ def gather(session: Session, person_ids: Sequence[int]) -> dict[int, PersonEvide
     """Read the reports, current official status and requests of many persons at once."""
     evidence = {pid: PersonEvidence([], None, []) for pid in person_ids}
     rows = session.execute(
-        select(Report, Source.type)
+        select(Report, Source.type, Source.reliability)
         .join(Source, Source.id == Report.source_id)
         .where(Report.person_id.in_(person_ids))
         .order_by(Report.id)
     ).all()
-    for report, source_type in rows:
-        evidence[report.person_id].reports.append(report_input(report, source_type))
+    for report, source_type, reliability in rows:
+        evidence[report.person_id].reports.append(report_input(report, source_type, reliability))
     for official in session.scalars(
         select(OfficialStatus)
         .where(OfficialStatus.person_id.in_(person_ids))

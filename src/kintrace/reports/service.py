@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kintrace.errors import InvalidInput, NotFound
@@ -12,6 +12,7 @@ from kintrace.reports.model import (
     DEFAULT_RELIABILITY,
     RETRACTION,
     OfficialStatusDetails,
+    Reliability,
     ReportDetails,
     SourceDetails,
     SourceType,
@@ -209,4 +210,39 @@ def authority_requests_of(session: Session, person_id: int) -> list[AuthorityReq
             .where(AuthorityRequest.person_id == person_id)
             .order_by(AuthorityRequest.sent_on, AuthorityRequest.id)
         )
+    )
+
+
+def set_source_reliability(
+    session: Session, source_id: int, *, reliability: Reliability | None
+) -> Source:
+    """Change a source's reliability (None: back to its type's default); the change is logged.
+
+    Assessments use the source's current reliability for all its reports, so that an analyst
+    who learns a source is unreliable downgrades every claim it made.
+    """
+    source = session.get(Source, source_id)
+    if source is None:
+        raise NotFound(f"no source {source_id}")
+    source.reliability = reliability.value if reliability else None
+    session.flush()
+    return source
+
+
+def sources_with_counts(session: Session) -> list[tuple[Source, int]]:
+    """Return every source with the number of its reports, most used first."""
+    count = func.count(Report.id)
+    rows = session.execute(
+        select(Source, count)
+        .outerjoin(Report, Report.source_id == Source.id)
+        .group_by(Source.id)
+        .order_by(count.desc(), Source.name)
+    ).all()
+    return [(source, n) for source, n in rows]
+
+
+def persons_of_source(session: Session, source_id: int) -> list[int]:
+    """Return the ids of the persons a source reported on."""
+    return list(
+        session.scalars(select(Report.person_id).where(Report.source_id == source_id).distinct())
     )

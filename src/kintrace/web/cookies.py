@@ -19,7 +19,10 @@ def _sign(secret: str, payload: bytes) -> str:
 def make_cookie(secret: str, user_id: int, *, now: float | None = None) -> str:
     """Return a cookie value that names the user and expires in twelve hours."""
     issued = int(now if now is not None else time.time())
-    payload = base64.urlsafe_b64encode(json.dumps({"u": user_id, "t": issued}).encode())
+    # no "=" padding: a cookie value with "=" gets quoted by some clients
+    payload = base64.urlsafe_b64encode(json.dumps({"u": user_id, "t": issued}).encode()).rstrip(
+        b"="
+    )
     return f"{payload.decode()}.{_sign(secret, payload)}"
 
 
@@ -31,7 +34,8 @@ def read_cookie(secret: str, value: str | None, *, now: float | None = None) -> 
     if not hmac.compare_digest(_sign(secret, payload.encode()), signature):
         return None
     try:
-        data = json.loads(base64.urlsafe_b64decode(payload.encode()))
+        padded = payload + "=" * (-len(payload) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
         user_id, issued = int(data["u"]), int(data["t"])
     except (ValueError, KeyError, TypeError):
         return None

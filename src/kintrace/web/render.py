@@ -47,6 +47,13 @@ FLAG_LABELS: dict[str, str] = {
     "overdue": "Authority answer overdue",
     "stale": "No news for a long time",
 }
+CHANGE_REASONS: dict[str, str] = {
+    "transition": "his fate changed",
+    "upgrade": "the same news, better established",
+    "overturn": "stronger evidence proved the earlier assessment wrong",
+    "conclusive": "conclusive: a DNA identification or a court decision",
+    "unresolved": "equally weighty reports disagree",
+}
 SOURCE_LABELS: dict[str, str] = {
     t.value: t.value.replace("_", " ").capitalize() for t in SourceType
 }
@@ -113,6 +120,7 @@ templates.env.globals.update(
     STATUS_LABELS=STATUS_LABELS,
     STATUS_TONE=STATUS_TONE,
     FLAG_LABELS=FLAG_LABELS,
+    CHANGE_REASONS=CHANGE_REASONS,
     SOURCE_LABELS=SOURCE_LABELS,
     STATUSES=[s.value for s in Status],
     SOURCE_TYPES=[t.value for t in SourceType],

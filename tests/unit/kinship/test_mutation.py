@@ -94,3 +94,57 @@ def test_bad_specs_are_rejected() -> None:
             parse_mutation_spec(text)
     with pytest.raises(InvalidInput, match="integer"):
         mutation_matrix(MutationSpec("onestep", rate=0.1), LADDER)
+
+
+def test_stepwise_matches_the_matrix_in_pedmuts_own_tests() -> None:
+    # pedmut tests/testthat/test-mutationMatrix.R: alleles 1, 1.5, 2, 3; rate 0.6, rate2 0.3,
+    # range 0.5 give these rows.
+    marker = make_marker("P", {"1": 0.25, "1.5": 0.25, "2": 0.25, "3": 0.25})
+    m = mutation_matrix(MutationSpec("stepwise", rate=0.6, rate2=0.3, range=0.5), marker)
+    expected = [
+        [0.1, 0.3, 0.4, 0.2],
+        [0.1, 0.7, 0.1, 0.1],
+        [0.3, 0.3, 0.1, 0.3],
+        [0.2, 0.3, 0.4, 0.1],
+    ]
+    assert np.allclose(m, expected, rtol=0, atol=1e-15)
+
+
+def test_proportional_is_stationary_and_reversible_equal_is_not_stationary() -> None:
+    p = LADDER.freqs
+    prop = mutation_matrix(MutationSpec("proportional", rate=0.05), LADDER)
+    assert np.allclose(p @ prop, p, rtol=0, atol=1e-15)
+    assert np.allclose(p[:, None] * prop, (p[:, None] * prop).T, rtol=0, atol=1e-15)
+    equal = mutation_matrix(MutationSpec("equal", rate=0.05), LADDER)
+    assert not np.allclose(p @ equal, p)
+
+
+def test_proportional_rate_above_its_maximum_is_rejected() -> None:
+    two = make_marker("S", {"1": 0.5, "2": 0.5})
+    # max rate = (1 - sum p^2) / (1 - min p) = 0.5 / 0.5 = 1: at it, every allele mutates
+    assert mutation_matrix(MutationSpec("proportional", rate=1.0), two).tolist() == [
+        [0.0, 1.0],
+        [1.0, 0.0],
+    ]
+    with pytest.raises(InvalidInput, match="proportional"):
+        mutation_matrix(MutationSpec("proportional", rate=0.8), LADDER)  # max 0.7 / 0.9
+
+
+def test_dawid_entries_follow_the_formula() -> None:
+    rate, r = 0.01, 0.5
+    p = INTEGERS.freqs
+    m = mutation_matrix(MutationSpec("dawid", rate=rate, range=r), INTEGERS)
+    n = 4
+    a = (1 - r**n) / (1 - r)
+    # the distance is counted in positions of the sorted allele list (8, 9, 10, 12)
+    assert m[0, 3] == pytest.approx(rate * (1 - r) * r**3 / (2 * r * (n - a)) / p[0], rel=1e-14)
+    assert m[2, 1] == pytest.approx(rate * (1 - r) * r / (2 * r * (n - a)) / p[2], rel=1e-14)
+
+
+def test_custom_and_trivial_models() -> None:
+    two = make_marker("S", {"1": 0.5, "2": 0.5})
+    custom = np.array([[0.9, 0.1], [0.2, 0.8]])
+    assert np.array_equal(mutation_matrix(MutationSpec("custom", matrix=custom), two), custom)
+    with pytest.raises(InvalidInput, match="rows sum 1"):
+        mutation_matrix(MutationSpec("custom", matrix=np.array([[0.9, 0.2], [0, 1]])), two)
+    assert np.array_equal(mutation_matrix(parse_mutation_spec("trivial"), LADDER), np.eye(4))

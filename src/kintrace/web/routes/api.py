@@ -86,6 +86,18 @@ class RequestOut(BaseModel):
     channel: str
 
 
+class AuthorityRequestOut(BaseModel):
+    """A request sent to an authority, its due date and answer."""
+
+    id: int
+    kind: str
+    authority: str
+    sent_on: date
+    due_on: date
+    replied_on: date | None
+    reply: str
+
+
 class PersonDetail(PersonSummary):
     """A person with the case."""
 
@@ -95,6 +107,8 @@ class PersonDetail(PersonSummary):
     requests_list: list[RequestOut]
     reports: list[ReportOut]
     assessment_history: list[AssessmentOut]
+    official_history: list[StatusOut]
+    authority_requests: list[AuthorityRequestOut]
 
 
 class Figures(BaseModel):
@@ -239,6 +253,21 @@ def get_person_detail(db: DbSession, viewer: SignedIn, person_id: int) -> Person
             for r in case.reports
         ],
         assessment_history=history,
+        official_history=[
+            StatusOut(status=x.status, since=x.since, authority=x.authority) for x in case.official
+        ],
+        authority_requests=[
+            AuthorityRequestOut(
+                id=r.id,
+                kind=r.kind,
+                authority=r.authority,
+                sent_on=r.sent_on,
+                due_on=r.due_on,
+                replied_on=r.replied_on,
+                reply=r.reply,
+            )
+            for r in case.authority_requests
+        ],
     )
 
 

@@ -2,24 +2,55 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from kintrace.access import MAY_RECORD_REPORTS, SEES_ALL_PERSONS, Role, Viewer
+from kintrace.access import (
+    MAY_GRADE_SOURCES,
+    MAY_RECORD_OFFICIAL,
+    MAY_RECORD_REPORTS,
+    SEES_ALL_PERSONS,
+    Role,
+    Viewer,
+)
 from kintrace.cases.dossier import dossier
 from kintrace.cases.service import get_person, search_persons
 from kintrace.cases.worklist import WORK_FLAGS, worklist
 from kintrace.errors import Forbidden, InvalidInput, NotFound
 from kintrace.instance import Instance
-from kintrace.reconciliation.service import recompute_person
-from kintrace.reports.model import RETRACTION, ReportDetails, SourceDetails, SourceType
-from kintrace.reports.service import get_or_create_source, record_report
+from kintrace.reconciliation.service import assess, gather, policy_of, recompute_person
+from kintrace.reports.model import (
+    RETRACTION,
+    OfficialStatusDetails,
+    Reliability,
+    ReportDetails,
+    SourceDetails,
+    SourceType,
+    Status,
+)
+from kintrace.reports.service import (
+    AUTHORITY_REQUEST_KINDS,
+    get_or_create_source,
+    persons_of_source,
+    record_official_status,
+    record_reply,
+    record_report,
+    send_authority_request,
+    set_source_reliability,
+    sources_with_counts,
+)
 from kintrace.stats.service import figures, shown
-from kintrace.storage.tables import Attachment, Region, Report, ReportAttachment
+from kintrace.storage.tables import (
+    Attachment,
+    AuthorityRequest,
+    Region,
+    Report,
+    ReportAttachment,
+)
 from kintrace.users.service import authenticate
 from kintrace.web.cookies import COOKIE, MAX_AGE, check_csrf, csrf_token, make_cookie
 from kintrace.web.deps import CurrentViewer, DbSession, SignedIn, get_instance
@@ -136,16 +167,22 @@ def cases(
 
 
 @router.get("/persons/{person_id}")
-def person_page(request: Request, db: DbSession, viewer: SignedIn, person_id: int) -> HTMLResponse:
+def person_page(
+    request: Request, db: DbSession, viewer: SignedIn, instance: InstanceDep, person_id: int
+) -> HTMLResponse:
     """Show one person's case: requests, reports in time order, official and assessed status."""
     case = dossier(db, viewer, person_id)
+    evidence = gather(db, [person_id])[person_id]
+    result = assess(evidence, today=date.today(), policy=policy_of(instance.settings))
     return page(
         request,
         "person.html",
         viewer,
         case=case,
-        today=date.today(),
+        changes=result.changes,
         may_report=viewer.role in MAY_RECORD_REPORTS,
+        may_record_official=viewer.role in MAY_RECORD_OFFICIAL,
+        request_kinds=AUTHORITY_REQUEST_KINDS,
     )
 
 
@@ -247,3 +284,132 @@ def worklist_page(
 def stats_page(request: Request, db: DbSession, viewer: CurrentViewer) -> HTMLResponse:
     """Show the public figures (no personal data; small counts suppressed)."""
     return page(request, "stats.html", viewer, figures=figures(db), shown=shown)
+
+
+def _recompute(db: DbSession, instance: Instance, person_ids: list[int], reason: str) -> None:
+    for pid in person_ids:
+        recompute_person(db, pid, today=date.today(), settings=instance.settings, reason=reason)
+
+
+@router.post("/persons/{person_id}/official")
+def add_official_status(
+    request: Request,
+    db: DbSession,
+    viewer: SignedIn,
+    instance: InstanceDep,
+    person_id: int,
+    csrf: Annotated[str, Form()],
+    status: Annotated[str, Form()],
+    since: Annotated[date, Form()],
+    authority: Annotated[str, Form()],
+) -> RedirectResponse:
+    """Record what an authority now says (a new record; earlier statements are kept)."""
+    require_csrf(request, csrf)
+    viewer.require(MAY_RECORD_OFFICIAL, "record official statuses")
+    person = get_person(db, viewer, person_id)
+    try:
+        official = Status(status)
+    except ValueError as error:
+        raise InvalidInput(f"field 'status': unknown status {status!r}") from error
+    if since > date.today():
+        raise InvalidInput("field 'since': the date is in the future")
+    if not authority.strip():
+        raise InvalidInput("field 'authority': say which authority says so")
+    record_official_status(
+        db,
+        person=person,
+        details=OfficialStatusDetails(official, since, authority.strip()),
+        actor_id=viewer.user_id,
+    )
+    _recompute(db, instance, [person.id], "new official status")
+    return RedirectResponse(f"/persons/{person.id}#status", status_code=303)
+
+
+@router.post("/persons/{person_id}/authority-requests")
+def add_authority_request(
+    request: Request,
+    db: DbSession,
+    viewer: SignedIn,
+    instance: InstanceDep,
+    person_id: int,
+    csrf: Annotated[str, Form()],
+    kind: Annotated[str, Form()],
+    authority: Annotated[str, Form()],
+    sent_on: Annotated[date, Form()],
+    due_on: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    """Record a request sent to an authority; its answer is due after the legal period."""
+    require_csrf(request, csrf)
+    viewer.require(MAY_RECORD_OFFICIAL, "record requests to authorities")
+    person = get_person(db, viewer, person_id)
+    if not authority.strip():
+        raise InvalidInput("field 'authority': say which authority it went to")
+    try:
+        due = (
+            date.fromisoformat(due_on)
+            if due_on
+            else sent_on + timedelta(days=instance.settings.authority_reply_days)
+        )
+    except ValueError as error:
+        raise InvalidInput(f"field 'due_on': {due_on!r} is not a date") from error
+    send_authority_request(
+        db, person=person, kind=kind, authority=authority.strip(), sent_on=sent_on, due_on=due
+    )
+    _recompute(db, instance, [person.id], "request sent to an authority")
+    return RedirectResponse(f"/persons/{person.id}#authorities", status_code=303)
+
+
+@router.post("/authority-requests/{request_id}/reply")
+def add_authority_reply(
+    request: Request,
+    db: DbSession,
+    viewer: SignedIn,
+    instance: InstanceDep,
+    request_id: int,
+    csrf: Annotated[str, Form()],
+    replied_on: Annotated[date, Form()],
+    reply: Annotated[str, Form()],
+) -> RedirectResponse:
+    """Record an authority's answer (the change is kept in the history)."""
+    require_csrf(request, csrf)
+    viewer.require(MAY_RECORD_OFFICIAL, "record answers of authorities")
+    row = db.get(AuthorityRequest, request_id)
+    if row is None:
+        raise NotFound(f"no authority request {request_id}")
+    person = get_person(db, viewer, row.person_id)
+    if row.replied_on is not None:
+        raise InvalidInput("this request has its answer already")
+    if replied_on < row.sent_on:
+        raise InvalidInput("field 'replied_on': the answer cannot come before the request")
+    record_reply(db, request_id, replied_on=replied_on, reply=reply.strip())
+    _recompute(db, instance, [person.id], "an authority answered")
+    return RedirectResponse(f"/persons/{person.id}#authorities", status_code=303)
+
+
+@router.get("/sources")
+def sources_page(request: Request, db: DbSession, viewer: SignedIn) -> HTMLResponse:
+    """List the sources with their reliability; analysts may change it."""
+    viewer.require(MAY_GRADE_SOURCES, "grade sources")
+    return page(request, "sources.html", viewer, sources=sources_with_counts(db))
+
+
+@router.post("/sources/{source_id}/reliability")
+def grade_source(
+    request: Request,
+    db: DbSession,
+    viewer: SignedIn,
+    instance: InstanceDep,
+    source_id: int,
+    csrf: Annotated[str, Form()],
+    reliability: Annotated[str, Form()],
+) -> RedirectResponse:
+    """Change a source's reliability and recompute every person it reported on."""
+    require_csrf(request, csrf)
+    viewer.require(MAY_GRADE_SOURCES, "grade sources")
+    try:
+        grade = None if reliability == "default" else Reliability(reliability)
+    except ValueError as error:
+        raise InvalidInput(f"field 'reliability': {reliability!r} is not A-F") from error
+    set_source_reliability(db, source_id, reliability=grade)
+    _recompute(db, instance, persons_of_source(db, source_id), "source reliability changed")
+    return RedirectResponse(f"/sources#source-{source_id}", status_code=303)

@@ -1,0 +1,144 @@
+"""Familial search: precomputed tables agree with per-pair pedigree likelihoods; ranking."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from kintrace.errors import FrequencyError
+from kintrace.kinship.genotypes import Genotype
+from kintrace.kinship.likelihood import marker_likelihood
+from kintrace.kinship.markers import FrequencyTable, make_marker
+from kintrace.kinship.mutation import MutationModel, MutationSpec
+from kintrace.kinship.pedfile import Family, Profile, parse_families
+from kintrace.kinship.pedigree import singletons
+from kintrace.kinship.search import build_family_tables, search_profiles
+
+TABLE = FrequencyTable(
+    {
+        "M1": make_marker("M1", {"9": 0.2, "9.3": 0.1, "10": 0.4, "11": 0.3}),
+        "M2": make_marker("M2", {"1": 0.5, "2": 0.25, "3": 0.25}),
+        "DX": make_marker("DX", {"12": 0.3, "13": 0.7}, xlinked=True),
+    }
+)
+
+FAMILIES = """\
+family id fid mid sex missing M1 M2 DX
+F1 FA 0 0 1 0 9/10 1/2 12
+F1 MO 0 0 2 0 11/11 -/- 12/13
+F1 MP FA MO 1 1 -/- -/- -/-
+F2 GF 0 0 1 0 10/10 3/3 13
+F2 GM 0 0 2 0 -/- -/- -/-
+F2 S FA2 MO2 2 0 9.3/10 2/- 12/12
+F2 FA2 GF GM 1 0 -/- -/- -/-
+F2 MO2 0 0 2 0 -/- -/- -/-
+F2 MP FA2 MO2 1 1 -/- -/- -/-
+F2 U GF GM 1 1 -/- -/- -/-
+"""
+
+
+def family_lr(family: Family, position: str, profile: Profile, model: MutationModel) -> float:
+    """The LR by definition: P(family data, profile as position) / P(family data) P(profile)."""
+    data = family.data
+    one = singletons(["x"], [profile.sex])
+    total = 1.0
+    for name in data.markers:
+        marker = TABLE[name]
+        typing = dict(data.typing.get(name, {}))
+        genotype = profile.genotypes.get(name)
+        if genotype is None:
+            continue
+        joint = marker_likelihood(data.pedigree, marker, {**typing, position: genotype}, model)
+        alone = marker_likelihood(data.pedigree, marker, typing, model)
+        pop = marker_likelihood(one, marker, {"x": genotype}, model)
+        total *= joint / (alone * pop)
+    return total
+
+
+def profiles() -> list[Profile]:
+    g: dict[str, dict[str, Genotype]] = {
+        "p1": {"M1": ("10", "11"), "M2": ("1", "3"), "DX": ("12", "12")},
+        "p2": {"M1": ("9.3", "10"), "M2": ("2", "3"), "DX": ("13", "13")},
+        "p3": {"M1": ("10", None), "M2": ("2", "2")},
+        "p4": {"M2": ("3", "3")},
+    }
+    return [Profile(k, 1, v) for k, v in g.items()]
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        MutationModel(),
+        MutationModel(
+            female=MutationSpec("equal", rate=0.01),
+            male=MutationSpec("stepwise", rate=0.02, rate2=0.001, range=0.3),
+        ),
+    ],
+)
+def test_tables_agree_with_the_pedigree_likelihood_of_each_pair(model: MutationModel) -> None:
+    families = parse_families(FAMILIES, source="fam.ped", xlinked={"DX"})
+    tables = build_family_tables(families, TABLE, model)
+    assert list(zip(tables.families, tables.positions, strict=True)) == [
+        ("F1", "MP"),
+        ("F2", "MP"),
+        ("F2", "U"),
+    ]
+    matches = search_profiles(profiles(), tables, top=10)
+    by_key = {(m.profile, m.family, m.position): m for m in matches}
+    by_name = {f.name: f for f in families}
+    checked = 0
+    for profile in profiles():
+        for family, position in zip(tables.families, tables.positions, strict=True):
+            expected = family_lr(by_name[family], position, profile, model)
+            match = by_key.get((profile.id, family, position))
+            if expected == 0.0:
+                assert match is None
+                continue
+            assert match is not None
+            assert match.lr == pytest.approx(expected, rel=1e-9)
+            assert match.log10_lr == pytest.approx(math.log10(expected), rel=1e-9, abs=1e-12)
+            checked += 1
+    assert checked >= 6
+
+
+def test_matches_are_ranked_best_first_and_cut_at_top() -> None:
+    families = parse_families(FAMILIES, source="fam.ped", xlinked={"DX"})
+    tables = build_family_tables(families, TABLE)
+    matches = search_profiles(profiles(), tables, top=2)
+    for pid in ("p1", "p2", "p3", "p4"):
+        mine = [m for m in matches if m.profile == pid]
+        assert len(mine) <= 2
+        assert [m.rank for m in mine] == list(range(1, len(mine) + 1))
+        assert all(a.lr >= b.lr for a, b in zip(mine, mine[1:], strict=False))
+
+
+def test_sex_mismatch_and_exclusion_drop_the_candidate() -> None:
+    families = parse_families(FAMILIES, source="fam.ped", xlinked={"DX"})
+    tables = build_family_tables(families, TABLE)
+    female = Profile("w", 2, {"M2": ("1", "2")})
+    assert search_profiles([female], tables) == []
+    # F1: father 1/2 at M2, mother untyped: a son 3/3 is excluded without mutation.
+    excluded = Profile("e", 1, {"M2": ("3", "3")})
+    assert {m.family for m in search_profiles([excluded], tables)} == {"F2"}
+
+
+def test_float32_tables_give_the_same_ranking() -> None:
+    families = parse_families(FAMILIES, source="fam.ped", xlinked={"DX"})
+    exact = build_family_tables(families, TABLE)
+    small = build_family_tables(families, TABLE, dtype=np.float32)
+    a = search_profiles(profiles(), exact, top=3)
+    b = search_profiles(profiles(), small, top=3)
+    assert [(m.profile, m.family, m.position) for m in a] == [
+        (m.profile, m.family, m.position) for m in b
+    ]
+    assert [m.log10_lr for m in b] == pytest.approx([m.log10_lr for m in a], abs=1e-5)
+
+
+def test_profile_allele_missing_from_the_table_is_named() -> None:
+    families = parse_families(FAMILIES, source="fam.ped", xlinked={"DX"})
+    tables = build_family_tables(families, TABLE)
+    bad = Profile("z", 1, {"M2": ("1", "7")})
+    with pytest.raises(FrequencyError, match="person z: marker M2: allele 7"):
+        search_profiles([bad], tables, source="profiles.ped")
