@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from kintrace.config import Settings
@@ -36,6 +37,7 @@ from kintrace.reports.model import Grade, Reliability, SourceType, Status
 from kintrace.storage.tables import (
     Assessment,
     AuthorityRequest,
+    Base,
     OfficialStatus,
     Person,
     Report,
@@ -63,14 +65,42 @@ def report_input(
 
     A reliability an analyst set on the source overrides the one the report was graded with.
     """
+    return _input(
+        report.id,
+        report.observed_on,
+        source_type,
+        source_reliability or report.reliability,
+        report.credibility,
+        report.claim,
+        report.retracts_id,
+        report.text,
+    )
+
+
+_SOURCES = {t.value: t for t in SourceType}
+_STATUSES = {s.value: s for s in Status}
+_GRADES = {(r.value, c): Grade(r, c) for r in Reliability for c in range(1, 7)}
+
+
+def _input(
+    report_id: int,
+    observed_on: date,
+    source_type: str,
+    reliability: str,
+    credibility: int,
+    claim: str,
+    retracts_id: int | None,
+    text: str,
+) -> ReportInput:
     return ReportInput(
-        key=str(report.id),
-        date=report.observed_on,
-        source=SourceType(source_type),
-        grade=Grade(Reliability(source_reliability or report.reliability), report.credibility),
-        claim="retraction" if report.claim == "retraction" else Status(report.claim),
-        retracts=str(report.retracts_id) if report.retracts_id is not None else None,
-        text=report.text,
+        key=str(report_id),
+        date=observed_on,
+        source=_SOURCES[source_type],
+        grade=_GRADES.get((reliability, credibility))
+        or Grade(Reliability(reliability), credibility),
+        claim="retraction" if claim == "retraction" else _STATUSES[claim],
+        retracts=str(retracts_id) if retracts_id is not None else None,
+        text=text,
     )
 
 
@@ -87,13 +117,25 @@ def gather(session: Session, person_ids: Sequence[int]) -> dict[int, PersonEvide
     """Read the reports, current official status and requests of many persons at once."""
     evidence = {pid: PersonEvidence([], None, []) for pid in person_ids}
     rows = session.execute(
-        select(Report, Source.type, Source.reliability)
+        select(
+            Report.person_id,
+            Report.id,
+            Report.observed_on,
+            Source.type,
+            func.coalesce(Source.reliability, Report.reliability),
+            Report.credibility,
+            Report.claim,
+            Report.retracts_id,
+            Report.text,
+        )
         .join(Source, Source.id == Report.source_id)
         .where(Report.person_id.in_(person_ids))
         .order_by(Report.id)
     ).all()
-    for report, source_type, reliability in rows:
-        evidence[report.person_id].reports.append(report_input(report, source_type, reliability))
+    for person_id, rid, on, kind, reliability, credibility, claim, retracts, text in rows:
+        evidence[person_id].reports.append(
+            _input(rid, on, kind, reliability, credibility, claim, retracts, text)
+        )
     for official in session.scalars(
         select(OfficialStatus)
         .where(OfficialStatus.person_id.in_(person_ids))
@@ -125,34 +167,44 @@ def assess(evidence: PersonEvidence, *, today: date, policy: ClockPolicy) -> Res
     return reconcile(evidence.reports, evidence.official, today, policy, evidence.requests)
 
 
-def _row(person_id: int, result: Result, reason: str, lang: Lang) -> Assessment:
-    return Assessment(
-        person_id=person_id,
-        computed_at=datetime.now(),
-        status=result.status.value,
-        status_since=result.since,
-        confidence=result.confidence,
-        flags=[f.value for f in result.flags],
-        supporting=[int(k) for k in result.supporting],
-        contradicting=[int(k) for k in result.contradicting],
-        court_date=result.clocks.court_date,
-        last_information_on=result.clocks.last_information,
-        explanation=explain(result, lang, lambda key: f"report #{key}"),
-        reason=reason,
-        is_current=True,
-    )
+def _row(person_id: int, result: Result, reason: str, lang: Lang) -> dict[str, Any]:
+    return {
+        "person_id": person_id,
+        "computed_at": datetime.now(),
+        "status": result.status.value,
+        "status_since": result.since,
+        "confidence": result.confidence,
+        "flags": [f.value for f in result.flags],
+        "supporting": [int(k) for k in result.supporting],
+        "contradicting": [int(k) for k in result.contradicting],
+        "court_date": result.clocks.court_date,
+        "last_information_on": result.clocks.last_information,
+        "explanation": explain(result, lang, lambda key: f"report #{key}"),
+        "reason": reason,
+        "is_current": True,
+    }
 
 
-def _same(row: Assessment, new: Assessment) -> bool:
-    return (
-        row.status == new.status
-        and row.status_since == new.status_since
-        and abs(row.confidence - new.confidence) < 1e-9
-        and row.flags == new.flags
-        and row.supporting == new.supporting
-        and row.contradicting == new.contradicting
-        and row.court_date == new.court_date
-        and row.explanation == new.explanation
+ASSESSMENTS = Base.metadata.tables["assessments"]
+
+_COMPARED = (
+    "status",
+    "status_since",
+    "confidence",
+    "flags",
+    "supporting",
+    "contradicting",
+    "court_date",
+    "explanation",
+)
+
+
+def _same(row: Any, new: dict[str, Any]) -> bool:
+    return all(
+        abs(row.confidence - new["confidence"]) < 1e-9
+        if name == "confidence"
+        else getattr(row, name) == new[name]
+        for name in _COMPARED
     )
 
 
@@ -163,14 +215,19 @@ def store_results(
     reason: str,
     lang: Lang = Lang.EN,
 ) -> int:
-    """Store new assessments where they differ from the current ones; return how many."""
+    """Store new assessments where they differ from the current ones; return how many.
+
+    Assessments are derived data kept as history: a new one is a new row, and the previous
+    one stays, marked as no longer current.
+    """
     pending = {pid: _row(pid, result, reason, lang) for pid, result in results}
     if not pending:
         return 0
+    columns = [getattr(Assessment, name) for name in ("person_id", *_COMPARED)]
     current = {
-        a.person_id: a
-        for a in session.scalars(
-            select(Assessment).where(Assessment.person_id.in_(list(pending)), Assessment.is_current)
+        row.person_id: row
+        for row in session.execute(
+            select(*columns).where(Assessment.person_id.in_(list(pending)), Assessment.is_current)
         )
     }
     changed = [
@@ -178,14 +235,16 @@ def store_results(
     ]
     if not changed:
         return 0
+    session.flush()
     session.execute(
         update(Assessment)
         .where(Assessment.person_id.in_(changed), Assessment.is_current)
         .values(is_current=False)
         .execution_options(synchronize_session=False)
     )
-    session.add_all(pending[pid] for pid in changed)
-    session.flush()
+    # Core executemany: one statement for the batch, no ORM objects for derived rows
+    session.connection().execute(insert(ASSESSMENTS), [pending[pid] for pid in changed])
+    session.expire_all()
     return len(changed)
 
 
