@@ -181,3 +181,12 @@ def test_a_malformed_query_is_a_page_not_raw_json(client_for: Client) -> None:
     assert response.status_code == 422
     assert "text/html" in response.headers["content-type"]
     assert "page" in response.text
+
+
+def test_the_api_reference_is_served_locally(client_for: Client) -> None:
+    client = client_for(None)
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    assert "/api/persons" in page.text and "PersonDetail" in page.text
+    assert "cdn" not in page.text.lower()
+    assert client.get("/api/openapi.json").json()["paths"]
