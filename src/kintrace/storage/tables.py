@@ -289,3 +289,59 @@ class ChangeLog(Base):
     reason: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("ix_change_log_row", "table_name", "row_key"),)
+
+
+class DnaCase(Base):
+    """The coded identifier under which the DNA laboratory knows a missing person."""
+
+    __tablename__ = "dna_cases"
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Sample(Base):
+    """A DNA sample known by its code: a relative's reference sample, or remains."""
+
+    __tablename__ = "dna_samples"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "reference" | "remains"
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    inquirer_id: Mapped[int | None] = mapped_column(ForeignKey("inquirers.id"))
+    relationship_: Mapped[str] = mapped_column("relationship", String(32), default="")
+    collected_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Identification(Base):
+    """An identification proposed by the DNA laboratory and decided by a second reviewer."""
+
+    __tablename__ = "identifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    remains_code: Mapped[str] = mapped_column(String(16), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    lr: Mapped[float] = mapped_column(Float)
+    posterior: Mapped[float | None] = mapped_column(Float)
+    conclusion: Mapped[str] = mapped_column(String(16))
+    method: Mapped[str] = mapped_column(String(300), default="")
+    state: Mapped[str] = mapped_column(String(16), default="proposed")
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+
+
+class Notification(Base):
+    """A message to a user (a relative told of a confirmed identification)."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)

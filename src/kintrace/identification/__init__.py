@@ -1,0 +1,1 @@
+"""DNA identification in the app: coded samples, proposals, four-eyes review, notifications."""
