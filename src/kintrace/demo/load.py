@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kintrace.access import Role
+from kintrace.access import Role, Viewer
+from kintrace.cases.model import Relationship
 from kintrace.cases.service import add_person, file_request, get_or_create_region
 from kintrace.config import Settings
 from kintrace.demo.generate import DemoDataset, DemoPerson, generate
+from kintrace.identification.service import case_of, propose, register_sample
 from kintrace.reconciliation.service import recompute_all
 from kintrace.reports.model import RETRACTION
 from kintrace.reports.service import (
@@ -21,7 +24,7 @@ from kintrace.reports.service import (
     send_authority_request,
 )
 from kintrace.storage.audit import set_actor
-from kintrace.storage.tables import AuthorityRequest, Source
+from kintrace.storage.tables import AuthorityRequest, Person, Source, User
 from kintrace.users.service import create_user, ensure_roles
 
 DEMO_PASSWORD = "demo"
@@ -137,4 +140,60 @@ def load_demo(
         reports += n
         progress(index)
     recompute_all(session, today=day, settings=settings or Settings(), reason="demo data loaded")
+    _dna(session, data, day)
     return DemoSummary(len(data.persons), requests, reports, users)
+
+
+_BLOOD = {
+    Relationship.MOTHER,
+    Relationship.FATHER,
+    Relationship.SON,
+    Relationship.DAUGHTER,
+    Relationship.BROTHER,
+    Relationship.SISTER,
+    Relationship.WIFE,  # the children's mother, typed beside them
+}
+
+
+def _dna(session: Session, data: DemoDataset, day: date) -> None:
+    """Reference samples from the families that asked for DNA tests; remains; proposals."""
+    persons = session.scalars(select(Person).order_by(Person.id)).all()
+    lab = session.scalar(select(User).where(User.username == "lab"))
+    asked = [
+        (row, demo)
+        for row, demo in zip(persons, data.persons, strict=True)
+        if any(a.kind == "dna_test" for a in demo.authority_requests)
+    ]
+    for row, demo in asked:
+        for request in demo.requests:
+            kin = request.inquirer.relationship
+            if kin in _BLOOD:
+                register_sample(
+                    session,
+                    kind="reference",
+                    collected_on=min(day, request.request.filed_on + timedelta(days=14)),
+                    actor_id=None,
+                    person=row,
+                    relationship=kin,
+                )
+    if lab is None or not asked:
+        return
+    viewer = Viewer(lab.id, Role.DNA_LAB)
+    for index, (row, _demo) in enumerate(asked[:3]):
+        remains = register_sample(
+            session, kind="remains", collected_on=day - timedelta(days=40), actor_id=lab.id
+        )
+        propose(
+            session,
+            viewer,
+            remains_code=remains.code,
+            case_code=case_of(session, row.id).code,
+            lr=[3.2e9, 4.1e6, 2.7e4][index],
+            posterior=[0.99999, 0.9993, 0.962][index],
+            conclusion=["undisputed", "undisputed", "probable"][index],
+            method="kintrace dvi (demo batch of 3 remains)",
+        )
+    for _ in range(5):
+        register_sample(
+            session, kind="remains", collected_on=day - timedelta(days=12), actor_id=lab.id
+        )

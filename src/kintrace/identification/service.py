@@ -354,3 +354,14 @@ def notifications_for(session: Session, user_id: int) -> list[Notification]:
             .order_by(Notification.id.desc())
         )
     )
+
+
+def identifications_of(session: Session, person_id: int) -> list[Identification]:
+    """Return every identification proposed for a person, with its state, oldest first."""
+    return list(
+        session.scalars(
+            select(Identification)
+            .where(Identification.person_id == person_id)
+            .order_by(Identification.id)
+        )
+    )

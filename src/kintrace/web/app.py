@@ -20,7 +20,7 @@ from kintrace.errors import (
 from kintrace.instance import Instance
 from kintrace.web.deps import NotSignedIn
 from kintrace.web.render import templates
-from kintrace.web.routes import api, pages
+from kintrace.web.routes import api, dna, pages
 
 HERE = Path(__file__).parent
 
@@ -79,6 +79,7 @@ def create_app(instance: Instance) -> FastAPI:
     app.add_exception_handler(RequestValidationError, handle_invalid_request)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
+    app.include_router(dna.router)
     app.include_router(api.router)
 
     @app.middleware("http")

@@ -18,9 +18,17 @@ from kintrace.access import (
     Viewer,
 )
 from kintrace.cases.dossier import dossier
+from kintrace.cases.model import Relationship
 from kintrace.cases.service import get_person, search_persons
 from kintrace.cases.worklist import WORK_FLAGS, worklist
 from kintrace.errors import Forbidden, InvalidInput, NotFound
+from kintrace.identification.advice import extra_sample_advice
+from kintrace.identification.service import (
+    MAY_REGISTER_SAMPLES,
+    identifications_of,
+    notifications_for,
+    samples_of,
+)
 from kintrace.instance import Instance
 from kintrace.reconciliation.service import assess, gather, policy_of, recompute_person
 from kintrace.reports.model import (
@@ -84,7 +92,7 @@ def home(viewer: CurrentViewer) -> RedirectResponse:
     if viewer.role is Role.PUBLIC:
         return RedirectResponse("/login", status_code=303)
     if viewer.role is Role.DNA_LAB:
-        return RedirectResponse("/stats", status_code=303)
+        return RedirectResponse("/lab", status_code=303)
     return RedirectResponse("/cases", status_code=303)
 
 
@@ -163,6 +171,11 @@ def cases(
         flag=flag,
         region=region,
         regions=regions,
+        notifications=(
+            notifications_for(db, viewer.user_id)[:5]
+            if viewer.role is Role.RELATIVE and viewer.user_id is not None
+            else []
+        ),
     )
 
 
@@ -173,6 +186,7 @@ def person_page(
     """Show one person's case: requests, reports in time order, official and assessed status."""
     case = dossier(db, viewer, person_id)
     evidence = gather(db, [person_id])[person_id]
+    samples = samples_of(db, person_id)
     result = assess(evidence, today=date.today(), policy=policy_of(instance.settings))
     return page(
         request,
@@ -180,6 +194,11 @@ def person_page(
         viewer,
         case=case,
         changes=result.changes,
+        samples=samples,
+        advice=extra_sample_advice(Relationship(s.relationship_) for s in samples),
+        identifications=identifications_of(db, person_id),
+        may_register_samples=viewer.role in MAY_REGISTER_SAMPLES,
+        relationships=[r.value for r in Relationship if r is not Relationship.COMRADE],
         may_report=viewer.role in MAY_RECORD_REPORTS,
         may_record_official=viewer.role in MAY_RECORD_OFFICIAL,
         request_kinds=AUTHORITY_REQUEST_KINDS,
