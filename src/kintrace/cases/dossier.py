@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kintrace.access import Role, Viewer
 from kintrace.cases.model import ConsentScope
-from kintrace.cases.service import get_person, requests_of
+from kintrace.cases.service import get_person, merged_group, requests_of
 from kintrace.reports.service import (
     attachments_of,
     authority_requests_of,
@@ -21,6 +21,7 @@ from kintrace.storage.tables import (
     AuthorityRequest,
     OfficialStatus,
     Person,
+    PersonMerge,
     Report,
     ReportAttachment,
     TracingRequest,
@@ -58,6 +59,7 @@ class Dossier:
     official: list[OfficialStatus]
     assessments: list[Assessment]
     authority_requests: list[AuthorityRequest]
+    merges: list[PersonMerge] = field(default_factory=list)  # duplicates merged into him
 
     @property
     def assessment(self) -> Assessment | None:
@@ -89,7 +91,8 @@ def _request_view(viewer: Viewer, request: TracingRequest) -> RequestView:
 def dossier(session: Session, viewer: Viewer, person_id: int) -> Dossier:
     """Gather a person's case for this viewer (access checked)."""
     person = get_person(session, viewer, person_id)
-    reports = reports_of(session, person.id)
+    group = merged_group(session, person.id)  # his own records and those of merged duplicates
+    reports = reports_of(session, group)
     retracted = {r.retracts_id: r.id for r in reports if r.retracts_id is not None}
     files = attachments_of(session, [r.id for r in reports])
     assessments = list(
@@ -99,14 +102,21 @@ def dossier(session: Session, viewer: Viewer, person_id: int) -> Dossier:
     )
     return Dossier(
         person=person,
-        requests=[_request_view(viewer, r) for r in requests_of(session, person.id)],
+        requests=[_request_view(viewer, r) for r in requests_of(session, group)],
         reports=[
             ReportView(
                 r, f"{r.reliability}{r.credibility}", retracted.get(r.id), files.get(r.id, [])
             )
             for r in reports
         ],
-        official=official_history(session, person.id),
+        official=official_history(session, group),
         assessments=assessments,
-        authority_requests=authority_requests_of(session, person.id),
+        authority_requests=authority_requests_of(session, group),
+        merges=list(
+            session.scalars(
+                select(PersonMerge)
+                .where(PersonMerge.kept_id == person.id, PersonMerge.undone_at.is_(None))
+                .order_by(PersonMerge.id)
+            )
+        ),
     )

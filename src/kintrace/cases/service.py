@@ -23,6 +23,11 @@ from kintrace.storage.tables import (
 )
 
 
+def _ids(person_id: int | Sequence[int]) -> list[int]:
+    """One person's id, or the ids of a person and those merged into him."""
+    return [person_id] if isinstance(person_id, int) else list(person_id)
+
+
 def region_code(name: str) -> str:
     """Make a short stable code from a region name."""
     return "".join(ch for ch in name.lower() if ch.isalnum())[:32] or "unknown"
@@ -256,12 +261,18 @@ def search_persons(
     return PersonPage(rows, total, page, per_page)
 
 
-def requests_of(session: Session, person_id: int) -> list[TracingRequest]:
+def requests_of(session: Session, person_id: int | Sequence[int]) -> list[TracingRequest]:
     """Return a person's tracing requests, oldest first."""
     return list(
         session.scalars(
             select(TracingRequest)
-            .where(TracingRequest.person_id == person_id)
+            .where(TracingRequest.person_id.in_(_ids(person_id)))
             .order_by(TracingRequest.filed_on, TracingRequest.id)
         )
     )
+
+
+def merged_group(session: Session, person_id: int) -> list[int]:
+    """Return the person's id and the ids of every person merged into him."""
+    merged = session.scalars(select(Person.id).where(Person.merged_into_id == person_id))
+    return [person_id, *merged]

@@ -116,6 +116,14 @@ class PersonEvidence:
 def gather(session: Session, person_ids: Sequence[int]) -> dict[int, PersonEvidence]:
     """Read the reports, current official status and requests of many persons at once."""
     evidence = {pid: PersonEvidence([], None, []) for pid in person_ids}
+    # the records of duplicates merged into a person count as his
+    owner = {pid: pid for pid in person_ids}
+    for child, root in session.execute(
+        select(Person.id, Person.merged_into_id).where(Person.merged_into_id.in_(person_ids))
+    ).all():
+        if root is not None:
+            owner[child] = root
+    person_ids = list(owner)
     rows = session.execute(
         select(
             Report.person_id,
@@ -133,7 +141,7 @@ def gather(session: Session, person_ids: Sequence[int]) -> dict[int, PersonEvide
         .order_by(Report.id)
     ).all()
     for person_id, rid, on, kind, reliability, credibility, claim, retracts, text in rows:
-        evidence[person_id].reports.append(
+        evidence[owner[person_id]].reports.append(
             _input(rid, on, kind, reliability, credibility, claim, retracts, text)
         )
     for official in session.scalars(
@@ -141,15 +149,16 @@ def gather(session: Session, person_ids: Sequence[int]) -> dict[int, PersonEvide
         .where(OfficialStatus.person_id.in_(person_ids))
         .order_by(OfficialStatus.id)
     ):
-        evidence[official.person_id] = PersonEvidence(
-            evidence[official.person_id].reports,
+        root = owner[official.person_id]
+        evidence[root] = PersonEvidence(
+            evidence[root].reports,
             OfficialInput(Status(official.status), official.since, official.authority),
-            evidence[official.person_id].requests,
+            evidence[root].requests,
         )
     for request in session.scalars(
         select(AuthorityRequest).where(AuthorityRequest.person_id.in_(person_ids))
     ):
-        evidence[request.person_id].requests.append(
+        evidence[owner[request.person_id]].requests.append(
             RequestInput(
                 key=str(request.id),
                 authority=request.authority,

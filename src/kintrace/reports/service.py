@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -30,6 +31,11 @@ from kintrace.storage.tables import (
 )
 
 AUTHORITY_REQUEST_KINDS = ("status_change", "pow_list_inclusion", "dna_test")
+
+
+def _ids(person_id: int | Sequence[int]) -> list[int]:
+    """One person's id, or the ids of a person and those merged into him."""
+    return [person_id] if isinstance(person_id, int) else list(person_id)
 
 
 def get_or_create_source(session: Session, details: SourceDetails) -> Source:
@@ -111,12 +117,12 @@ def attach_file(
     return link
 
 
-def reports_of(session: Session, person_id: int) -> list[Report]:
+def reports_of(session: Session, person_id: int | Sequence[int]) -> list[Report]:
     """Return a person's reports in time order."""
     return list(
         session.scalars(
             select(Report)
-            .where(Report.person_id == person_id)
+            .where(Report.person_id.in_(_ids(person_id)))
             .order_by(Report.observed_on, Report.id)
         )
     )
@@ -150,12 +156,12 @@ def record_official_status(
     return row
 
 
-def official_history(session: Session, person_id: int) -> list[OfficialStatus]:
+def official_history(session: Session, person_id: int | Sequence[int]) -> list[OfficialStatus]:
     """Return every official status recorded for a person, oldest first."""
     return list(
         session.scalars(
             select(OfficialStatus)
-            .where(OfficialStatus.person_id == person_id)
+            .where(OfficialStatus.person_id.in_(_ids(person_id)))
             .order_by(OfficialStatus.id)
         )
     )
@@ -202,12 +208,14 @@ def record_reply(session: Session, request_id: int, *, replied_on: date, reply: 
     session.flush()
 
 
-def authority_requests_of(session: Session, person_id: int) -> list[AuthorityRequest]:
+def authority_requests_of(
+    session: Session, person_id: int | Sequence[int]
+) -> list[AuthorityRequest]:
     """Return a person's requests to authorities, oldest first."""
     return list(
         session.scalars(
             select(AuthorityRequest)
-            .where(AuthorityRequest.person_id == person_id)
+            .where(AuthorityRequest.person_id.in_(_ids(person_id)))
             .order_by(AuthorityRequest.sent_on, AuthorityRequest.id)
         )
     )

@@ -345,3 +345,40 @@ class Notification(Base):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     read_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class LinkCandidate(Base):
+    """A pair that record linkage scored: a list record and a person, or two persons.
+
+    ``state``: ``automatic`` (above the upper threshold), ``pending`` (waits for an analyst),
+    ``confirmed`` or ``rejected`` (an analyst's decision, kept and used as a label).
+    """
+
+    __tablename__ = "link_candidates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    list_record_id: Mapped[int | None] = mapped_column(ForeignKey("list_records.id"), index=True)
+    other_person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    probability: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    run: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class PersonMerge(Base):
+    """One person merged into another (every request and report kept); it can be undone."""
+
+    __tablename__ = "person_merges"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kept_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    merged_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    moved: Mapped[list[int]] = mapped_column(JSON, default=list)  # earlier merges re-pointed
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    merged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    merged_at: Mapped[datetime] = mapped_column(DateTime)
+    undone_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
