@@ -12,8 +12,9 @@ from rich.table import Table
 
 from kintrace.cli.common import console, print_json, reporting_errors
 from kintrace.errors import InvalidInput, SourceFormatError
+from kintrace.kinship.familias import parse_fam
 from kintrace.kinship.genotypes import add_unseen_alleles
-from kintrace.kinship.lr import likelihood_ratio
+from kintrace.kinship.lr import LRResult, likelihood_ratio
 from kintrace.kinship.markers import FrequencyTable, parse_frequency_csv
 from kintrace.kinship.mutation import MutationModel, MutationSpec, parse_mutation_spec
 from kintrace.kinship.pedfile import parse_families, parse_ped, parse_profiles
@@ -165,4 +166,87 @@ def search_command(
             str(row["profile"]), str(row["rank"]), str(row["family"]), str(row["position"]),
             _number(float(str(row["lr"]))), "-" if log10 is None else f"{float(str(log10)):.3f}",
         )  # fmt: skip
+    console.print(view)
+
+
+def _fam_rows(results: dict[str, LRResult]) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for name, result in results.items():
+        log10_likelihood = 0.0
+        for m in result.markers:
+            log10_likelihood += math.log10(m.likelihood_h1) if m.likelihood_h1 > 0 else -math.inf
+        rows.append(
+            {
+                "name": name,
+                "log10_likelihood": log10_likelihood if math.isfinite(log10_likelihood) else None,
+                "lr": result.lr_total,
+                "log10_lr": result.log10_lr_total,
+                "markers": [
+                    {"marker": m.marker, "likelihood": m.likelihood_h1, "lr": m.lr}
+                    for m in result.markers
+                ],
+            }
+        )
+    return rows
+
+
+@kinship_app.command("fam")
+def fam_command(
+    fam: Path = typer.Argument(..., help="Familias .fam file (persons, pedigrees, database)."),
+    reference: str | None = typer.Option(
+        None, "--reference", help="Hypothesis in the denominator (default: the last one)."
+    ),
+    no_mutation: bool = typer.Option(
+        False, "--no-mutation", help="Ignore the file's mutation models."
+    ),
+    xlinked: bool = typer.Option(False, "--xlinked", help="Treat every marker as X-linked."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Compute the LR of each pedigree hypothesis of a Familias file against a reference one.
+
+    The file's database, mutation models and theta are used (theta per connected component).
+    """
+    with reporting_errors():
+        case = parse_fam(_read(fam), source=str(fam), xlinked=xlinked)
+        names = list(case.hypotheses)
+        ref = names[-1] if reference is None else reference
+        if ref not in case.hypotheses:
+            raise InvalidInput(
+                f"{fam}: --reference {ref!r} is not a pedigree of the file ({', '.join(names)})"
+            )
+        mutation = MutationModel() if no_mutation else case.mutation
+        results = {
+            name: likelihood_ratio(
+                data,
+                case.hypotheses[ref],
+                case.table,
+                mutation,
+                case.theta,
+                sources=(f"{fam}: pedigree {name}", f"{fam}: pedigree {ref}"),
+            )  # fmt: skip
+            for name, data in case.hypotheses.items()
+        }
+    rows = _fam_rows(results)
+    if as_json:
+        print_json(
+            {
+                "file": str(fam),
+                "reference": ref,
+                "theta": case.theta,
+                "database": case.database,
+                "hypotheses": rows,
+            }
+        )
+        return
+    view = Table(title=f"{fam.name}: LR against {ref}")
+    for column in ("hypothesis", "log10 likelihood", "LR", "log10 LR"):
+        view.add_column(column, justify="left" if column == "hypothesis" else "right")
+    for row in rows:
+        loglik, log10 = row["log10_likelihood"], row["log10_lr"]
+        view.add_row(
+            str(row["name"]),
+            "-" if loglik is None else f"{float(str(loglik)):.4f}",
+            _number(float(str(row["lr"]))),
+            "-" if log10 is None else f"{float(str(log10)):.4f}",
+        )
     console.print(view)

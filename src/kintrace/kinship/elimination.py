@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -28,8 +31,24 @@ class Factor:
     batched: bool = False
 
 
+_PATHS: dict[tuple[object, ...], list[object]] = {}
+_PLANS: dict[tuple[object, ...], tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]] = {}
+_CACHE_LIMIT = 4096
+"""Entries kept in each plan cache (cleared when full; plans are cheap to rebuild)."""
+
+
+def _remember(cache: dict[tuple[object, ...], _T], key: tuple[object, ...], value: _T) -> _T:
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
 def contract(factors: Sequence[Factor], out: Sequence[int]) -> Factor:
     """Multiply factors and sum out every variable not in ``out``.
+
+    With more than two factors, numpy's greedy contraction order is used; it is computed once
+    per combination of labels and shapes and reused (the same order ``optimize=True`` finds).
 
     >>> a = Factor((0,), np.array([0.25, 0.75]))
     >>> b = Factor((0, 1), np.array([[1.0, 0.0], [0.5, 0.5]]))
@@ -45,17 +64,84 @@ def contract(factors: Sequence[Factor], out: Sequence[int]) -> Factor:
     batch_label = len(labels)
     batched = any(f.batched for f in factors)
     args: list[object] = []
+    key: list[object] = []
     for f in factors:
+        subscripts = ([batch_label] if f.batched else []) + [labels[v] for v in f.variables]
         args.append(f.table)
-        args.append(([batch_label] if f.batched else []) + [labels[v] for v in f.variables])
+        args.append(subscripts)
+        key.append((f.table.shape, tuple(subscripts)))
     out_labels = ([batch_label] if batched else []) + [labels[v] for v in out]
     args.append(out_labels)
-    table = np.einsum(*args, optimize=len(factors) > 2)  # type: ignore[call-overload]
+    optimize: bool | list[object] = False
+    if len(factors) > 2:
+        key.append(tuple(out_labels))
+        path_key = tuple(key)
+        optimize = _PATHS.get(path_key) or _remember(
+            _PATHS,
+            path_key,
+            np.einsum_path(*args, optimize="greedy")[0],  # type: ignore[arg-type]
+        )
+    table = np.einsum(*args, optimize=optimize)  # type: ignore[call-overload]
     return Factor(tuple(out), np.asarray(table, dtype=np.float64), batched)
+
+
+def elimination_plan(
+    scopes: Sequence[tuple[int, ...]], keep: Sequence[int] = ()
+) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
+    """Return the elimination steps for factors over ``scopes``: (factor ids, new scope) each.
+
+    The order is the greedy min-size one: always the variable whose elimination makes the
+    factor over the fewest variables (ties: the smallest variable). Factor ids count the input
+    factors first, then one new id per step. Plans are cached by scopes and ``keep``.
+
+    >>> elimination_plan([(0,), (0, 1), (1, 2)], keep=(2,))
+    (((0, 1), (1,)), ((2, 3), (2,)))
+    """
+    plan_key = (tuple(scopes), tuple(keep))
+    cached = _PLANS.get(plan_key)
+    if cached is not None:
+        return cached
+    active: dict[int, tuple[int, ...]] = dict(enumerate(scopes))
+    next_id = len(active)
+    by_var: dict[int, set[int]] = {}
+    for fid, scope in active.items():
+        for v in scope:
+            by_var.setdefault(v, set()).add(fid)
+    pending = set(by_var) - set(keep)
+    steps: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    while pending:
+        var = min(
+            pending,
+            key=lambda v: (len({u for fid in by_var[v] for u in active[fid]}), v),
+        )
+        pending.remove(var)
+        fids = tuple(sorted(by_var.pop(var)))
+        for fid in fids:
+            del active[fid]
+        out = tuple(sorted({u for fid in fids for u in scopes_of(fid, scopes, steps)} - {var}))
+        for u in out:
+            by_var[u] -= set(fids)
+            by_var[u].add(next_id)
+        active[next_id] = out
+        steps.append((fids, out))
+        next_id += 1
+    return _remember(_PLANS, plan_key, tuple(steps))
+
+
+def scopes_of(
+    fid: int,
+    scopes: Sequence[tuple[int, ...]],
+    steps: Sequence[tuple[tuple[int, ...], tuple[int, ...]]],
+) -> tuple[int, ...]:
+    """Return the scope of factor ``fid`` of a plan being built (input or step output)."""
+    return scopes[fid] if fid < len(scopes) else steps[fid - len(scopes)][1]
 
 
 def eliminate(factors: Sequence[Factor], keep: Sequence[int] = ()) -> Factor:
     """Sum out every variable except ``keep`` and return the factor over ``keep`` (in that order).
+
+    The elimination order (:func:`elimination_plan`) depends only on the factors' variables,
+    so it is computed once per pedigree structure and reused across markers and calls.
 
     Args:
         factors: the factors of the model; their product is the unnormalised joint.
@@ -64,29 +150,10 @@ def eliminate(factors: Sequence[Factor], keep: Sequence[int] = ()) -> Factor:
     Returns:
         A factor over ``keep``, batched when any input factor is.
     """
+    plan = elimination_plan([f.variables for f in factors], keep)
     active: dict[int, Factor] = dict(enumerate(factors))
     next_id = len(active)
-    by_var: dict[int, set[int]] = {}
-    for fid, f in active.items():
-        for v in f.variables:
-            by_var.setdefault(v, set()).add(fid)
-    keep_set = set(keep)
-    pending = set(by_var) - keep_set
-    while pending:
-        var = min(pending, key=lambda v: (_new_size(v, by_var, active), v))
-        pending.remove(var)
-        fids = by_var.pop(var)
-        group = [active.pop(fid) for fid in sorted(fids)]
-        out = sorted({u for f in group for u in f.variables} - {var})
-        for u in out:
-            by_var[u] -= fids
-        new = contract(group, out)
-        active[next_id] = new
-        for u in out:
-            by_var[u].add(next_id)
+    for fids, out in plan:
+        active[next_id] = contract([active.pop(fid) for fid in fids], out)
         next_id += 1
     return contract(list(active.values()), tuple(keep))
-
-
-def _new_size(var: int, by_var: dict[int, set[int]], active: dict[int, Factor]) -> int:
-    return len({u for fid in by_var[var] for u in active[fid].variables})

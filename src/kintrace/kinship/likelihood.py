@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kintrace.errors import FrequencyError, InvalidInput, PedigreeError
-from kintrace.kinship.elimination import Factor, eliminate
+from kintrace.kinship.elimination import Factor, eliminate, elimination_plan
 from kintrace.kinship.genotypes import Genotype, is_typed
 from kintrace.kinship.markers import Marker
 from kintrace.kinship.mutation import NO_MUTATION, MutationModel, mutation_matrix
@@ -75,21 +75,57 @@ def allele_model(marker: Marker, mutation: MutationModel = NO_MUTATION) -> Allel
 def lump(model: AlleleModel, observed: Sequence[int]) -> tuple[AlleleModel, dict[int, int]]:
     """Lump the alleles not in ``observed`` into one when the mutation matrices allow it.
 
+    Results are cached by model (identity) and the set of observed alleles, so repeated
+    likelihoods reuse the same lumped model (and its cached transmission tables).
+
     Returns:
         The (possibly) lumped model and the map from old to new index of each observed allele.
     """
-    seen = sorted(set(observed))
+    lumped, remap = _lump(model, tuple(sorted(set(observed))))
+    return lumped, dict(remap)
+
+
+@lru_cache(maxsize=8192)
+def _lump(
+    model: AlleleModel, seen: tuple[int, ...]
+) -> tuple[AlleleModel, tuple[tuple[int, int], ...]]:
     rest = [a for a in range(model.n) if a not in set(seen)]
-    identity = {a: a for a in range(model.n)}
-    if len(rest) < 2 or not all(_lumpable(m, seen, rest) for m in (model.female, model.male)):
+    identity = tuple((a, a) for a in range(model.n))
+    if len(rest) < 2 or not all(_lumpable(m, list(seen), rest) for m in (model.female, model.male)):
         return model, identity
-    freqs = np.append(model.freqs[seen], model.freqs[rest].sum())
+    freqs = np.append(model.freqs[list(seen)], model.freqs[rest].sum())
     return (
         AlleleModel(
-            freqs, _lumped(model.female, seen, rest), _lumped(model.male, seen, rest), model.xlinked
+            freqs,
+            _lumped(model.female, list(seen), rest),
+            _lumped(model.male, list(seen), rest),
+            model.xlinked,
         ),
-        {a: i for i, a in enumerate(seen)},
+        tuple((a, i) for i, a in enumerate(seen)),
     )
+
+
+def transmission_tables(
+    model: AlleleModel,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Return ``(M[a, c] + M[b, c]) / 2`` for the female and male matrices (cached, read-only)."""
+    if isinstance(model, _StackedModel):
+        return model.female_half, model.male_half
+    return _transmission_tables(model)
+
+
+@lru_cache(maxsize=8192)
+def _transmission_tables(
+    model: AlleleModel,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    return _halves(model.female), _halves(model.male)
+
+
+def _halves(m: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """``(M[a, c] + M[b, c]) / 2`` over the last two axes (a leading batch axis is kept)."""
+    half = 0.5 * (m[..., :, None, :] + m[..., None, :, :])
+    half.flags.writeable = False
+    return half
 
 
 def _lumpable(m: npt.NDArray[np.float64], seen: list[int], rest: list[int]) -> bool:
@@ -189,10 +225,8 @@ def structure_factors(
     """
     factors: list[Factor] = []
     founder_alleles: list[int] = []
-    halves = {
-        "female": 0.5 * (model.female[:, None, :] + model.female[None, :, :]),
-        "male": 0.5 * (model.male[:, None, :] + model.male[None, :, :]),
-    }
+    female_half, male_half = transmission_tables(model)
+    halves = {"female": female_half, "male": male_half}
     for i in persons:
         if model.xlinked and ped.sex[i] == Sex.UNKNOWN:
             raise PedigreeError(f"person {ped.ids[i]}: sex unknown at an X-linked marker")
@@ -333,3 +367,257 @@ def _evidence(
         )
     mapped = (remap[pair[0]], remap[pair[1]] if pair[1] >= 0 else -1)
     return Factor(variables, evidence_table(mapped, model.n, hemizygous))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PreparedMarker:
+    """One marker's data ready for peeling: the (maybe lumped) model and the typed persons."""
+
+    marker: Marker
+    model: AlleleModel
+    typed: tuple[tuple[int, tuple[int, int]], ...]
+    """(person index, allele pair in the model's indices) of each typed person."""
+    kept: tuple[int, ...]
+
+    @property
+    def shape_key(self) -> tuple[object, ...]:
+        """Markers with equal keys have factors of equal shapes (peeled together)."""
+        return (self.kept, tuple(i for i, _ in self.typed), self.model.xlinked, self.model.n)
+
+
+def prepare_marker(
+    ped: Pedigree,
+    marker: Marker,
+    genotypes: Mapping[str, Genotype],
+    mutation: MutationModel = NO_MUTATION,
+    *,
+    source: str = "",
+) -> PreparedMarker:
+    """Check one marker's genotypes against the pedigree, prune and lump (no peeling yet).
+
+    Raises the errors :func:`marker_likelihood` raises for bad input.
+    """
+    pairs = genotype_indices(marker, genotypes, source=source)
+    unknown = sorted(set(pairs) - set(ped.ids))
+    if unknown:
+        raise PedigreeError(
+            f"{source}: marker {marker.name}: typed persons not in pedigree: {unknown}"
+        )
+    typed = {ped.index(p): pair for p, pair in pairs.items()}
+    kept = tuple(prune(ped, set(typed)))
+    model, remap = lump(
+        allele_model(marker, mutation), [a for pair in typed.values() for a in pair if a >= 0]
+    )
+    mapped: list[tuple[int, tuple[int, int]]] = []
+    for i in kept:
+        if model.xlinked and ped.sex[i] == Sex.UNKNOWN:
+            raise PedigreeError(f"person {ped.ids[i]}: sex unknown at an X-linked marker")
+        if i in typed:
+            pair = typed[i]
+            if len(person_variables(ped, i, model.xlinked)) == 1 and 0 <= pair[1] != pair[0]:
+                raise InvalidInput(
+                    f"{source + ': ' if source else ''}person {ped.ids[i]}: marker "
+                    f"{marker.name}: a male has one allele at an X-linked marker"
+                )
+            mapped.append((i, (remap[pair[0]], remap[pair[1]] if pair[1] >= 0 else -1)))
+    return PreparedMarker(marker, model, tuple(sorted(mapped)), kept)
+
+
+PEEL_OVERHEAD = 20_000
+"""Work (table cells) that peeling one marker alone costs in fixed overhead, for bucketing."""
+
+
+@lru_cache(maxsize=8192)
+def padded(model: AlleleModel, n: int) -> AlleleModel:
+    """Return the model with ``n - model.n`` extra alleles of frequency 0 (never reached).
+
+    Padded alleles have prior 0 and no transmission into them, so every likelihood is the
+    same; markers padded to one size can be peeled together along a batch axis.
+    """
+    if n == model.n:
+        return model
+    extra = n - model.n
+
+    def grow(m: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return np.pad(m, ((0, extra), (0, extra)))
+
+    return AlleleModel(
+        np.pad(model.freqs, (0, extra)), grow(model.female), grow(model.male), model.xlinked
+    )
+
+
+def _width(ped: Pedigree, parts: Sequence[Sequence[int]], item: PreparedMarker) -> int:
+    """Return the most variables any elimination step of the marker touches."""
+    kept = set(item.kept)
+    typed = {i for i, _ in item.typed}
+    width = 1
+    for part in parts:
+        persons = [i for i in part if i in kept]
+        if not persons:
+            continue
+        factors, founders = structure_factors(ped, persons, item.model)
+        scopes = [f.variables for f in factors]
+        scopes += [person_variables(ped, i, item.model.xlinked) for i in persons if i in typed]
+        scopes += [(v,) for v in founders]
+        for _, out in elimination_plan(scopes):
+            width = max(width, len(out) + 1)
+    return width
+
+
+def _buckets(sizes: Sequence[int], width: int) -> list[list[int]]:
+    """Split markers (sorted by allele count) into runs padded to the run's largest count.
+
+    A marker joins the current run while the padded work stays below the work of peeling the
+    run's markers one by one (each with :data:`PEEL_OVERHEAD`).
+    """
+    order = sorted(range(len(sizes)), key=lambda k: sizes[k])
+    runs: list[list[int]] = []
+    for k in order:
+        if runs:
+            run = runs[-1] + [k]
+            padded_work = len(run) * float(sizes[k]) ** width
+            alone = sum(float(sizes[j]) ** width + PEEL_OVERHEAD for j in run)
+            if padded_work <= alone:
+                runs[-1] = run
+                continue
+        runs.append([k])
+    return runs
+
+
+def peel_markers(
+    ped: Pedigree, prepared: Sequence[PreparedMarker], *, theta_scope: ThetaScope = "component"
+) -> npt.NDArray[np.float64]:
+    """Return the likelihood of each prepared marker (no theta), peeling alike markers at once.
+
+    Markers with the same typed and kept persons are stacked along a batch axis and eliminated
+    together with one cached plan, their allele counts padded to a common size (alleles of
+    frequency 0, see :func:`padded`) where that costs less than peeling them one by one. A
+    marker alone in its run is peeled exactly as :func:`marker_likelihood` peels it.
+    """
+    result = np.ones(len(prepared))
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for k, item in enumerate(prepared):
+        groups.setdefault(item.shape_key[:3], []).append(k)
+    parts = [tuple(range(ped.size))] if theta_scope == "all" else list(ped.components())
+    for members in groups.values():
+        sizes = [prepared[k].model.n for k in members]
+        width = _width(ped, parts, prepared[members[0]]) if len(members) > 1 else 1
+        for run in _buckets(sizes, width):
+            ks = [members[j] for j in run]
+            result[ks] *= _peel_run(ped, parts, [prepared[k] for k in ks])
+    return result
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _StackedModel(AlleleModel):
+    """Models of one size stacked on a leading batch axis, with their transmission tables."""
+
+    female_half: npt.NDArray[np.float64]
+    male_half: npt.NDArray[np.float64]
+
+
+@lru_cache(maxsize=32)
+def _stacked(models: tuple[AlleleModel, ...]) -> _StackedModel:
+    """Stack models of one size along a batch axis (cached: the same runs recur across LRs)."""
+    female = np.stack([m.female for m in models])
+    male = female if all(m.male is m.female for m in models) else np.stack([m.male for m in models])
+    female_half = np.stack([transmission_tables(m)[0] for m in models])
+    male_half = (
+        female_half if male is female else np.stack([transmission_tables(m)[1] for m in models])
+    )
+    return _StackedModel(
+        np.stack([m.freqs for m in models]), female, male, models[0].xlinked, female_half, male_half
+    )
+
+
+def _peel_run(
+    ped: Pedigree, parts: Sequence[Sequence[int]], items: Sequence[PreparedMarker]
+) -> npt.NDArray[np.float64]:
+    first = items[0]
+    n = max(it.model.n for it in items)
+    models = [padded(it.model, n) for it in items]
+    kept = set(first.kept)
+    typed = [dict(it.typed) for it in items]
+    batched = len(items) > 1
+    result = np.ones(len(items))
+    for part in parts:
+        persons = [i for i in part if i in kept]
+        if not persons:
+            continue
+        if batched:
+            factors, founders = structure_factors(ped, persons, _stacked(tuple(models)))
+            factors = [Factor(f.variables, f.table, True) for f in factors]
+        else:
+            factors, founders = structure_factors(ped, persons, models[0])
+        for i in persons:
+            if i not in typed[0]:
+                continue
+            variables = person_variables(ped, i, first.model.xlinked)
+            tables = [evidence_table(t[i], n, len(variables) == 1) for t in typed]
+            factors.append(
+                Factor(variables, np.stack(tables), True)
+                if batched
+                else Factor(variables, tables[0])
+            )
+        if batched:
+            priors = [Factor((v,), _stacked(tuple(models)).freqs, True) for v in founders]
+        else:
+            priors = [Factor((v,), first.model.freqs) for v in founders]
+        result *= eliminate(factors + priors).table
+    return result
+
+
+def marker_likelihoods(
+    ped: Pedigree,
+    markers: Sequence[Marker],
+    typing: Mapping[str, Mapping[str, Genotype]],
+    mutation: MutationModel | Mapping[str, MutationModel] = NO_MUTATION,
+    theta: float = 0.0,
+    *,
+    theta_scope: ThetaScope = "component",
+    source: str = "",
+) -> npt.NDArray[np.float64]:
+    """Compute :func:`marker_likelihood` for several markers at once (same values).
+
+    Args:
+        ped: the pedigree.
+        markers: the markers.
+        typing: marker name -> person id -> genotype.
+        mutation: mutation models, for all markers or by marker name.
+        theta: co-ancestry coefficient (markers are then peeled one by one).
+        theta_scope: founders sharing theta draws: per component (pedprobr) or all.
+        source: file name for error messages.
+
+    >>> from kintrace.kinship.markers import make_marker
+    >>> from kintrace.kinship.pedigree import build_pedigree
+    >>> ped = build_pedigree(["af", "mo", "ch"], [None, None, "af"], [None, None, "mo"], [1, 2, 1])
+    >>> ms = [make_marker(n, {"a": 0.25, "b": 0.75}) for n in ("M1", "M2")]
+    >>> marker_likelihoods(ped, ms, {"M1": {"af": ("a", "a"), "ch": ("a", "b")}}).tolist()
+    [0.046875, 1.0]
+    """
+
+    def model_of(name: str) -> MutationModel:
+        if isinstance(mutation, MutationModel):
+            return mutation
+        return mutation.get(name, NO_MUTATION)
+
+    if theta != 0.0:
+        return np.array(
+            [
+                marker_likelihood(
+                    ped,
+                    m,
+                    typing.get(m.name, {}),
+                    model_of(m.name),
+                    theta,
+                    theta_scope=theta_scope,
+                    source=source,
+                )  # fmt: skip
+                for m in markers
+            ]
+        )
+    prepared = [
+        prepare_marker(ped, m, typing.get(m.name, {}), model_of(m.name), source=source)
+        for m in markers
+    ]
+    return peel_markers(ped, prepared, theta_scope=theta_scope)

@@ -11,7 +11,13 @@ from dataclasses import dataclass
 
 from kintrace.errors import MendelianInconsistency, PedigreeError
 from kintrace.kinship.genotypes import PedigreeData, check_alleles, is_typed
-from kintrace.kinship.likelihood import ThetaScope, marker_likelihood
+from kintrace.kinship.likelihood import (
+    PreparedMarker,
+    ThetaScope,
+    marker_likelihood,
+    peel_markers,
+    prepare_marker,
+)
 from kintrace.kinship.markers import FrequencyTable
 from kintrace.kinship.mutation import (
     NO_MUTATION,
@@ -75,8 +81,9 @@ def check_same_typing(
                 f"{data.where(name, person)}: person {person}: marker {markers[0]}: "
                 f"typed here but not in {other_name}"
             )
+    common = sorted(h1.typed_persons() & h2.typed_persons())
     for marker in [m for m in h1.markers if m in h2.markers]:
-        for person in sorted(h1.typed_persons() & h2.typed_persons()):
+        for person in common:
             g1, g2 = h1.genotype(marker, person), h2.genotype(marker, person)
             if sorted(g1, key=str) != sorted(g2, key=str):
                 problems.append(
@@ -116,19 +123,10 @@ def likelihood_ratio(
     """
     check_same_typing(h1, h2, sources=sources)
     check_alleles(h1, table, source=sources[0])
+    values = _likelihoods(h1, h2, table, mutation, theta, theta_scope, sources)
     rows: list[MarkerLR] = []
     problems: list[str] = []
-    for name in h1.markers:
-        marker = table[name]
-        model = marker_mutation(mutation, name)
-        l1 = marker_likelihood(
-            h1.pedigree, marker, h1.typing.get(name, {}), model, theta,
-            theta_scope=theta_scope, source=sources[0],
-        )  # fmt: skip
-        l2 = marker_likelihood(
-            h2.pedigree, marker, h2.typing.get(name, {}), model, theta,
-            theta_scope=theta_scope, source=sources[1],
-        )  # fmt: skip
+    for name, (l1, l2) in zip(h1.markers, values, strict=True):
         if l1 == 0.0 and l2 == 0.0:
             problems.append(
                 f"{sources[0]} and {sources[1]}: marker {name}: genotypes impossible under both "
@@ -139,6 +137,46 @@ def likelihood_ratio(
     if problems:
         raise MendelianInconsistency(problems[0], problems=problems)
     return combine(rows)
+
+
+def _likelihoods(
+    h1: PedigreeData,
+    h2: PedigreeData,
+    table: FrequencyTable,
+    mutation: MutationModel | MutationByMarker,
+    theta: float,
+    theta_scope: ThetaScope,
+    sources: tuple[str, str],
+) -> list[tuple[float, float]]:
+    """Return (P(data | H1), P(data | H2)) per marker of H1, markers of one shape peeled at once."""
+    if theta != 0.0:
+        return [
+            tuple(  # type: ignore[misc]
+                marker_likelihood(
+                    h.pedigree,
+                    table[name],
+                    h.typing.get(name, {}),
+                    marker_mutation(mutation, name),
+                    theta,
+                    theta_scope=theta_scope,
+                    source=source,
+                )  # fmt: skip
+                for h, source in ((h1, sources[0]), (h2, sources[1]))
+            )
+            for name in h1.markers
+        ]
+    prepared: tuple[list[PreparedMarker], list[PreparedMarker]] = ([], [])
+    for name in h1.markers:
+        model = marker_mutation(mutation, name)
+        for h, source, out in ((h1, sources[0], prepared[0]), (h2, sources[1], prepared[1])):
+            out.append(
+                prepare_marker(
+                    h.pedigree, table[name], h.typing.get(name, {}), model, source=source
+                )
+            )
+    l1 = peel_markers(h1.pedigree, prepared[0], theta_scope=theta_scope)
+    l2 = peel_markers(h2.pedigree, prepared[1], theta_scope=theta_scope)
+    return [(float(a), float(b)) for a, b in zip(l1, l2, strict=True)]
 
 
 def combine(rows: list[MarkerLR]) -> LRResult:

@@ -17,15 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from kintrace.errors import FrequencyError, MendelianInconsistency
 from kintrace.kinship.elimination import Factor, eliminate
-from kintrace.kinship.genotypes import Genotype, check_alleles, is_typed
+from kintrace.kinship.genotypes import Genotype, PedigreeData, check_alleles, is_typed
 from kintrace.kinship.likelihood import (
     AlleleModel,
     allele_model,
@@ -39,6 +39,9 @@ from kintrace.kinship.pedfile import Family, Profile
 
 BATCH = 256
 """Families peeled together in one batch."""
+
+OnInconsistent = Literal["raise", "skip_marker"]
+"""What :func:`build_family_tables` does with a family whose own data are impossible."""
 
 
 def genotype_columns(n: int) -> npt.NDArray[np.intp]:
@@ -64,6 +67,34 @@ class FamilyTables:
     sexes: npt.NDArray[np.int8]
     markers: tuple[Marker, ...]
     log10_lr: tuple[npt.NDArray[np.floating[Any]], ...]
+    likelihood: npt.NDArray[np.float64] = field(default_factory=lambda: np.ones((0, 0)))
+    """``P(family data)`` per row and marker (the row's whole family; float64)."""
+    inconsistent: tuple[tuple[str, ...], ...] = ()
+    """Per row, the markers at which the family's own data are impossible (LR 1 there)."""
+
+    def problems(self) -> list[str]:
+        """Return one line per (family, marker) whose data are impossible without mutation."""
+        lines = [
+            f"family {f}: marker {m}: genotypes inconsistent (no mutation model)"
+            for f, names in zip(self.families, self.inconsistent, strict=False)
+            for m in names
+        ]
+        return list(dict.fromkeys(lines))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FamilyLikelihoods:
+    """``P(reference data | pedigree)`` of each family (rows) at each marker (columns)."""
+
+    families: tuple[str, ...]
+    markers: tuple[Marker, ...]
+    likelihood: npt.NDArray[np.float64]
+
+    def log10_total(self) -> npt.NDArray[np.float64]:
+        """Return the log10 of each family's likelihood over all markers (-inf when 0)."""
+        with np.errstate(divide="ignore"):
+            result: npt.NDArray[np.float64] = np.log10(self.likelihood).sum(axis=1)
+        return result
 
 
 def lr_columns(
@@ -96,49 +127,76 @@ def lr_columns(
     return out
 
 
-def _batch_tables(
-    group: Sequence[Family], position: str, marker: Marker, model: AlleleModel
-) -> npt.NDArray[np.float64]:
-    ped = group[0].data.pedigree
-    missing = ped.index(position)
+def _peel_batch(
+    group: Sequence[PedigreeData], missing: int | None, marker: Marker, model: AlleleModel
+) -> tuple[npt.NDArray[np.float64] | None, npt.NDArray[np.float64]]:
+    """Peel families of one structure at one marker, each looked up by its own person ids.
+
+    Returns:
+        ``(joint, likelihood)``: ``P(data of the missing person's component, M = allele
+        pair)`` as a (batch, n, n) or (batch, n) array (None when ``missing`` is None), and
+        ``P(data)`` of each whole family (batch,).
+    """
+    ped = group[0].pedigree
+    size = len(group)
     typed_any: dict[int, list[Genotype | None]] = {}
-    for b, family in enumerate(group):
-        for person, genotype in family.data.typing.get(marker.name, {}).items():
+    for b, data in enumerate(group):
+        own = data.pedigree
+        for person, genotype in data.typing.get(marker.name, {}).items():
             if is_typed(genotype):
-                typed_any.setdefault(ped.index(person), [None] * len(group))[b] = genotype
-    kept = prune(ped, set(typed_any) | {missing})
-    component = next(c for c in ped.components() if missing in c)
-    persons = [i for i in kept if i in component]
-    factors, founders = structure_factors(ped, persons, model)
-    factors += [Factor((v,), model.freqs) for v in founders]
+                typed_any.setdefault(own.index(person), [None] * size)[b] = genotype
+    kept = set(prune(ped, set(typed_any) | ({missing} if missing is not None else set())))
     n = model.n
-    for i, genotypes in typed_any.items():
-        if i not in persons:
+    joint: npt.NDArray[np.float64] | None = None
+    likelihood = np.ones(size)
+    for component in ped.components():
+        persons = [i for i in sorted(kept) if i in component]
+        if not persons:
             continue
-        variables = person_variables(ped, i, model.xlinked)
-        shape = (len(group),) + (n,) * len(variables)
-        table = np.zeros(shape)
-        for b, cell in enumerate(genotypes):
-            _fill_evidence(table[b], cell, marker, len(variables) == 1)
-        factors.append(Factor(variables, table, batched=True))
-    keep = person_variables(ped, missing, model.xlinked)
-    joint = eliminate(factors, keep=keep)
-    table = (
-        joint.table
-        if joint.batched
-        else np.broadcast_to(joint.table, (len(group),) + joint.table.shape)
-    )
-    totals = table.reshape(len(group), -1).sum(axis=1)
-    if (totals == 0).any():
-        bad = [group[int(b)].name for b in np.flatnonzero(totals == 0)]
-        raise MendelianInconsistency(
-            f"marker {marker.name}: families {bad} are inconsistent without mutation",
-            problems=[
-                f"family {f}: marker {marker.name}: genotypes inconsistent (no mutation model)"
-                for f in bad
-            ],
+        factors, founders = structure_factors(ped, persons, model)
+        factors += [Factor((v,), model.freqs) for v in founders]
+        for i in persons:
+            genotypes = typed_any.get(i)
+            if genotypes is None:
+                continue
+            variables = person_variables(ped, i, model.xlinked)
+            table = np.zeros((size,) + (n,) * len(variables))
+            for b, cell in enumerate(genotypes):
+                _fill_evidence(table[b], cell, marker, len(variables) == 1)
+            factors.append(Factor(variables, table, batched=True))
+        keep = person_variables(ped, missing, model.xlinked) if missing in component else ()
+        result = eliminate(factors, keep=keep)
+        values = np.asarray(
+            result.table
+            if result.batched
+            else np.broadcast_to(result.table, (size,) + result.table.shape)
         )
-    return lr_columns(np.asarray(table), model, len(keep) == 1)
+        if keep:
+            joint = values
+            likelihood = likelihood * values.reshape(size, -1).sum(axis=1)
+        else:
+            likelihood = likelihood * values
+    return joint, likelihood
+
+
+def _batch_tables(
+    group: Sequence[Family], missing: int, marker: Marker, model: AlleleModel
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Return LR columns, whole-family likelihoods and the inconsistent mask of one batch.
+
+    A family whose own data are impossible (component of the missing person) gets LR 1 columns
+    and True in the mask.
+    """
+    joint, likelihood = _peel_batch([f.data for f in group], missing, marker, model)
+    assert joint is not None
+    totals = joint.reshape(len(group), -1).sum(axis=1)
+    bad = totals == 0
+    if bad.any():
+        joint = joint.copy()
+        joint[bad] = 1.0
+    lrs = lr_columns(joint, model, joint.ndim == 2)
+    lrs[bad] = 1.0
+    return lrs, likelihood, bad
 
 
 def _fill_evidence(
@@ -165,8 +223,12 @@ def build_family_tables(
     *,
     dtype: type[np.floating[Any]] = np.float64,
     source: str = "",
+    inconsistent: OnInconsistent = "raise",
 ) -> FamilyTables:
     """Precompute log10 LR tables for every missing person of every family, marker by marker.
+
+    Families of one structure (sexes, parents, position of the missing person) are peeled
+    together; each family's persons are looked up by its own ids.
 
     Args:
         families: reference families with their missing persons.
@@ -174,9 +236,16 @@ def build_family_tables(
         mutation: female and male mutation models.
         dtype: float type of the tables (float32 halves memory and speeds up screening).
         source: file name for error messages.
+        inconsistent: what to do with a family whose own data are impossible at a marker
+            without mutation: ``"raise"`` (one error listing every such family and marker) or
+            ``"skip_marker"`` (that marker gets LR 1 for that family's rows, and is listed in
+            :attr:`FamilyTables.inconsistent`).
 
     Returns:
         Tables with one row per (family, missing person), in input order.
+
+    Raises:
+        MendelianInconsistency: with ``inconsistent="raise"``, one line per family and marker.
     """
     markers = tuple(dict.fromkeys(m for f in families for m in f.data.markers))
     for family in families:
@@ -190,18 +259,38 @@ def build_family_tables(
         key = (ped.sex, ped.father, ped.mother, ped.index(position))
         groups.setdefault(key, []).append(r)
     out: list[npt.NDArray[np.floating[Any]]] = []
-    for name in markers:
+    likelihood = np.ones((len(rows), len(markers)))
+    bad_rows: list[list[str]] = [[] for _ in rows]
+    for k, name in enumerate(markers):
         marker = table[name]
         model = allele_model(marker, mutation)
         result = np.empty((len(rows), n_columns(marker.n_alleles)), dtype=dtype)
         for members in groups.values():
             for start in range(0, len(members), BATCH):
                 chunk = members[start : start + BATCH]
-                group = [rows[r][0] for r in chunk]
-                lrs = _batch_tables(group, rows[chunk[0]][1], marker, model)
+                first, position = rows[chunk[0]]
+                missing = first.data.pedigree.index(position)
+                lrs, values, bad = _batch_tables(
+                    [rows[r][0] for r in chunk], missing, marker, model
+                )
+                likelihood[chunk, k] = values
+                for b in np.flatnonzero(bad):
+                    bad_rows[chunk[int(b)]].append(name)
                 with np.errstate(divide="ignore"):
                     result[chunk] = np.log10(lrs)
         out.append(result)
+    problems = [
+        f"family {f.name}: marker {m}: genotypes inconsistent (no mutation model)"
+        for (f, _), names in zip(rows, bad_rows, strict=True)
+        for m in names
+    ]
+    problems = list(dict.fromkeys(problems))
+    if problems and inconsistent == "raise":
+        raise MendelianInconsistency(
+            f"{source + ': ' if source else ''}{len(problems)} family marker(s) inconsistent "
+            f"without mutation; first: {problems[0]}",
+            problems=problems,
+        )
     sexes = np.array(
         [int(f.data.pedigree.sex[f.data.pedigree.index(p)]) for f, p in rows], dtype=np.int8
     )
@@ -211,6 +300,58 @@ def build_family_tables(
         sexes=sexes,
         markers=tuple(table[m] for m in markers),
         log10_lr=tuple(out),
+        likelihood=likelihood,
+        inconsistent=tuple(tuple(names) for names in bad_rows),
+    )
+
+
+def family_likelihoods(
+    families: Sequence[Family],
+    table: FrequencyTable,
+    mutation: MutationModel = NO_MUTATION,
+) -> FamilyLikelihoods:
+    """Return each family's likelihood ``P(reference data | pedigree)`` at each marker.
+
+    Families of one structure are peeled together (as in :func:`build_family_tables`, whose
+    :attr:`FamilyTables.likelihood` holds the same numbers per row). A family whose data are
+    impossible at a marker gets 0 there; nothing is raised for it.
+
+    Args:
+        families: families (missing persons, if any, are ignored: untyped, they sum out).
+        table: allele frequencies of every marker of the families.
+        mutation: female and male mutation models.
+
+    Returns:
+        One row per family, one column per marker (markers absent from a family: 1).
+
+    >>> from kintrace.kinship.markers import make_marker
+    >>> from kintrace.kinship.pedfile import parse_families
+    >>> t = FrequencyTable({"M": make_marker("M", {"a": 0.25, "b": 0.75})})
+    >>> fams = parse_families("family id fid mid sex missing M\\n"
+    ...     "F FA 0 0 1 0 a/a\\nF CH FA 0 1 0 a/b\\nF MP 0 0 1 1 -/-\\n")
+    >>> family_likelihoods(fams, t).likelihood.tolist()  # p_a^2 * p_b
+    [[0.046875]]
+    """
+    markers = tuple(dict.fromkeys(m for f in families for m in f.data.markers))
+    for family in families:
+        check_alleles(family.data, table)
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for r, family in enumerate(families):
+        ped = family.data.pedigree
+        groups.setdefault((ped.sex, ped.father, ped.mother), []).append(r)
+    likelihood = np.ones((len(families), len(markers)))
+    for k, name in enumerate(markers):
+        marker = table[name]
+        model = allele_model(marker, mutation)
+        for members in groups.values():
+            for start in range(0, len(members), BATCH):
+                chunk = members[start : start + BATCH]
+                group = [families[r].data for r in chunk]
+                _, likelihood[chunk, k] = _peel_batch(group, None, marker, model)
+    return FamilyLikelihoods(
+        families=tuple(f.name for f in families),
+        markers=tuple(table[m] for m in markers),
+        likelihood=likelihood,
     )
 
 

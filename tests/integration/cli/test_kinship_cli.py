@@ -6,10 +6,15 @@ import csv
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from kintrace.cli.main import app
+from kintrace.kinship.familias import format_fam
+from kintrace.kinship.markers import parse_frequency_csv
+from kintrace.kinship.mutation import MutationModel, MutationSpec
+from kintrace.kinship.pedfile import parse_ped
 
 H1 = (
     "id\tfid\tmid\tsex\tTH01\tVWA\n"
@@ -198,3 +203,44 @@ def test_search_bad_families_file(
     result = runner.invoke(app, [*args, "--freqs", str(files["freqs"])])
     assert result.exit_code == 2
     assert "fam.ped:4: person MP: mother XX is not in the pedigree" in result.stderr
+
+
+def fam_file(tmp_path: Path, mutation: MutationModel | None = None) -> Path:
+    table = parse_frequency_csv(FREQS)
+    hypotheses = {"father": parse_ped(H1), "unrelated": parse_ped(H2)}
+    path = tmp_path / "case.fam"
+    text = format_fam(hypotheses, table, mutation or MutationModel())
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_fam_json_gives_each_hypothesis_lr_against_the_last(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    result = runner.invoke(app, ["kinship", "fam", str(fam_file(tmp_path)), "--json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["reference"] == "unrelated" and data["theta"] == 0.0
+    father, unrelated = data["hypotheses"]
+    assert father["name"] == "father"
+    assert father["lr"] == pytest.approx(2.0, rel=1e-14)  # as `kinship lr` on the ped files
+    assert [m["lr"] for m in father["markers"]] == pytest.approx([2.0, 1.0], rel=1e-14)
+    assert father["markers"][0]["likelihood"] == pytest.approx(0.015625, rel=1e-14)
+    assert father["log10_likelihood"] == pytest.approx(np.log10(0.015625 * 0.18), rel=1e-12)
+    assert unrelated["lr"] == 1.0 and unrelated["log10_lr"] == 0.0
+
+
+def test_fam_reference_mutation_and_table(runner: CliRunner, tmp_path: Path) -> None:
+    model = MutationModel.both(MutationSpec("equal", rate=0.01))
+    path = fam_file(tmp_path, model)
+    args = ["kinship", "fam", str(path), "--json", "--reference", "father"]
+    data = json.loads(runner.invoke(app, args).stdout)
+    unrelated = data["hypotheses"][1]
+    assert unrelated["lr"] > 0.5 + 1e-6  # the mutation model of the file is used ...
+    plain = json.loads(runner.invoke(app, [*args, "--no-mutation"]).stdout)
+    assert plain["hypotheses"][1]["lr"] == pytest.approx(0.5, rel=1e-14)  # ... unless refused
+    table = runner.invoke(app, ["kinship", "fam", str(path)])
+    assert table.exit_code == 0 and "father" in table.stdout and "unrelated" in table.stdout
+    bad = runner.invoke(app, ["kinship", "fam", str(path), "--reference", "nobody"])
+    assert bad.exit_code == 2
+    assert "--reference 'nobody' is not a pedigree of the file" in bad.stderr

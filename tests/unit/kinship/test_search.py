@@ -7,14 +7,14 @@ import math
 import numpy as np
 import pytest
 
-from kintrace.errors import FrequencyError
+from kintrace.errors import FrequencyError, MendelianInconsistency
 from kintrace.kinship.genotypes import Genotype
 from kintrace.kinship.likelihood import marker_likelihood
 from kintrace.kinship.markers import FrequencyTable, make_marker
 from kintrace.kinship.mutation import MutationModel, MutationSpec
 from kintrace.kinship.pedfile import Family, Profile, parse_families
 from kintrace.kinship.pedigree import singletons
-from kintrace.kinship.search import build_family_tables, search_profiles
+from kintrace.kinship.search import build_family_tables, family_likelihoods, search_profiles
 
 TABLE = FrequencyTable(
     {
@@ -142,3 +142,111 @@ def test_profile_allele_missing_from_the_table_is_named() -> None:
     bad = Profile("z", 1, {"M2": ("1", "7")})
     with pytest.raises(FrequencyError, match="person z: marker M2: allele 7"):
         search_profiles([bad], tables, source="profiles.ped")
+
+
+SAME_SHAPE = """\
+family id fid mid sex missing M1 M2 DX
+A dadA 0 0 1 0 9/10 1/2 12
+A momA 0 0 2 0 11/11 -/- 12/13
+A mpA dadA momA 1 1 -/- -/- -/-
+B mpB dadB momB 1 1 -/- -/- -/-
+B dadB 0 0 1 0 10/10 3/3 13
+B momB 0 0 2 0 9/9.3 1/1 -/-
+"""
+
+
+def test_same_shaped_families_with_different_ids_are_each_looked_up_by_their_own_ids() -> None:
+    # Regression: every family of a structure group was indexed by the first family's ids.
+    # B lists its persons in another order under other ids, so it is not the same structure
+    # by index; C below is the same structure as A with other ids.
+    families = parse_families(SAME_SHAPE, source="fam.ped", xlinked={"DX"})
+    renamed = "\n".join(
+        [
+            SAME_SHAPE.splitlines()[0],
+            "C papa 0 0 1 0 9/10 1/2 12",
+            "C mama 0 0 2 0 11/11 -/- 12/13",
+            "C kid papa mama 1 1 -/- -/- -/-",
+        ]
+    )
+    families += parse_families(renamed, xlinked={"DX"})
+    tables = build_family_tables(families, TABLE)
+    assert tables.positions == ("mpA", "mpB", "kid")
+    by_name = {f.name: f for f in families}
+    for profile in profiles():
+        for r, (family, position) in enumerate(zip(tables.families, tables.positions, strict=True)):
+            expected = family_lr(by_name[family], position, profile, MutationModel())
+            got = search_profiles([profile], tables, top=3)
+            match = [m for m in got if m.family == family and m.position == position]
+            if expected == 0.0:
+                assert not match
+            else:
+                assert match[0].lr == pytest.approx(expected, rel=1e-12), r
+    np.testing.assert_array_equal(tables.log10_lr[0][0], tables.log10_lr[0][2])
+
+
+INCONSISTENT = """\
+family id fid mid sex missing M1 M2 DX
+OK FA 0 0 1 0 9/10 1/2 12
+OK MO 0 0 2 0 11/11 -/- 12/13
+OK MP FA MO 1 1 -/- -/- -/-
+BAD FA 0 0 1 0 9/10 1/1 12
+BAD MO 0 0 2 0 11/11 1/1 12/13
+BAD MP FA MO 1 1 -/- -/- -/-
+BAD S FA MO 2 0 -/- 3/3 -/-
+"""
+
+
+def test_one_inconsistent_family_raises_by_default_and_is_reported_with_skip_marker() -> None:
+    families = parse_families(INCONSISTENT, xlinked={"DX"})
+    with pytest.raises(MendelianInconsistency, match="family BAD: marker M2") as info:
+        build_family_tables(families, TABLE, source="fam.ped")
+    assert list(info.value.problems) == [
+        "family BAD: marker M2: genotypes inconsistent (no mutation model)"
+    ]
+    tables = build_family_tables(families, TABLE, inconsistent="skip_marker")
+    assert tables.inconsistent == ((), ("M2",))
+    assert tables.problems() == list(info.value.problems)
+    m2 = [m.name for m in tables.markers].index("M2")
+    assert np.all(tables.log10_lr[m2][1] == 0.0)
+    assert tables.likelihood[1, m2] == 0.0
+    alone = build_family_tables(families[:1], TABLE)
+    for mine, ok in zip(tables.log10_lr, alone.log10_lr, strict=True):
+        np.testing.assert_array_equal(mine[0], ok[0])
+    # With mutation the family is consistent and its M2 column is informative again.
+    model = MutationModel.both(MutationSpec("equal", rate=0.01))
+    mutated = build_family_tables(families, TABLE, model)
+    assert mutated.inconsistent == ((), ())
+    assert np.any(mutated.log10_lr[m2][1] != 0.0)
+
+
+def test_family_likelihoods_are_the_pedigree_likelihoods_of_each_family() -> None:
+    families = parse_families(FAMILIES, source="fam.ped", xlinked={"DX"})
+    families += parse_families(INCONSISTENT, xlinked={"DX"})
+    model = MutationModel(
+        female=MutationSpec("equal", rate=0.01), male=MutationSpec("equal", rate=0.02)
+    )
+    for mutation in (MutationModel(), model):
+        result = family_likelihoods(families, TABLE, mutation)
+        assert result.families == ("F1", "F2", "OK", "BAD")
+        assert [m.name for m in result.markers] == ["M1", "M2", "DX"]
+        for r, family in enumerate(families):
+            for k, marker in enumerate(result.markers):
+                expected = marker_likelihood(
+                    family.data.pedigree,
+                    marker,
+                    family.data.typing.get(marker.name, {}),
+                    mutation,
+                )
+                assert result.likelihood[r, k] == pytest.approx(expected, rel=1e-12, abs=0.0)
+        if mutation is model:
+            assert np.all(result.likelihood > 0.0)
+            tables = build_family_tables(families, TABLE, mutation)
+            rows = [tables.families.index(f.name) for f in families]
+            np.testing.assert_allclose(tables.likelihood[rows], result.likelihood, rtol=1e-12)
+        else:
+            assert result.likelihood[3, 1] == 0.0
+            assert result.log10_total()[3] == -math.inf
+    # Hand-derived: F1 at M1, father 9/10 and mother 11/11 unrelated: (2 p9 p10) p11^2.
+    assert family_likelihoods(families[:1], TABLE).likelihood[0, 0] == pytest.approx(
+        2 * 0.2 * 0.4 * 0.3**2, rel=1e-12
+    )
