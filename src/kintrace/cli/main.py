@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from kintrace import __version__
-from kintrace.cli import admin, lists
+from kintrace.cli import admin, dvi, lists
 from kintrace.cli.kinship import kinship_app
 from kintrace.cli.status import app as status_app
 
@@ -39,3 +39,4 @@ app.add_typer(kinship_app, name="kinship")
 
 admin.register(app)
 lists.register(app)
+dvi.register(app)

@@ -1,0 +1,118 @@
+"""DVI input: reference families (with missing persons) and remains profiles, checked together.
+
+The ped cell rules are the kinship engine's (:mod:`kintrace.kinship.pedfile`); this module adds
+what DVI needs on top: ids unique across the families file and across both files, and a problem
+line naming file, line and field for each violation, all gathered before one error is raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from kintrace.errors import SourceFormatError
+from kintrace.kinship.genotypes import PedigreeData
+from kintrace.kinship.pedfile import Family, Profile, parse_families, parse_profiles
+
+
+@dataclass(frozen=True, slots=True)
+class DviData:
+    """Reference families and remains profiles of one DVI case."""
+
+    families: tuple[Family, ...]
+    remains: tuple[Profile, ...]
+
+    @property
+    def missing(self) -> tuple[tuple[str, str], ...]:
+        """Return ``(family, missing id)`` for every missing person, in file order."""
+        return tuple((f.name, m) for f in self.families for m in f.missing)
+
+
+def _id_lines(text: str, column: int) -> list[tuple[int, str]]:
+    """Return ``(line number, id)`` of every data row (the header is skipped)."""
+    rows = [(n, line.split()) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    return [(n, cells[column]) for n, cells in rows[1:] if len(cells) > column]
+
+
+def parse_dvi_families(
+    text: str, *, source: str = "<families>", xlinked: Collection[str] | None = None
+) -> list[Family]:
+    """Parse a DVI families file: ``family id fid mid sex missing`` + one column per marker.
+
+    Raises:
+        SourceFormatError: one line per problem (file:line: person: field: message); ids must
+            be unique across the whole file, not only within a family.
+
+    >>> fams = parse_dvi_families("family id fid mid sex missing TH01\\nF1 R 0 0 1 0 9/9\\n"
+    ...                           "F1 M R 0 1 1 -/-\\n")
+    >>> fams[0].name, fams[0].missing
+    ('F1', ('M',))
+    """
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for line, person in _id_lines(text, 1):
+        if person in seen:
+            problems.append(
+                f"{source}:{line}: person {person}: id: already used on line {seen[person]} "
+                "(ids must be unique across the file)"
+            )
+        seen.setdefault(person, line)
+    try:
+        families = parse_families(text, source=source, xlinked=xlinked)
+    except SourceFormatError as error:
+        raise SourceFormatError(error.problems[0], problems=[*error.problems, *problems]) from error
+    if problems:
+        raise SourceFormatError(problems[0], problems=problems)
+    return families
+
+
+def parse_remains(
+    text: str, *, source: str = "<remains>", xlinked: Collection[str] | None = None
+) -> list[Profile]:
+    """Parse a remains file: ``id sex`` + one column per marker.
+
+    >>> [p.id for p in parse_remains("id sex TH01\\nV1 1 9/10\\nV2 2 -/-\\n")]
+    ['V1', 'V2']
+    """
+    _, profiles = parse_profiles(text, source=source, xlinked=xlinked)
+    return profiles
+
+
+def check_dvi(
+    families: Sequence[Family],
+    remains: Sequence[Profile],
+    *,
+    remains_text: str = "",
+    remains_source: str = "<remains>",
+) -> DviData:
+    """Check that no remains id is also a person id in the families; return the case data.
+
+    Raises:
+        SourceFormatError: one line per clashing id (with its line in the remains file when
+            ``remains_text`` is given).
+    """
+    persons = {p for f in families for p in f.data.pedigree.ids}
+    lines = dict((person, line) for line, person in _id_lines(remains_text, 0))
+    problems = [
+        f"{remains_source}:{lines.get(p.id, '?')}: person {p.id}: id: also a person id in the "
+        "families file"
+        for p in remains
+        if p.id in persons
+    ]
+    if problems:
+        raise SourceFormatError(problems[0], problems=problems)
+    return DviData(tuple(families), tuple(remains))
+
+
+def with_victim(family: Family, missing: str, profile: Profile) -> Family:
+    """Return the family with the profile's genotypes placed on one missing person.
+
+    The person stops being missing; the family keeps its other missing persons.
+    """
+    data = family.data
+    typing = {marker: dict(by_person) for marker, by_person in data.typing.items()}
+    for marker, genotype in profile.genotypes.items():
+        if marker in typing:
+            typing[marker][missing] = genotype
+    rest = tuple(m for m in family.missing if m != missing)
+    return Family(family.name, PedigreeData(data.pedigree, data.markers, typing), rest)

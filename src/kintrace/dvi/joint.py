@@ -1,0 +1,451 @@
+"""Joint identification: the best assignments of remains to missing persons and posteriors.
+
+An assignment maps each remains to at most one missing person and each missing person to at most
+one remains. Its LR against the null assignment (nobody identified) is the product over families
+of ``L(F with its victims placed) / (L(F) · prod L(V))`` (Vigeland & Egeland 2021, eq. 2): the
+pairwise LR for a family that receives one victim, the exact peeled likelihood for a family that
+receives several. Under a flat prior over assignments the posterior of an assignment is its LR
+over the sum of all LRs, and the posterior pairing probability ``P(V = M)`` sums the posteriors
+of the assignments that pair them (dvir ``Bmarginal``).
+
+The *model* pairs are the sex-consistent pairs of an identifiable missing person with at most
+``max_incompatible`` incompatible markers and an LR above ``limit``; every posterior here is
+within that model. Only model pairs with LR at least ``group_limit`` (1 by default) enter the
+search: a pair with LR below 1 never belongs to the best solution (dropping it raises the LR).
+These *search* pairs split into connected components (remains and missing persons linked by
+search pairs) which are solved alone; the best joint solutions are merged from the components'
+best lists.
+
+Within a component: when the number of assignments (at most ``prod (1 + candidates of V)``) is
+below ``max_enumerate``, every assignment is visited. Otherwise a depth-first branch and bound
+visits the assignments, keeping the ``keep`` best; a subtree is skipped when it cannot beat the
+worst kept one and its mass bound (its score times ``prod (1 + sum of candidate LRs)`` over the
+bodies still to place) is negligible against the mass found; after ``max_nodes`` nodes every
+subtree is skipped. ``pairing`` normalises over the visited assignments (an estimate).
+
+``lower`` is a guaranteed lower bound on the posterior pairing probability in the full model:
+``P(V = M) >= (1 - leak) · found(V = M) / (found + left_out)``, where ``left_out`` sums the
+mass bounds of the skipped subtrees and ``leak`` sums ``LR / (1 + LR)`` over the model pairs
+left out of the search that touch the component (the posterior of such a pair is at most that,
+and when none is used the component's distribution is exactly the one searched). For families
+receiving several victims the search bound uses pairwise LRs (visited assignments are rescored
+exactly), so there the bound is approximate. :func:`local_lower_bound` gives a second bound,
+from the pair's own row and column only.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from kintrace.dvi.pairwise import PairwiseMatrix
+
+Pairs = tuple[tuple[int, int], ...]
+"""An assignment as sorted ``(remains column, missing row)`` pairs; absent remains are unmatched."""
+
+ExactScore = Callable[[str, Pairs], float]
+"""log10 LR of a family receiving several victims: (family, its pairs) -> log10 LR."""
+
+
+@dataclass(frozen=True, slots=True)
+class Solution:
+    """One joint assignment: its pairs, log10 LR against the null assignment and posterior."""
+
+    pairs: Pairs
+    log10_lr: float
+    posterior: float
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class JointResult:
+    """Best joint solutions, posterior pairing probabilities and how they were obtained.
+
+    ``pairing`` has the pairwise matrix's shape (missing × remains); ``unmatched_missing`` and
+    ``unmatched_remains`` are the posterior probabilities of no identification.
+    """
+
+    solutions: tuple[Solution, ...]
+    pairing: npt.NDArray[np.float64]
+    lower: npt.NDArray[np.float64]
+    unmatched_missing: npt.NDArray[np.float64]
+    unmatched_remains: npt.NDArray[np.float64]
+    candidates: npt.NDArray[np.bool_]
+    components: int
+    exact: bool
+
+
+def candidate_mask(
+    pm: PairwiseMatrix, *, max_incompatible: int = 2, limit: float = 0.0
+) -> npt.NDArray[np.bool_]:
+    """Return the pairs that the joint search considers (see the module docstring)."""
+    with np.errstate(invalid="ignore"):
+        above = pm.log10_lr > (math.log10(limit) if limit > 0.0 else -math.inf)
+    mask: npt.NDArray[np.bool_] = (
+        pm.considered & above & (pm.incompatible <= max_incompatible) & pm.identifiable[:, None]
+    )
+    return mask
+
+
+def components(mask: npt.NDArray[np.bool_]) -> list[tuple[list[int], list[int]]]:
+    """Split candidate pairs into connected components: (missing rows, remains columns) each."""
+    n_rows, n_cols = mask.shape
+    root = list(range(n_rows + n_cols))
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            root[i] = root[root[i]]
+            i = root[i]
+        return i
+
+    for r, c in zip(*np.nonzero(mask), strict=True):
+        root[find(int(r))] = find(n_rows + int(c))
+    groups: dict[int, tuple[list[int], list[int]]] = {}
+    for r, c in zip(*np.nonzero(mask), strict=True):
+        group = groups.setdefault(find(int(r)), ([], []))
+        del c
+        if int(r) not in group[0]:
+            group[0].append(int(r))
+    for c in np.flatnonzero(mask.any(axis=0)):
+        groups[find(n_rows + int(c))][1].append(int(c))
+    return [(sorted(rows), sorted(cols)) for rows, cols in groups.values()]
+
+
+class _Search:
+    """Running totals of a component search: kept best list, found mass per pair, pruned bound.
+
+    Masses are stored relative to ``10**ref`` (the first leaf's score, raised when a better leaf
+    appears) so that they neither overflow nor underflow for the leaves that matter.
+    """
+
+    def __init__(self, keep: int) -> None:
+        self.keep = keep
+        self.heap: list[tuple[float, int, Pairs]] = []
+        self.counter = itertools.count()
+        self.ref: float | None = None
+        self.found = 0.0
+        self.by_pair: dict[tuple[int, int], float] = {}
+        self.left_out = -math.inf
+        """log10 of an upper bound on the mass of the assignments that were never visited."""
+
+    def _rescale(self, score: float) -> None:
+        if self.ref is None:
+            self.ref = score
+        elif score > self.ref + 100.0:
+            factor = 10.0 ** (self.ref - score)
+            self.found *= factor
+            self.by_pair = {k: v * factor for k, v in self.by_pair.items()}
+            self.ref = score
+
+    def leaf(self, score: float, pairs: Pairs) -> None:
+        """Record one visited assignment."""
+        if score > -math.inf:
+            self._rescale(score)
+            assert self.ref is not None
+            weight = 10.0 ** (score - self.ref)
+            self.found += weight
+            for pair in pairs:
+                self.by_pair[pair] = self.by_pair.get(pair, 0.0) + weight
+        item = (score, next(self.counter), pairs)
+        if len(self.heap) < self.keep:
+            heapq.heappush(self.heap, item)
+        elif score > self.heap[0][0]:
+            heapq.heapreplace(self.heap, item)
+
+    def prune(self, log10_mass: float) -> None:
+        """Add an unvisited subtree's mass bound to the left-out total."""
+        self.left_out = _log10_add(self.left_out, log10_mass)
+
+    def log10_found(self) -> float:
+        """Return log10 of the visited mass."""
+        if self.ref is None or self.found <= 0.0:
+            return -math.inf
+        return self.ref + math.log10(self.found)
+
+    def negligible(self, log10_mass: float, tolerance: float) -> bool:
+        """Whether a subtree's mass bound is below ``tolerance`` times the visited mass."""
+        return log10_mass <= self.log10_found() + math.log10(tolerance)
+
+    def scored(self) -> list[tuple[float, Pairs]]:
+        """Return the kept assignments, best first."""
+        return [(s, p) for s, _, p in sorted(self.heap, key=lambda x: (-x[0], x[1]))]
+
+
+def _log10_sum(values: Sequence[float]) -> float:
+    """Return ``log10(sum of 10**v)`` (``-inf`` for no values)."""
+    finite = [v for v in values if v > -math.inf]
+    if not finite:
+        return -math.inf
+    top = max(finite)
+    return top + math.log10(sum(10.0 ** (v - top) for v in finite))
+
+
+def _log10_add(a: float, b: float) -> float:
+    """Return ``log10(10**a + 10**b)`` without overflow."""
+    if a == -math.inf:
+        return b
+    if b == -math.inf:
+        return a
+    hi, lo = max(a, b), min(a, b)
+    return hi + math.log10(1.0 + 10.0 ** (lo - hi))
+
+
+class _Component:
+    """One component's candidates and the search over its assignments."""
+
+    def __init__(
+        self,
+        cols: list[int],
+        mask: npt.NDArray[np.bool_],
+        log10_lr: npt.NDArray[np.float64],
+        families: Sequence[str],
+        exact_score: ExactScore | None,
+    ) -> None:
+        self.cands: list[list[tuple[int, float]]] = []
+        for c in cols:
+            rows = np.flatnonzero(mask[:, c])
+            pairs = sorted(((int(r), float(log10_lr[r, c])) for r in rows), key=lambda x: -x[1])
+            self.cands.append(pairs)
+        best = [max(0.0, cands[0][1]) if cands else 0.0 for cands in self.cands]
+        order = sorted(range(len(cols)), key=lambda i: -best[i])
+        self.cols = [cols[i] for i in order]
+        self.cands = [self.cands[i] for i in order]
+        self.bound = list(itertools.accumulate(reversed([best[i] for i in order])))[::-1] + [0.0]
+        spread = [_log10_sum([w for _, w in cands]) for cands in self.cands]
+        self.log_mass = list(itertools.accumulate(reversed([_log10_add(0.0, x) for x in spread])))[
+            ::-1
+        ] + [0.0]
+        """log10 of ``prod over bodies from i on of (1 + sum of their candidate LRs)``: a bound
+        on the mass of all completions (the one-body-per-person rule dropped)."""
+        self.families = families
+        rows_by_family: dict[str, set[int]] = {}
+        for cands in self.cands:
+            for r, _ in cands:
+                rows_by_family.setdefault(families[r], set()).add(r)
+        self.multi = {f for f, rows in rows_by_family.items() if len(rows) > 1}
+        self.exact_score = exact_score
+
+    def size(self, cap: int) -> int:
+        """Return an upper bound on the number of assignments (capped)."""
+        total = 1
+        for cands in self.cands:
+            total *= 1 + len(cands)
+            if total > cap:
+                return cap + 1
+        return total
+
+    def rescore(self, pairs: list[tuple[int, int, float]], score: float) -> float:
+        """Replace the pairwise score of each family with several victims by its exact score."""
+        if not self.multi or self.exact_score is None:
+            return score
+        by_family: dict[str, list[tuple[int, int, float]]] = {}
+        for item in pairs:
+            if self.families[item[1]] in self.multi:
+                by_family.setdefault(self.families[item[1]], []).append(item)
+        for family, items in by_family.items():
+            if len(items) > 1:
+                score -= sum(w for _, _, w in items)
+                score += self.exact_score(family, tuple(sorted((c, r) for c, r, _ in items)))
+        return score
+
+    def search(
+        self, keep: int, *, prune: bool, max_nodes: int, tolerance: float
+    ) -> tuple[_Search, bool]:
+        """Visit the assignments depth first; return the totals and whether every one was seen.
+
+        Without ``prune`` every assignment is visited. With it, a subtree is skipped when it
+        cannot reach the ``keep`` best found so far (its score plus the best positive log10 LR
+        of each remaining body) and its mass bound (score plus ``log_mass``) is below
+        ``tolerance`` times the mass found so far; after ``max_nodes`` nodes every subtree is
+        skipped. Each skipped subtree adds its mass bound to ``left_out``.
+        """
+        totals = _Search(keep)
+        used: set[int] = set()
+        chosen: list[tuple[int, int, float]] = []
+        nodes = 0
+        n = len(self.cols)
+
+        def visit(i: int, score: float) -> None:
+            nonlocal nodes
+            nodes += 1
+            if prune:
+                mass = score + self.log_mass[i]
+                if nodes > max_nodes:
+                    totals.prune(mass)
+                    return
+                heap = totals.heap
+                if (
+                    len(heap) >= keep
+                    and score + self.bound[i] <= heap[0][0]
+                    and totals.negligible(mass, tolerance)
+                ):
+                    totals.prune(mass)
+                    return
+            if i == n:
+                exact = self.rescore(chosen, score)
+                totals.leaf(exact, tuple(sorted((c, r) for c, r, _ in chosen)))
+                return
+            for r, w in self.cands[i]:
+                if r not in used:
+                    used.add(r)
+                    chosen.append((self.cols[i], r, w))
+                    visit(i + 1, score + w)
+                    chosen.pop()
+                    used.discard(r)
+            visit(i + 1, score)
+
+        visit(0, 0.0)
+        return totals, totals.left_out == -math.inf
+
+
+def _posteriors(scored: list[tuple[float, Pairs]], log10_total: float) -> list[float]:
+    return [10.0 ** (score - log10_total) if score > -math.inf else 0.0 for score, _ in scored]
+
+
+def merge_best(lists: Sequence[Sequence[Solution]], top: int) -> list[Solution]:
+    """Combine independent components' best lists into the ``top`` best joint solutions.
+
+    >>> a = [Solution(((0, 0),), 2.0, 0.9), Solution((), 0.0, 0.1)]
+    >>> b = [Solution(((1, 1),), 1.0, 0.5), Solution((), 1.0, 0.5)]
+    >>> [(s.pairs, s.log10_lr) for s in merge_best([a, b], 2)]
+    [(((0, 0), (1, 1)), 3.0), (((0, 0),), 3.0)]
+    """
+    merged = [Solution((), 0.0, 1.0)]
+    for solutions in lists:
+        combos = [
+            Solution(
+                tuple(sorted(x.pairs + y.pairs)), x.log10_lr + y.log10_lr, x.posterior * y.posterior
+            )
+            for x in merged
+            for y in solutions
+        ]
+        combos.sort(key=lambda s: -s.log10_lr)
+        merged = combos[:top]
+    return merged
+
+
+def dropped_mass(
+    model: npt.NDArray[np.bool_], kept: npt.NDArray[np.bool_], log10_lr: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Return ``LR / (1 + LR)`` of each model pair left out of the groups, else 0.
+
+    ``LR / (1 + LR)`` bounds the posterior probability of that pair under a flat prior: the
+    assignments that use it weigh ``LR`` times those that leave both its ends unmatched.
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        share = 1.0 / (1.0 + np.power(10.0, -np.where(model & ~kept, log10_lr, -np.inf)))
+    result: npt.NDArray[np.float64] = np.where(model & ~kept, share, 0.0)
+    return result
+
+
+def joint_search(
+    pm: PairwiseMatrix,
+    *,
+    exact_score: ExactScore | None = None,
+    max_incompatible: int = 2,
+    limit: float = 0.0,
+    group_limit: float = 1.0,
+    top: int = 20,
+    max_enumerate: int = 100_000,
+    keep: int = 500,
+    max_nodes: int = 2_000_000,
+    tolerance: float = 1e-9,
+) -> JointResult:
+    """Find the best joint assignments and the posterior pairing probabilities, with bounds.
+
+    Args:
+        pm: the pairwise matrix (rows missing persons, columns remains).
+        exact_score: exact log10 LR of a family receiving several victims (see
+            :func:`kintrace.dvi.likelihoods.placed_log10_lr`); None uses pairwise products.
+        max_incompatible: a pair with more incompatible markers is excluded.
+        limit: pairs with LR at or below this are left out of the model (0 keeps every LR > 0).
+        group_limit: model pairs with LR below this are left out of the search (they never
+            belong to the best solution); their posterior mass is bounded instead.
+        top: number of best joint solutions returned.
+        max_enumerate: components with at most this many assignments are enumerated exactly.
+        keep: assignments kept per component by the branch-and-bound search.
+        max_nodes: search nodes per component; unvisited subtrees are then bounded.
+        tolerance: branch and bound skips a subtree whose mass bound is below this fraction of
+            the mass found so far (and which cannot enter the ``keep`` best).
+
+    Returns:
+        The joint result; solutions best first, with log10 LR against the null assignment.
+    """
+    model = candidate_mask(pm, max_incompatible=max_incompatible, limit=limit)
+    with np.errstate(invalid="ignore"):
+        strong = pm.log10_lr >= (math.log10(group_limit) if group_limit > 0.0 else -math.inf)
+    mask = model & strong
+    dropped = dropped_mass(model, mask, pm.log10_lr)
+    n_rows, n_cols = mask.shape
+    pairing = np.zeros((n_rows, n_cols))
+    lower = np.zeros((n_rows, n_cols))
+    lists: list[list[Solution]] = []
+    exact = not dropped.any()
+    parts = components(mask)
+    for rows, cols in parts:
+        comp = _Component(cols, mask, pm.log10_lr, pm.families, exact_score)
+        enumerate_all = comp.size(max_enumerate) <= max_enumerate
+        totals, finished = comp.search(
+            top if enumerate_all else max(keep, top), prune=not enumerate_all,
+            max_nodes=max_nodes, tolerance=tolerance,
+        )  # fmt: skip
+        exact = exact and finished
+        log10_found = totals.log10_found()
+        log10_all = _log10_add(log10_found, totals.left_out)
+        leak = float(
+            dropped[rows].sum() + dropped[:, cols].sum() - dropped[np.ix_(rows, cols)].sum()
+        )
+        keep_share = max(0.0, 1.0 - leak) * 10.0 ** (log10_found - log10_all)
+        for (c, r), weight in totals.by_pair.items():
+            share = weight / totals.found
+            pairing[r, c] = share
+            lower[r, c] = share * keep_share
+        scored = totals.scored()
+        posts = _posteriors(scored, log10_found)
+        lists.append([Solution(p, s, q) for (s, p), q in zip(scored[:top], posts[:top],
+                                                             strict=True)])  # fmt: skip
+    return JointResult(
+        solutions=tuple(merge_best(lists, top)),
+        pairing=pairing,
+        lower=lower,
+        unmatched_missing=1.0 - pairing.sum(axis=1),
+        unmatched_remains=1.0 - pairing.sum(axis=0),
+        candidates=model,
+        components=len(parts),
+        exact=exact,
+    )
+
+
+def local_lower_bound(
+    model: npt.NDArray[np.bool_], log10_lr: npt.NDArray[np.float64], r: int, c: int
+) -> float:
+    """Return a lower bound on the flat-prior posterior of pairing missing ``r`` with remains ``c``.
+
+    With ``λ`` the pair's LR, ``a`` the sum of the other model LRs of the body and ``b`` that of
+    the missing person: ``P(V = M) >= λ / (λ + (1 + a)(1 + b))``. Each assignment where V or M
+    is paired elsewhere (or unmatched) maps one-to-one, for each choice of V's and M's other
+    partners, onto an assignment pairing V with M, its LR divided by those partners' LRs over
+    ``λ``; summing over the choices gives the bound. It holds whatever the rest of the problem
+    looks like (exactly for families with one missing person; with several, pairwise LRs stand
+    in for the family's joint likelihood).
+
+    >>> import numpy as np
+    >>> model = np.ones((2, 1), dtype=bool)
+    >>> round(local_lower_bound(model, np.log10([[98.0], [1.0]]), 0, 0), 4)  # 98 / (98 + 2)
+    0.98
+    """
+    if not model[r, c]:
+        return 0.0
+    value = float(log10_lr[r, c])
+    with np.errstate(over="ignore"):
+        col = np.power(10.0, log10_lr[model[:, c] & (np.arange(model.shape[0]) != r), c])
+        row = np.power(10.0, log10_lr[r, model[r] & (np.arange(model.shape[1]) != c)])
+    log_rest = math.log10(1.0 + float(col.sum())) + math.log10(1.0 + float(row.sum()))
+    if not math.isfinite(log_rest):
+        return 0.0
+    return 1.0 / (1.0 + 10.0 ** (log_rest - value)) if value > -math.inf else 0.0

@@ -1,0 +1,297 @@
+"""Which extra relative would help a thinly typed family most: exact exclusion power and E[LR].
+
+For a missing person M of a family and a candidate relative R of M (his father, his mother, a
+full sibling, a child), two figures are computed exactly, marker by marker, without mutation and
+over the autosomal markers:
+
+* **exclusion power** ``EP``: the probability that an unrelated person's profile is
+  incompatible with the family at one marker or more. At one marker,
+  ``EP_m = sum over R's genotypes r of P(R = r | family) · sum over g with P(M = g | family,
+  R = r) = 0 of P(g)``, ``P(g)`` the Hardy–Weinberg genotype probability; markers are
+  independent, so ``EP = 1 - prod (1 - EP_m)``.
+* **expected log10 LR** when the remains are truly M: ``sum over r of P(R = r | family) · sum
+  over g of P(M = g | family, r) · log10 LR(g | family, r)``, summed over markers (a
+  Kullback–Leibler divergence, never negative, 0 for a family that says nothing about M).
+
+The same figures without R describe the family as it is. ``P(R = r | family)`` and ``P(M = g |
+family, R = r)`` come from the kinship engine's LR tables
+(:func:`kintrace.dvi.pairwise.family_tables`): the table of a position holds ``P(X = g |
+data) / P(g)`` for every genotype ``g``. Every genotype ``r`` of R that is possible at some
+marker is one copy of the family, R typed ``r_j`` at each marker (markers do not interact), so
+one batched call gives every conditional table. Where the relative has more than ``samples``
+(16) possible genotypes at a marker, 16 are drawn from ``P(R = r | family)`` with a fixed seed
+(the figures given each draw stay exact), which keeps time and memory bounded for STR markers.
+
+A relative already in the pedigree and untyped is typed in place (his id is given); otherwise a
+new person is added (``+father``, ``+mother``, ``+sibling``; a child ``+child`` with an untyped
+other parent ``+partner``), with untyped parents added where a sibling needs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from kintrace.dvi.pairwise import family_tables
+from kintrace.kinship.genotypes import UNTYPED, Genotype, PedigreeData
+from kintrace.kinship.markers import FrequencyTable, Marker
+from kintrace.kinship.pedfile import Family
+from kintrace.kinship.pedigree import NO_PARENT, Sex, build_pedigree
+
+RELATIVES = ("father", "mother", "sibling", "child")
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """The family's figures with one more typed relative (``person``: an existing id or None)."""
+
+    relative: str
+    person: str | None
+    exclusion_power: float
+    expected_log10_lr: float
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """The figures of a missing person's family now, and with each candidate relative typed."""
+
+    family: str
+    missing: str
+    exclusion_power: float
+    expected_log10_lr: float
+    options: tuple[Option, ...]
+
+    @property
+    def best(self) -> Option | None:
+        """Return the option with the largest expected log10 LR (then exclusion power)."""
+        if not self.options:
+            return None
+        return max(self.options, key=lambda o: (o.expected_log10_lr, o.exclusion_power))
+
+
+def hw_genotypes(marker: Marker) -> npt.NDArray[np.float64]:
+    """Return Hardy–Weinberg probabilities of the unordered genotypes (table column order).
+
+    >>> from kintrace.kinship.markers import make_marker
+    >>> hw_genotypes(make_marker("M", {"a": 0.25, "b": 0.75})).tolist()
+    [0.0625, 0.375, 0.5625]
+    """
+    p = marker.freqs
+    rows, cols = np.triu_indices(marker.n_alleles)
+    result: npt.NDArray[np.float64] = np.where(rows == cols, 1.0, 2.0) * p[rows] * p[cols]
+    return result
+
+
+def _genotype_labels(marker: Marker) -> list[Genotype]:
+    rows, cols = np.triu_indices(marker.n_alleles)
+    return [(marker.alleles[a], marker.alleles[b]) for a, b in zip(rows, cols, strict=True)]
+
+
+def _figures(lr: npt.NDArray[np.floating[Any]], hw: npt.NDArray[np.float64]) -> tuple[float, float]:
+    """Return (exclusion power, expected log10 LR) at one marker from an LR row."""
+    values = np.asarray(lr[: hw.size], dtype=np.float64)
+    posterior = values * hw
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(posterior > 0.0, posterior * np.log10(values), 0.0)
+    return float(hw[values <= 0.0].sum()), float(terms.sum())
+
+
+def _autosomal(family: Family, table: FrequencyTable) -> list[str]:
+    return [m for m in family.data.markers if m in table and not table[m].xlinked]
+
+
+def family_figures(family: Family, missing: str, table: FrequencyTable) -> tuple[float, float]:
+    """Return (exclusion power, expected log10 LR) of the family for one missing person."""
+    markers = _autosomal(family, table)
+    data = PedigreeData(family.data.pedigree, tuple(markers), family.data.typing)
+    tables = family_tables([Family(family.name, data, (missing,))], table)
+    keep = 1.0
+    expected = 0.0
+    for marker, log10_lr in zip(tables.markers, tables.log10_lr, strict=True):
+        ep, e = _figures(np.power(10.0, log10_lr[0].astype(np.float64)), hw_genotypes(marker))
+        keep *= 1.0 - ep
+        expected += e
+    return 1.0 - keep, expected
+
+
+def with_relative(family: Family, missing: str, relative: str) -> tuple[Family, str, bool] | None:
+    """Return the family with the relative added (or found), his id and whether he is new.
+
+    None when the relative is already typed (a parent typed at some marker).
+    """
+    ped = family.data.pedigree
+    ids = list(ped.ids)
+    fathers = [ped.ids[f] if f != NO_PARENT else None for f in ped.father]
+    mothers = [ped.ids[m] if m != NO_PARENT else None for m in ped.mother]
+    sexes = [int(s) for s in ped.sex]
+    typed = family.data.typed_persons()
+    i = ped.index(missing)
+
+    def add(person: str, sex: int, father: str | None = None, mother: str | None = None) -> str:
+        name = person
+        while name in ids:
+            name += "'"
+        ids.append(name)
+        fathers.append(father)
+        mothers.append(mother)
+        sexes.append(sex)
+        return name
+
+    def parent(which: str) -> tuple[str, bool]:
+        column = fathers if which == "father" else mothers
+        if column[i] is not None:
+            return column[i] or "", False
+        column[i] = add(f"+{which}", Sex.MALE if which == "father" else Sex.FEMALE)
+        return column[i] or "", True
+
+    if relative in ("father", "mother"):
+        person, new = parent(relative)
+        if not new and person in typed:
+            return None
+    elif relative == "sibling":
+        father, _ = parent("father")
+        mother, _ = parent("mother")
+        person, new = add("+sibling", Sex.MALE, father, mother), True
+    else:
+        partner_sex = Sex.MALE if sexes[i] == Sex.FEMALE else Sex.FEMALE
+        partner = add("+partner", partner_sex)
+        if partner_sex == Sex.MALE:
+            person = add("+child", Sex.MALE, partner, missing)
+        else:
+            person = add("+child", Sex.MALE, missing, partner)
+        new = True
+    pedigree = build_pedigree(ids, fathers, mothers, sexes)
+    data = PedigreeData(pedigree, family.data.markers, family.data.typing)
+    return Family(family.name, data, family.missing), person, new
+
+
+def relative_figures(
+    family: Family,
+    missing: str,
+    relative: str,
+    table: FrequencyTable,
+    *,
+    samples: int = 16,
+    rng: np.random.Generator | None = None,
+) -> Option | None:
+    """Return the family's figures for ``missing`` once ``relative`` is typed (None: typed).
+
+    At a marker where the relative has at most ``samples`` possible genotypes the average over
+    them is exact; elsewhere ``samples`` genotypes are drawn from ``P(R = r | family)`` (``rng``,
+    seeded 1 by default) and the figures given each draw, still exact, are averaged.
+    """
+    generator = rng if rng is not None else np.random.default_rng(1)
+    found = with_relative(family, missing, relative)
+    if found is None:
+        return None
+    extended, person, new = found
+    markers = _autosomal(family, table)
+    data = extended.data
+    base = PedigreeData(data.pedigree, tuple(markers), data.typing)
+    prior = family_tables([Family(family.name, base, (person,))], table)
+    possible: list[list[tuple[Genotype, float]]] = []
+    for marker, log10_lr in zip(prior.markers, prior.log10_lr, strict=True):
+        hw = hw_genotypes(marker)
+        probs = np.power(10.0, log10_lr[0, : hw.size].astype(np.float64)) * hw
+        labels = _genotype_labels(marker)
+        support = np.flatnonzero(probs > 0.0)
+        if support.size <= samples:
+            possible.append([(labels[k], float(probs[k])) for k in support])
+        else:
+            draws = generator.choice(support, size=samples, p=probs[support] / probs[support].sum())
+            possible.append([(labels[int(k)], 1.0 / samples) for k in draws])
+    copies: list[Family] = []
+    for j in range(max((len(p) for p in possible), default=0)):
+        typing = {m: dict(data.typing.get(m, {})) for m in markers}
+        for m, options in zip(markers, possible, strict=True):
+            typing[m][person] = options[j][0] if j < len(options) else UNTYPED
+        copies.append(Family(family.name, PedigreeData(data.pedigree, tuple(markers), typing),
+                             (missing,)))  # fmt: skip
+    keep = 1.0
+    expected = 0.0
+    if copies:
+        tables = family_tables(copies, table)
+        for k, (marker, log10_lr) in enumerate(zip(tables.markers, tables.log10_lr, strict=True)):
+            hw = hw_genotypes(marker)
+            ep = e = 0.0
+            for j, (_, weight) in enumerate(possible[k]):
+                ep_j, e_j = _figures(np.power(10.0, log10_lr[j].astype(np.float64)), hw)
+                ep += weight * ep_j
+                e += weight * e_j
+            keep *= 1.0 - ep
+            expected += e
+    return Option(relative, None if new else person, 1.0 - keep, expected)
+
+
+def suggest_relatives(
+    families: Sequence[Family], wanted: Sequence[tuple[str, str]], table: FrequencyTable
+) -> list[Suggestion]:
+    """Return, for each ``(family, missing)`` wanted, the figures now and with each relative.
+
+    >>> from kintrace.kinship.markers import make_marker
+    >>> from kintrace.dvi.data import parse_dvi_families
+    >>> t = FrequencyTable({"S": make_marker("S", {"a": 0.5, "b": 0.5})})
+    >>> fams = parse_dvi_families("family id fid mid sex missing S\\nF M 0 0 1 1 -/-\\n")
+    >>> s = suggest_relatives(fams, [("F", "M")], t)[0]
+    >>> s.exclusion_power, [(o.relative, o.exclusion_power) for o in s.options]
+    (0.0, [('father', 0.125), ('mother', 0.125), ('sibling', 0.0), ('child', 0.125)])
+    """
+    by_name = {f.name: f for f in families}
+    out: list[Suggestion] = []
+    for name, missing in wanted:
+        family = by_name[name]
+        # the figures concern M alone: the family's other missing persons stay untyped
+        ep, expected = family_figures(family, missing, table)
+        options = [relative_figures(family, missing, r, table) for r in RELATIVES]
+        out.append(
+            Suggestion(name, missing, ep, expected, tuple(o for o in options if o is not None))
+        )
+    return out
+
+
+def weak_missing(
+    families: Sequence[Family],
+    identifications: Sequence[tuple[str, str, str]],
+    table: FrequencyTable,
+    *,
+    threshold: float,
+    samples: int = 16,
+    seed: int = 1,
+) -> list[Suggestion]:
+    """Suggest relatives for each missing person not identified whose family is thin.
+
+    Args:
+        families: the families after the undisputed identifications joined them.
+        identifications: ``(family, missing, conclusion)`` of every missing person.
+        table: allele frequencies.
+        threshold: the undisputed LR threshold: a family is thin for M when the expected log10
+            LR of M's true remains is below ``log10(threshold)``.
+        samples: genotypes of the relative per marker beyond which they are sampled.
+        seed: seed of the sampling.
+
+    Returns:
+        One suggestion per such missing person (not for undisputed or probable ones).
+    """
+    log_t = float(np.log10(threshold))
+    rng = np.random.default_rng(seed)
+    by_name = {f.name: f for f in families}
+    out: list[Suggestion] = []
+    for name, missing, conclusion in identifications:
+        family = by_name.get(name)
+        if conclusion in ("undisputed", "probable") or family is None:
+            continue
+        if missing not in family.data.pedigree.ids:
+            continue
+        ep, expected = family_figures(family, missing, table)
+        if expected >= log_t:
+            continue
+        options = [
+            relative_figures(family, missing, r, table, samples=samples, rng=rng) for r in RELATIVES
+        ]
+        out.append(Suggestion(name, missing, ep, expected,
+                              tuple(o for o in options if o is not None)))  # fmt: skip
+    return out
