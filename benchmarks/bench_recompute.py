@@ -1,6 +1,6 @@
 """Benchmark: bulk recomputation of assessed statuses in SQLite and PostgreSQL (prints figures).
 
-Run: ``uv run python benchmarks/bench_recompute.py [PERSONS] [REPORTS_PER_PERSON] [ENGINES]``,
+Run: ``uv run python benchmarks/bench_recompute.py [PERSONS] [PER_PERSON] [ENGINES] [WORKERS]``,
 e.g. ``... 1000000 10 sqlite,postgresql`` (the issue's size; defaults 20000, 10, sqlite).
 It fills a fresh database with synthetic persons and reports by bulk inserts (not timed as
 part of the recomputation), then times ``kintrace status recompute``'s core
@@ -110,6 +110,7 @@ def main() -> None:
     persons = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     per_person = int(sys.argv[2]) if len(sys.argv) > 2 else 10
     engines = (sys.argv[3] if len(sys.argv) > 3 else "sqlite").split(",")
+    workers = int(sys.argv[4]) if len(sys.argv) > 4 else 1
     from kintrace.reconciliation.service import recompute_all
 
     for kind in engines:
@@ -122,11 +123,15 @@ def main() -> None:
             started = time.perf_counter()
             with transaction(sessions) as session:
                 seen, changed = recompute_all(
-                    session, today=date(2026, 11, 1), settings=Settings(), reason="benchmark"
+                    session,
+                    today=date(2026, 11, 1),
+                    settings=Settings(),
+                    reason="benchmark",
+                    workers=workers,
                 )
             elapsed = time.perf_counter() - started
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(f"engine              {kind}")
+            print(f"engine              {kind} ({workers} worker processes)")
             print(f"persons             {seen}")
             print(f"reports             {reports}")
             print(f"fill (not timed)    {filled:.1f} s")

@@ -77,6 +77,9 @@ def recompute(
     ),
     reason: str = typer.Option("bulk recomputation", help="Why: kept with every new assessment."),
     batch: int = typer.Option(2000, min=1, help="Persons per batch."),
+    workers: int = typer.Option(
+        1, min=1, help="Processes that assess beside the one that reads and writes."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
     """Recompute every person's assessed status in one transaction; changes are kept as history."""
@@ -101,6 +104,7 @@ def recompute(
                         settings=settings,
                         reason=reason,
                         batch=batch,
+                        workers=workers,
                         progress=lambda n: progress.update(task, completed=n),
                     )
             elapsed = time.perf_counter() - started

@@ -7,7 +7,9 @@ new ``assessments`` row (the previous one stays, no longer current) when anythin
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -229,7 +231,11 @@ def store_results(
     Assessments are derived data kept as history: a new one is a new row, and the previous
     one stays, marked as no longer current.
     """
-    pending = {pid: _row(pid, result, reason, lang) for pid, result in results}
+    return store_rows(session, {pid: _row(pid, result, reason, lang) for pid, result in results})
+
+
+def store_rows(session: Session, pending: dict[int, dict[str, Any]]) -> int:
+    """Store assessment rows (see :func:`store_results`) that differ from the current ones."""
     if not pending:
         return 0
     columns = [getattr(Assessment, name) for name in ("person_id", *_COMPARED)]
@@ -267,6 +273,16 @@ def recompute_person(
     return result
 
 
+def _assess_rows(
+    evidence: dict[int, PersonEvidence], today: date, policy: ClockPolicy, reason: str
+) -> dict[int, dict[str, Any]]:
+    """Assess a batch and build its rows (pure; runs in a worker process)."""
+    return {
+        pid: _row(pid, assess(ev, today=today, policy=policy), reason, Lang.EN)
+        for pid, ev in evidence.items()
+    }
+
+
 def recompute_all(
     session: Session,
     *,
@@ -274,23 +290,50 @@ def recompute_all(
     settings: Settings,
     reason: str,
     batch: int = 2000,
+    workers: int = 1,
     progress: Callable[[int], None] = lambda _n: None,
 ) -> tuple[int, int]:
-    """Recompute every person in batches; return (persons seen, assessments changed)."""
+    """Recompute every person in batches; return (persons seen, assessments changed).
+
+    With ``workers > 1`` the pure assessment runs in that many processes while this one
+    reads the next batch and writes the last: the database stays in one transaction here.
+    """
     policy = policy_of(settings)
     seen = changed = 0
     last = 0
-    while True:
+
+    def next_batch() -> dict[int, PersonEvidence]:
+        nonlocal last
         ids = list(
             session.scalars(
-                select(Person.id).where(Person.id > last).order_by(Person.id).limit(batch)
+                select(Person.id)
+                .where(Person.id > last, Person.merged_into_id.is_(None))
+                .order_by(Person.id)
+                .limit(batch)
             )
         )
-        if not ids:
-            return seen, changed
-        evidence = gather(session, ids)
-        results = [(pid, assess(evidence[pid], today=today, policy=policy)) for pid in ids]
-        changed += store_results(session, results, reason=reason)
-        seen += len(ids)
-        last = ids[-1]
-        progress(seen)
+        if ids:
+            last = ids[-1]
+        return gather(session, ids) if ids else {}
+
+    if workers <= 1:
+        while evidence := next_batch():
+            changed += store_rows(session, _assess_rows(evidence, today, policy, reason))
+            seen += len(evidence)
+            progress(seen)
+        return seen, changed
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        running: deque[tuple[int, Future[dict[int, dict[str, Any]]]]] = deque()
+        while True:
+            evidence = next_batch()
+            if evidence:
+                running.append(
+                    (len(evidence), pool.submit(_assess_rows, evidence, today, policy, reason))
+                )
+            if running and (not evidence or len(running) > workers):
+                size, future = running.popleft()
+                changed += store_rows(session, future.result())
+                seen += size
+                progress(seen)
+            if not evidence and not running:
+                return seen, changed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -167,3 +168,31 @@ def test_recompute_refuses_a_bad_day(runner: CliRunner, tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "--today" in result.stderr
+
+
+def test_recompute_in_worker_processes_gives_the_same_result(
+    runner: CliRunner, tmp_path: Path, new_database: Callable[[str], str]
+) -> None:
+    results = []
+    for workers in ("1", "2"):
+        url = new_database("sqlite")
+        with (
+            open_instance(Settings(database_url=url, data_dir=tmp_path / workers)) as instance,
+            transaction(instance.sessions) as session,
+        ):
+            load_demo(session, persons=12, seed=4, today=date(2026, 11, 1))
+        args = ["status", "recompute", "--database", url, "--today", "2030-01-01"]
+        done = runner.invoke(app, [*args, "--workers", workers, "--batch", "5", "--json"])
+        assert done.exit_code == 0, done.output
+        with (
+            open_instance(Settings(database_url=url, data_dir=tmp_path / workers)) as instance,
+            instance.sessions() as session,
+        ):
+            rows = session.execute(
+                select(Assessment.person_id, Assessment.status, Assessment.flags)
+                .where(Assessment.is_current)
+                .order_by(Assessment.person_id)
+            ).all()
+        results.append([tuple(r) for r in rows])
+    assert results[0] == results[1]
+    assert len(results[0]) == 12
