@@ -7,6 +7,7 @@ import typer
 from kintrace import __version__
 from kintrace.cli import admin, dvi, lists
 from kintrace.cli.kinship import kinship_app
+from kintrace.cli.link import link as link_command
 from kintrace.cli.status import app as status_app
 
 app = typer.Typer(
@@ -40,3 +41,4 @@ app.add_typer(kinship_app, name="kinship")
 admin.register(app)
 lists.register(app)
 dvi.register(app)
+app.command("link")(link_command)

@@ -15,6 +15,7 @@ unit, so they must outweigh all of those together.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,8 @@ class Level:
 
     ``kind`` is ``sql`` (``condition`` is SQL), ``jaro_winkler`` or ``damerau_levenshtein``
     (``condition`` is the column, ``threshold`` the similarity or distance), or
-    ``array_intersect`` (``condition`` is an array column).
+    ``array_intersect`` (``condition`` is an array column). ``also`` is SQL that must hold
+    as well (a similarity level limited to some pairs).
     """
 
     label: str
@@ -39,6 +41,7 @@ class Level:
     threshold: float = 0.0
     tf_column: str = ""
     fixed_m: bool = False
+    also: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +95,17 @@ COMPARISONS: tuple[Comparison, ...] = (
             ),
             Level("nickname", "given_candidates", 0.06, 0.01, "array_intersect", 1),
             Level("swapped", SWAPPED, 0.02, 0.000_01),
-            Level("typo", "given_key", 0.05, 0.02, "jaro_winkler", 0.88),
+            # Two different known names (Леонид, Леонтий) are different names, not a typo:
+            # a misspelt known name is no longer known, so one side must be unknown.
+            Level(
+                "typo",
+                "given_key",
+                0.05,
+                0.02,
+                "jaro_winkler",
+                0.88,
+                also="l.given_canonical LIKE '?%' OR r.given_canonical LIKE '?%'",
+            ),
             Level(
                 "initial",
                 "l.given_initial = r.given_initial"
@@ -228,6 +241,18 @@ ELSE_PRIORS: dict[str, tuple[float, float, bool]] = {
 """Prior (m, u, m fixed) of each comparison's "different" level."""
 
 
+_SIDE_PREFIX = re.compile(r"\b([lr])\.(\w+)")
+
+
+def splink_sql(condition: str) -> str:
+    """Return a condition in Splink's comparison syntax (``l.col`` becomes ``col_l``).
+
+    >>> splink_sql("l.sex = r.sex AND l.sex IS NOT NULL")
+    'sex_l = sex_r AND sex_l IS NOT NULL'
+    """
+    return _SIDE_PREFIX.sub(r"\2_\1", condition)
+
+
 def _splink_level(level: Level, *, use_tf: bool) -> Any:
     if level.kind == "jaro_winkler":
         created: Any = cll.JaroWinklerLevel(level.condition, level.threshold)
@@ -236,7 +261,9 @@ def _splink_level(level: Level, *, use_tf: bool) -> Any:
     elif level.kind == "array_intersect":
         created = cll.ArrayIntersectLevel(level.condition, int(level.threshold))
     else:
-        created = cll.CustomLevel(level.condition, label_for_charts=level.label)
+        created = cll.CustomLevel(splink_sql(level.condition), label_for_charts=level.label)
+    if level.also:
+        created = cll.And(created, cll.CustomLevel(splink_sql(level.also)))
     options: dict[str, Any] = {"m_probability": level.m, "u_probability": level.u}
     if level.fixed_m:
         options["fix_m_probability"] = True
@@ -252,7 +279,7 @@ def splink_comparisons(*, use_tf: bool) -> list[Any]:
     for comparison in COMPARISONS:
         m, u, fixed = ELSE_PRIORS[comparison.name]
         levels: list[Any] = [
-            cll.CustomLevel(comparison.null_condition).configure(
+            cll.CustomLevel(splink_sql(comparison.null_condition)).configure(
                 is_null_level=True, label_for_charts="missing"
             )
         ]

@@ -48,23 +48,29 @@ _VOWELS = frozenset("аеёєиіїоуыэюяaeiouy")
 _DIACRITIC_LETTERS = {
     "š": "sh", "č": "ch", "ž": "zh", "ŝ": "shch", "ĉ": "ch", "ẑ": "zh", "ß": "ss",
     "ø": "o", "æ": "ae", "đ": "d", "ł": "l",
+    # GOST 7.79 system A / ISO 9: û is ю, â is я, ê is є, ë is ё
+    "û": "iu", "â": "ia", "ê": "ie", "ë": "io",
 }  # fmt: skip
+# Marks some systems put inside a name: ALA-LC ties (i͡a), primes for ь and ъ (Ilʹi͡a).
+_INNER_MARKS = str.maketrans({"\u0361": None, "\u0360": None, "ʹ": "'", "ʺ": "'"})
 
 _DIGRAPHS = {
     "shch": "s", "sch": "s", "tch": "c", "zh": "z", "kh": "h", "ch": "c", "sh": "s",
-    "ts": "c", "tz": "c", "cz": "c", "sc": "s", "ph": "f", "x": "ks", "w": "v", "q": "k",
+    "ts": "c", "tc": "c", "tz": "c", "cz": "c", "sc": "s", "ph": "f", "x": "ks", "w": "v", "q": "k",
 }  # fmt: skip
 _DIGRAPH_RE = re.compile("|".join(sorted(_DIGRAPHS, key=len, reverse=True)))
 _NON_LETTER = re.compile(r"[^a-z]")
 _I_RUN = re.compile(r"i+")
 _IO = re.compile(r"io")
-_I_BEFORE_VOWEL = re.compile(r"i(?=[aeou])")
+# я/ю/е/ё are written ya, ia, ja, a...; but a name that begins with я or ю (Яна, Юстин)
+# must stay apart from one that begins with а or у (Анна, Устин), so those keep their i.
+_I_BEFORE_VOWEL = re.compile(r"(?<!^)i(?=[aeou])|^i(?=[eo])")
 _DOUBLE = re.compile(r"(.)\1+")
 
 
 def _to_latin(text: str) -> str:
     """Lower-case, spell Cyrillic in Latin and drop diacritics, keeping only letters."""
-    lowered = text.lower()
+    lowered = unicodedata.normalize("NFC", text.lower().translate(_INNER_MARKS))
     out: list[str] = []
     for index, char in enumerate(lowered):
         if char in _SOFT_SIGNS:
@@ -215,7 +221,7 @@ def _given_index() -> dict[str, tuple[_Entry, ...]]:
     return {key: tuple(sorted(v, key=lambda e: (e.rank, e.order))) for key, v in index.items()}
 
 
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ`][^\W\d_]+)*")
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ`ʹʺ\u0361\u0360][^\W\d_]+)*")
 
 
 def name_tokens(text: str) -> list[str]:
@@ -224,7 +230,7 @@ def name_tokens(text: str) -> list[str]:
     >>> name_tokens("Petrov  A.I.")
     ['Petrov', 'A', 'I']
     """
-    return _TOKEN.findall(text)
+    return _TOKEN.findall(unicodedata.normalize("NFC", text))
 
 
 @lru_cache(maxsize=100_000)
@@ -478,3 +484,41 @@ def transliterate(text: str, system: str = "wikipedia") -> str:
     if schema is None:
         raise ValueError(f"unknown transliteration system {system!r}")
     return str(schema.translate(text))
+
+
+_LATIN_TO_CYRILLIC = (
+    ("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ch", "ч"), ("sh", "ш"),
+    ("ts", "ц"), ("yu", "ю"), ("iu", "ю"), ("ju", "ю"), ("ya", "я"), ("ia", "я"), ("ja", "я"),
+    ("yo", "ё"), ("jo", "ё"), ("ye", "е"), ("je", "е"), ("iy", "ий"), ("yy", "ый"),
+    ("ii", "ий"), ("y", "ы"), ("j", "й"), ("a", "а"), ("b", "б"), ("v", "в"), ("w", "в"),
+    ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"), ("i", "и"), ("k", "к"), ("l", "л"),
+    ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"),
+    ("u", "у"), ("f", "ф"), ("h", "х"), ("c", "ц"), ("x", "кс"), ("q", "к"), ("'", "ь"),
+)  # fmt: skip
+_LATIN_TO_CYRILLIC_RE = re.compile("|".join(re.escape(latin) for latin, _ in _LATIN_TO_CYRILLIC))
+_LATIN_TO_CYRILLIC_MAP = dict(_LATIN_TO_CYRILLIC)
+_Y_AFTER_VOWEL = re.compile(r"(?<=[аеёиоуыэюя])ы")
+_SOFT_BEFORE_Y = re.compile(r"(?<=[bdfgklmnprstvz])(?=y[ae])")
+
+
+def latin_to_cyrillic(text: str) -> str:
+    """Write a Russian name given in Latin letters back in Cyrillic (a best guess, for display).
+
+    Comparison never needs it (:func:`phonetic_key` is the same for both scripts); it lets
+    an operator read a Latin list the way the name is spelled at home.
+
+    >>> latin_to_cyrillic("Shchukin"), latin_to_cyrillic("SERGEY"), latin_to_cyrillic("Aleksey")
+    ('Щукин', 'СЕРГЕЙ', 'Алексей')
+    """
+
+    def word(match: re.Match[str]) -> str:
+        original = match.group()
+        lower = original.lower()
+        lower = _SOFT_BEFORE_Y.sub("'", lower)  # Grigoryev: ry before a vowel is рь
+        spelled = _LATIN_TO_CYRILLIC_RE.sub(lambda m: _LATIN_TO_CYRILLIC_MAP[m.group()], lower)
+        spelled = _Y_AFTER_VOWEL.sub("й", spelled)  # Sergey, Nikolay: y after a vowel is й
+        if original.isupper() and len(original) > 1:
+            return spelled.upper()
+        return spelled[:1].upper() + spelled[1:] if original[:1].isupper() else spelled
+
+    return re.sub(r"[A-Za-z']+", word, text)

@@ -20,7 +20,7 @@ from kintrace.errors import (
 from kintrace.instance import Instance
 from kintrace.web.deps import NotSignedIn
 from kintrace.web.render import templates
-from kintrace.web.routes import api, dna, pages
+from kintrace.web.routes import api, dna, links, pages
 
 HERE = Path(__file__).parent
 
@@ -80,6 +80,7 @@ def create_app(instance: Instance) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(dna.router)
+    app.include_router(links.router)
     app.include_router(api.router)
 
     @app.middleware("http")

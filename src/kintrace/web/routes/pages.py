@@ -30,6 +30,7 @@ from kintrace.identification.service import (
     samples_of,
 )
 from kintrace.instance import Instance
+from kintrace.linkage.service import MAY_LINK, links_of
 from kintrace.reconciliation.service import assess, gather, policy_of, recompute_person
 from kintrace.reports.model import (
     RETRACTION,
@@ -55,6 +56,7 @@ from kintrace.stats.service import figures, shown
 from kintrace.storage.tables import (
     Attachment,
     AuthorityRequest,
+    Person,
     Region,
     Report,
     ReportAttachment,
@@ -182,8 +184,12 @@ def cases(
 @router.get("/persons/{person_id}")
 def person_page(
     request: Request, db: DbSession, viewer: SignedIn, instance: InstanceDep, person_id: int
-) -> HTMLResponse:
+) -> Response:
     """Show one person's case: requests, reports in time order, official and assessed status."""
+    merged = db.get(Person, person_id)
+    if merged is not None and merged.merged_into_id is not None:
+        get_person(db, viewer, merged.merged_into_id)  # access to the kept person
+        return RedirectResponse(f"/persons/{merged.merged_into_id}", status_code=303)
     case = dossier(db, viewer, person_id)
     evidence = gather(db, [person_id])[person_id]
     samples = samples_of(db, person_id)
@@ -198,6 +204,8 @@ def person_page(
         advice=extra_sample_advice(Relationship(s.relationship_) for s in samples),
         identifications=identifications_of(db, person_id),
         may_register_samples=viewer.role in MAY_REGISTER_SAMPLES,
+        may_link=viewer.role in MAY_LINK,
+        list_links=links_of(db, person_id) if viewer.role in SEES_ALL_PERSONS else [],
         relationships=[r.value for r in Relationship if r is not Relationship.COMRADE],
         may_report=viewer.role in MAY_RECORD_REPORTS,
         may_record_official=viewer.role in MAY_RECORD_OFFICIAL,

@@ -1,0 +1,333 @@
+"""Record linkage in the app: link an imported list to the persons, review, merge, undo.
+
+``link_list`` scores every record of a list against the persons in the database (and the
+persons against each other) with the Fellegi–Sunter model of :mod:`kintrace.linkage.model`.
+A record's best candidate at or above the upper threshold is linked automatically; between
+the thresholds it waits in the review queue; two persons above the lower threshold are a
+duplicate candidate for review (never merged automatically: a wrong merge hides a missing
+man). Decisions are kept; a rejected pair is not proposed again, a confirmed one is a link.
+Merging keeps every request, report and history of both persons; a merge can be undone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from kintrace.access import Role, Viewer
+from kintrace.cases.dates import PartialDate, Precision
+from kintrace.cases.model import PersonDetails, Sex
+from kintrace.cases.service import birth_of
+from kintrace.config import Settings
+from kintrace.errors import Conflict, InvalidInput, NotFound
+from kintrace.linkage.model import LinkageSettings, link_features
+from kintrace.linkage.normalise import PersonFeatures, person_features
+from kintrace.reconciliation.service import recompute_person
+from kintrace.storage.tables import (
+    ImportedList,
+    LinkCandidate,
+    ListRecord,
+    Person,
+    PersonMerge,
+)
+
+MAY_LINK = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
+"""Who runs linkage, decides candidates and merges persons."""
+
+
+def _sex(code: str) -> Sex:
+    try:
+        return Sex(code)
+    except ValueError:
+        return Sex.UNKNOWN
+
+
+def person_details(person: Person) -> PersonDetails:
+    """Return a stored person's details as written."""
+    return PersonDetails(
+        person.surname,
+        person.given_name,
+        person.patronymic,
+        _sex(person.sex),
+        birth_of(person),
+        person.home_region,
+        person.unit,
+        person.rank,
+        person.personal_number,
+    )
+
+
+def record_details(record: ListRecord) -> PersonDetails:
+    """Return a list record's details as written."""
+    birth = (
+        PartialDate(
+            record.birth_year,
+            record.birth_month,
+            record.birth_day,
+            Precision(record.birth_precision or Precision.YEAR.value),
+        )
+        if record.birth_year is not None
+        else None
+    )
+    return PersonDetails(
+        record.surname,
+        record.given_name,
+        record.patronymic,
+        _sex(record.sex),
+        birth,
+        record.region,
+        record.unit,
+        record.rank,
+        record.personal_number,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRun:
+    """What one linkage run did."""
+
+    records: int
+    persons: int
+    automatic: int
+    review: int
+    duplicates: int
+    unmatched: int
+    pairs_scored: int
+
+
+def link_list(
+    session: Session,
+    *,
+    list_name: str,
+    upper: float = 0.95,
+    lower: float = 0.5,
+    settings: LinkageSettings | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> LinkRun:
+    """Link the records of an imported list to the persons (in the caller's transaction)."""
+    if not 0 < lower <= upper <= 1:
+        raise InvalidInput(f"thresholds must satisfy 0 < lower <= upper <= 1, not {lower}, {upper}")
+    imported = session.scalar(select(ImportedList).where(ImportedList.name == list_name))
+    if imported is None:
+        raise NotFound(f"no imported list named {list_name!r}")
+    records = list(
+        session.scalars(
+            select(ListRecord).where(ListRecord.list_id == imported.id).order_by(ListRecord.id)
+        )
+    )
+    persons = list(
+        session.scalars(select(Person).where(Person.merged_into_id.is_(None)).order_by(Person.id))
+    )
+    decided = _decided_pairs(session)
+    features: list[PersonFeatures] = [person_features(person_details(p)) for p in persons]
+    features += [person_features(record_details(r)) for r in records]
+    result = link_features(features, min_probability=lower, settings=settings, on_stage=on_stage)
+    n = len(persons)
+    best: dict[int, tuple[float, int, dict[str, str]]] = {}
+    duplicates = 0
+    now = datetime.now()
+    for pair in result.pairs:
+        left, right = sorted((pair.left, pair.right))
+        if right < n:  # two persons: a duplicate candidate
+            key = ("p", persons[left].id, persons[right].id)
+            if key in decided:
+                continue
+            decided.add(key)
+            session.add(
+                LinkCandidate(
+                    person_id=persons[left].id,
+                    other_person_id=persons[right].id,
+                    probability=pair.match_probability,
+                    evidence=pair.evidence,
+                    state="pending",
+                    run=list_name,
+                    created_at=now,
+                )
+            )
+            duplicates += 1
+        elif left < n:  # a person and a record
+            record = right - n
+            if ("r", persons[left].id, records[record].id) in decided:
+                continue
+            if record not in best or pair.match_probability > best[record][0]:
+                best[record] = (pair.match_probability, left, pair.evidence)
+    automatic = review = 0
+    for record, (probability, left, evidence) in best.items():
+        state = "automatic" if probability >= upper else "pending"
+        automatic += state == "automatic"
+        review += state == "pending"
+        session.add(
+            LinkCandidate(
+                person_id=persons[left].id,
+                list_record_id=records[record].id,
+                probability=probability,
+                evidence=evidence,
+                state=state,
+                run=list_name,
+                created_at=now,
+            )
+        )
+    session.flush()
+    return LinkRun(
+        records=len(records),
+        persons=n,
+        automatic=automatic,
+        review=review,
+        duplicates=duplicates,
+        unmatched=len(records) - len(best),
+        pairs_scored=result.pairs_scored,
+    )
+
+
+def _decided_pairs(session: Session) -> set[tuple[str, int, int]]:
+    """Pairs already proposed or decided: not proposed again."""
+    keys: set[tuple[str, int, int]] = set()
+    for c in session.scalars(select(LinkCandidate)):
+        if c.other_person_id is not None:
+            a, b = sorted((c.person_id, c.other_person_id))
+            keys.add(("p", a, b))
+        elif c.list_record_id is not None:
+            keys.add(("r", c.person_id, c.list_record_id))
+    return keys
+
+
+def review_queue(session: Session, *, limit: int = 100) -> list[LinkCandidate]:
+    """Return the candidates waiting for an analyst, most probable first."""
+    return list(
+        session.scalars(
+            select(LinkCandidate)
+            .where(LinkCandidate.state == "pending")
+            .order_by(LinkCandidate.probability.desc(), LinkCandidate.id)
+            .limit(limit)
+        )
+    )
+
+
+def decide_candidate(
+    session: Session,
+    viewer: Viewer,
+    candidate_id: int,
+    *,
+    confirm: bool,
+    note: str,
+    settings: Settings,
+    today: date,
+) -> LinkCandidate:
+    """Confirm or reject a candidate; confirming two persons merges them."""
+    viewer.require(MAY_LINK, "decide record linkage candidates")
+    candidate = session.get(LinkCandidate, candidate_id)
+    if candidate is None:
+        raise NotFound(f"no link candidate {candidate_id}")
+    if candidate.state not in ("pending", "automatic"):
+        raise Conflict(f"link candidate {candidate_id} is already {candidate.state}")
+    candidate.state = "confirmed" if confirm else "rejected"
+    candidate.decided_by = viewer.user_id
+    candidate.decided_at = datetime.now()
+    candidate.note = note.strip()
+    if confirm and candidate.other_person_id is not None:
+        merge_persons(
+            session,
+            viewer,
+            kept_id=candidate.person_id,
+            merged_id=candidate.other_person_id,
+            reason=f"duplicate confirmed (link candidate {candidate.id})",
+            settings=settings,
+            today=today,
+        )
+    session.flush()
+    return candidate
+
+
+def merge_persons(
+    session: Session,
+    viewer: Viewer,
+    *,
+    kept_id: int,
+    merged_id: int,
+    reason: str,
+    settings: Settings,
+    today: date,
+) -> PersonMerge:
+    """Merge one person into another: his requests and reports count for the kept person."""
+    viewer.require(MAY_LINK, "merge persons")
+    if kept_id == merged_id:
+        raise InvalidInput("a person cannot be merged into himself")
+    kept, merged = session.get(Person, kept_id), session.get(Person, merged_id)
+    if kept is None or merged is None:
+        raise NotFound(f"no person {kept_id if kept is None else merged_id}")
+    if kept.merged_into_id is not None or merged.merged_into_id is not None:
+        raise Conflict("merge into the person that was kept, not into a merged duplicate")
+    moved = list(session.scalars(select(Person).where(Person.merged_into_id == merged_id)))
+    for child in moved:  # earlier duplicates of the merged person follow him
+        child.merged_into_id = kept_id
+    merged.merged_into_id = kept_id
+    merge = PersonMerge(
+        kept_id=kept_id,
+        merged_id=merged_id,
+        moved=[c.id for c in moved],
+        reason=reason[:300],
+        merged_by=viewer.user_id,
+        merged_at=datetime.now(),
+    )
+    session.add(merge)
+    session.flush()
+    recompute_person(session, kept_id, today=today, settings=settings, reason=f"merge: {reason}")
+    return merge
+
+
+def undo_merge(
+    session: Session, viewer: Viewer, merge_id: int, *, settings: Settings, today: date
+) -> PersonMerge:
+    """Undo a merge: both persons stand apart again, each with his own records."""
+    viewer.require(MAY_LINK, "undo merges")
+    merge = session.get(PersonMerge, merge_id)
+    if merge is None:
+        raise NotFound(f"no merge {merge_id}")
+    if merge.undone_at is not None:
+        raise Conflict(f"merge {merge_id} was undone already")
+    merged = session.get(Person, merge.merged_id)
+    assert merged is not None
+    if merged.merged_into_id != merge.kept_id:
+        raise Conflict(f"person {merged.id} was merged again since; undo the later merge first")
+    merged.merged_into_id = None
+    for child_id in merge.moved:
+        child = session.get(Person, child_id)
+        if child is not None and child.merged_into_id == merge.kept_id:
+            child.merged_into_id = merged.id
+    merge.undone_by = viewer.user_id
+    merge.undone_at = datetime.now()
+    session.flush()
+    for pid in (merge.kept_id, merge.merged_id):
+        recompute_person(session, pid, today=today, settings=settings, reason="merge undone")
+    return merge
+
+
+def links_of(session: Session, person_id: int) -> list[tuple[LinkCandidate, ListRecord, str]]:
+    """Return the list records linked to a person (automatic or confirmed), with list names."""
+    rows = session.execute(
+        select(LinkCandidate, ListRecord, ImportedList.name)
+        .join(ListRecord, ListRecord.id == LinkCandidate.list_record_id)
+        .join(ImportedList, ImportedList.id == ListRecord.list_id)
+        .where(
+            LinkCandidate.person_id == person_id,
+            LinkCandidate.state.in_(("automatic", "confirmed")),
+        )
+        .order_by(LinkCandidate.id)
+    ).all()
+    return [(c, r, name) for c, r, name in rows]
+
+
+def candidates_touching(session: Session, ids: Sequence[int]) -> list[LinkCandidate]:
+    """Return the pending candidates that involve any of these persons."""
+    return list(
+        session.scalars(
+            select(LinkCandidate).where(
+                LinkCandidate.state == "pending",
+                or_(LinkCandidate.person_id.in_(ids), LinkCandidate.other_person_id.in_(ids)),
+            )
+        )
+    )

@@ -1,0 +1,127 @@
+"""Linking an imported list to the persons, the review queue, merges and their undoing."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db_builders import a_person, a_report
+from kintrace.access import Role, Viewer
+from kintrace.cases.dossier import dossier
+from kintrace.config import Settings
+from kintrace.errors import Conflict, Forbidden
+from kintrace.importers.persons import parse_persons
+from kintrace.importers.tabular import read_table
+from kintrace.linkage.service import (
+    decide_candidate,
+    link_list,
+    links_of,
+    merge_persons,
+    review_queue,
+    undo_merge,
+)
+from kintrace.lists.service import ListKind, import_list
+from kintrace.reconciliation.service import recompute_person
+from kintrace.storage.tables import Assessment, LinkCandidate, Person
+
+TODAY = date(2026, 11, 20)
+ANALYST = Viewer(None, Role.ANALYST)
+SETTINGS = Settings()
+
+LIST = (
+    "id,surname,given_name,patronymic,sex,birth_date,unit\n"
+    "a1,PETROV,Aleksandr,Ivanovich,m,03.05.1998,MU 12345\n"
+    "a2,Sidorenko,Mykola,,m,1971,\n"
+)
+
+
+def imported(db: Session, tmp_path: Path, text: str = LIST) -> str:
+    path = tmp_path / "pow-list.csv"
+    path.write_text(text, encoding="utf-8")
+    records = parse_persons(read_table(path, {}, required=("id",)))
+    import_list(
+        db, path=path, name="pow-2026-11", kind=ListKind.OTHER, records=records,
+        as_persons=False, actor_id=None,
+    )  # fmt: skip
+    return "pow-2026-11"
+
+
+def test_a_list_record_in_latin_script_links_to_the_person_in_cyrillic(
+    db: Session, tmp_path: Path
+) -> None:
+    petrov = a_person(db, "Петров")
+    a_person(db, "Коваленко")
+    run = link_list(db, list_name=imported(db, tmp_path), upper=0.95, lower=0.5)
+    assert run.records == 2 and run.persons == 2
+    links = links_of(db, petrov.id) + [
+        (c, None, "") for c in review_queue(db) if c.person_id == petrov.id
+    ]
+    assert links, "Petrov's record was not found"
+    assert all(c.probability >= 0.5 for c, _, _ in links)
+    assert run.unmatched >= 1  # Sidorenko is nobody we know
+
+
+def test_a_second_run_proposes_nothing_already_decided(db: Session, tmp_path: Path) -> None:
+    a_person(db, "Петров")
+    name = imported(db, tmp_path)
+    link_list(db, list_name=name, lower=0.5)
+    for candidate in review_queue(db):
+        decide_candidate(db, ANALYST, candidate.id, confirm=False, note="no", settings=SETTINGS,
+                         today=TODAY)  # fmt: skip
+    before = len(list(db.scalars(select(LinkCandidate))))
+    again = link_list(db, list_name=name, lower=0.5)
+    assert again.review == 0 and again.duplicates == 0
+    assert len(list(db.scalars(select(LinkCandidate)))) == before + again.automatic
+
+
+def test_a_merge_keeps_every_report_and_can_be_undone(db: Session) -> None:
+    kept, duplicate = a_person(db, "Петров"), a_person(db, "Петров")
+    a_report(db, kept, "missing", on=date(2022, 9, 18))
+    a_report(db, duplicate, "captured_reported", on=date(2022, 10, 5))
+    for p in (kept, duplicate):
+        recompute_person(db, p.id, today=TODAY, settings=SETTINGS, reason="test")
+    merge = merge_persons(db, ANALYST, kept_id=kept.id, merged_id=duplicate.id, reason="same man",
+                          settings=SETTINGS, today=TODAY)  # fmt: skip
+    case = dossier(db, ANALYST, kept.id)
+    assert len(case.reports) == 2
+    assert case.assessment is not None and case.assessment.status == "captured_reported"
+    assert [m.id for m in case.merges] == [merge.id]
+    with pytest.raises(Conflict):
+        merge_persons(db, ANALYST, kept_id=duplicate.id, merged_id=kept.id, reason="x",
+                      settings=SETTINGS, today=TODAY)  # fmt: skip
+    undo_merge(db, ANALYST, merge.id, settings=SETTINGS, today=TODAY)
+    assert db.get(Person, duplicate.id).merged_into_id is None  # type: ignore[union-attr]
+    assert len(dossier(db, ANALYST, kept.id).reports) == 1
+    current = db.scalar(
+        select(Assessment).where(Assessment.person_id == kept.id, Assessment.is_current)
+    )
+    assert current is not None and current.status == "missing"
+    with pytest.raises(Conflict):
+        undo_merge(db, ANALYST, merge.id, settings=SETTINGS, today=TODAY)
+
+
+def test_confirming_a_duplicate_pair_merges_it(db: Session) -> None:
+    first, second = a_person(db, "Петров"), a_person(db, "Петров")
+    candidate = LinkCandidate(
+        person_id=first.id, other_person_id=second.id, probability=0.9, evidence={},
+        state="pending", run="test", created_at=TODAY,
+    )  # fmt: skip
+    db.add(candidate)
+    db.flush()
+    decide_candidate(db, ANALYST, candidate.id, confirm=True, note="", settings=SETTINGS,
+                     today=TODAY)  # fmt: skip
+    assert db.get(Person, second.id).merged_into_id == first.id  # type: ignore[union-attr]
+    with pytest.raises(Conflict):
+        decide_candidate(db, ANALYST, candidate.id, confirm=False, note="", settings=SETTINGS,
+                         today=TODAY)  # fmt: skip
+
+
+def test_only_analysts_merge(db: Session) -> None:
+    a, b = a_person(db, "Петров"), a_person(db, "Иванов")
+    with pytest.raises(Forbidden):
+        merge_persons(db, Viewer(None, Role.OPERATOR), kept_id=a.id, merged_id=b.id, reason="x",
+                      settings=SETTINGS, today=TODAY)  # fmt: skip
