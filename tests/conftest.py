@@ -32,17 +32,17 @@ def _unavailable(reason: str) -> None:
     pytest.skip(f"PostgreSQL not reachable ({reason}); set KINTRACE_TEST_PG_URL to run these")
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    """Create a PostgreSQL database for this run; drop it afterwards."""
+def fresh_pg_database(prefix: str = "kintrace_test") -> Iterator[str]:
+    """Create a PostgreSQL database of our own, yield its URL, drop it afterwards."""
     admin_url = make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text("select 1"))
     except OperationalError as error:
+        admin.dispose()
         _unavailable(str(error).splitlines()[0])
-    name = f"kintrace_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
@@ -51,6 +51,12 @@ def pg_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """Create a PostgreSQL database for this run; drop it afterwards."""
+    yield from fresh_pg_database()
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from kintrace.access import SEES_ALL_PERSONS, Role, Viewer
 from kintrace.cases.dates import PartialDate, Precision
 from kintrace.cases.model import InquirerDetails, PersonDetails, RequestDetails
 from kintrace.errors import Forbidden, NotFound
+from kintrace.ids import id_list
 from kintrace.storage.tables import (
     Assessment,
     Inquirer,
@@ -21,11 +22,6 @@ from kintrace.storage.tables import (
     Region,
     TracingRequest,
 )
-
-
-def _ids(person_id: int | Sequence[int]) -> list[int]:
-    """One person's id, or the ids of a person and those merged into him."""
-    return [person_id] if isinstance(person_id, int) else list(person_id)
 
 
 def region_code(name: str) -> str:
@@ -266,7 +262,7 @@ def requests_of(session: Session, person_id: int | Sequence[int]) -> list[Tracin
     return list(
         session.scalars(
             select(TracingRequest)
-            .where(TracingRequest.person_id.in_(_ids(person_id)))
+            .where(TracingRequest.person_id.in_(id_list(person_id)))
             .order_by(TracingRequest.filed_on, TracingRequest.id)
         )
     )

@@ -60,25 +60,6 @@ def policy_of(settings: Settings) -> ClockPolicy:
     )
 
 
-def report_input(
-    report: Report, source_type: str, source_reliability: str | None = None
-) -> ReportInput:
-    """Turn a stored report into the engine's input (keyed by its id).
-
-    A reliability an analyst set on the source overrides the one the report was graded with.
-    """
-    return _input(
-        report.id,
-        report.observed_on,
-        source_type,
-        source_reliability or report.reliability,
-        report.credibility,
-        report.claim,
-        report.retracts_id,
-        report.text,
-    )
-
-
 _SOURCES = {t.value: t for t in SourceType}
 _STATUSES = {s.value: s for s in Status}
 _GRADES = {(r.value, c): Grade(r, c) for r in Reliability for c in range(1, 7)}

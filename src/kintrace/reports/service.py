@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kintrace.errors import InvalidInput, NotFound
+from kintrace.ids import id_list
 from kintrace.reports.model import (
     DEFAULT_RELIABILITY,
     RETRACTION,
@@ -31,11 +32,6 @@ from kintrace.storage.tables import (
 )
 
 AUTHORITY_REQUEST_KINDS = ("status_change", "pow_list_inclusion", "dna_test")
-
-
-def _ids(person_id: int | Sequence[int]) -> list[int]:
-    """One person's id, or the ids of a person and those merged into him."""
-    return [person_id] if isinstance(person_id, int) else list(person_id)
 
 
 def get_or_create_source(session: Session, details: SourceDetails) -> Source:
@@ -122,7 +118,7 @@ def reports_of(session: Session, person_id: int | Sequence[int]) -> list[Report]
     return list(
         session.scalars(
             select(Report)
-            .where(Report.person_id.in_(_ids(person_id)))
+            .where(Report.person_id.in_(id_list(person_id)))
             .order_by(Report.observed_on, Report.id)
         )
     )
@@ -161,7 +157,7 @@ def official_history(session: Session, person_id: int | Sequence[int]) -> list[O
     return list(
         session.scalars(
             select(OfficialStatus)
-            .where(OfficialStatus.person_id.in_(_ids(person_id)))
+            .where(OfficialStatus.person_id.in_(id_list(person_id)))
             .order_by(OfficialStatus.id)
         )
     )
@@ -215,7 +211,7 @@ def authority_requests_of(
     return list(
         session.scalars(
             select(AuthorityRequest)
-            .where(AuthorityRequest.person_id.in_(_ids(person_id)))
+            .where(AuthorityRequest.person_id.in_(id_list(person_id)))
             .order_by(AuthorityRequest.sent_on, AuthorityRequest.id)
         )
     )

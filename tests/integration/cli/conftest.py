@@ -7,32 +7,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
-from conftest import PG_ADMIN_URL, _unavailable
-
-
-def _fresh_pg_database() -> Iterator[str]:
-    admin_url = make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg")
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("select 1"))
-    except OperationalError as error:
-        admin.dispose()
-        _unavailable(str(error).splitlines()[0])
-    name = f"kintrace_cli_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+from conftest import fresh_pg_database
 
 
 @pytest.fixture
@@ -43,7 +20,7 @@ def new_database(tmp_path: Path) -> Iterator[Callable[[str], str]]:
     def make(engine: str) -> str:
         if engine == "sqlite":
             return f"sqlite:///{tmp_path / f'{uuid.uuid4().hex[:8]}.sqlite3'}"
-        maker = _fresh_pg_database()
+        maker = fresh_pg_database("kintrace_cli")
         cleanups.append(maker)
         return next(maker)
 

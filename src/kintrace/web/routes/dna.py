@@ -26,7 +26,7 @@ from kintrace.identification.service import (
 )
 from kintrace.instance import Instance
 from kintrace.web.deps import DbSession, SignedIn, get_instance
-from kintrace.web.routes.pages import page, require_csrf
+from kintrace.web.routes.pages import confirms, page, require_csrf
 
 router = APIRouter(include_in_schema=False)
 InstanceDep = Annotated[Instance, Depends(get_instance)]
@@ -125,13 +125,11 @@ def decide_review(
 ) -> RedirectResponse:
     """Confirm or reject an identification (never the proposer's own)."""
     require_csrf(request, csrf)
-    if decision not in ("confirm", "reject"):
-        raise InvalidInput(f"field 'decision': {decision!r} is not confirm or reject")
     decide(
         db,
         viewer,
         identification_id,
-        confirm=decision == "confirm",
+        confirm=confirms(decision),
         note=note,
         settings=instance.settings,
         today=date.today(),

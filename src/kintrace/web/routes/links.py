@@ -21,7 +21,7 @@ from kintrace.linkage.service import (
 )
 from kintrace.storage.tables import ImportedList, ListRecord, Person
 from kintrace.web.deps import DbSession, SignedIn, get_instance
-from kintrace.web.routes.pages import page, require_csrf
+from kintrace.web.routes.pages import confirms, page, require_csrf
 
 router = APIRouter(include_in_schema=False)
 InstanceDep = Annotated[Instance, Depends(get_instance)]
@@ -68,13 +68,11 @@ def decide_link(
 ) -> RedirectResponse:
     """Confirm (link, or merge two persons) or reject a candidate; the decision is kept."""
     require_csrf(request, csrf)
-    if decision not in ("confirm", "reject"):
-        raise InvalidInput(f"field 'decision': {decision!r} is not confirm or reject")
     decide_candidate(
         db,
         viewer,
         candidate_id,
-        confirm=decision == "confirm",
+        confirm=confirms(decision),
         note=note,
         settings=instance.settings,
         today=date.today(),

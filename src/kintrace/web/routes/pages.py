@@ -88,6 +88,13 @@ def require_csrf(request: Request, token: str) -> None:
         raise Forbidden("the form has expired; reload the page and try again")
 
 
+def confirms(decision: str) -> bool:
+    """Read a review form's decision: True to confirm, False to reject."""
+    if decision not in ("confirm", "reject"):
+        raise InvalidInput(f"field 'decision': {decision!r} is not confirm or reject")
+    return decision == "confirm"
+
+
 @router.get("/")
 def home(viewer: CurrentViewer) -> RedirectResponse:
     """Send the public to the figures and everyone else to their cases."""
@@ -252,9 +259,7 @@ def add_report(
         retracts=retracts or None if claim == RETRACTION else None,
     )
     record_report(db, person=person, source=source, details=details, actor_id=viewer.user_id)
-    recompute_person(
-        db, person.id, today=date.today(), settings=instance.settings, reason="new report"
-    )
+    _recompute(db, instance, [person.id], "new report")
     return RedirectResponse(f"/persons/{person.id}#reports", status_code=303)
 
 
