@@ -1,7 +1,8 @@
 """Benchmark: bulk recomputation of assessed statuses in SQLite and PostgreSQL (prints figures).
 
 Run: ``uv run python benchmarks/bench_recompute.py [PERSONS] [PER_PERSON] [ENGINES] [WORKERS]``,
-e.g. ``... 1000000 10 sqlite,postgresql`` (the issue's size; defaults 20000, 10, sqlite).
+e.g. ``... 1000000 10 sqlite,postgresql`` (the issue's size; defaults 20000, 10, sqlite, and one
+worker process per core, as ``kintrace status recompute`` uses on a large instance).
 It fills a fresh database with synthetic persons and reports by bulk inserts (not timed as
 part of the recomputation), then times ``kintrace status recompute``'s core
 (:func:`kintrace.reconciliation.service.recompute_all`) and reports persons per second and
@@ -110,7 +111,7 @@ def main() -> None:
     persons = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     per_person = int(sys.argv[2]) if len(sys.argv) > 2 else 10
     engines = (sys.argv[3] if len(sys.argv) > 3 else "sqlite").split(",")
-    workers = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+    workers = int(sys.argv[4]) if len(sys.argv) > 4 else (os.cpu_count() or 1)
     from kintrace.reconciliation.service import recompute_all
 
     for kind in engines:
@@ -131,6 +132,7 @@ def main() -> None:
                 )
             elapsed = time.perf_counter() - started
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             print(f"engine              {kind} ({workers} worker processes)")
             print(f"persons             {seen}")
             print(f"reports             {reports}")
@@ -138,7 +140,7 @@ def main() -> None:
             print(f"recompute           {elapsed:.1f} s")
             print(f"persons per second  {seen / elapsed:,.0f}")
             print(f"assessments stored  {changed}")
-            print(f"peak memory         {peak:,.0f} MiB")
+            print(f"peak memory         {peak:,.0f} MiB (largest worker process: {child:,.0f} MiB)")
             print()
 
 

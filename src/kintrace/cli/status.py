@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from datetime import date
 from pathlib import Path
@@ -68,6 +69,11 @@ def assess(
         print_json(story_result(parsed, assessment, lang))
 
 
+def auto_workers(persons: int, batch: int) -> int:
+    """Use every core once there are enough batches to keep them busy; one process else."""
+    return (os.cpu_count() or 1) if persons > 4 * batch else 1
+
+
 @app.command()
 def recompute(
     database: str | None = typer.Option(None, "--database", help=DATABASE_HELP),
@@ -78,7 +84,10 @@ def recompute(
     reason: str = typer.Option("bulk recomputation", help="Why: kept with every new assessment."),
     batch: int = typer.Option(2000, min=1, help="Persons per batch."),
     workers: int = typer.Option(
-        1, min=1, help="Processes that assess beside the one that reads and writes."
+        0,
+        min=0,
+        help="Processes that assess beside the one that reads and writes "
+        "(0: one per core when there are more than a few thousand persons).",
     ),
     json_out: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
@@ -96,6 +105,8 @@ def recompute(
             started = time.perf_counter()
             with transaction(instance.sessions) as session:
                 total = session.scalar(select(func.count()).select_from(Person)) or 0
+                if workers == 0:
+                    workers = auto_workers(total, batch)
                 with Progress(console=err_console, transient=True) as progress:
                     task = progress.add_task("recompute", total=total)
                     seen, changed = recompute_all(

@@ -110,23 +110,33 @@ _SENTENCES: dict[Lang, dict[str, str]] = {
 }
 
 
+_QUOTED: dict[Lang, dict[Status, str]] = {
+    lang: {word: _SENTENCES[lang]["quote"].format(status=text) for word, text in words.items()}
+    for lang, words in STATUS_WORDS.items()
+}
+"""Each status word in quotes, as the sentences cite it."""
+
+
 def explain(assessment: Assessment, lang: Lang = Lang.EN, name: Callable[[str], str] = str) -> str:
     """Explain an assessment in ``lang``; ``name`` turns a report key into its reference."""
     say = _SENTENCES[lang]
+    quoted = _QUOTED[lang]
+    sources = SOURCE_WORDS[lang]
 
     def status(word: Status) -> str:
-        return say["quote"].format(status=STATUS_WORDS[lang][word])
+        return quoted[word]
 
     def items(reports: Sequence[WeighedReport], with_claim: bool) -> str:
         parts = []
+        template = say["item_claim" if with_claim else "item"]
         for w in reports:
-            template = say["item_claim" if with_claim else "item"]
+            report = w.report
             part = template.format(
-                source=SOURCE_WORDS[lang][w.report.source],
-                grade=w.report.grade,
-                date=format_date(w.report.date, lang),
-                claim=status(w.counted_as) if w.counted_as else "",
-                ref=name(w.report.key),
+                source=sources[report.source],
+                grade=report.grade,
+                date=format_date(report.date, lang),
+                claim=quoted[w.counted_as] if with_claim and w.counted_as else "",
+                ref=name(report.key),
             )
             for by in withdrawals.get(w.report.key, ()):
                 when = format_date(by.report.date, lang)
@@ -138,7 +148,7 @@ def explain(assessment: Assessment, lang: Lang = Lang.EN, name: Callable[[str], 
     for w in assessment.reports:
         if w.role is Role.RETRACTION and w.report.retracts is not None:
             withdrawals.setdefault(w.report.retracts, []).append(w)
-    groups = {role: _in_role(assessment, role) for role in Role}
+    groups = _by_role(assessment)
     pct = round(assessment.confidence * 100)
     sentences = []
     official = assessment.official
@@ -187,13 +197,18 @@ def explain(assessment: Assessment, lang: Lang = Lang.EN, name: Callable[[str], 
     return " ".join(sentences)
 
 
-def _in_role(assessment: Assessment, role: Role) -> list[WeighedReport]:
-    """List the reports of one role, the weightiest first, the earliest first among equals."""
-    order = {w.report.key: n for n, w in enumerate(assessment.reports)}
-    chosen = [w for w in assessment.reports if w.role is role]
-    if role is Role.SUPERSEDED:
-        return chosen
-    return sorted(chosen, key=lambda w: (-w.weight, order[w.report.key]))
+def _by_role(assessment: Assessment) -> dict[Role, list[WeighedReport]]:
+    """List the reports of each role, the weightiest first, the earliest first among equals.
+
+    Superseded reports keep the engine's order (by time).
+    """
+    groups: dict[Role, list[tuple[float, int, WeighedReport]]] = {role: [] for role in Role}
+    for n, w in enumerate(assessment.reports):
+        groups[w.role].append((-w.weight, n, w))
+    return {
+        role: [w for *_, w in (chosen if role is Role.SUPERSEDED else sorted(chosen))]
+        for role, chosen in groups.items()
+    }
 
 
 def _clock_sentences(assessment: Assessment, lang: Lang) -> list[str]:

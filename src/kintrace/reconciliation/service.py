@@ -96,10 +96,28 @@ class PersonEvidence:
     requests: list[RequestInput]
 
 
-def gather(session: Session, person_ids: Sequence[int]) -> dict[int, PersonEvidence]:
-    """Read the reports, current official status and requests of many persons at once."""
-    evidence = {pid: PersonEvidence([], None, []) for pid in person_ids}
-    # the records of duplicates merged into a person count as his
+ReportRow = tuple[int, date, str, str, int, str, int | None, str]
+"""A report as read: id, observed on, source type, reliability, credibility, claim, retracts,
+text. Plain values, cheap to send to a worker process."""
+OfficialRow = tuple[str, date, str]
+RequestRow = tuple[int, str, date, date, date | None, str]
+
+
+@dataclass(slots=True)
+class RawEvidence:
+    """One person's records as read from the database, before they become engine input."""
+
+    reports: list[ReportRow]
+    official: OfficialRow | None
+    requests: list[RequestRow]
+
+
+def gather_rows(session: Session, person_ids: Sequence[int]) -> dict[int, RawEvidence]:
+    """Read the reports, current official status and requests of many persons at once.
+
+    The records of duplicates merged into a person count as his.
+    """
+    evidence = {pid: RawEvidence([], None, []) for pid in person_ids}
     owner = {pid: pid for pid in person_ids}
     for child, root in session.execute(
         select(Person.id, Person.merged_into_id).where(Person.merged_into_id.in_(person_ids))
@@ -122,36 +140,60 @@ def gather(session: Session, person_ids: Sequence[int]) -> dict[int, PersonEvide
         .join(Source, Source.id == Report.source_id)
         .where(Report.person_id.in_(person_ids))
         .order_by(Report.id)
-    ).all()
-    for person_id, rid, on, kind, reliability, credibility, claim, retracts, text in rows:
-        evidence[owner[person_id]].reports.append(
-            _input(rid, on, kind, reliability, credibility, claim, retracts, text)
+    )
+    for person_id, *report in rows:
+        evidence[owner[person_id]].reports.append(tuple(report))  # type: ignore[arg-type]
+    for person_id, status, since, authority in session.execute(
+        select(
+            OfficialStatus.person_id,
+            OfficialStatus.status,
+            OfficialStatus.since,
+            OfficialStatus.authority,
         )
-    for official in session.scalars(
-        select(OfficialStatus)
         .where(OfficialStatus.person_id.in_(person_ids))
         .order_by(OfficialStatus.id)
     ):
-        root = owner[official.person_id]
-        evidence[root] = PersonEvidence(
-            evidence[root].reports,
-            OfficialInput(Status(official.status), official.since, official.authority),
-            evidence[root].requests,
+        evidence[owner[person_id]].official = (status, since, authority)
+    for person_id, *request in session.execute(
+        select(
+            AuthorityRequest.person_id,
+            AuthorityRequest.id,
+            AuthorityRequest.authority,
+            AuthorityRequest.sent_on,
+            AuthorityRequest.due_on,
+            AuthorityRequest.replied_on,
+            AuthorityRequest.kind,
         )
-    for request in session.scalars(
-        select(AuthorityRequest).where(AuthorityRequest.person_id.in_(person_ids))
+        .where(AuthorityRequest.person_id.in_(person_ids))
+        .order_by(AuthorityRequest.id)
     ):
-        evidence[owner[request.person_id]].requests.append(
-            RequestInput(
-                key=str(request.id),
-                authority=request.authority,
-                sent=request.sent_on,
-                due=request.due_on,
-                replied=request.replied_on,
-                kind=_KINDS.get(request.kind, RequestKind.OTHER),
-            )
-        )
+        evidence[owner[person_id]].requests.append(tuple(request))  # type: ignore[arg-type]
     return evidence
+
+
+def evidence_of(raw: RawEvidence) -> PersonEvidence:
+    """Turn one person's records into engine input (pure)."""
+    official = raw.official
+    return PersonEvidence(
+        [_input(*row) for row in raw.reports],
+        None if official is None else OfficialInput(Status(official[0]), official[1], official[2]),
+        [
+            RequestInput(
+                key=str(rid),
+                authority=authority,
+                sent=sent,
+                due=due,
+                replied=replied,
+                kind=_KINDS.get(kind, RequestKind.OTHER),
+            )
+            for rid, authority, sent, due, replied, kind in raw.requests
+        ],
+    )
+
+
+def gather(session: Session, person_ids: Sequence[int]) -> dict[int, PersonEvidence]:
+    """Read what the engine needs of many persons at once."""
+    return {pid: evidence_of(raw) for pid, raw in gather_rows(session, person_ids).items()}
 
 
 def assess(evidence: PersonEvidence, *, today: date, policy: ClockPolicy) -> Result:
@@ -255,12 +297,12 @@ def recompute_person(
 
 
 def _assess_rows(
-    evidence: dict[int, PersonEvidence], today: date, policy: ClockPolicy, reason: str
+    evidence: dict[int, RawEvidence], today: date, policy: ClockPolicy, reason: str
 ) -> dict[int, dict[str, Any]]:
     """Assess a batch and build its rows (pure; runs in a worker process)."""
     return {
-        pid: _row(pid, assess(ev, today=today, policy=policy), reason, Lang.EN)
-        for pid, ev in evidence.items()
+        pid: _row(pid, assess(evidence_of(raw), today=today, policy=policy), reason, Lang.EN)
+        for pid, raw in evidence.items()
     }
 
 
@@ -283,7 +325,7 @@ def recompute_all(
     seen = changed = 0
     last = 0
 
-    def next_batch() -> dict[int, PersonEvidence]:
+    def next_batch() -> dict[int, RawEvidence]:
         nonlocal last
         ids = list(
             session.scalars(
@@ -295,7 +337,7 @@ def recompute_all(
         )
         if ids:
             last = ids[-1]
-        return gather(session, ids) if ids else {}
+        return gather_rows(session, ids) if ids else {}
 
     if workers <= 1:
         while evidence := next_batch():

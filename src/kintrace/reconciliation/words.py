@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from kintrace.reconciliation.model import RequestKind
 from kintrace.reports.model import SourceType, Status
@@ -150,6 +151,7 @@ _MONTHS: dict[Lang, list[str]] = {
 _YEAR_MARK = {Lang.EN: "", Lang.RU: " г.", Lang.UK: " р."}
 
 
+@lru_cache(maxsize=8192)
 def format_date(day: date, lang: Lang) -> str:
     """Write a date the way a reader of ``lang`` writes it.
 

@@ -91,7 +91,7 @@ class Person(Base):
     rank: Mapped[str] = mapped_column(String(100), default="")
     personal_number: Mapped[str] = mapped_column(String(100), default="")
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from kintrace.cli.main import app
+from kintrace.cli.status import auto_workers
 from kintrace.config import Settings
 from kintrace.demo.load import load_demo
 from kintrace.instance import open_instance
@@ -189,10 +191,23 @@ def test_recompute_in_worker_processes_gives_the_same_result(
             instance.sessions() as session,
         ):
             rows = session.execute(
-                select(Assessment.person_id, Assessment.status, Assessment.flags)
+                select(
+                    Assessment.person_id,
+                    Assessment.status,
+                    Assessment.flags,
+                    Assessment.confidence,
+                    Assessment.supporting,
+                    Assessment.explanation,
+                )
                 .where(Assessment.is_current)
                 .order_by(Assessment.person_id)
             ).all()
         results.append([tuple(r) for r in rows])
     assert results[0] == results[1]
     assert len(results[0]) == 12
+
+
+def test_by_default_workers_start_only_when_there_are_enough_persons() -> None:
+    assert auto_workers(persons=100, batch=2000) == 1
+    assert auto_workers(persons=8000, batch=2000) == 1
+    assert auto_workers(persons=8001, batch=2000) == (os.cpu_count() or 1)
