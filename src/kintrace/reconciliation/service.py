@@ -7,15 +7,16 @@ new ``assessments`` row (the previous one stays, no longer current) when anythin
 
 from __future__ import annotations
 
+import json
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, bindparam, func, insert, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kintrace.config import Settings
 from kintrace.reconciliation.clocks import ClockPolicy
@@ -45,6 +46,9 @@ from kintrace.storage.tables import (
     Report,
     Source,
 )
+
+if TYPE_CHECKING:
+    import psycopg
 
 _KINDS = {
     "status_change": RequestKind.STATUS_CHANGE,
@@ -112,6 +116,18 @@ class RawEvidence:
     requests: list[RequestRow]
 
 
+def _among(
+    column: InstrumentedAttribute[int] | InstrumentedAttribute[int | None], ids: Sequence[int]
+) -> ColumnElement[bool]:
+    """``column IN (ids)`` with the ids written into the SQL.
+
+    A batch holds thousands of ids; as bound parameters each would be converted and sent on
+    its own, which costs more than the query. They are integers from the database, so writing
+    them out is safe.
+    """
+    return column.in_(bindparam("ids", [int(i) for i in ids], expanding=True, literal_execute=True))
+
+
 def gather_rows(session: Session, person_ids: Sequence[int]) -> dict[int, RawEvidence]:
     """Read the reports, current official status and requests of many persons at once.
 
@@ -120,7 +136,7 @@ def gather_rows(session: Session, person_ids: Sequence[int]) -> dict[int, RawEvi
     evidence = {pid: RawEvidence([], None, []) for pid in person_ids}
     owner = {pid: pid for pid in person_ids}
     for child, root in session.execute(
-        select(Person.id, Person.merged_into_id).where(Person.merged_into_id.in_(person_ids))
+        select(Person.id, Person.merged_into_id).where(_among(Person.merged_into_id, person_ids))
     ).all():
         if root is not None:
             owner[child] = root
@@ -138,7 +154,7 @@ def gather_rows(session: Session, person_ids: Sequence[int]) -> dict[int, RawEvi
             Report.text,
         )
         .join(Source, Source.id == Report.source_id)
-        .where(Report.person_id.in_(person_ids))
+        .where(_among(Report.person_id, person_ids))
         .order_by(Report.id)
     )
     for person_id, *report in rows:
@@ -150,7 +166,7 @@ def gather_rows(session: Session, person_ids: Sequence[int]) -> dict[int, RawEvi
             OfficialStatus.since,
             OfficialStatus.authority,
         )
-        .where(OfficialStatus.person_id.in_(person_ids))
+        .where(_among(OfficialStatus.person_id, person_ids))
         .order_by(OfficialStatus.id)
     ):
         evidence[owner[person_id]].official = (status, since, authority)
@@ -164,7 +180,7 @@ def gather_rows(session: Session, person_ids: Sequence[int]) -> dict[int, RawEvi
             AuthorityRequest.replied_on,
             AuthorityRequest.kind,
         )
-        .where(AuthorityRequest.person_id.in_(person_ids))
+        .where(_among(AuthorityRequest.person_id, person_ids))
         .order_by(AuthorityRequest.id)
     ):
         evidence[owner[person_id]].requests.append(tuple(request))  # type: ignore[arg-type]
@@ -265,7 +281,9 @@ def store_rows(session: Session, pending: dict[int, dict[str, Any]]) -> int:
     current = {
         row.person_id: row
         for row in session.execute(
-            select(*columns).where(Assessment.person_id.in_(list(pending)), Assessment.is_current)
+            select(*columns).where(
+                _among(Assessment.person_id, list(pending)), Assessment.is_current
+            )
         )
     }
     changed = [
@@ -276,14 +294,32 @@ def store_rows(session: Session, pending: dict[int, dict[str, Any]]) -> int:
     session.flush()
     session.execute(
         update(Assessment)
-        .where(Assessment.person_id.in_(changed), Assessment.is_current)
+        .where(_among(Assessment.person_id, changed), Assessment.is_current)
         .values(is_current=False)
         .execution_options(synchronize_session=False)
     )
-    # Core executemany: one statement for the batch, no ORM objects for derived rows
-    session.connection().execute(insert(ASSESSMENTS), [pending[pid] for pid in changed])
+    _insert(session, [pending[pid] for pid in changed])
     session.expire_all()
     return len(changed)
+
+
+_JSON_COLUMNS = frozenset({"flags", "supporting", "contradicting"})
+
+
+def _insert(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert derived rows in bulk: COPY on PostgreSQL, one executemany elsewhere."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(ASSESSMENTS), rows)  # Core: no ORM objects for derived rows
+        return
+    names = list(rows[0])
+    raw = cast("psycopg.Connection[Any]", connection.connection.dbapi_connection)
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY assessments ({', '.join(names)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row([json.dumps(row[n]) if n in _JSON_COLUMNS else row[n] for n in names])
 
 
 def recompute_person(
