@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from kintrace.config import Settings
 from kintrace.errors import InvalidInput, KintraceError
@@ -25,7 +26,8 @@ def fail(error: KintraceError) -> NoReturn:
     """Print one line per problem on stderr and exit with status 2."""
     problems = error.problems if isinstance(error, InvalidInput) else (str(error),)
     for line in problems:
-        err_console.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
+        # the problem is text, not markup: "[DVI]" in a message must be printed as written
+        err_console.print(f"[bold red]error:[/] {escape(line)}", highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_INPUT)
 
 

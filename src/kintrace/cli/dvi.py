@@ -1,8 +1,10 @@
 """``kintrace dvi``: joint disaster-victim identification of remains against reference families.
 
-The command reads the files, runs :func:`kintrace.dvi.solve.solve_dvi` and writes the results:
-OUT.json (the shape other tools depend on), CSV files and one HTML report per identification.
-Every output is rendered in memory first, so a failure leaves nothing half-written.
+The command reads the files (ped files and a frequency table, or one Familias ``.fam`` DVI
+file), runs :func:`kintrace.dvi.solve.solve_dvi` and writes the results: OUT.json (the shape
+other tools depend on), CSV files and one HTML and one PDF report per identification (both from
+:mod:`kintrace.reporting`). Every output is rendered in memory first, so a failure leaves
+nothing half-written.
 """
 
 from __future__ import annotations
@@ -12,67 +14,25 @@ import io
 import json
 import math
 import re
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import typer
-from jinja2 import Environment, select_autoescape
 from rich.table import Table
 
-from kintrace.cli.common import console, reporting_errors
+from kintrace.cli.common import console, err_console, reporting_errors
 from kintrace.cli.kinship import MUTATION_HELP, _frequencies, _read, _spec, _xlinked
-from kintrace.dvi.data import check_dvi, parse_dvi_families, parse_remains
-from kintrace.dvi.solve import Conclusion, DviResult, Identification, Settings, solve_dvi
+from kintrace.dvi.data import DviData, check_dvi, parse_dvi_families, parse_remains
+from kintrace.dvi.familias import common_mutation, describe_mutation, parse_fam_dvi
+from kintrace.dvi.solve import DviResult, Identification, Settings, solve_dvi
 from kintrace.dvi.suggest import Suggestion, weak_missing
-from kintrace.errors import SourceFormatError
-from kintrace.kinship.mutation import MutationModel
-
-REPORT_TEMPLATE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Identification {{ ident.missing }}</title>
-<style>body{font-family:sans-serif;max-width:46em;margin:2em auto}
-table{border-collapse:collapse}
-td,th{border:1px solid #999;padding:.2em .6em;text-align:left}</style>
-</head><body>
-<h1>DNA identification report: missing person {{ ident.missing }}</h1>
-<p>Family (reference case) <b>{{ ident.family }}</b>; remains <b>{{ ident.remains }}</b>.
-Conclusion: <b>{{ ident.conclusion }}</b>.</p>
-<h2>Hypotheses</h2>
-<ul>
-<li>H1: the remains {{ ident.remains }} are the missing person {{ ident.missing }}, related to the
-typed members of family {{ ident.family }} as the family pedigree states.</li>
-<li>H2: the remains {{ ident.remains }} are of a person unrelated to family {{ ident.family }}.</li>
-</ul>
-<h2>Evidence</h2>
-<table>
-<tr><th>likelihood ratio LR = P(DNA | H1) / P(DNA | H2)</th><td>{{ lr }}</td></tr>
-<tr><th>log10 LR</th><td>{{ log10_lr }}</td></tr>
-<tr><th>prior</th><td>flat over all joint assignments of remains to missing persons
-(each body to at most one person, each person to at most one body)</td></tr>
-<tr><th>posterior probability of the pairing</th><td>{{ posterior }}</td></tr>
-<tr><th>markers</th><td>{{ n_markers }}</td></tr>
-<tr><th>mutation model</th><td>{{ mutation }}</td></tr>
-<tr><th>undisputed threshold</th><td>{{ threshold }}</td></tr>
-</table>
-{% if alternatives %}<h2>Competing pairings</h2>
-<table><tr><th>remains</th><th>missing person</th><th>LR</th></tr>
-{% for a in alternatives %}<tr><td>{{ a[0] }}</td><td>{{ a[1] }}</td><td>{{ a[2] }}</td></tr>
-{% endfor %}</table>{% endif %}
-<p>{{ explanation }}</p>
-<p><i>Proposed by the kintrace DVI engine. An identification becomes final only when a second
-reviewer confirms it.</i></p>
-</body></html>
-"""
-
-EXPLANATIONS = {
-    Conclusion.UNDISPUTED: "The LR exceeds the threshold and every competing LR of this body "
-    "and of this person is below LR / threshold.",
-    Conclusion.PROBABLE: "This pairing is in the most likely joint solution, its LR is at least "
-    "the probable threshold (threshold / 10 by default) and a guaranteed lower bound on its "
-    "posterior probability is at least 0.99.",
-    Conclusion.DISPUTED: "This pairing is in the most likely joint solution, but a competing "
-    "pairing keeps substantial posterior probability.",
-    Conclusion.INCONCLUSIVE: "The evidence is too weak to conclude; more reference samples help.",
-}
+from kintrace.errors import InvalidInput, SourceFormatError
+from kintrace.kinship.markers import FrequencyTable
+from kintrace.kinship.mutation import MutationModel, marker_mutation
+from kintrace.reporting.html import render_html
+from kintrace.reporting.identification import reports_from_dvi
+from kintrace.reporting.pdf import render_pdf
 
 
 def _number(value: float | None) -> str:
@@ -193,61 +153,156 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", name)
 
 
-def html_reports(result: DviResult, *, mutation: str, threshold: float) -> dict[str, str]:
-    """Return one HTML report per proposed identification, by file name."""
-    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    template = env.from_string(REPORT_TEMPLATE)
-    pm = result.pairwise
-    lr = pm.lr()
-    out: dict[str, str] = {}
-    for ident in result.missing:
-        if ident.remains is None or ident.conclusion not in EXPLANATIONS:
-            continue
-        alternatives = []
-        if ident.missing in pm.missing and ident.remains in pm.remains:
-            r, c = pm.missing.index(ident.missing), pm.remains.index(ident.remains)
-            for k, v in enumerate(lr[r]):
-                if k != c and not math.isnan(v) and v > 0:
-                    alternatives.append((pm.remains[k], ident.missing, _number(float(v))))
-            for k, v in enumerate(lr[:, c]):
-                if k != r and not math.isnan(v) and v > 0:
-                    alternatives.append((ident.remains, pm.missing[k], _number(float(v))))
-        lr_value = ident.lr
-        out[f"identification-{_safe(ident.missing or '')}.html"] = template.render(
-            ident=ident,
-            lr=_number(lr_value),
-            log10_lr="-" if not lr_value else f"{math.log10(lr_value):.3f}",
-            posterior=_number(ident.posterior),
-            n_markers=len(result.families[0].data.markers) if result.families else 0,
-            mutation=mutation,
-            threshold=_number(threshold),
-            alternatives=alternatives[:20],
-            explanation=EXPLANATIONS[ident.conclusion],
-        )
+def report_files(
+    result: DviResult, *, mutation: str, threshold: float, made_on: date
+) -> dict[str, str | bytes]:
+    """Return the HTML and PDF report of each identification, by file name."""
+    out: dict[str, str | bytes] = {}
+    for report in reports_from_dvi(result, mutation=mutation, threshold=threshold, made_on=made_on):
+        stem = f"identification-{_safe(report.missing)}"
+        k = 1
+        while f"{stem}.html" in out:  # two ids may differ only in characters _safe replaces
+            k += 1
+            stem = f"identification-{_safe(report.missing)}-{k}"
+        out[f"{stem}.html"] = render_html(report)
+        out[f"{stem}.pdf"] = render_pdf(report)
     return out
 
 
-def _write_all(files: dict[Path, str]) -> None:
-    for path, text in files.items():
+def _write_all(files: dict[Path, str | bytes]) -> None:
+    for path, content in files.items():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
         except OSError as error:
             raise SourceFormatError(f"{path}: cannot write: {error}") from error
 
 
+@dataclass(frozen=True, slots=True)
+class _Case:
+    """The inputs of one run, from ped files or from a .fam file."""
+
+    data: DviData
+    table: FrequencyTable
+    model: MutationModel
+    mutation: str  # in words, for the reports
+    families_source: str
+    remains_source: str
+
+
+def _ped_case(families: Path, remains: Path, freqs: Path, mutation: str | None) -> _Case:
+    table = _frequencies(freqs)
+    model = MutationModel.both(_spec(mutation, "--mutation"))
+    xlinked = _xlinked(table)
+    remains_text = _read(remains)
+    fams = parse_dvi_families(_read(families), source=str(families), xlinked=xlinked)
+    profiles = parse_remains(remains_text, source=str(remains), xlinked=xlinked)
+    data = check_dvi(fams, profiles, remains_text=remains_text, remains_source=str(remains))
+    return _Case(data, table, model, mutation or "none", str(families), str(remains))
+
+
+def _read_fam(path: Path) -> str:
+    """Read a .fam file: UTF-8, else Windows-1252 (Familias on Windows), else Latin-1."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise SourceFormatError(f"{path}: cannot read: {error}") from error
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def _fam_case(fam: Path, mutation: str | None) -> _Case:
+    case = parse_fam_dvi(_read_fam(fam), source=str(fam))
+    data = check_dvi(case.data.families, case.data.remains, remains_source=str(fam))
+    if mutation is not None:
+        model = MutationModel.both(_spec(mutation, "--mutation"))
+        words = mutation
+    else:
+        markers = list(dict.fromkeys(m for f in data.families for m in f.data.markers))
+        common = common_mutation(case.mutation, markers)
+        if common is None:
+            described = "; ".join(
+                f"{m}: {describe_mutation(marker_mutation(case.mutation, m))}" for m in markers[:3]
+            )
+            raise SourceFormatError(
+                f"{fam}: the loci have different mutation models ({described}, ...); the DVI "
+                "engine uses one model for all markers: give --mutation SPEC (trivial: none)"
+            )
+        model = common
+        words = f"{describe_mutation(common)} (from {fam.name})"
+    if case.theta > 0:
+        err_console.print(
+            f"[yellow]warning:[/] {fam}: theta {case.theta:g} is not applied (the DVI engine "
+            "has no theta correction)",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if case.renamed:
+        family, name, new = case.renamed[0]
+        err_console.print(
+            f"note: {len(case.renamed)} person(s) whose name is used in several families or by "
+            f"a remains are written FAMILY/NAME (e.g. {name!r} of family {family} is {new!r})",
+            highlight=False,
+            soft_wrap=True,
+        )
+    return _Case(data, case.table, model, words, str(fam), str(fam))
+
+
+def _input_case(
+    fam: Path | None,
+    families: Path | None,
+    remains: Path | None,
+    freqs: Path | None,
+    mutation: str | None,
+) -> _Case:
+    """Read the case from --fam or from --families, --remains and --freqs (exactly one way)."""
+    given = {"--families": families, "--remains": remains, "--freqs": freqs}
+    if fam is not None:
+        extra = [name for name, path in given.items() if path is not None]
+        if extra:
+            raise InvalidInput(
+                f"{', '.join(extra)}: give either --fam FILE.fam or --families, --remains and "
+                "--freqs, not both"
+            )
+        return _fam_case(fam, mutation)
+    absent = [name for name, path in given.items() if path is None]
+    if absent or families is None or remains is None or freqs is None:
+        raise InvalidInput(
+            f"missing {', '.join(absent)}: give --families, --remains and --freqs, or --fam "
+            "FILE.fam"
+        )
+    return _ped_case(families, remains, freqs, mutation)
+
+
 def dvi_command(
-    families: Path = typer.Option(
-        ..., "--families", help="Families: family id fid mid sex missing + markers."
+    families: Path | None = typer.Option(
+        None, "--families", help="Families: family id fid mid sex missing + markers."
     ),
-    remains: Path = typer.Option(..., "--remains", help="Remains: id sex + markers."),
-    freqs: Path = typer.Option(..., "--freqs", help="CSV marker,allele,frequency[,chromosome]."),
-    mutation: str | None = typer.Option(None, "--mutation", help=MUTATION_HELP),
+    remains: Path | None = typer.Option(None, "--remains", help="Remains: id sex + markers."),
+    freqs: Path | None = typer.Option(
+        None, "--freqs", help="CSV marker,allele,frequency[,chromosome]."
+    ),
+    fam: Path | None = typer.Option(
+        None,
+        "--fam",
+        help="A Familias .fam file with a DVI section (instead of --families, --remains and "
+        "--freqs); its database and mutation models are used.",
+    ),
+    mutation: str | None = typer.Option(
+        None, "--mutation", help=MUTATION_HELP + "; with --fam it replaces the file's models."
+    ),
     threshold: float = typer.Option(1e4, "--threshold", help="LR threshold of undisputed."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the result JSON here."),
     csv_dir: Path | None = typer.Option(None, "--csv-dir", help="Write CSV files (and reports)."),
     report_dir: Path | None = typer.Option(
-        None, "--report-dir", help="Write HTML reports here (default: the CSV folder)."
+        None, "--report-dir", help="Write HTML and PDF reports here (default: the CSV folder)."
     ),
     max_incompatible: int = typer.Option(
         2, "--max-incompatible", min=0, help="More incompatible markers exclude a pair."
@@ -263,23 +318,18 @@ def dvi_command(
     with reporting_errors():
         if threshold <= 1.0:
             raise SourceFormatError(f"--threshold: {threshold} must be greater than 1")
-        table = _frequencies(freqs)
-        model = MutationModel.both(_spec(mutation, "--mutation"))
-        xlinked = _xlinked(table)
-        remains_text = _read(remains)
-        fams = parse_dvi_families(_read(families), source=str(families), xlinked=xlinked)
-        profiles = parse_remains(remains_text, source=str(remains), xlinked=xlinked)
-        data = check_dvi(fams, profiles, remains_text=remains_text, remains_source=str(remains))
+        case = _input_case(fam, families, remains, freqs, mutation)
+        table = case.table
         settings = Settings(threshold=threshold, max_incompatible=max_incompatible, top=top)
         result = solve_dvi(
-            data, table, model, settings, families_source=str(families),
-            remains_source=str(remains),
+            case.data, table, case.model, settings, families_source=case.families_source,
+            remains_source=case.remains_source,
         )  # fmt: skip
         suggestions: list[Suggestion] = []
         if suggest:
             idents = [(i.family or "", i.missing or "", i.conclusion.value) for i in result.missing]
             suggestions = weak_missing(result.families, idents, table, threshold=threshold)
-        outputs: dict[Path, str] = {}
+        outputs: dict[Path, str | bytes] = {}
         if json_out is not None:
             document = result.as_dict()
             document["suggestions"] = suggestions_json(suggestions)
@@ -289,8 +339,10 @@ def dvi_command(
             outputs[csv_dir / "suggestions.csv"] = suggestions_csv(suggestions)
         folder = report_dir or csv_dir
         if folder is not None:
-            reports = html_reports(result, mutation=mutation or "none", threshold=threshold)
-            outputs.update({folder / name: text for name, text in reports.items()})
+            reports = report_files(
+                result, mutation=case.mutation, threshold=threshold, made_on=date.today()
+            )
+            outputs.update({folder / name: content for name, content in reports.items()})
         _write_all(outputs)
     view = Table(title="DVI identifications")
     for column in ("family", "missing", "remains", "LR", "posterior", "conclusion"):

@@ -17,12 +17,14 @@ quotes. The layout, as Familias writes it and as R's pedFamilias reads and write
    1 proportional, 2 stepwise, 3 stationary stepwise, 4 extended stepwise), the number of
    alleles, female and male range, female and male rate2, ``#FALSE#`` (no silent allele), the
    silent frequency, ``n<TAB>(DatabaseSize = ...)`` and ``n`` pairs of allele and frequency;
-6. optional sections (``[Advanced]``, ``[DVI]``), not read here.
+6. optional sections (``[Advanced]``, ``[DVI]``), not read here: :func:`parse_fam_database`
+   gives the database and where it ends, and :mod:`kintrace.dvi.familias` reads ``[DVI]``.
 
 Extra persons (unnamed in Familias) get the ids ``added_1``, ``added_2``, ... Familias has no
 unknown sex: a person of unknown sex is written as a female. A one-allele genotype is written
 with ``-1`` for the untyped allele. Stationary stepwise models (code 3, Familias' own
-stabilisation) and DVI sections are not supported and raise an error.
+stabilisation) are not supported and raise an error; so does a ``[DVI]`` section in
+:func:`parse_fam`, which reads kinship cases only.
 """
 
 from __future__ import annotations
@@ -99,18 +101,38 @@ class _Person:
     alleles: list[tuple[int, int, int, int]]  # first, second, marker, line
 
 
-def parse_fam(text: str, *, source: str = "<fam>", xlinked: bool = False) -> FamiliasCase:
-    """Parse a Familias ``.fam`` file (persons, pedigrees, database, mutation models).
+@dataclass(frozen=True, slots=True)
+class FamiliasDatabase:
+    """The database part of a ``.fam`` file, and the line where that part ends.
 
-    Args:
-        text: the file's text.
-        source: file name for error messages.
-        xlinked: mark every marker X-linked (Familias files do not say).
-
-    Raises:
-        SourceFormatError: naming the file and line that does not fit the layout.
+    ``end_line`` is the 1-based number of the database's last line: optional sections
+    (``[DVI]``, ``[Advanced]``) follow it.
     """
-    cur = _Lines(text, source)
+
+    table: FrequencyTable
+    mutation: MutationByMarker
+    theta: float
+    database: str
+    end_line: int
+
+
+@dataclass
+class _Main:
+    """The main part of a ``.fam`` file as read, before the pedigrees are built."""
+
+    persons: list[_Person]
+    shared_extra: tuple[int, int]
+    shared_pairs: list[tuple[int, int]]
+    hypotheses: list[tuple[str, tuple[int, int], list[tuple[int, int]]]]
+    theta: float
+    table: FrequencyTable
+    mutation: MutationByMarker
+    database: str
+    order: dict[str, list[str]]
+
+
+def _read_main(cur: _Lines, xlinked: bool) -> _Main:
+    """Read the header, persons, relations, pedigrees and database (sections 1 to 5)."""
     for _ in range(3):
         cur.text("a header line")
     if cur.lines[cur.at : cur.at + 1] == [""]:
@@ -126,23 +148,62 @@ def parse_fam(text: str, *, source: str = "<fam>", xlinked: bool = False) -> Fam
         name = cur.text("the pedigree name") or f"Ped {k + 1}"
         extra, pairs = _read_relations(cur)
         hypotheses.append((name, extra, pairs))
-    if not hypotheses:
-        hypotheses.append(("Ped 1", (0, 0), []))
     header = cur.text("the database line")
     if header.startswith("#TRUE#"):
         raise cur.error("no precomputed probabilities (#FALSE#)")
     match = _THETA.search(header)
     theta = float(match.group(1)) if match else 0.0
     table, mutation, database, order = _read_database(cur, xlinked)
+    return _Main(
+        persons, shared_extra, shared_pairs, hypotheses, theta, table, mutation, database, order
+    )
+
+
+def parse_fam(text: str, *, source: str = "<fam>", xlinked: bool = False) -> FamiliasCase:
+    """Parse a Familias ``.fam`` file (persons, pedigrees, database, mutation models).
+
+    Args:
+        text: the file's text.
+        source: file name for error messages.
+        xlinked: mark every marker X-linked (Familias files do not say).
+
+    Raises:
+        SourceFormatError: naming the file and line that does not fit the layout; a file with
+            a ``[DVI]`` section is refused (:mod:`kintrace.dvi.familias` reads those).
+    """
+    cur = _Lines(text, source)
+    main = _read_main(cur, xlinked)
     if "[DVI]" in cur.lines:
-        raise SourceFormatError(f"{source}: the DVI section of .fam files is not supported")
+        line = cur.lines.index("[DVI]") + 1
+        raise SourceFormatError(
+            f"{source}:{line}: a DVI section: this reader takes kinship cases only "
+            "(DVI files are read by kintrace.dvi.familias, `kintrace dvi --fam`)"
+        )
+    hypotheses = main.hypotheses or [("Ped 1", (0, 0), [])]
+    persons = main.persons
     result: dict[str, PedigreeData] = {}
     for name, extra, pairs in hypotheses:
         if name in result:
             raise SourceFormatError(f"{source}: pedigree {name!r} given twice")
-        ped = _pedigree(persons, shared_extra, shared_pairs, extra, pairs, source, name)
-        result[name] = PedigreeData(ped, table.names, _typing(persons, order, source))
-    return FamiliasCase(result, table, mutation, theta, database)
+        ped = _pedigree(persons, main.shared_extra, main.shared_pairs, extra, pairs, source, name)
+        result[name] = PedigreeData(ped, main.table.names, _typing(persons, main.order, source))
+    return FamiliasCase(result, main.table, main.mutation, main.theta, main.database)
+
+
+def parse_fam_database(
+    text: str, *, source: str = "<fam>", xlinked: bool = False
+) -> FamiliasDatabase:
+    """Parse the database part of a ``.fam`` file: frequencies, mutation models and theta.
+
+    The persons and pedigrees of the main part are read (to reach the database) but not
+    built; a DVI file has none there, its cases are in the ``[DVI]`` section that follows.
+
+    Raises:
+        SourceFormatError: naming the file and line that does not fit the layout.
+    """
+    cur = _Lines(text, source)
+    main = _read_main(cur, xlinked)
+    return FamiliasDatabase(main.table, main.mutation, main.theta, main.database, cur.at)
 
 
 def _read_person(cur: _Lines) -> _Person:

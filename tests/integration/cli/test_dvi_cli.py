@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
+import zlib
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -20,6 +24,17 @@ FAMILIES = (
 )
 REMAINS = "id\tsex\tTH01\tVWA\nV1\t1\t12/13\t16/17\nV2\t1\t12/12\t18/18\nV3\t2\t14/14\t17/18\n"
 FREQS = "marker,allele,frequency\nTH01,12,0.25\nTH01,13,0.25\nTH01,14,0.5\nVWA,16,0.3\nVWA,17,0.3\nVWA,18,0.4\n"  # noqa: E501
+
+
+def pdf_text(data: bytes) -> str:
+    """Return the text a PDF of fpdf2's core fonts shows (Tj strings, streams inflated)."""
+    shown: list[bytes] = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        with contextlib.suppress(zlib.error):  # uncompressed streams are read as they are
+            stream = zlib.decompress(stream)
+        shown += re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", stream)
+    text = re.sub(r"\\(.)", r"\1", " ".join(s.decode("latin-1") for s in shown))
+    return " ".join(text.split())
 
 
 @pytest.fixture
@@ -79,6 +94,14 @@ def test_example_json_has_the_exact_shape_and_hand_derived_LRs(case: Path) -> No
     assert {"pairwise_lr.csv", "joint.csv", "identifications.csv", "undisputed.csv"} <= names
     report = (case / "csv" / "identification-M1.html").read_text(encoding="utf-8")
     assert "H1" in report and "posterior" in report and "5.55556" in report
+    pdf = (case / "csv" / "identification-M1.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    text = pdf_text(pdf)
+    rows = (case / "csv" / "identifications.csv").read_text(encoding="utf-8").splitlines()
+    posterior = float(rows[1].split(",")[4])
+    for shown in ("M1", "V1", "F1", "5.55556", f"{posterior:.6g}", "H1: the remains V1"):
+        assert shown in text, shown
+    assert f"date of the report {date.today().isoformat()}" in text
 
 
 def test_undisputed_with_a_low_threshold(case: Path) -> None:
@@ -122,3 +145,145 @@ def test_the_example_runs_with_a_mutation_model(case: Path) -> None:
     out = json.loads((case / "o.json").read_text(encoding="utf-8"))
     assert out["pairwise_lr"]["lr"][1][0] > 0.0  # V2 is no longer excluded outright
     assert out["identifications"][0]["remains"] == "V1"
+
+
+def fam_file(rate: float = 0.0, vwa_rate: float | None = None) -> str:
+    """A Familias DVI file: mother MO (typed) and her missing son Missing1; remains V1, V2."""
+    locus = (
+        '"{name}"\n{rate}\n{rate}\n0\n0\n{n}\n0.1\n0.1\n0\n0\n#FALSE#\n0\n'
+        "{n}\t(DatabaseSize = 1000 , Dropout probability = 0 , Minor allele frequency = 0 )\n"
+    )
+    vwa = rate if vwa_rate is None else vwa_rate
+    dna = "{d}[[[[DNA data]]]]{d_}\nnSystems= 2\nSystemName= TH01\nAllele1= {a}\nAllele2= {b}\n"
+    dna += "SystemName= VWA\nAllele1= {c}\nAllele2= {e}\n"
+    return (
+        '"Output from Familias, version 3.3.1"\n"DO NOT EDIT!"\n3.3.1 (DVI)\n""\n0\n'
+        '"Known relations"\n0\n0\n0\n0\n#FALSE# (#Databases: 1 ;Theta/Kinship/Fst: 0 )\n'
+        '2\n#TRUE#\n"test"\n'
+        + locus.format(name="TH01", rate=rate, n=3) + '"6"\n0.2\n"7"\n0.3\n"9.3"\n0.5\n'
+        + locus.format(name="VWA", rate=vwa, n=2) + '"16"\n0.25\n"17"\n0.75\n'
+        + "\n[DVI]\n[[Unidentified persons]]\nnPersons= 2\n"
+        + "[[[Person 1 ]]]\nName= V1\nGender= Male\n"
+        + dna.format(d="", d_="", a="9.3", b="6", c="16", e="16")
+        + "[[[Person 2 ]]]\nName= V2\nGender= Male\n"
+        + dna.format(d="", d_="", a="9.3", b="9.3", c="17", e="17")
+        + "[[Notes]]\nnFamilies= 1\n\n[[Reference Families]]\nnFamilies= 1\n"
+        + "[[[Family 1 ]]]\nName= F1\n[[[[Persons]]]]\nnPersons= 2\n"
+        + "[[[[[Person 1]]]]]\nName= MO\nGender= Female\n"
+        + dna.format(d="[[", d_="]]", a="6", b="7", c="16", e="17")
+        + "[[[[[Person 2]]]]]\nName= Missing1\nGender= Male\n[[[[[[DNA data]]]]]]\n"
+        + "nSystems= 0\n[[[[Pedigrees]]]]\nnPedigrees= 2\n"
+        + "[[[[[Pedigree 1]]]]]\nName= Reference pedigree\nnRelations= 1\n"
+        + "Parent= MO\nChild= Missing1\n"
+        + "[[[[[Pedigree 2]]]]]\nName= F1\nnRelations= 1\nParent= MO\nChild= Missing1\n"
+        + "[Prior]\nUseList= Yes\n"
+    )  # fmt: skip
+
+
+SAME_CASE = {
+    "families.ped": "family id fid mid sex missing TH01 VWA\n"
+    "F1 MO 0 0 2 0 6/7 16/17\nF1 Missing1 0 MO 1 1 -/- -/-\n",
+    "remains.ped": "id sex TH01 VWA\nV1 1 9.3/6 16/16\nV2 1 9.3/9.3 17/17\n",
+    "freqs.csv": "marker,allele,frequency\nTH01,6,0.2\nTH01,7,0.3\nTH01,9.3,0.5\n"
+    "VWA,16,0.25\nVWA,17,0.75\n",
+}
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["dvi", *args])
+    return result.exit_code, result.output
+
+
+def test_a_fam_file_gives_the_same_result_as_the_same_case_in_ped_files(tmp_path: Path) -> None:
+    (tmp_path / "case.fam").write_text(fam_file(), encoding="utf-8")
+    for name, text in SAME_CASE.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    code, output = invoke(
+        "--fam", str(tmp_path / "case.fam"), "--json", str(tmp_path / "fam.json"),
+        "--csv-dir", str(tmp_path / "fam"),
+    )  # fmt: skip
+    assert code == 0, output
+    code, output = invoke(
+        "--families", str(tmp_path / "families.ped"), "--remains", str(tmp_path / "remains.ped"),
+        "--freqs", str(tmp_path / "freqs.csv"), "--json", str(tmp_path / "ped.json"),
+        "--csv-dir", str(tmp_path / "ped"),
+    )  # fmt: skip
+    assert code == 0, output
+    from_fam = json.loads((tmp_path / "fam.json").read_text(encoding="utf-8"))
+    from_ped = json.loads((tmp_path / "ped.json").read_text(encoding="utf-8"))
+    assert from_fam == from_ped
+    # the son of MO: TH01 1/(4 p_6) = 1.25, VWA 1/(2 p_16) = 2; V2 shares no TH01 allele
+    assert from_fam["pairwise_lr"]["lr"] == [[pytest.approx(2.5)], [0.0]]
+    for name in ("pairwise_lr.csv", "joint.csv", "identifications.csv", "remains.csv"):
+        assert (tmp_path / "fam" / name).read_text(encoding="utf-8") == (
+            tmp_path / "ped" / name
+        ).read_text(encoding="utf-8")
+    text = pdf_text((tmp_path / "fam" / "identification-Missing1.pdf").read_bytes())
+    assert "mutation model none (from case.fam)" in text and "2: TH01, VWA" in text
+
+
+def test_the_fam_file_mutation_models_are_used_or_replaced(tmp_path: Path) -> None:
+    (tmp_path / "mut.fam").write_text(fam_file(rate=0.001), encoding="utf-8")
+    code, output = invoke("--fam", str(tmp_path / "mut.fam"), "--json", str(tmp_path / "o.json"))
+    assert code == 0, output
+    out = json.loads((tmp_path / "o.json").read_text(encoding="utf-8"))
+    assert out["pairwise_lr"]["lr"][1][0] > 0.0  # V2 is no longer excluded
+    code, output = invoke(
+        "--fam", str(tmp_path / "mut.fam"), "--mutation", "trivial", "--json",
+        str(tmp_path / "t.json"),
+    )  # fmt: skip
+    assert code == 0, output
+    out = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
+    assert out["pairwise_lr"]["lr"][1][0] == 0.0
+    (tmp_path / "mixed.fam").write_text(fam_file(rate=0.001, vwa_rate=0.0), encoding="utf-8")
+    code, output = invoke("--fam", str(tmp_path / "mixed.fam"))
+    assert code == 2
+    flat = " ".join(output.split())
+    assert "mixed.fam: the loci have different mutation models" in flat
+    assert "give --mutation SPEC" in flat
+
+
+def test_either_fam_or_the_three_ped_inputs(case: Path) -> None:
+    (case / "case.fam").write_text(fam_file(), encoding="utf-8")
+    code, output = invoke("--fam", str(case / "case.fam"), "--freqs", str(case / "freqs.csv"))
+    assert code == 2
+    assert "--freqs: give either --fam FILE.fam or --families, --remains and --freqs" in " ".join(
+        output.split()
+    )
+    code, output = invoke("--families", str(case / "families.ped"))
+    assert code == 2
+    assert "missing --remains, --freqs" in " ".join(output.split())
+    code, output = invoke()
+    assert code == 2 and "--fam FILE.fam" in output
+
+
+def test_a_bad_fam_file_exits_2_naming_the_file_line_and_what_was_expected(case: Path) -> None:
+    text = fam_file().replace("nRelations= 1\nParent= MO", "nRelations= 1\nParent MO")
+    (case / "bad.fam").write_text(text, encoding="utf-8")
+    line = text.splitlines().index("Parent MO") + 1
+    code, output = invoke("--fam", str(case / "bad.fam"), "--json", str(case / "out.json"))
+    assert code == 2
+    assert f"bad.fam:{line}: expected 'Key= value' or a bracketed heading, found 'Parent MO'" in (
+        " ".join(output.split())
+    )
+    assert not (case / "out.json").exists()
+    code, output = invoke("--fam", str(case / "absent.fam"))
+    assert code == 2 and "absent.fam: cannot read" in " ".join(output.split())
+
+
+def test_kinship_fam_refuses_a_dvi_file_and_names_the_dvi_command(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "dvi.fam"
+    path.write_text(fam_file(), encoding="utf-8")
+    result = runner.invoke(app, ["kinship", "fam", str(path)])
+    assert result.exit_code == 2
+    assert "kintrace dvi --fam" in " ".join(result.output.split())
+
+
+def test_error_text_in_brackets_is_printed_as_written(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "[dvi] case.fam"
+    path.write_text("not a familias file\n", encoding="utf-8")
+    result = runner.invoke(app, ["dvi", "--fam", str(path)])
+    assert result.exit_code == 2
+    assert "[dvi] case.fam" in " ".join(result.output.split())

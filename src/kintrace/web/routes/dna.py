@@ -7,11 +7,11 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kintrace.cases.model import Relationship
 from kintrace.cases.service import get_person
-from kintrace.errors import InvalidInput
+from kintrace.errors import InvalidInput, NotFound
 from kintrace.identification.service import (
     MAY_DECIDE,
     MAY_PROPOSE,
@@ -25,6 +25,8 @@ from kintrace.identification.service import (
     remains_samples,
 )
 from kintrace.instance import Instance
+from kintrace.reporting.identification import recorded_report
+from kintrace.reporting.pdf import render_pdf
 from kintrace.web.deps import DbSession, SignedIn, get_instance
 from kintrace.web.routes.pages import confirms, page, require_csrf
 
@@ -135,6 +137,40 @@ def decide_review(
         today=date.today(),
     )
     return RedirectResponse("/reviews", status_code=303)
+
+
+@router.get("/identifications/{identification_id}/report.pdf")
+def identification_report(db: DbSession, viewer: SignedIn, identification_id: int) -> Response:
+    """Download the PDF report of one identification (codes only, for the lab and reviewers)."""
+    viewer.require(MAY_PROPOSE | MAY_DECIDE, "read identification reports")
+    found = next(
+        (
+            (c.code, i)
+            for c in lab_cases(db)
+            for i in c.identifications
+            if i.id == identification_id
+        ),
+        None,
+    )
+    if found is None:
+        raise NotFound(f"identification {identification_id} does not exist")
+    code, ident = found
+    report = recorded_report(
+        case_code=code,
+        remains_code=ident.remains_code,
+        lr=ident.lr,
+        posterior=ident.posterior,
+        conclusion=ident.conclusion,
+        method=ident.method,
+        state=ident.state,
+        made_on=date.today(),
+    )
+    name = f"identification-{code}-{ident.remains_code}.pdf"
+    return Response(
+        render_pdf(report),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.post("/persons/{person_id}/samples")
