@@ -216,7 +216,10 @@ class Assessment(Base):
     last_information_on: Mapped[date | None] = mapped_column(Date)
     explanation: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(String(300))
-    is_current: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    # (is_current, person_id), not is_current alone: SQLite would pick a lone is_current index
+    # for "current rows of these persons" and scan every current row, once per batch.
+    __table_args__ = (Index("ix_assessments_current_person", "is_current", "person_id"),)
 
 
 class AuthorityRequest(Base):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
 from db_builders import a_person, a_report
@@ -50,3 +51,37 @@ def test_a_second_run_adds_nothing_and_a_new_report_adds_one_row(db: Session) ->
     ).all()
     assert [(a.reason, a.is_current) for a in history] == [("first", False), ("news", True)]
     assert history[-1].status == "dead_unrecovered"
+
+
+def test_each_batch_finds_its_current_assessments_by_person_not_by_scanning(
+    sqlite_engine: Engine,
+) -> None:
+    """SQLite must look current assessments up by person: a scan makes bulk runs quadratic."""
+    statements: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cursor: Any, sql: str, params: Any, *_rest: Any) -> None:
+        if "assessments" in sql and not sql.lstrip().upper().startswith("INSERT"):
+            statements.append((sql, params))
+
+    connection = sqlite_engine.connect()
+    outer = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        persons = [a_person(session, f"Петров{n}") for n in range(20)]
+        for person in persons:
+            a_report(session, person, "missing", date(2022, 9, 18))
+        recompute_all(session, today=TODAY, settings=Settings(), reason="first")
+        for person in persons:
+            a_report(session, person, "wounded", date(2022, 10, 1), SourceType.HOSPITAL_RECORD, 2)
+        event.listen(connection, "before_cursor_execute", keep)
+        recompute_all(session, today=TODAY, settings=Settings(), reason="news")
+        event.remove(connection, "before_cursor_execute", keep)
+        assert statements, "no statement on assessments was seen"
+        for sql, params in statements:
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params).all()
+            details = " ".join(str(row[-1]) for row in plan if "assessments" in str(row[-1]))
+            assert "person_id=?" in details, (sql, details)
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
