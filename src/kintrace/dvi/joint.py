@@ -67,7 +67,9 @@ class JointResult:
     """Best joint solutions, posterior pairing probabilities and how they were obtained.
 
     ``pairing`` has the pairwise matrix's shape (missing × remains); ``unmatched_missing`` and
-    ``unmatched_remains`` are the posterior probabilities of no identification.
+    ``unmatched_remains`` are the posterior probabilities of no identification (estimates, over
+    the visited assignments), ``unmatched_missing_lower`` and ``unmatched_remains_lower``
+    guaranteed lower bounds on them (see :func:`unmatched_lower_bounds`).
     """
 
     solutions: tuple[Solution, ...]
@@ -78,6 +80,8 @@ class JointResult:
     candidates: npt.NDArray[np.bool_]
     components: int
     exact: bool
+    unmatched_missing_lower: npt.NDArray[np.float64]
+    unmatched_remains_lower: npt.NDArray[np.float64]
 
 
 def candidate_mask(
@@ -387,6 +391,8 @@ def joint_search(
     lists: list[list[Solution]] = []
     exact = not dropped.any()
     parts = components(mask)
+    group_missing = np.zeros(n_rows)
+    group_remains = np.zeros(n_cols)
     for rows, cols in parts:
         comp = _Component(cols, mask, pm.log10_lr, pm.families, exact_score)
         enumerate_all = comp.size(max_enumerate) <= max_enumerate
@@ -405,20 +411,69 @@ def joint_search(
             share = weight / totals.found
             pairing[r, c] = share
             lower[r, c] = share * keep_share
+        group_missing[rows] = (1.0 - pairing[rows].sum(axis=1)) * keep_share
+        group_remains[cols] = (1.0 - pairing[:, cols].sum(axis=0)) * keep_share
         scored = totals.scored()
         posts = _posteriors(scored, log10_found)
         lists.append([Solution(p, s, q) for (s, p), q in zip(scored[:top], posts[:top],
                                                              strict=True)])  # fmt: skip
+    unmatched_missing = 1.0 - pairing.sum(axis=1)
+    unmatched_remains = 1.0 - pairing.sum(axis=0)
+    local_missing, local_remains = unmatched_lower_bounds(model, pm.log10_lr)
     return JointResult(
         solutions=tuple(merge_best(lists, top)),
         pairing=pairing,
         lower=lower,
-        unmatched_missing=1.0 - pairing.sum(axis=1),
-        unmatched_remains=1.0 - pairing.sum(axis=0),
+        unmatched_missing=unmatched_missing,
+        unmatched_remains=unmatched_remains,
         candidates=model,
         components=len(parts),
         exact=exact,
+        unmatched_missing_lower=np.minimum(
+            unmatched_missing, np.maximum(group_missing, local_missing)
+        ),
+        unmatched_remains_lower=np.minimum(
+            unmatched_remains, np.maximum(group_remains, local_remains)
+        ),
     )
+
+
+def unmatched_lower_bounds(
+    model: npt.NDArray[np.bool_], log10_lr: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Return lower bounds on the flat-prior posterior that each person, each body is unmatched.
+
+    ``P(M unmatched) >= 1 / (1 + sum over bodies V of LR(V = M))`` over the model pairs: an
+    assignment pairing M with V maps onto the one that leaves both unmatched, its LR divided by
+    ``LR(V = M)``, so the assignments pairing M with V weigh at most ``LR(V = M)`` times those
+    leaving M unmatched. The same for a body with the sum over persons. It holds whatever the
+    joint search visited (with several missing persons in one family, pairwise LRs stand in
+    for the family's joint likelihood, as in :func:`local_lower_bound`).
+
+    Returns:
+        ``(missing, remains)``: one bound per row and one per column.
+
+    >>> import numpy as np
+    >>> model = np.array([[True, True], [False, True]])
+    >>> rows, cols = unmatched_lower_bounds(model, np.log10([[3.0, 1.0], [50.0, 4.0]]))
+    >>> [round(float(x), 6) for x in (*rows, *cols)]  # 1/(1+3+1), 1/(1+4); 1/(1+3), 1/(1+1+4)
+    [0.2, 0.2, 0.25, 0.166667]
+    """
+    weights = np.where(model, log10_lr, -np.inf)
+    return _unmatched(weights, axis=1), _unmatched(weights, axis=0)
+
+
+def _unmatched(weights: npt.NDArray[np.float64], axis: int) -> npt.NDArray[np.float64]:
+    """Return ``1 / (1 + sum of 10**w)`` along an axis, computed in log space."""
+    if weights.shape[axis] == 0:
+        return np.ones(weights.shape[1 - axis])
+    top = np.max(weights, axis=axis)
+    shift = np.where(np.isfinite(top), top, 0.0)
+    with np.errstate(divide="ignore", over="ignore"):
+        total = np.expand_dims(shift, axis)
+        log10_sum = shift + np.log10(np.sum(np.power(10.0, weights - total), axis=axis))
+        result: npt.NDArray[np.float64] = 1.0 / (1.0 + np.power(10.0, log10_sum))
+    return result
 
 
 def local_lower_bound(

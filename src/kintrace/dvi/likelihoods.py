@@ -3,7 +3,10 @@
 * ``L(V)`` of a remains profile alone: Hardy–Weinberg genotype probabilities (``a/b``:
   ``2 p_a p_b``, ``a/a``: ``p_a²``, ``a/-``: ``p_a (2 - p_a)``, a male at an X-linked marker
   ``p_a``), as the kinship engine's likelihood gives them for a singleton.
-* ``L(F)`` of a family and ``L(F with several victims placed)``: exact peeling by
+* ``L(F)`` of every family at once (:func:`family_log10_likelihoods`): families of one
+  structure peeled together along a batch axis by
+  :func:`kintrace.kinship.search.family_likelihoods`;
+* ``L(F with several victims placed)``: exact peeling by
   :func:`kintrace.kinship.likelihood.marker_likelihood`, marker by marker.
 
 A family that receives two or more victims in one assignment is scored with these exact
@@ -14,7 +17,7 @@ the product of their pairwise LRs is then not the joint LR (Vigeland & Egeland 2
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 from kintrace.dvi.data import with_victim
 from kintrace.kinship.genotypes import Genotype, is_typed
@@ -23,6 +26,7 @@ from kintrace.kinship.markers import FrequencyTable, Marker
 from kintrace.kinship.mutation import NO_MUTATION, MutationModel
 from kintrace.kinship.pedfile import Family, Profile
 from kintrace.kinship.pedigree import Sex
+from kintrace.kinship.search import family_likelihoods
 
 
 def genotype_probability(marker: Marker, genotype: Genotype, sex: int) -> float:
@@ -70,6 +74,27 @@ def family_log10_likelihood(
             return -math.inf
         total += math.log10(value)
     return total
+
+
+def family_log10_likelihoods(
+    families: Sequence[Family], table: FrequencyTable, mutation: MutationModel = NO_MUTATION
+) -> dict[str, float]:
+    """Return ``log10 L(F)`` of every family by name (-inf if 0), families of one structure at once.
+
+    The same numbers as :func:`family_log10_likelihood` family by family.
+
+    >>> from kintrace.kinship.markers import make_marker
+    >>> from kintrace.dvi.data import parse_dvi_families
+    >>> t = FrequencyTable({"M": make_marker("M", {"a": 0.25, "b": 0.75})})
+    >>> fams = parse_dvi_families("family id fid mid sex missing M\\n"
+    ...     "F FA 0 0 1 0 a/a\\nF CH FA 0 1 0 a/b\\nF MP 0 0 1 1 -/-\\n")
+    >>> round(10 ** family_log10_likelihoods(fams, t)["F"], 6)  # p_a^2 * p_b
+    0.046875
+    """
+    if not families:
+        return {}
+    totals = family_likelihoods(families, table, mutation).log10_total()
+    return {f.name: float(v) for f, v in zip(families, totals, strict=True)}
 
 
 def placed_log10_lr(

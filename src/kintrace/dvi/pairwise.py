@@ -24,7 +24,12 @@ from kintrace.kinship.markers import FrequencyTable
 from kintrace.kinship.mutation import NO_MUTATION, MutationModel
 from kintrace.kinship.pedfile import Family, Profile
 from kintrace.kinship.pedigree import Pedigree
-from kintrace.kinship.search import FamilyTables, build_family_tables, profile_columns
+from kintrace.kinship.search import (
+    FamilyTables,
+    OnInconsistent,
+    build_family_tables,
+    profile_columns,
+)
 
 
 def _is_trivial(spec: object) -> bool:
@@ -87,11 +92,17 @@ def family_tables(
     mutation: MutationModel = NO_MUTATION,
     *,
     source: str = "",
+    inconsistent: OnInconsistent = "raise",
 ) -> FamilyTables:
     """Build the kinship engine's LR tables with the families' own person ids in the rows."""
-    tables = build_family_tables([canonical(f) for f in families], table, mutation, source=source)
+    tables = build_family_tables(
+        [canonical(f) for f in families], table, mutation, source=source, inconsistent=inconsistent
+    )
     positions = tuple(m for f in families for m in f.missing)
-    return FamilyTables(tables.families, positions, tables.sexes, tables.markers, tables.log10_lr)
+    return FamilyTables(
+        tables.families, positions, tables.sexes, tables.markers, tables.log10_lr,
+        tables.likelihood, tables.inconsistent,
+    )  # fmt: skip
 
 
 def _lookup(
@@ -157,36 +168,61 @@ def pairwise_matrix(
     >>> float(pm.lr()[0, 0])  # paternity index 1 / (2 p_a)
     2.0
     """
+    pm, _ = pairwise_with_likelihoods(
+        families, remains, table, mutation,
+        families_source=families_source, remains_source=remains_source,
+    )  # fmt: skip
+    return pm
+
+
+def pairwise_with_likelihoods(
+    families: Sequence[Family],
+    remains: Sequence[Profile],
+    table: FrequencyTable,
+    mutation: MutationModel = NO_MUTATION,
+    *,
+    families_source: str = "",
+    remains_source: str = "",
+) -> tuple[PairwiseMatrix, dict[str, float]]:
+    """Return :func:`pairwise_matrix` and ``log10 L(F)`` of each family with a missing person.
+
+    The family likelihoods come free with the LR tables (the peeling that gives ``P(M = g |
+    F)`` gives ``P(F)`` too), so nothing is peeled twice.
+    """
     tables = family_tables(families, table, mutation, source=families_source)
     columns = profile_columns(remains, tables.markers, source=remains_source)
-    log10_lr, _ = _lookup(tables.log10_lr, columns)
+    log10_lr, zeros = _lookup(tables.log10_lr, columns)
     rows = len(tables.families)
     incompatible = np.zeros((rows, len(remains)), dtype=np.int64)
     if has_mutation(mutation):
         start = 0
         for n_rows, part in _incompatible_tables(families, table, families_source):
             if part is not None:
-                _, zeros = _lookup(part.log10_lr, profile_columns(remains, part.markers))
-                incompatible[start : start + n_rows] = zeros
+                same = part.markers == tables.markers
+                cols = columns if same else profile_columns(remains, part.markers)
+                _, part_zeros = _lookup(part.log10_lr, cols)
+                incompatible[start : start + n_rows] = part_zeros
             start += n_rows
     else:
-        _, incompatible = _lookup(tables.log10_lr, columns)
-    identifiable = np.array(
-        [any(bool(np.any(np.abs(t[r]) > 1e-9)) for t in tables.log10_lr) for r in range(rows)],
-        dtype=bool,
-    )
+        incompatible = zeros
+    informative = np.zeros(rows, dtype=bool)
+    for t in tables.log10_lr:
+        informative |= np.any(np.abs(t) > 1e-9, axis=1)
     sexes = np.array([p.sex for p in remains], dtype=np.int64)
     row_sex = tables.sexes.astype(np.int64)[:, None]
     clash = (row_sex != sexes[None, :]) & (row_sex != 0) & (sexes[None, :] != 0)
     log10_lr[clash] = np.nan
-    return PairwiseMatrix(
+    pm = PairwiseMatrix(
         families=tables.families,
         missing=tables.positions,
         remains=tuple(p.id for p in remains),
         log10_lr=log10_lr,
         incompatible=incompatible,
-        identifiable=identifiable,
+        identifiable=informative,
     )
+    with np.errstate(divide="ignore"):
+        log10_family = np.log10(tables.likelihood).sum(axis=1)
+    return pm, {f: float(v) for f, v in zip(tables.families, log10_family, strict=True)}
 
 
 def select(pm: PairwiseMatrix, rows: Sequence[int], cols: Sequence[int]) -> PairwiseMatrix:

@@ -13,7 +13,19 @@ Conclusions (per missing person; the same words per body):
 * ``disputed``: paired in the best solution, below ``probable``, and a competing pairing of the
   same body or person has posterior at least ``disputed`` (0.1);
 * ``inconclusive``: any other case with some posterior weight on a pairing;
-* ``no match``: no candidate, or the posterior of no identification is at least ``probable``;
+* ``no match``: the remains examined are not his (for a body: it is none of the families'
+  missing persons). Either no candidate is left at all (no remains of a consistent sex), or,
+  not being paired in the best solution, a guaranteed *lower bound* on the posterior
+  probability that he is paired with none of the remains is at least ``probable``: the
+  larger of the joint search's bound and ``1 / (1 + sum of his model LRs)``
+  (:func:`kintrace.dvi.joint.unmatched_lower_bounds`); an estimate alone never makes the
+  call. The prior is the flat prior over joint assignments of every posterior here (each
+  assignment of remains to missing persons, each body to at most one person and each person
+  to at most one body, equally likely), conditional on the undisputed identifications and
+  within the model pairs. Under that prior the more remains are compared, the more prior
+  weight goes to his being among them, so ``no match`` needs his family to rule the bodies
+  out. It says nothing about whether he is alive or dead, nor about remains not recovered or
+  not typed;
 * ``excluded``: every sex-consistent (identifiable) counterpart has LR 0 or more than
   ``max_incompatible`` incompatible markers;
 * ``not identifiable``: the family's typed relatives cannot tell the person from an unrelated
@@ -28,16 +40,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
+import numpy.typing as npt
 
 from kintrace.dvi.data import DviData
 from kintrace.dvi.joint import JointResult, Pairs, Solution, joint_search, local_lower_bound
-from kintrace.dvi.likelihoods import (
-    family_log10_likelihood,
-    placed_log10_lr,
-    profile_log10_likelihood,
-)
+from kintrace.dvi.likelihoods import placed_log10_lr, profile_log10_likelihood
 from kintrace.dvi.pairwise import PairwiseMatrix
-from kintrace.dvi.undisputed import Undisputed, identify_undisputed
+from kintrace.dvi.undisputed import Undisputed, undisputed_rounds
 from kintrace.kinship.markers import FrequencyTable
 from kintrace.kinship.mutation import NO_MUTATION, MutationModel
 from kintrace.kinship.pedfile import Family
@@ -183,25 +192,24 @@ def solve_dvi(
     'inconclusive'
     """
     s = settings or Settings()
-    found, families, left, first, pm = identify_undisputed(
+    rounds = undisputed_rounds(
         data.families, data.remains, table, mutation, threshold=s.threshold,
         families_source=families_source, remains_source=remains_source,
     )  # fmt: skip
+    found, families, left = rounds.found, rounds.families, rounds.remains
+    first, pm = rounds.first, rounds.reduced
     by_family = {f.name: f for f in families}
     by_profile = {p.id: p for p in left}
-    base: dict[str, float] = {}
+    # L(F) of every family after the undisputed identifications, from the peeling that gave
+    # the LR tables: the null assignment's likelihood and the base of every exact score
+    base = rounds.log10_family
     cache: dict[Pairs, float] = {}
-
-    def family_base(name: str) -> float:
-        if name not in base:
-            base[name] = family_log10_likelihood(by_family[name], table, mutation)
-        return base[name]
 
     def exact_score(family: str, pairs: Pairs) -> float:
         if pairs not in cache:
             placed = {pm.missing[r]: by_profile[pm.remains[c]] for c, r in pairs}
             cache[pairs] = placed_log10_lr(
-                by_family[family], placed, table, mutation, base=family_base(family)
+                by_family[family], placed, table, mutation, base=base[family]
             )
         return cache[pairs]
 
@@ -209,9 +217,7 @@ def solve_dvi(
         pm, exact_score=exact_score, max_incompatible=s.max_incompatible, limit=s.limit,
         group_limit=s.group_limit, top=s.top, max_enumerate=s.max_enumerate, keep=s.keep,
     )  # fmt: skip
-    log10_null = sum(family_base(f.name) for f in families) + sum(
-        profile_log10_likelihood(p, table) for p in left
-    )
+    log10_null = sum(base.values()) + sum(profile_log10_likelihood(p, table) for p in left)
     fixed = {u.remains: u.missing for u in found}
     solutions = tuple(
         _assignment(sol, pm, fixed, [p.id for p in data.remains], log10_null)
@@ -249,40 +255,82 @@ def _assignment(
     )
 
 
-def _conclude(
-    paired: bool,
-    evidence: tuple[float, float, float],
-    competitor: float,
-    unmatched: float,
-    has_candidate: bool,
-    all_excluded: bool,
-    s: Settings,
-) -> Conclusion:
-    """Conclude from ``evidence`` = (posterior estimate, its lower bound, log10 LR)."""
-    posterior, lower, log10_lr = evidence
-    if not has_candidate:
-        return Conclusion.EXCLUDED if all_excluded else Conclusion.NO_MATCH
-    if paired:
-        min_lr = s.probable_lr if s.probable_lr is not None else max(1.0, s.threshold / 10.0)
-        if lower >= s.probable and log10_lr >= math.log10(min_lr):
-            return Conclusion.PROBABLE
-        if posterior >= s.probable or competitor < s.disputed:
-            return Conclusion.INCONCLUSIVE
-        return Conclusion.DISPUTED
-    return Conclusion.NO_MATCH if unmatched >= s.probable else Conclusion.INCONCLUSIVE
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """The matrices seen from the missing persons or from the bodies: item ``i`` is row ``i``.
+
+    ``considered`` holds the sex-consistent counterparts (for a body, identifiable persons
+    only); ``partner`` each item's counterpart in the best joint solution.
+    """
+
+    log10_lr: npt.NDArray[np.float64]
+    incompatible: npt.NDArray[np.int64]
+    considered: npt.NDArray[np.bool_]
+    candidates: npt.NDArray[np.bool_]
+    pairing: npt.NDArray[np.float64]
+    lower: npt.NDArray[np.float64]
+    unmatched_lower: npt.NDArray[np.float64]
+    partner: dict[int, int]
 
 
-def _pair_evidence(
-    pm: PairwiseMatrix, joint: JointResult, r: int, c: int
-) -> tuple[float, float, float, float]:
-    """Return the posterior estimate, its lower bound, log10 LR and the strongest competitor."""
-    posterior = float(joint.pairing[r, c])
-    local = local_lower_bound(joint.candidates, pm.log10_lr, r, c)
-    lower = min(posterior, max(float(joint.lower[r, c]), local))
-    row = np.delete(joint.pairing[r, :], c)
-    col = np.delete(joint.pairing[:, c], r)
-    competitor = float(max(row.max(initial=0.0), col.max(initial=0.0)))
-    return posterior, lower, float(pm.log10_lr[r, c]), competitor
+def _side(pm: PairwiseMatrix, joint: JointResult, best: Solution, *, bodies: bool) -> _Side:
+    """Return the persons' side (rows as they are) or the bodies' side (every matrix transposed)."""
+    if not bodies:
+        return _Side(
+            pm.log10_lr, pm.incompatible, pm.considered, joint.candidates, joint.pairing,
+            joint.lower, joint.unmatched_missing_lower, {r: c for c, r in best.pairs},
+        )  # fmt: skip
+    return _Side(
+        pm.log10_lr.T, pm.incompatible.T, (pm.considered & pm.identifiable[:, None]).T,
+        joint.candidates.T, joint.pairing.T, joint.lower.T, joint.unmatched_remains_lower,
+        {c: r for c, r in best.pairs},
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Finding:
+    """The conclusion on one item, its counterpart in the best solution and the pair's figures."""
+
+    conclusion: Conclusion
+    partner: int | None = None
+    lr: float | None = None
+    posterior: float | None = None
+    lower: float | None = None
+
+
+def _conclude(side: _Side, i: int, s: Settings) -> _Finding:
+    """Conclude on item ``i`` of one side (see the module docstring for each conclusion)."""
+    if not side.candidates[i].any():
+        considered = side.considered[i]
+        ruled_out = (side.incompatible[i] > s.max_incompatible) | np.isneginf(side.log10_lr[i])
+        excluded = bool(considered.any()) and bool(ruled_out[considered].all())
+        return _Finding(Conclusion.EXCLUDED if excluded else Conclusion.NO_MATCH)
+    j = side.partner.get(i)
+    if j is None:
+        unmatched = float(side.unmatched_lower[i])
+        return _Finding(Conclusion.NO_MATCH if unmatched >= s.probable else Conclusion.INCONCLUSIVE)
+    posterior = float(side.pairing[i, j])
+    local = local_lower_bound(side.candidates, side.log10_lr, i, j)
+    lower = min(posterior, max(float(side.lower[i, j]), local))
+    competitor = max(
+        float(np.delete(side.pairing[i, :], j).max(initial=0.0)),
+        float(np.delete(side.pairing[:, j], i).max(initial=0.0)),
+    )
+    log10_lr = float(side.log10_lr[i, j])
+    min_lr = s.probable_lr if s.probable_lr is not None else max(1.0, s.threshold / 10.0)
+    if lower >= s.probable and log10_lr >= math.log10(min_lr):
+        conclusion = Conclusion.PROBABLE
+    elif posterior >= s.probable or competitor < s.disputed:
+        conclusion = Conclusion.INCONCLUSIVE
+    else:
+        conclusion = Conclusion.DISPUTED
+    return _Finding(conclusion, j, float(10.0**log10_lr), posterior, lower)
+
+
+def _undisputed(u: Undisputed, posterior: float) -> Identification:
+    return Identification(
+        u.family, u.missing, u.remains, u.lr, posterior, Conclusion.UNDISPUTED, posterior
+    )
 
 
 def _missing_conclusions(
@@ -294,45 +342,22 @@ def _missing_conclusions(
     best: Solution,
     s: Settings,
 ) -> list[Identification]:
-    done = {u.missing: (u, p) for u, p in zip(found, posts, strict=True)}
-    assigned = {r: c for c, r in best.pairs}
+    done = {u.missing: _undisputed(u, p) for u, p in zip(found, posts, strict=True)}
+    side = _side(pm, joint, best, bodies=False)
     row_of = {m: r for r, m in enumerate(pm.missing)}
     out: list[Identification] = []
     for family, missing in data.missing:
         if missing in done:
-            u, post = done[missing]
-            out.append(
-                Identification(family, missing, u.remains, u.lr, post, Conclusion.UNDISPUTED, post)
-            )
+            out.append(done[missing])
             continue
         r = row_of[missing]
         if not pm.identifiable[r]:
             out.append(Identification(family, missing, None, None, None,
                                       Conclusion.NOT_IDENTIFIABLE))  # fmt: skip
             continue
-        considered = pm.considered[r]
-        has = bool(joint.candidates[r].any())
-        ruled_out = (pm.incompatible[r] > s.max_incompatible) | np.isneginf(pm.log10_lr[r])
-        excluded = bool(considered.any()) and bool(ruled_out[considered].all())
-        c = assigned.get(r)
-        posterior = lower = log10_lr = competitor = None
-        if c is not None:
-            posterior, lower, log10_lr, competitor = _pair_evidence(pm, joint, r, c)
-        conclusion = _conclude(
-            c is not None, (posterior or 0.0, lower or 0.0, log10_lr or 0.0), competitor or 0.0,
-            float(joint.unmatched_missing[r]), has, excluded, s,
-        )  # fmt: skip
-        out.append(
-            Identification(
-                family,
-                missing,
-                None if c is None else pm.remains[c],
-                None if log10_lr is None else float(10.0**log10_lr),
-                posterior,
-                conclusion,
-                lower,
-            )  # fmt: skip
-        )
+        f = _conclude(side, r, s)
+        body = None if f.partner is None else pm.remains[f.partner]
+        out.append(Identification(family, missing, body, f.lr, f.posterior, f.conclusion, f.lower))
     return out
 
 
@@ -345,41 +370,18 @@ def _remains_conclusions(
     best: Solution,
     s: Settings,
 ) -> list[Identification]:
-    done = {u.remains: (u, p) for u, p in zip(found, posts, strict=True)}
-    assigned = {c: r for c, r in best.pairs}
+    done = {u.remains: _undisputed(u, p) for u, p in zip(found, posts, strict=True)}
+    side = _side(pm, joint, best, bodies=True)
     col_of = {v: c for c, v in enumerate(pm.remains)}
     out: list[Identification] = []
     for profile in data.remains:
         if profile.id in done:
-            u, post = done[profile.id]
-            out.append(
-                Identification(
-                    u.family, u.missing, profile.id, u.lr, post, Conclusion.UNDISPUTED, post
-                )
-            )
+            out.append(done[profile.id])
             continue
-        c = col_of[profile.id]
-        considered = pm.considered[:, c] & pm.identifiable
-        has = bool(joint.candidates[:, c].any())
-        ruled_out = (pm.incompatible[:, c] > s.max_incompatible) | np.isneginf(pm.log10_lr[:, c])
-        excluded = bool(considered.any()) and bool(ruled_out[considered].all())
-        r = assigned.get(c)
-        posterior = lower = log10_lr = competitor = None
-        if r is not None:
-            posterior, lower, log10_lr, competitor = _pair_evidence(pm, joint, r, c)
-        conclusion = _conclude(
-            r is not None, (posterior or 0.0, lower or 0.0, log10_lr or 0.0), competitor or 0.0,
-            float(joint.unmatched_remains[c]), has, excluded, s,
-        )  # fmt: skip
+        f = _conclude(side, col_of[profile.id], s)
+        r = f.partner
+        family, missing = (None, None) if r is None else (pm.families[r], pm.missing[r])
         out.append(
-            Identification(
-                None if r is None else pm.families[r],
-                None if r is None else pm.missing[r],
-                profile.id,
-                None if log10_lr is None else float(10.0**log10_lr),
-                posterior,
-                conclusion,
-                lower,
-            )  # fmt: skip
+            Identification(family, missing, profile.id, f.lr, f.posterior, f.conclusion, f.lower)
         )
     return out

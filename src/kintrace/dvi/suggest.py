@@ -1,26 +1,42 @@
 """Which extra relative would help a thinly typed family most: exact exclusion power and E[LR].
 
 For a missing person M of a family and a candidate relative R of M (his father, his mother, a
-full sibling, a child), two figures are computed exactly, marker by marker, without mutation and
-over the autosomal markers:
+full sibling, a child), two figures are computed exactly, marker by marker, over every marker
+of the family that the frequency table has (autosomal and X-linked):
 
+* **expected log10 LR** when the remains are truly M: ``sum over r of P(R = r | family) · sum
+  over g of P(M = g | family, R = r) · log10 LR(g | family, r)``, summed over markers (a
+  Kullback–Leibler divergence, never negative, 0 for a family that says nothing about M).
+  Every probability and LR here uses the case's **mutation model**, as the pairwise LR does
+  (:mod:`kintrace.dvi.pairwise`): the true remains are generated with mutations, and that is
+  the LR they will get. A mutation model lowers the figure (a genotype the family allows only
+  through a mutation gets a small LR instead of none at all, and it is less often drawn).
 * **exclusion power** ``EP``: the probability that an unrelated person's profile is
   incompatible with the family at one marker or more. At one marker,
   ``EP_m = sum over R's genotypes r of P(R = r | family) · sum over g with P(M = g | family,
   R = r) = 0 of P(g)``, ``P(g)`` the Hardy–Weinberg genotype probability; markers are
-  independent, so ``EP = 1 - prod (1 - EP_m)``.
-* **expected log10 LR** when the remains are truly M: ``sum over r of P(R = r | family) · sum
-  over g of P(M = g | family, r) · log10 LR(g | family, r)``, summed over markers (a
-  Kullback–Leibler divergence, never negative, 0 for a family that says nothing about M).
+  independent, so ``EP = 1 - prod (1 - EP_m)``. Incompatibility is judged **without
+  mutation**, as the pairwise step counts incompatible markers whatever the mutation model
+  (and as forrel's ``exclusionPower`` disables mutations): under a mutation model no genotype
+  has probability 0, so an exclusion power "with mutation" would be 0 for every option and
+  rank nothing. ``P(R = r | family)`` still uses the mutation model. Where the family's own
+  data (or the family with R typed ``r``, a genotype it allows only through a mutation) are
+  impossible without mutation at a marker, that marker excludes nobody.
+
+X-linked markers: a male M (or R) is hemizygous there: his "genotypes" are single alleles with
+probability ``p_a`` for an unrelated man; a father adds nothing at X for a son. The unrelated
+person of the exclusion power has M's sex (only such remains are compared with M). The new
+sibling and the new child are taken male.
 
 The same figures without R describe the family as it is. ``P(R = r | family)`` and ``P(M = g |
 family, R = r)`` come from the kinship engine's LR tables
 (:func:`kintrace.dvi.pairwise.family_tables`): the table of a position holds ``P(X = g |
 data) / P(g)`` for every genotype ``g``. Every genotype ``r`` of R that is possible at some
 marker is one copy of the family, R typed ``r_j`` at each marker (markers do not interact), so
-one batched call gives every conditional table. Where the relative has more than ``samples``
-(16) possible genotypes at a marker, 16 are drawn from ``P(R = r | family)`` with a fixed seed
-(the figures given each draw stay exact), which keeps time and memory bounded for STR markers.
+one batched call gives every conditional table (one more without mutation for the exclusions).
+Where the relative has more than ``samples`` (16) possible genotypes at a marker, 16 are drawn
+from ``P(R = r | family)`` with a fixed seed (the figures given each draw stay exact), which
+keeps time and memory bounded for STR markers.
 
 A relative already in the pedigree and untyped is typed in place (his id is given); otherwise a
 new person is added (``+father``, ``+mother``, ``+sibling``; a child ``+child`` with an untyped
@@ -36,11 +52,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from kintrace.dvi.pairwise import family_tables
+from kintrace.dvi.pairwise import family_tables, has_mutation
 from kintrace.kinship.genotypes import UNTYPED, Genotype, PedigreeData
 from kintrace.kinship.markers import FrequencyTable, Marker
+from kintrace.kinship.mutation import NO_MUTATION, MutationModel
 from kintrace.kinship.pedfile import Family
 from kintrace.kinship.pedigree import NO_PARENT, Sex, build_pedigree
+from kintrace.kinship.search import FamilyTables, genotype_columns
 
 RELATIVES = ("father", "mother", "sibling", "child")
 
@@ -86,36 +104,114 @@ def hw_genotypes(marker: Marker) -> npt.NDArray[np.float64]:
     return result
 
 
-def _genotype_labels(marker: Marker) -> list[Genotype]:
-    rows, cols = np.triu_indices(marker.n_alleles)
-    return [(marker.alleles[a], marker.alleles[b]) for a, b in zip(rows, cols, strict=True)]
+@dataclass(frozen=True, slots=True, eq=False)
+class _Genotypes:
+    """One person's genotypes at one marker: their LR table columns, labels and ``P(g)``.
+
+    Unordered genotypes with Hardy–Weinberg probabilities, or, for a man at an X-linked
+    marker, single alleles (``a`` stored as ``a/a``) with probability ``p_a``.
+    """
+
+    columns: npt.NDArray[np.intp]
+    labels: tuple[Genotype, ...]
+    probability: npt.NDArray[np.float64]
 
 
-def _figures(lr: npt.NDArray[np.floating[Any]], hw: npt.NDArray[np.float64]) -> tuple[float, float]:
-    """Return (exclusion power, expected log10 LR) at one marker from an LR row."""
-    values = np.asarray(lr[: hw.size], dtype=np.float64)
-    posterior = values * hw
+def _genotypes(marker: Marker, sex: int) -> _Genotypes:
+    n = marker.n_alleles
+    if marker.xlinked and sex == Sex.MALE:
+        diagonal = genotype_columns(n)[np.arange(n), np.arange(n)]
+        return _Genotypes(diagonal, tuple((a, a) for a in marker.alleles), marker.freqs)
+    rows, cols = np.triu_indices(n)
+    labels = tuple((marker.alleles[a], marker.alleles[b]) for a, b in zip(rows, cols, strict=True))
+    return _Genotypes(np.arange(rows.size), labels, hw_genotypes(marker))
+
+
+def _figures(
+    lr: npt.NDArray[np.floating[Any]],
+    lr_exclusion: npt.NDArray[np.floating[Any]],
+    genotypes: _Genotypes,
+) -> tuple[float, float]:
+    """Return (exclusion power, expected log10 LR) at one marker from M's LR rows.
+
+    ``lr`` (under the mutation model) gives ``P(M = g | family) = LR(g) P(g)`` and the LR of
+    the true remains; ``lr_exclusion`` (without mutation) the genotypes that are excluded.
+    """
+    values = np.asarray(lr[genotypes.columns], dtype=np.float64)
+    posterior = values * genotypes.probability
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(posterior > 0.0, posterior * np.log10(values), 0.0)
-    return float(hw[values <= 0.0].sum()), float(terms.sum())
+    excluded = np.asarray(lr_exclusion[genotypes.columns]) <= 0.0
+    return float(genotypes.probability[excluded].sum()), float(terms.sum())
 
 
-def _autosomal(family: Family, table: FrequencyTable) -> list[str]:
-    return [m for m in family.data.markers if m in table and not table[m].xlinked]
+def _markers(family: Family, table: FrequencyTable) -> tuple[str, ...]:
+    return tuple(m for m in family.data.markers if m in table)
 
 
-def family_figures(family: Family, missing: str, table: FrequencyTable) -> tuple[float, float]:
-    """Return (exclusion power, expected log10 LR) of the family for one missing person."""
-    markers = _autosomal(family, table)
-    data = PedigreeData(family.data.pedigree, tuple(markers), family.data.typing)
-    tables = family_tables([Family(family.name, data, (missing,))], table)
-    keep = 1.0
-    expected = 0.0
-    for marker, log10_lr in zip(tables.markers, tables.log10_lr, strict=True):
-        ep, e = _figures(np.power(10.0, log10_lr[0].astype(np.float64)), hw_genotypes(marker))
-        keep *= 1.0 - ep
-        expected += e
-    return 1.0 - keep, expected
+def _tables(
+    families: Sequence[Family], table: FrequencyTable, mutation: MutationModel
+) -> tuple[FamilyTables, FamilyTables]:
+    """Return M's LR tables under the mutation model and without mutation (for exclusions)."""
+    lrs = family_tables(families, table, mutation, inconsistent="skip_marker")
+    if not has_mutation(mutation):
+        return lrs, lrs
+    return lrs, family_tables(families, table, NO_MUTATION, inconsistent="skip_marker")
+
+
+def _sex(family: Family, person: str) -> int:
+    ped = family.data.pedigree
+    return int(ped.sex[ped.index(person)])
+
+
+def family_figures(
+    family: Family,
+    missing: str,
+    table: FrequencyTable,
+    mutation: MutationModel = NO_MUTATION,
+) -> tuple[float, float]:
+    """Return (exclusion power, expected log10 LR) of the family for one missing person.
+
+    >>> from kintrace.kinship.markers import make_marker
+    >>> from kintrace.dvi.data import parse_dvi_families
+    >>> t = FrequencyTable({"S": make_marker("S", {"a": 0.5, "b": 0.5})})
+    >>> fams = parse_dvi_families("family id fid mid sex missing S\\n"
+    ...                           "F FA 0 0 1 0 a/a\\nF M FA 0 1 1 -/-\\n")
+    >>> ep, e = family_figures(fams[0], "M", t)  # bb excluded; aa LR 2, ab LR 1
+    >>> ep, round(e, 6)  # 1/4; (1/2) log10(2)
+    (0.25, 0.150515)
+    """
+    return _family_figures([(family, missing)], table, mutation)[0]
+
+
+def _family_figures(
+    wanted: Sequence[tuple[Family, str]], table: FrequencyTable, mutation: MutationModel
+) -> list[tuple[float, float]]:
+    """Return :func:`family_figures` of several (family, missing person) pairs at once."""
+    if not wanted:
+        return []
+    alone = [
+        Family(f.name, PedigreeData(f.data.pedigree, _markers(f, table), f.data.typing), (m,))
+        for f, m in wanted
+    ]
+    lrs, exclusions = _tables(alone, table, mutation)
+    out: list[tuple[float, float]] = []
+    for row, (family, missing) in enumerate(wanted):
+        sex = _sex(family, missing)
+        keep = 1.0
+        expected = 0.0
+        for marker, log10_lr, log10_excl in zip(
+            lrs.markers, lrs.log10_lr, exclusions.log10_lr, strict=True
+        ):
+            ep, e = _figures(
+                np.power(10.0, log10_lr[row].astype(np.float64)),
+                np.power(10.0, log10_excl[row].astype(np.float64)),
+                _genotypes(marker, sex),
+            )
+            keep *= 1.0 - ep
+            expected += e
+        out.append((1.0 - keep, expected))
+    return out
 
 
 def with_relative(family: Family, missing: str, relative: str) -> tuple[Family, str, bool] | None:
@@ -175,6 +271,7 @@ def relative_figures(
     relative: str,
     table: FrequencyTable,
     *,
+    mutation: MutationModel = NO_MUTATION,
     samples: int = 16,
     rng: np.random.Generator | None = None,
 ) -> Option | None:
@@ -189,37 +286,45 @@ def relative_figures(
     if found is None:
         return None
     extended, person, new = found
-    markers = _autosomal(family, table)
+    markers = _markers(family, table)
     data = extended.data
-    base = PedigreeData(data.pedigree, tuple(markers), data.typing)
-    prior = family_tables([Family(family.name, base, (person,))], table)
+    base = PedigreeData(data.pedigree, markers, data.typing)
+    prior = family_tables(
+        [Family(family.name, base, (person,))], table, mutation, inconsistent="skip_marker"
+    )
+    own_sex = _sex(extended, person)
     possible: list[list[tuple[Genotype, float]]] = []
     for marker, log10_lr in zip(prior.markers, prior.log10_lr, strict=True):
-        hw = hw_genotypes(marker)
-        probs = np.power(10.0, log10_lr[0, : hw.size].astype(np.float64)) * hw
-        labels = _genotype_labels(marker)
+        genotypes = _genotypes(marker, own_sex)
+        lr = np.power(10.0, log10_lr[0, genotypes.columns].astype(np.float64))
+        probs = lr * genotypes.probability
         support = np.flatnonzero(probs > 0.0)
         if support.size <= samples:
-            possible.append([(labels[k], float(probs[k])) for k in support])
+            possible.append([(genotypes.labels[k], float(probs[k])) for k in support])
         else:
             draws = generator.choice(support, size=samples, p=probs[support] / probs[support].sum())
-            possible.append([(labels[int(k)], 1.0 / samples) for k in draws])
+            possible.append([(genotypes.labels[int(k)], 1.0 / samples) for k in draws])
     copies: list[Family] = []
     for j in range(max((len(p) for p in possible), default=0)):
         typing = {m: dict(data.typing.get(m, {})) for m in markers}
         for m, options in zip(markers, possible, strict=True):
             typing[m][person] = options[j][0] if j < len(options) else UNTYPED
-        copies.append(Family(family.name, PedigreeData(data.pedigree, tuple(markers), typing),
+        copies.append(Family(family.name, PedigreeData(data.pedigree, markers, typing),
                              (missing,)))  # fmt: skip
     keep = 1.0
     expected = 0.0
     if copies:
-        tables = family_tables(copies, table)
-        for k, (marker, log10_lr) in enumerate(zip(tables.markers, tables.log10_lr, strict=True)):
-            hw = hw_genotypes(marker)
+        lrs, exclusions = _tables(copies, table, mutation)
+        sex = _sex(family, missing)
+        for k, marker in enumerate(lrs.markers):
+            genotypes = _genotypes(marker, sex)
             ep = e = 0.0
             for j, (_, weight) in enumerate(possible[k]):
-                ep_j, e_j = _figures(np.power(10.0, log10_lr[j].astype(np.float64)), hw)
+                ep_j, e_j = _figures(
+                    np.power(10.0, lrs.log10_lr[k][j].astype(np.float64)),
+                    np.power(10.0, exclusions.log10_lr[k][j].astype(np.float64)),
+                    genotypes,
+                )
                 ep += weight * ep_j
                 e += weight * e_j
             keep *= 1.0 - ep
@@ -228,7 +333,10 @@ def relative_figures(
 
 
 def suggest_relatives(
-    families: Sequence[Family], wanted: Sequence[tuple[str, str]], table: FrequencyTable
+    families: Sequence[Family],
+    wanted: Sequence[tuple[str, str]],
+    table: FrequencyTable,
+    mutation: MutationModel = NO_MUTATION,
 ) -> list[Suggestion]:
     """Return, for each ``(family, missing)`` wanted, the figures now and with each relative.
 
@@ -245,8 +353,10 @@ def suggest_relatives(
     for name, missing in wanted:
         family = by_name[name]
         # the figures concern M alone: the family's other missing persons stay untyped
-        ep, expected = family_figures(family, missing, table)
-        options = [relative_figures(family, missing, r, table) for r in RELATIVES]
+        ep, expected = family_figures(family, missing, table, mutation)
+        options = [
+            relative_figures(family, missing, r, table, mutation=mutation) for r in RELATIVES
+        ]
         out.append(
             Suggestion(name, missing, ep, expected, tuple(o for o in options if o is not None))
         )
@@ -259,6 +369,7 @@ def weak_missing(
     table: FrequencyTable,
     *,
     threshold: float,
+    mutation: MutationModel = NO_MUTATION,
     samples: int = 16,
     seed: int = 1,
 ) -> list[Suggestion]:
@@ -270,6 +381,8 @@ def weak_missing(
         table: allele frequencies.
         threshold: the undisputed LR threshold: a family is thin for M when the expected log10
             LR of M's true remains is below ``log10(threshold)``.
+        mutation: the mutation model of the analysis (the pairwise LRs'), used for the
+            expected LRs (exclusions are judged without mutation; see the module docstring).
         samples: genotypes of the relative per marker beyond which they are sampled.
         seed: seed of the sampling.
 
@@ -279,19 +392,23 @@ def weak_missing(
     log_t = float(np.log10(threshold))
     rng = np.random.default_rng(seed)
     by_name = {f.name: f for f in families}
+    wanted = [
+        (by_name[name], missing)
+        for name, missing, conclusion in identifications
+        if conclusion not in ("undisputed", "probable")
+        and name in by_name
+        and missing in by_name[name].data.pedigree.ids
+    ]
     out: list[Suggestion] = []
-    for name, missing, conclusion in identifications:
-        family = by_name.get(name)
-        if conclusion in ("undisputed", "probable") or family is None:
-            continue
-        if missing not in family.data.pedigree.ids:
-            continue
-        ep, expected = family_figures(family, missing, table)
+    for (family, missing), (ep, expected) in zip(
+        wanted, _family_figures(wanted, table, mutation), strict=True
+    ):
         if expected >= log_t:
             continue
         options = [
-            relative_figures(family, missing, r, table, samples=samples, rng=rng) for r in RELATIVES
+            relative_figures(family, missing, r, table, mutation=mutation, samples=samples, rng=rng)
+            for r in RELATIVES
         ]
-        out.append(Suggestion(name, missing, ep, expected,
+        out.append(Suggestion(family.name, missing, ep, expected,
                               tuple(o for o in options if o is not None)))  # fmt: skip
     return out

@@ -1,0 +1,142 @@
+"""Extra-relative suggestions: known answers with unequal frequencies, mutation and X markers."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from kintrace.dvi.data import parse_dvi_families
+from kintrace.dvi.suggest import family_figures, relative_figures, weak_missing
+from kintrace.kinship.markers import FrequencyTable, make_marker
+from kintrace.kinship.mutation import MutationModel, parse_mutation_spec
+
+HEADER = "family id fid mid sex missing"
+P = [0.1, 0.2, 0.3, 0.4]
+
+
+def equal_rate(rate: float) -> MutationModel:
+    return MutationModel.both(parse_mutation_spec(f"equal:rate={rate}"))
+
+
+def power(k: int) -> float:
+    return sum(p**k for p in P)
+
+
+def test_a_mother_of_an_untyped_family_excludes_as_the_single_parent_formula_says() -> None:
+    # one parent typed, the other absent: P(exclusion of an unrelated person) =
+    # 1 - 4 a2 + 2 a2^2 + 4 a3 - 3 a4 (Jamieson & Taylor 1997, single-parent exclusion),
+    # a_k = sum p_i^k
+    table = FrequencyTable({"S": make_marker("S", {str(k): p for k, p in enumerate(P)})})
+    fams = parse_dvi_families(f"{HEADER} S\nF M 0 0 1 1 -/-\n")
+    mother = relative_figures(fams[0], "M", "mother", table)
+    assert mother is not None
+    expected = 1 - 4 * power(2) + 2 * power(2) ** 2 + 4 * power(3) - 3 * power(4)
+    assert mother.exclusion_power == pytest.approx(expected, abs=1e-12)
+    # E[log10 LR] by enumeration: over the mother's genotypes, M's genotypes given hers and
+    # the log10 of their probability over the Hardy-Weinberg one
+    expected_lr = 0.0
+    n = len(P)
+    for a in range(n):
+        for b in range(a, n):
+            weight = P[a] ** 2 if a == b else 2 * P[a] * P[b]
+            # M's maternal allele is a or b (1/2 each), his paternal one is drawn from p
+            child: dict[tuple[int, int], float] = {}
+            for m in (a, b):
+                for x in range(n):
+                    key = (min(m, x), max(m, x))
+                    child[key] = child.get(key, 0.0) + 0.5 * P[x]
+            for (u, v), prob in child.items():
+                hw = P[u] ** 2 if u == v else 2 * P[u] * P[v]
+                expected_lr += weight * prob * math.log10(prob / hw)
+    assert mother.expected_log10_lr == pytest.approx(expected_lr, abs=1e-12)
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.001, 0.01, 0.05])
+def test_a_father_at_one_snp_with_mutation_by_hand(rate: float) -> None:
+    # p = q = 1/2, equal model (a flip with probability mu). Father aa (1/4): M is aa, ab, bb
+    # with (1 - mu)/2, 1/2, mu/2, LR 2(1 - mu), 1, 2 mu; father ab: LR 1. So
+    # E[log10 LR] = [(1 - mu) log10(2(1 - mu)) + mu log10(2 mu)] / 4, smaller with mutation;
+    # the exclusion power is judged without mutation: 2 p^2 q^2 = 1/8 whatever mu
+    table = FrequencyTable({"S": make_marker("S", {"a": 0.5, "b": 0.5})})
+    fams = parse_dvi_families(f"{HEADER} S\nF M 0 0 1 1 -/-\n")
+    father = relative_figures(fams[0], "M", "father", table, mutation=equal_rate(rate))
+    assert father is not None
+    mutated = rate * math.log10(2 * rate) if rate > 0 else 0.0
+    expected = ((1 - rate) * math.log10(2 * (1 - rate)) + mutated) / 4
+    assert father.expected_log10_lr == pytest.approx(expected, abs=1e-12)
+    assert father.exclusion_power == pytest.approx(0.125, abs=1e-12)
+    if rate > 0:
+        assert father.expected_log10_lr < math.log10(2.0) / 4
+
+
+def test_the_family_as_it_is_uses_the_mutation_model_for_the_LR_only() -> None:
+    # typed father aa: E[log10 LR] = [(1 - mu) log10(2(1 - mu)) + mu log10(2 mu)] / 2; bb is
+    # excluded without mutation (1/4)
+    table = FrequencyTable({"S": make_marker("S", {"a": 0.5, "b": 0.5})})
+    fams = parse_dvi_families(f"{HEADER} S\nF FA 0 0 1 0 a/a\nF M FA 0 1 1 -/-\n")
+    rate = 0.01
+    ep, expected = family_figures(fams[0], "M", table, equal_rate(rate))
+    assert ep == pytest.approx(0.25)
+    by_hand = ((1 - rate) * math.log10(2 * (1 - rate)) + rate * math.log10(2 * rate)) / 2
+    assert expected == pytest.approx(by_hand, abs=1e-12)
+    assert expected < family_figures(fams[0], "M", table)[1]
+
+
+def test_X_linked_markers_count_for_a_son_through_his_mother_only() -> None:
+    # male M at an X marker: his one allele is his mother's. A typed mother excludes an
+    # unrelated man with probability sum_x p_x (1 - p_x)^2 = 1 - 2 a2 + a3; his father adds
+    # nothing. E[log10 LR]: mother aa gives LR 1/p_a, mother ab gives 1/(2 p_a) or 1/(2 p_b)
+    freqs = {str(k): p for k, p in enumerate(P)}
+    table = FrequencyTable({"X": make_marker("X", freqs, xlinked=True)})
+    fams = parse_dvi_families(f"{HEADER} X\nF M 0 0 1 1 -/-\n", xlinked={"X"})
+    mother = relative_figures(fams[0], "M", "mother", table)
+    father = relative_figures(fams[0], "M", "father", table)
+    assert mother is not None and father is not None
+    assert mother.exclusion_power == pytest.approx(1 - 2 * power(2) + power(3), abs=1e-12)
+    n = len(P)
+    expected = sum(P[a] ** 2 * math.log10(1 / P[a]) for a in range(n))
+    expected += sum(
+        P[a] * P[b] * (math.log10(1 / (2 * P[a])) + math.log10(1 / (2 * P[b])))
+        for a in range(n)
+        for b in range(a + 1, n)
+    )
+    assert mother.expected_log10_lr == pytest.approx(expected, abs=1e-12)
+    assert father.exclusion_power == 0.0
+    assert father.expected_log10_lr == pytest.approx(0.0, abs=1e-12)
+
+
+def test_X_linked_markers_add_to_the_autosomal_ones() -> None:
+    freqs = {str(k): p for k, p in enumerate(P)}
+    both = FrequencyTable(
+        {"A": make_marker("A", freqs), "X": make_marker("X", freqs, xlinked=True)}
+    )
+    autosomal = FrequencyTable({"A": make_marker("A", freqs)})
+    text = f"{HEADER} A X\nF MO 0 0 2 0 0/1 2/3\nF M 0 MO 1 1 -/- -/-\n"
+    fams = parse_dvi_families(text, xlinked={"X"})
+    with_x = family_figures(fams[0], "M", both)
+    without = family_figures(fams[0], "M", autosomal)
+    assert with_x[1] > without[1] > 0.0
+    assert with_x[0] > without[0] > 0.0
+
+
+def test_a_family_impossible_without_mutation_gets_suggestions_under_a_mutation_model() -> None:
+    # parents aa and aa with a bb child at S: impossible without mutation, so S excludes
+    # nobody; T still counts
+    table = FrequencyTable(
+        {
+            "S": make_marker("S", {"a": 0.5, "b": 0.5}),
+            "T": make_marker("T", {"c": 0.3, "d": 0.7}),
+        }
+    )
+    fams = parse_dvi_families(
+        f"{HEADER} S T\nF FA 0 0 1 0 a/a c/c\nF MO 0 0 2 0 a/a -/-\n"
+        "F SIB FA MO 1 0 b/b -/-\nF M FA MO 1 1 -/- -/-\n"
+    )
+    figures = weak_missing(
+        fams, [("F", "M", "inconclusive")], table, threshold=1e4, mutation=equal_rate(0.01)
+    )
+    assert len(figures) == 1
+    only_t = FrequencyTable({"T": table["T"]})
+    assert figures[0].exclusion_power == pytest.approx(family_figures(fams[0], "M", only_t)[0])
+    assert figures[0].expected_log10_lr > 0.0
