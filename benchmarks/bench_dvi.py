@@ -28,7 +28,7 @@ import numpy as np
 from kintrace.dvi.data import check_dvi, parse_dvi_families, parse_remains
 from kintrace.dvi.pairwise import pairwise_matrix
 from kintrace.dvi.simulate import simulate_genotypes
-from kintrace.dvi.solve import Conclusion, DviResult, solve_dvi
+from kintrace.dvi.solve import Conclusion, DviResult, Settings, solve_dvi
 from kintrace.dvi.suggest import weak_missing
 from kintrace.dvi.undisputed import identify_undisputed
 from kintrace.kinship.datasets import CORE_23, norwegian_frequencies
@@ -144,6 +144,10 @@ def main() -> None:
         for kind in sure
     }
     print(f"by conclusion: {by_kind}; false by conclusion: {false_kind}")
+    held = [i for i in result.remains if i.reason is not None]
+    held_true = sum(1 for i in held if truth.get(i.remains or "") == i.missing)
+    print(f"held back by the chance bound (N / LR above {Settings().max_chance:g}): "
+          f"{len(held)} ({held_true} true, {len(held) - held_true} false)")  # fmt: skip
     precision = correct / len(claimed) if claimed else 1.0
     recall = correct / len(truth) if truth else 1.0
     print(f"identifications (undisputed + probable): {len(claimed)}; false: {false}")

@@ -56,6 +56,7 @@ def _ident_row(i: Identification) -> dict[str, object]:
         "posterior": "" if i.posterior is None else repr(i.posterior),
         "posterior_lower": "" if i.posterior_lower is None else repr(i.posterior_lower),
         "conclusion": i.conclusion.value,
+        "reason": i.reason or "",
     }
 
 
@@ -137,7 +138,7 @@ def csv_files(result: DviResult) -> dict[str, str]:
         for k, s in enumerate(result.solutions)
     ]  # fmt: skip
     ident_fields = ["family", "missing", "remains", "lr", "posterior", "posterior_lower",
-                    "conclusion"]  # fmt: skip
+                    "conclusion", "reason"]  # fmt: skip
     return {
         "pairwise_lr.csv": _rows_csv(
             pairs, ["remains", "missing", "family", "lr", "log10_lr", "incompatible"]
@@ -328,7 +329,9 @@ def dvi_command(
         suggestions: list[Suggestion] = []
         if suggest:
             idents = [(i.family or "", i.missing or "", i.conclusion.value) for i in result.missing]
-            suggestions = weak_missing(result.families, idents, table, threshold=threshold)
+            suggestions = weak_missing(
+                result.families, idents, table, threshold=threshold, mutation=case.model
+            )
         outputs: dict[Path, str | bytes] = {}
         if json_out is not None:
             document = result.as_dict()

@@ -26,6 +26,15 @@ Conclusions (per missing person; the same words per body):
   weight goes to his being among them, so ``no match`` needs his family to rule the bodies
   out. It says nothing about whether he is alive or dead, nor about remains not recovered or
   not typed;
+* **chance bound** (a safeguard on the two calls above, not part of dvir): an unrelated
+  person's LR has expectation 1, so ``P(LR >= x | unrelated) <= 1/x`` (Turing's bound, Good
+  1950; Ripley); the chance that any of the ``N`` sex-consistent remains compared with a missing
+  person reaches the pair's LR ``x`` by chance is at most ``N / x``. A pairing is concluded
+  ``undisputed`` or ``probable`` only when ``N / x <= max_chance`` (0.01 by default, the level
+  of ``probable``); otherwise it is ``disputed`` (a competing pairing at least ``disputed``) or
+  ``inconclusive``, with a :attr:`Identification.reason`. An undisputed pair found in a later
+  round of a family whose earlier pair was held back so is held back too (its LR assumed that
+  body). The undisputed list and the joint posteriors stay as the method defines them;
 * ``excluded``: every sex-consistent (identifiable) counterpart has LR 0 or more than
   ``max_incompatible`` incompatible markers;
 * ``not identifiable``: the family's typed relatives cannot tell the person from an unrelated
@@ -80,6 +89,8 @@ class Settings:
     probable_lr: float | None = None
     """Minimum pairwise LR of a probable pairing; None: ``max(1, threshold / 10)`` (dvir)."""
     disputed: float = 0.1
+    max_chance: float = 0.01
+    """Largest ``N / LR`` of a concluded pairing (chance bound; see the module docstring)."""
     max_enumerate: int = 100_000
     keep: int = 500
 
@@ -101,6 +112,8 @@ class Identification:
     conclusion: Conclusion
     posterior_lower: float | None = None
     """A guaranteed lower bound on the posterior (within the model; see the module docstring)."""
+    reason: str | None = None
+    """Why a pairing that the method would call is not concluded (the chance bound)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +238,10 @@ def solve_dvi(
     )
     best = joint.solutions[0] if joint.solutions else Solution((), 0.0, 1.0)
     posts = tuple(u.posterior for u in found)
+    compared = compared_remains(first)
+    held = held_back(found, compared, s.max_chance)
+    counts = np.array([compared.get(m, 0) for m in pm.missing], dtype=np.int64)
+    ctx = _Context(s, counts, held)
     return DviResult(
         pairwise=first,
         undisputed=tuple(found),
@@ -232,10 +249,74 @@ def solve_dvi(
         reduced=pm,
         joint=joint,
         solutions=solutions,
-        missing=tuple(_missing_conclusions(data, found, posts, pm, joint, best, s)),
-        remains=tuple(_remains_conclusions(data, found, posts, pm, joint, best, s)),
+        missing=tuple(_missing_conclusions(data, found, posts, pm, joint, best, ctx)),
+        remains=tuple(_remains_conclusions(data, found, posts, pm, joint, best, ctx)),
         families=tuple(families),
     )
+
+
+def compared_remains(pm: PairwiseMatrix) -> dict[str, int]:
+    """Return, per missing person, how many remains were compared with him (sex-consistent)."""
+    counts = pm.considered.sum(axis=1)
+    return {m: int(n) for m, n in zip(pm.missing, counts, strict=True)}
+
+
+def chance_bound(compared: int, lr: float) -> float:
+    """Return ``min(1, N / LR)``: a bound on the chance that one of ``N`` unrelated remains
+    reaches ``LR`` (Turing's bound ``P(LR >= x | unrelated) <= 1/x``, summed over the ``N``).
+
+    >>> chance_bound(1000, 5e4), chance_bound(150, 1e6), chance_bound(3, 0.5)
+    (0.02, 0.00015, 1.0)
+    """
+    if lr <= 0.0:
+        return 1.0
+    return min(1.0, compared / lr)
+
+
+def chance_reason(compared: int, lr: float, level: float) -> str:
+    """Return the reason a pairing is held back by the chance bound."""
+    return (
+        f"an unrelated body could reach LR {lr:.3g} by chance among the {compared} remains "
+        f"compared: chance bound {compared}/LR = {chance_bound(compared, lr):.3g} > {level:g}"
+    )
+
+
+def held_back(
+    found: Sequence[Undisputed], compared: dict[str, int], level: float
+) -> dict[str, str]:
+    """Return the undisputed pairs not concluded, by missing person, with the reason.
+
+    A pair whose chance bound exceeds ``level`` is held back; so is a pair found in a later
+    round of a family one of whose earlier pairs is held back (its LR assumed that body).
+    """
+    held: dict[str, str] = {}
+    doubtful: dict[str, tuple[int, str]] = {}
+    for u in sorted(found, key=lambda u: u.round):
+        n = compared.get(u.missing, 0)
+        earlier = doubtful.get(u.family)
+        if earlier is not None and earlier[0] < u.round:
+            held[u.missing] = (
+                f"found after {earlier[1]} was placed in the family, a pairing not concluded"
+            )
+        elif chance_bound(n, u.lr) > level:
+            held[u.missing] = chance_reason(n, u.lr, level)
+        else:
+            continue
+        doubtful.setdefault(u.family, (u.round, f"{u.remains} = {u.missing}"))
+    return held
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the conclusions need besides the matrices: settings, compared counts, held pairs.
+
+    ``compared[r]`` is the number of remains compared with the reduced matrix's row ``r``;
+    ``held`` the undisputed pairs held back by the chance bound (by missing person).
+    """
+
+    settings: Settings
+    compared: npt.NDArray[np.int64]
+    held: dict[str, str]
 
 
 def _assignment(
@@ -271,19 +352,29 @@ class _Side:
     lower: npt.NDArray[np.float64]
     unmatched_lower: npt.NDArray[np.float64]
     partner: dict[int, int]
+    compared: npt.NDArray[np.int64]
+    """Per pair, the number of remains compared with its missing person."""
 
 
-def _side(pm: PairwiseMatrix, joint: JointResult, best: Solution, *, bodies: bool) -> _Side:
+def _side(
+    pm: PairwiseMatrix,
+    joint: JointResult,
+    best: Solution,
+    compared: npt.NDArray[np.int64],
+    *,
+    bodies: bool,
+) -> _Side:
     """Return the persons' side (rows as they are) or the bodies' side (every matrix transposed)."""
+    per_pair = np.broadcast_to(compared[:, None], pm.log10_lr.shape)
     if not bodies:
         return _Side(
             pm.log10_lr, pm.incompatible, pm.considered, joint.candidates, joint.pairing,
-            joint.lower, joint.unmatched_missing_lower, {r: c for c, r in best.pairs},
+            joint.lower, joint.unmatched_missing_lower, {r: c for c, r in best.pairs}, per_pair,
         )  # fmt: skip
     return _Side(
         pm.log10_lr.T, pm.incompatible.T, (pm.considered & pm.identifiable[:, None]).T,
         joint.candidates.T, joint.pairing.T, joint.lower.T, joint.unmatched_remains_lower,
-        {c: r for c, r in best.pairs},
+        {c: r for c, r in best.pairs}, per_pair.T,
     )  # fmt: skip
 
 
@@ -296,6 +387,7 @@ class _Finding:
     lr: float | None = None
     posterior: float | None = None
     lower: float | None = None
+    reason: str | None = None
 
 
 def _conclude(side: _Side, i: int, s: Settings) -> _Finding:
@@ -318,18 +410,26 @@ def _conclude(side: _Side, i: int, s: Settings) -> _Finding:
     )
     log10_lr = float(side.log10_lr[i, j])
     min_lr = s.probable_lr if s.probable_lr is not None else max(1.0, s.threshold / 10.0)
+    lr = float(10.0**log10_lr)
+    n = int(side.compared[i, j])
+    reason = None
     if lower >= s.probable and log10_lr >= math.log10(min_lr):
-        conclusion = Conclusion.PROBABLE
-    elif posterior >= s.probable or competitor < s.disputed:
+        if chance_bound(n, lr) <= s.max_chance:
+            return _Finding(Conclusion.PROBABLE, j, lr, posterior, lower)
+        reason = chance_reason(n, lr, s.max_chance)
+    # a pairing held back has posterior >= probable, hence no competitor: inconclusive
+    if posterior >= s.probable or competitor < s.disputed:
         conclusion = Conclusion.INCONCLUSIVE
     else:
         conclusion = Conclusion.DISPUTED
-    return _Finding(conclusion, j, float(10.0**log10_lr), posterior, lower)
+    return _Finding(conclusion, j, lr, posterior, lower, reason)
 
 
-def _undisputed(u: Undisputed, posterior: float) -> Identification:
+def _undisputed(u: Undisputed, posterior: float, held: dict[str, str]) -> Identification:
+    reason = held.get(u.missing)
+    conclusion = Conclusion.UNDISPUTED if reason is None else Conclusion.INCONCLUSIVE
     return Identification(
-        u.family, u.missing, u.remains, u.lr, posterior, Conclusion.UNDISPUTED, posterior
+        u.family, u.missing, u.remains, u.lr, posterior, conclusion, posterior, reason
     )
 
 
@@ -340,10 +440,11 @@ def _missing_conclusions(
     pm: PairwiseMatrix,
     joint: JointResult,
     best: Solution,
-    s: Settings,
+    ctx: _Context,
 ) -> list[Identification]:
-    done = {u.missing: _undisputed(u, p) for u, p in zip(found, posts, strict=True)}
-    side = _side(pm, joint, best, bodies=False)
+    s = ctx.settings
+    done = {u.missing: _undisputed(u, p, ctx.held) for u, p in zip(found, posts, strict=True)}
+    side = _side(pm, joint, best, ctx.compared, bodies=False)
     row_of = {m: r for r, m in enumerate(pm.missing)}
     out: list[Identification] = []
     for family, missing in data.missing:
@@ -357,7 +458,11 @@ def _missing_conclusions(
             continue
         f = _conclude(side, r, s)
         body = None if f.partner is None else pm.remains[f.partner]
-        out.append(Identification(family, missing, body, f.lr, f.posterior, f.conclusion, f.lower))
+        out.append(
+            Identification(
+                family, missing, body, f.lr, f.posterior, f.conclusion, f.lower, f.reason
+            )
+        )
     return out
 
 
@@ -368,10 +473,11 @@ def _remains_conclusions(
     pm: PairwiseMatrix,
     joint: JointResult,
     best: Solution,
-    s: Settings,
+    ctx: _Context,
 ) -> list[Identification]:
-    done = {u.remains: _undisputed(u, p) for u, p in zip(found, posts, strict=True)}
-    side = _side(pm, joint, best, bodies=True)
+    s = ctx.settings
+    done = {u.remains: _undisputed(u, p, ctx.held) for u, p in zip(found, posts, strict=True)}
+    side = _side(pm, joint, best, ctx.compared, bodies=True)
     col_of = {v: c for c, v in enumerate(pm.remains)}
     out: list[Identification] = []
     for profile in data.remains:
@@ -382,6 +488,8 @@ def _remains_conclusions(
         r = f.partner
         family, missing = (None, None) if r is None else (pm.families[r], pm.missing[r])
         out.append(
-            Identification(family, missing, profile.id, f.lr, f.posterior, f.conclusion, f.lower)
+            Identification(
+                family, missing, profile.id, f.lr, f.posterior, f.conclusion, f.lower, f.reason
+            )
         )
     return out

@@ -9,8 +9,9 @@ for every genotype column: the ``n(n+1)/2`` unordered genotypes, then ``a/-`` fo
 and additions, chunked over profiles and spread over threads (numpy releases the GIL in both).
 
 Families sharing one structure (sexes, parents, missing position) are peeled together along a
-batch axis. Theta is not applied here (the table would depend on the profile's own alleles).
-A profile whose sex is known and differs from the missing person's gets LR 0.
+batch axis (:mod:`kintrace.kinship.peeling`). Theta is not applied here (the table would
+depend on the profile's own alleles). A profile whose sex is known and differs from the
+missing person's gets LR 0.
 """
 
 from __future__ import annotations
@@ -24,19 +25,13 @@ import numpy as np
 import numpy.typing as npt
 
 from kintrace.errors import FrequencyError, MendelianInconsistency
-from kintrace.kinship.elimination import Factor, contract, elimination_plan
-from kintrace.kinship.genotypes import Genotype, PedigreeData, check_alleles, is_typed
-from kintrace.kinship.likelihood import (
-    AlleleModel,
-    allele_model,
-    person_variables,
-    prune,
-    structure_factors,
-)
+from kintrace.kinship.genotypes import check_alleles, is_typed
+from kintrace.kinship.likelihood import AlleleModel, allele_model
 from kintrace.kinship.markers import FrequencyTable, Marker
 from kintrace.kinship.mutation import NO_MUTATION, MutationModel
 from kintrace.kinship.pedfile import Family, Profile
-from kintrace.kinship.pedigree import Pedigree
+from kintrace.kinship.peeling import fold_parents as fold_parents  # re-exported (docs, callers)
+from kintrace.kinship.peeling import peel_batch
 
 BATCH = 256
 """Families peeled together in one batch."""
@@ -128,195 +123,6 @@ def lr_columns(
     return out
 
 
-def _peel_batch(
-    group: Sequence[PedigreeData], missing: int | None, marker: Marker, model: AlleleModel
-) -> tuple[npt.NDArray[np.float64] | None, npt.NDArray[np.float64]]:
-    """Peel families of one structure at one marker, each looked up by its own person ids.
-
-    Returns:
-        ``(joint, likelihood)``: ``P(data of the missing person's component, M = allele
-        pair)`` as a (batch, n, n) or (batch, n) array (None when ``missing`` is None), and
-        ``P(data)`` of each whole family (batch,).
-    """
-    ped = group[0].pedigree
-    size = len(group)
-    typed_any: dict[int, list[Genotype | None]] = {}
-    for b, data in enumerate(group):
-        own = data.pedigree
-        for person, genotype in data.typing.get(marker.name, {}).items():
-            if is_typed(genotype):
-                typed_any.setdefault(own.index(person), [None] * size)[b] = genotype
-    kept = set(prune(ped, set(typed_any) | ({missing} if missing is not None else set())))
-    n = model.n
-    joint: npt.NDArray[np.float64] | None = None
-    likelihood = np.ones(size)
-    for component in ped.components():
-        persons = [i for i in sorted(kept) if i in component]
-        if not persons:
-            continue
-        factors, founders = structure_factors(ped, persons, model)
-        factors += [Factor((v,), model.freqs) for v in founders]
-        for i in persons:
-            genotypes = typed_any.get(i)
-            if genotypes is None:
-                continue
-            variables = person_variables(ped, i, model.xlinked)
-            table = _evidence_tables(genotypes, marker, n, len(variables) == 1)
-            factors.append(Factor(variables, table, batched=True))
-        keep = person_variables(ped, missing, model.xlinked) if missing in component else ()
-        result = _eliminate(fold_parents(ped, persons, factors, model, keep), keep)
-        values = np.asarray(
-            result.table
-            if result.batched
-            else np.broadcast_to(result.table, (size,) + result.table.shape)
-        )
-        if keep:
-            joint = values
-            likelihood = likelihood * values.reshape(size, -1).sum(axis=1)
-        else:
-            likelihood = likelihood * values
-    return joint, likelihood
-
-
-def _parent_block(
-    factors: Sequence[Factor], pair: tuple[int, int], n: int
-) -> tuple[npt.NDArray[np.float64], bool] | None:
-    """Multiply the factors over the parent's alleles into ``G[(batch,) a, a']`` (None: empty)."""
-    block: npt.NDArray[np.float64] | None = None
-    batched = False
-    for f in factors:
-        table = f.table
-        if f.variables == (pair[1], pair[0]):
-            table = np.swapaxes(table, -1, -2)
-        elif f.variables == (pair[0],):
-            table = table[..., :, None]
-        elif f.variables == (pair[1],):
-            table = table[..., None, :]
-        elif f.variables != pair:
-            raise ValueError(f"factor over {f.variables} is not a factor of {pair}")
-        batched = batched or f.batched
-        block = table if block is None else block * table
-    if block is None:
-        return None
-    return np.broadcast_to(block, block.shape[:-2] + (n, n)), batched
-
-
-def _times(x: npt.NDArray[np.float64], m: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Return ``x @ m`` for each family of the batch ``x`` (identity ``m``: ``x`` itself).
-
-    One small matrix product per family rather than one large one: BLAS runs the small ones on
-    the calling thread, so a busy machine does not stall them waiting for worker threads.
-    """
-    if np.array_equal(m, np.eye(m.shape[0])):
-        return x
-    result: npt.NDArray[np.float64] = np.matmul(x, m)
-    return result
-
-
-def _fold(
-    g: npt.NDArray[np.float64], matrices: Sequence[npt.NDArray[np.float64]]
-) -> npt.NDArray[np.float64]:
-    """Sum a parent's alleles out of ``G[batch, a, a']`` onto one or two children's alleles.
-
-    One child: ``F(c) = (g_r + g_c) M / 2`` (``g_r``, ``g_c``: row and column sums of ``G``).
-    Two: ``F(c, d) = M1ᵀ (G + Gᵀ + diag(g_r + g_c)) M2 / 4``.
-    """
-    rows = g.sum(axis=2)
-    cols = g.sum(axis=1)
-    if len(matrices) == 1:
-        return 0.5 * _times((rows + cols)[:, None, :], matrices[0])[:, 0, :]
-    h = g + np.swapaxes(g, 1, 2)
-    diagonal = np.arange(g.shape[1])
-    h[:, diagonal, diagonal] += rows + cols
-    right = _times(h, matrices[1])  # (batch, a, d)
-    left = _times(np.swapaxes(right, 1, 2), matrices[0])  # (batch, d, c)
-    result: npt.NDArray[np.float64] = 0.25 * np.swapaxes(left, 1, 2)
-    return result
-
-
-def fold_parents(
-    ped: Pedigree,
-    persons: Sequence[int],
-    factors: Sequence[Factor],
-    model: AlleleModel,
-    keep: Sequence[int] = (),
-) -> list[Factor]:
-    """Sum out, top down, each parent whose alleles meet only his own factors and his children.
-
-    A parent with alleles ``(a, a')`` whose every factor is either over ``a`` and ``a'`` only
-    (founder priors, his evidence, what folding his own parents left; their product ``G``) or
-    the transmission ``(M[a, c] + M[a', c]) / 2`` to one of his children's alleles ``c`` (one
-    or two children, ``M`` the mutation matrix of his sex) is replaced by one factor over the
-    children's alleles (Elston–Stewart peeling of the parent onto his children)::
-
-        F(c)    = sum_{a,a'} G(a, a') (M[a, c] + M[a', c]) / 2 = (g_r + g_c) M / 2
-        F(c, d) = sum_{a,a'} G(a, a') (M1[a, c] + M1[a', c]) (M2[a, d] + M2[a', d]) / 4
-                = M1ᵀ (G + Gᵀ + diag(g_r + g_c)) M2 / 4
-
-    (``g_r``, ``g_c`` the row and column sums of ``G``). That is two matrix products, ``n³``
-    work per family, where eliminating the dense ``n³`` transmission tables one variable at a
-    time costs ``n⁴`` work and ``n³`` memory per family: for a 55-allele STR peeled for
-    hundreds of families at once that was nearly the whole cost of the tables. The sum is the
-    same, so every likelihood is unchanged; parents that do not qualify (more children, loops,
-    the missing person) are left to :func:`~kintrace.kinship.elimination.eliminate`.
-
-    Args:
-        ped: the pedigree.
-        persons: the persons kept in the component (as peeled).
-        factors: the component's factors (transmissions from :func:`structure_factors`, founder
-            priors, evidence; evidence may be batched).
-        model: the allele model whose mutation matrices built the transmissions.
-        keep: variables that must not be summed out (the missing person's alleles).
-
-    Returns:
-        The factors with every foldable parent summed out.
-    """
-    result = list(factors)
-    if model.female.ndim != 2:
-        return result
-    kept = set(persons)
-    n = model.n
-    for parent in ped.generation_order():
-        if parent not in kept:
-            continue
-        pair = person_variables(ped, parent, model.xlinked)
-        if len(pair) != 2 or set(pair) & set(keep):
-            continue
-        children: dict[int, npt.NDArray[np.float64]] = {}
-        for child in ped.children(parent):
-            if child in kept:
-                own = person_variables(ped, child, model.xlinked)
-                is_father = ped.father[child] == parent
-                children[own[0] if is_father else own[-1]] = (
-                    model.male if is_father else model.female
-                )
-        if not 1 <= len(children) <= 2:
-            continue
-        transmissions = {(pair[0], pair[1], c) for c in children}
-        own_factors: list[Factor] = []
-        rest: list[Factor] = []
-        foldable = True
-        for f in result:
-            if f.variables in transmissions:
-                continue
-            if set(f.variables) & set(pair):
-                if not set(f.variables) <= set(pair):
-                    foldable = False
-                    break
-                own_factors.append(f)
-            else:
-                rest.append(f)
-        if not foldable:
-            continue
-        block = _parent_block(own_factors, (pair[0], pair[1]), n)
-        if block is None:
-            continue
-        g, batched = block
-        folded = _fold(g if batched else g[None], list(children.values()))
-        result = [*rest, Factor(tuple(children), folded if batched else folded[0], batched)]
-    return result
-
-
 def _batch_tables(
     group: Sequence[Family], missing: int, marker: Marker, model: AlleleModel
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
@@ -325,7 +131,7 @@ def _batch_tables(
     A family whose own data are impossible (component of the missing person) gets LR 1 columns
     and True in the mask.
     """
-    joint, likelihood = _peel_batch([f.data for f in group], missing, marker, model)
+    joint, likelihood = peel_batch([f.data for f in group], missing, marker, model)
     assert joint is not None
     totals = joint.reshape(len(group), -1).sum(axis=1)
     bad = totals == 0
@@ -335,80 +141,6 @@ def _batch_tables(
     lrs = lr_columns(joint, model, joint.ndim == 2)
     lrs[bad] = 1.0
     return lrs, likelihood, bad
-
-
-def _evidence_tables(
-    genotypes: Sequence[Genotype | None], marker: Marker, n: int, hemizygous: bool
-) -> npt.NDArray[np.float64]:
-    """Return one person's 0/1 evidence tables for the batch (all ones where untyped).
-
-    Over (pat, mat), or mat alone for a male at an X-linked marker; ``a/-`` allows ``a`` on
-    either side.
-    """
-    size = len(genotypes)
-    first = np.zeros(size, dtype=np.intp)
-    second = np.full(size, -1, dtype=np.intp)
-    typed = np.zeros(size, dtype=bool)
-    for b, cell in enumerate(genotypes):
-        if cell is not None and is_typed(cell) and cell[0] is not None:
-            typed[b] = True
-            first[b] = marker.index(cell[0])
-            second[b] = marker.index(cell[1]) if cell[1] is not None else -1
-    table = np.zeros((size,) + (n,) * (1 if hemizygous else 2))
-    table[~typed] = 1.0
-    if hemizygous:
-        rows = np.flatnonzero(typed)
-        table[rows, first[rows]] = 1.0
-        return table
-    full = np.flatnonzero(typed & (second >= 0))
-    table[full, first[full], second[full]] = 1.0
-    table[full, second[full], first[full]] = 1.0
-    part = np.flatnonzero(typed & (second < 0))
-    table[part, first[part], :] = 1.0
-    table[part, :, first[part]] = 1.0
-    return table
-
-
-def _product(parts: Sequence[Factor], out: tuple[int, ...]) -> Factor | None:
-    """Contract two two-variable factors sharing one summed variable as a matrix product.
-
-    ``A(x, s) B(s, y) -> (x, y)``, one small product per family of the batch (see
-    :func:`_times`); None when the step has another shape (left to the general contraction).
-    """
-    if len(parts) != 2 or any(len(f.variables) != 2 for f in parts) or len(out) != 2:
-        return None
-    left, right = parts
-    shared = set(left.variables) & set(right.variables)
-    if len(shared) != 1:
-        return None
-    (summed,) = shared
-    x = next(v for v in left.variables if v != summed)
-    y = next(v for v in right.variables if v != summed)
-    if summed in out or set(out) != {x, y} or x == y:
-        return None
-    a = left.table if left.variables == (x, summed) else np.swapaxes(left.table, -1, -2)
-    b = right.table if right.variables == (summed, y) else np.swapaxes(right.table, -1, -2)
-    table: npt.NDArray[np.float64] = np.matmul(a, b)
-    if out == (y, x):
-        table = np.swapaxes(table, -1, -2)
-    return Factor(out, table, left.batched or right.batched)
-
-
-def _eliminate(factors: Sequence[Factor], keep: Sequence[int]) -> Factor:
-    """:func:`~kintrace.kinship.elimination.eliminate`, with matrix-product steps done by BLAS.
-
-    The same plan and the same sums; a step that multiplies two batched two-variable factors
-    runs as a batched matrix product (``np.einsum`` runs it as a plain loop, several times
-    slower on the 55-allele STRs).
-    """
-    plan = elimination_plan([f.variables for f in factors], keep)
-    active: dict[int, Factor] = dict(enumerate(factors))
-    next_id = len(active)
-    for fids, out in plan:
-        parts = [active.pop(fid) for fid in fids]
-        active[next_id] = _product(parts, out) or contract(parts, out)
-        next_id += 1
-    return contract(list(active.values()), tuple(keep))
 
 
 def build_family_tables(
@@ -542,7 +274,7 @@ def family_likelihoods(
             for start in range(0, len(members), BATCH):
                 chunk = members[start : start + BATCH]
                 group = [families[r].data for r in chunk]
-                _, likelihood[chunk, k] = _peel_batch(group, None, marker, model)
+                _, likelihood[chunk, k] = peel_batch(group, None, marker, model)
     return FamilyLikelihoods(
         families=tuple(f.name for f in families),
         markers=tuple(table[m] for m in markers),

@@ -111,7 +111,9 @@ def test_undisputed_with_a_low_threshold(case: Path) -> None:
     assert [(u["remains"], u["missing"], u["family"]) for u in out["undisputed"]] == [
         ("V1", "M1", "F1")
     ]
-    assert out["identifications"][0]["conclusion"] == "undisputed"
+    # undisputed by dvir's rule, but not concluded: 2 remains compared, LR 5.56, so the chance
+    # bound 2 / 5.56 is far above 0.01 (an unrelated body could reach it by chance)
+    assert out["identifications"][0]["conclusion"] == "inconclusive"
     assert out["joint"][0]["assignment"]["V1"] == "M1"
 
 
@@ -287,3 +289,22 @@ def test_error_text_in_brackets_is_printed_as_written(runner: CliRunner, tmp_pat
     result = runner.invoke(app, ["dvi", "--fam", str(path)])
     assert result.exit_code == 2
     assert "[dvi] case.fam" in " ".join(result.output.split())
+
+
+def test_suggestions_use_the_mutation_model(case: Path) -> None:
+    """The expected LR of a suggested relative is computed under the case's mutation model."""
+    outs = {}
+    for spec in ("trivial", "equal:rate=0.05"):
+        code, output = run(case, "--mutation", spec, "--json", str(case / f"{spec[:5]}.json"))
+        assert code == 0, output
+        out = json.loads((case / f"{spec[:5]}.json").read_text(encoding="utf-8"))
+        outs[spec] = {
+            (s["missing"], o["relative"]): o["expected_log10_lr"]
+            for s in out["suggestions"]
+            for o in s["options"]
+        }
+    plain, mutated = outs["trivial"], outs["equal:rate=0.05"]
+    assert set(plain) == set(mutated) and ("M2", "father") in plain
+    # a mutation model lowers the expected LR of every informative option (step 7)
+    assert all(mutated[k] < plain[k] for k in plain if plain[k] > 0.0)
+    assert any(mutated[k] < plain[k] for k in plain)

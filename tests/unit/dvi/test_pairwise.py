@@ -1,7 +1,7 @@
 """The pairwise LR tables against exact peeling, one pair at a time, on varied pedigrees.
 
 The tables peel many families at once and sum parents out onto their children in closed form
-(:func:`kintrace.kinship.search.fold_parents`); the reference here places the remains on the
+(:func:`kintrace.kinship.peeling.fold_parents`); the reference here places the remains on the
 missing person and peels the family marker by marker with the kinship engine's likelihood
 (:func:`kintrace.dvi.likelihoods.placed_log10_lr`), an independent path.
 """

@@ -8,10 +8,18 @@ import math
 import numpy as np
 import pytest
 
-from kintrace.dvi.data import check_dvi, parse_dvi_families, parse_remains
+from kintrace.dvi.data import DviData, check_dvi, parse_dvi_families, parse_remains
 from kintrace.dvi.joint import joint_search
 from kintrace.dvi.pairwise import PairwiseMatrix
-from kintrace.dvi.solve import Conclusion, solve_dvi
+from kintrace.dvi.solve import (
+    Conclusion,
+    Settings,
+    chance_bound,
+    compared_remains,
+    held_back,
+    solve_dvi,
+)
+from kintrace.dvi.undisputed import Undisputed, find_undisputed
 from kintrace.kinship.markers import FrequencyTable, make_marker
 from kintrace.kinship.mutation import MutationModel, parse_mutation_spec
 
@@ -47,7 +55,7 @@ def test_unmatched_lower_bounds_never_exceed_the_enumerated_posterior() -> None:
             np.zeros((n_rows, n_cols), dtype=np.int64), np.ones(n_rows, dtype=bool),
         )  # fmt: skip
         for settings in ({}, {"max_enumerate": 1, "keep": 1, "tolerance": 1.0}):
-            joint = joint_search(pm, **settings)  # type: ignore[arg-type]
+            joint = joint_search(pm, **settings)
             rows, cols = unmatched_by_enumeration(np.power(10.0, log10_lr), joint.candidates)
             assert (joint.unmatched_missing_lower <= rows + 1e-12).all()
             assert (joint.unmatched_remains_lower <= cols + 1e-12).all()
@@ -88,3 +96,77 @@ def test_bodies_the_family_rules_out_up_to_mutation_are_no_match() -> None:
     assert result.missing[0].conclusion is Conclusion.NO_MATCH
     assert result.missing[0].remains is None
     assert [i.conclusion for i in result.remains] == [Conclusion.NO_MATCH] * 3
+
+
+# The chance bound: N remains compared, an unrelated body reaches LR x with chance <= N / x.
+def one_pair_case(extra_bodies: int = 0) -> tuple[DviData, FrequencyTable]:
+    """MP's typed son is a/a (p_a = 1/4); body V is a/b: LR = 1 / (2 p_a) = 2 by hand.
+
+    ``extra_bodies`` women are added: they are not compared with MP (sex), so N stays 1.
+    """
+    table = FrequencyTable({"M": make_marker("M", {"a": 0.25, "b": 0.75})})
+    fams = parse_dvi_families(f"{HEADER} M\nF MP 0 0 1 1 -/-\nF CH MP 0 1 0 a/a\n")
+    women = "".join(f"W{k} 2 b/b\n" for k in range(extra_bodies))
+    return check_dvi(fams, parse_remains("id sex M\nV 1 a/b\n" + women)), table
+
+
+def test_the_chance_bound_decides_a_probable_pairing_both_ways() -> None:
+    data, table = one_pair_case(extra_bodies=2)
+    loose = Settings(probable=0.6, probable_lr=1.0, max_chance=0.6)  # N / LR = 1/2 <= 0.6
+    strict = Settings(probable=0.6, probable_lr=1.0, max_chance=0.4)  # 1/2 > 0.4
+    called = solve_dvi(data, table, settings=loose)
+    held = solve_dvi(data, table, settings=strict)
+    assert called.missing[0].lr == pytest.approx(2.0)
+    assert called.missing[0].posterior == pytest.approx(2.0 / 3.0)
+    assert called.missing[0].conclusion is Conclusion.PROBABLE
+    assert called.missing[0].reason is None
+    person, body = held.missing[0], held.remains[0]
+    assert person.conclusion is Conclusion.INCONCLUSIVE and body.conclusion is person.conclusion
+    assert person.reason is not None and "among the 1 remains compared" in person.reason
+    assert body.reason == person.reason
+    # the method's own figures are untouched: same posterior, same joint solutions
+    assert person.posterior == called.missing[0].posterior
+    assert held.as_dict() == called.as_dict() | {
+        "identifications": held.as_dict()["identifications"]
+    }
+
+
+def test_the_chance_bound_holds_back_an_undisputed_pair_but_not_the_undisputed_list() -> None:
+    data, table = one_pair_case()
+    called = solve_dvi(data, table, settings=Settings(threshold=1.5, max_chance=0.5))
+    held = solve_dvi(data, table, settings=Settings(threshold=1.5, max_chance=0.49))
+    assert [u.remains for u in held.undisputed] == ["V"] == [u.remains for u in called.undisputed]
+    assert called.missing[0].conclusion is Conclusion.UNDISPUTED
+    assert held.missing[0].conclusion is Conclusion.INCONCLUSIVE
+    assert held.remains[0].conclusion is Conclusion.INCONCLUSIVE
+    assert held.as_dict()["undisputed"] == called.as_dict()["undisputed"]
+
+
+def test_chance_bound_on_a_constructed_matrix_both_ways() -> None:
+    """One body with LR 5e4 among N compared, every other LR 1: undisputed at 1e4 either way;
+    concluded when N = 400 (bound 0.008 <= 0.01), held back when N = 1000 (bound 0.02)."""
+    for n, held in ((400, False), (1000, True)):
+        log10 = np.zeros((1, n))
+        log10[0, 0] = math.log10(5e4)
+        pm = PairwiseMatrix(
+            ("F",), ("M",), tuple(f"V{k}" for k in range(n)), log10,
+            np.zeros((1, n), dtype=np.int64), np.ones(1, dtype=bool),
+        )  # fmt: skip
+        assert find_undisputed(pm, 1e4) == [(0, 0)]
+        compared = compared_remains(pm)
+        assert compared == {"M": n}
+        assert chance_bound(n, 5e4) == pytest.approx(n / 5e4)
+        pair = Undisputed("V0", "M", "F", 5e4, math.log10(5e4), 1, 0.9)
+        reasons = held_back([pair], compared, 0.01)
+        assert ("M" in reasons) is held
+        if held:
+            assert reasons["M"].startswith("an unrelated body could reach LR 5e+04 by chance")
+
+
+def test_a_later_round_pair_of_a_held_back_family_is_held_back_too() -> None:
+    first = Undisputed("V1", "M1", "F", 2e4, math.log10(2e4), 1, 0.9)
+    second = Undisputed("V2", "M2", "F", 1e9, 9.0, 2, 0.99)
+    other = Undisputed("V3", "M3", "G", 1e9, 9.0, 2, 0.99)
+    reasons = held_back([second, first, other], {"M1": 500, "M2": 500, "M3": 500}, 0.01)
+    assert set(reasons) == {"M1", "M2"}
+    assert reasons["M2"] == "found after V1 = M1 was placed in the family, a pairing not concluded"
