@@ -309,6 +309,12 @@ def dvi_command(
         2, "--max-incompatible", min=0, help="More incompatible markers exclude a pair."
     ),
     top: int = typer.Option(20, "--top", min=1, help="Best joint solutions reported."),
+    max_chance: float = typer.Option(
+        0.01,
+        "--max-chance",
+        help="Conclude a pairing only when N remains compared / LR is at most this "
+        "(the chance an unrelated body reaches the LR).",
+    ),
     suggest: bool = typer.Option(
         True,
         "--suggest/--no-suggest",
@@ -319,9 +325,13 @@ def dvi_command(
     with reporting_errors():
         if threshold <= 1.0:
             raise SourceFormatError(f"--threshold: {threshold} must be greater than 1")
+        if not 0.0 < max_chance <= 1.0:
+            raise SourceFormatError(f"--max-chance: {max_chance} must be in (0, 1]")
         case = _input_case(fam, families, remains, freqs, mutation)
         table = case.table
-        settings = Settings(threshold=threshold, max_incompatible=max_incompatible, top=top)
+        settings = Settings(
+            threshold=threshold, max_incompatible=max_incompatible, top=top, max_chance=max_chance
+        )
         result = solve_dvi(
             case.data, table, case.model, settings, families_source=case.families_source,
             remains_source=case.remains_source,

@@ -74,6 +74,7 @@ class IdentificationReport:
     method: str
     state: str | None = None
     alternatives: tuple[Alternative, ...] = ()
+    reason: str = ""  # why this pairing was held back, where it was
 
 
 def number(value: float | None) -> str:
@@ -146,11 +147,19 @@ def alternatives(report: IdentificationReport) -> list[tuple[str, str, str]]:
 
 
 def explanation(report: IdentificationReport) -> str:
-    """Return why the conclusion was reached (empty when the conclusion has no explanation)."""
+    """Return why the conclusion was reached (empty when the conclusion has no explanation).
+
+    A pairing held back by the chance bound says so: its own reason comes first.
+    """
     try:
-        return EXPLANATIONS[Conclusion(report.conclusion)]
+        general = EXPLANATIONS[Conclusion(report.conclusion)]
     except (ValueError, KeyError):
-        return ""
+        general = ""
+    return (
+        f"{report.reason[:1].upper()}{report.reason[1:]}. {general}".strip()
+        if report.reason
+        else general
+    )
 
 
 def reports_from_dvi(
@@ -178,6 +187,7 @@ def reports_from_dvi(
                 made_on=made_on,
                 method="kintrace dvi: pairwise LR, undisputed and joint identification",
                 alternatives=_alternatives(result, ident),
+                reason=ident.reason or "",
             )
         )
     return out

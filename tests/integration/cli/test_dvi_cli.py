@@ -115,6 +115,15 @@ def test_undisputed_with_a_low_threshold(case: Path) -> None:
     # bound 2 / 5.56 is far above 0.01 (an unrelated body could reach it by chance)
     assert out["identifications"][0]["conclusion"] == "inconclusive"
     assert out["joint"][0]["assignment"]["V1"] == "M1"
+    # a laxer chance level (2 / 5.56 = 0.36 <= 0.5) lets the pairing be concluded
+    code, output = run(
+        case, "--threshold", "5", "--max-chance", "0.5", "--json", str(case / "lax.json")
+    )
+    assert code == 0, output
+    lax = json.loads((case / "lax.json").read_text(encoding="utf-8"))
+    assert lax["identifications"][0]["conclusion"] == "undisputed"
+    code, output = run(case, "--max-chance", "0")
+    assert code == 2 and "--max-chance" in output
 
 
 def test_bad_remains_cell_exits_2_naming_file_line_and_field(case: Path) -> None:

@@ -143,3 +143,15 @@ def test_a_stored_identification_reports_what_was_not_recorded() -> None:
     )  # fmt: skip
     assert dict(evidence(uploaded))["prior"] == FLAT_PRIOR
     assert "M-1" in pdf_text(render_pdf(uploaded))
+
+
+def test_a_pairing_held_back_by_the_chance_bound_says_why_in_both_forms() -> None:
+    reason = "an unrelated body could reach LR 5e+04 by chance among the 1000 remains compared"
+    report = a_report(conclusion="inconclusive", reason=reason)
+    assert explanation(report).startswith("An unrelated body could reach LR 5e+04")
+    assert "more reference samples help" in explanation(report)
+    page = page_text(render_html(report))
+    pdf = pdf_text(render_pdf(report))
+    assert explanation(report) in page
+    assert explanation(report) in pdf
+    assert "unrelated body" not in explanation(a_report(conclusion="inconclusive"))
