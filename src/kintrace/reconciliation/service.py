@@ -155,7 +155,7 @@ def gather_rows(session: Session, person_ids: Sequence[int]) -> dict[int, RawEvi
         )
         .join(Source, Source.id == Report.source_id)
         .where(_among(Report.person_id, person_ids))
-        .order_by(Report.id)
+        # no ORDER BY: the engine's result does not depend on the order of the reports
     )
     for person_id, *report in rows:
         evidence[owner[person_id]].reports.append(tuple(report))  # type: ignore[arg-type]
