@@ -129,6 +129,7 @@ def main() -> None:
                     settings=Settings(),
                     reason="benchmark",
                     workers=workers,
+                    read_in_workers=True,
                 )
             elapsed = time.perf_counter() - started
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

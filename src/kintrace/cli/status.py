@@ -116,6 +116,7 @@ def recompute(
                         reason=reason,
                         batch=batch,
                         workers=workers,
+                        read_in_workers=True,  # this transaction changes no report
                         progress=lambda n: progress.update(task, completed=n),
                     )
             elapsed = time.perf_counter() - started

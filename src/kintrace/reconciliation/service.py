@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import ColumnElement, bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, Engine, bindparam, func, insert, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kintrace.config import Settings
@@ -37,6 +37,7 @@ from kintrace.reconciliation.model import (
 from kintrace.reconciliation.rules import reconcile
 from kintrace.reconciliation.words import Lang
 from kintrace.reports.model import Grade, Reliability, SourceType, Status
+from kintrace.storage.db import make_engine
 from kintrace.storage.tables import (
     Assessment,
     AuthorityRequest,
@@ -342,6 +343,37 @@ def _assess_rows(
     }
 
 
+_READER: Engine | None = None
+"""A worker process's own connection to the database (see :func:`recompute_all`)."""
+
+
+def _open_reader(url: str) -> None:
+    """Connect a worker process to the database at ``url`` (nothing for an empty URL)."""
+    global _READER
+    _READER = make_engine(url) if url else None
+
+
+def _read_and_assess(
+    ids: list[int], today: date, policy: ClockPolicy, reason: str
+) -> dict[int, dict[str, Any]]:
+    """Read a batch on the worker's own connection, assess it and build its rows."""
+    assert _READER is not None, "the worker has no database connection"
+    with Session(_READER) as session:
+        raw = gather_rows(session, ids)
+    return _assess_rows(raw, today, policy, reason)
+
+
+def reader_url(session: Session) -> str | None:
+    """Return the URL worker processes can read the session's database at (None: they can't).
+
+    An in-memory SQLite database lives in this process only.
+    """
+    url = session.connection().engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return None
+    return url.render_as_string(hide_password=False)
+
+
 def recompute_all(
     session: Session,
     *,
@@ -350,18 +382,24 @@ def recompute_all(
     reason: str,
     batch: int = 2000,
     workers: int = 1,
+    read_in_workers: bool = False,
     progress: Callable[[int], None] = lambda _n: None,
 ) -> tuple[int, int]:
     """Recompute every person in batches; return (persons seen, assessments changed).
 
     With ``workers > 1`` the pure assessment runs in that many processes while this one
     reads the next batch and writes the last: the database stays in one transaction here.
+    With ``read_in_workers`` as well, each worker reads its batch on its own connection and
+    this process only writes; the workers then see what is committed, not what this
+    transaction wrote before, so use it only in a transaction that has not changed reports,
+    official statuses or requests (as ``kintrace status recompute`` does).
     """
     policy = policy_of(settings)
     seen = changed = 0
     last = 0
+    url = reader_url(session) if read_in_workers and workers > 1 else None
 
-    def next_batch() -> dict[int, RawEvidence]:
+    def next_ids() -> list[int]:
         nonlocal last
         ids = list(
             session.scalars(
@@ -373,26 +411,34 @@ def recompute_all(
         )
         if ids:
             last = ids[-1]
-        return gather_rows(session, ids) if ids else {}
+        return ids
 
     if workers <= 1:
-        while evidence := next_batch():
-            changed += store_rows(session, _assess_rows(evidence, today, policy, reason))
-            seen += len(evidence)
+        while ids := next_ids():
+            rows = _assess_rows(gather_rows(session, ids), today, policy, reason)
+            changed += store_rows(session, rows)
+            seen += len(ids)
             progress(seen)
         return seen, changed
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_open_reader, initargs=(url or "",)
+    ) as pool:
         running: deque[tuple[int, Future[dict[int, dict[str, Any]]]]] = deque()
         while True:
-            evidence = next_batch()
-            if evidence:
+            ids = next_ids()
+            if ids and url is not None:
                 running.append(
-                    (len(evidence), pool.submit(_assess_rows, evidence, today, policy, reason))
+                    (len(ids), pool.submit(_read_and_assess, ids, today, policy, reason))
                 )
-            if running and (not evidence or len(running) > workers):
+            elif ids:
+                evidence = gather_rows(session, ids)
+                running.append(
+                    (len(ids), pool.submit(_assess_rows, evidence, today, policy, reason))
+                )
+            if running and (not ids or len(running) > workers):
                 size, future = running.popleft()
                 changed += store_rows(session, future.result())
                 seen += size
                 progress(seen)
-            if not evidence and not running:
+            if not ids and not running:
                 return seen, changed

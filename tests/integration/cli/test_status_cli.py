@@ -172,12 +172,16 @@ def test_recompute_refuses_a_bad_day(runner: CliRunner, tmp_path: Path) -> None:
     assert "--today" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 def test_recompute_in_worker_processes_gives_the_same_result(
-    runner: CliRunner, tmp_path: Path, new_database: Callable[[str], str]
+    runner: CliRunner, tmp_path: Path, new_database: Callable[[str], str], engine: str
 ) -> None:
+    """Workers read their batches on their own connections and give the same assessments."""
     results = []
     for workers in ("1", "2"):
-        url = new_database("sqlite")
+        url = new_database(engine)
         with (
             open_instance(Settings(database_url=url, data_dir=tmp_path / workers)) as instance,
             transaction(instance.sessions) as session,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session
 
 from db_builders import a_person, a_report
 from kintrace.config import Settings
-from kintrace.reconciliation.service import recompute_all
+from kintrace.reconciliation.service import reader_url, recompute_all
 from kintrace.reports.model import SourceType
 from kintrace.storage.tables import Assessment
 
@@ -85,3 +85,10 @@ def test_each_batch_finds_its_current_assessments_by_person_not_by_scanning(
         session.close()
         outer.rollback()
         connection.close()
+
+
+def test_workers_can_read_a_database_file_but_not_one_in_memory(sqlite_engine: Engine) -> None:
+    with Session(sqlite_engine) as on_file:
+        assert reader_url(on_file) == sqlite_engine.url.render_as_string(hide_password=False)
+    with Session(create_engine("sqlite://")) as in_memory:
+        assert reader_url(in_memory) is None
