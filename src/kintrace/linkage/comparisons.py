@@ -10,17 +10,28 @@ judged from the real problem (a nickname or Ukrainian form stands for the full n
 about one request in ten; a given name is wholly different in a true pair almost never).
 The "different given name" and "different sex" levels keep a fixed, very small m: they are
 what tells twins and brothers apart, who agree on surname, patronymic, birth date, region and
-unit, so they must outweigh all of those together.
+unit, so they must outweigh all of those together: with a rare surname (term frequencies)
+and a full birth date that is some 55 bits, so the given-name guard is m = 1e-20 (-66 bits)
+and no run of agreements buys a pair of twins back. The guard yields to one identifier that
+brothers never share: when the personal numbers agree, a different given name is a corrupted
+or replaced name (level ``different_same_number``, an ordinary m).
+
+Lists that carry more than the standard person columns (an address, a town, a postcode) add
+comparisons of their own: :func:`extra_comparison` builds one for each
+:class:`~kintrace.linkage.normalise.ExtraField` the records hold.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
+
+from kintrace.linkage.normalise import ExtraField, ExtraKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +41,8 @@ class Level:
     ``kind`` is ``sql`` (``condition`` is SQL), ``jaro_winkler`` or ``damerau_levenshtein``
     (``condition`` is the column, ``threshold`` the similarity or distance), or
     ``array_intersect`` (``condition`` is an array column). ``also`` is SQL that must hold
-    as well (a similarity level limited to some pairs).
+    as well (a similarity level limited to some pairs). ``fixed_m`` and ``fixed_u`` keep the
+    prior through training.
     """
 
     label: str
@@ -42,15 +54,23 @@ class Level:
     tf_column: str = ""
     fixed_m: bool = False
     also: str = ""
+    fixed_u: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    """A field's comparison: its name, the SQL that says it is missing, and its levels."""
+    """A field's comparison: its name, the SQL that says it is missing, and its levels.
+
+    ``else_m`` and ``else_u`` are the priors of the last level ("different"), which takes
+    every pair no other level took; ``else_fixed_m`` keeps its m through training.
+    """
 
     name: str
     null_condition: str
     levels: tuple[Level, ...]
+    else_m: float = 0.05
+    else_u: float = 0.9
+    else_fixed_m: bool = False
 
     def labels(self) -> dict[int, str]:
         """Return the evidence label of each Splink comparison vector value (-1 = missing)."""
@@ -70,6 +90,8 @@ SWAPPED = (
     "l.surname_key = r.given_as_surname_key AND l.given_as_surname_key = r.surname_key"
     " AND l.surname_key <> l.given_as_surname_key"
 )
+UNKNOWN_GIVEN = "l.given_canonical LIKE '?%' OR r.given_canonical LIKE '?%'"
+"""One of the two given names is not in the data file (a misspelt or foreign name)."""
 
 COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
@@ -81,6 +103,8 @@ COMPARISONS: tuple[Comparison, ...] = (
             Level("typo", "surname_key", 0.06, 0.002, "damerau_levenshtein", 1),
             Level("similar", "surname_key", 0.04, 0.02, "jaro_winkler", 0.88),
         ),
+        else_m=0.03,
+        else_u=0.977,
     ),
     Comparison(
         "given_name",
@@ -94,7 +118,9 @@ COMPARISONS: tuple[Comparison, ...] = (
                 tf_column="given_canonical",
             ),
             Level("nickname", "given_candidates", 0.06, 0.01, "array_intersect", 1),
-            Level("swapped", SWAPPED, 0.02, 0.000_01),
+            # The surname comparison already counts a swap (it is one event, seen from both
+            # columns): here it only keeps the pair out of the "different" guard.
+            Level("swapped", SWAPPED, 0.5, 0.5, fixed_m=True, fixed_u=True),
             # Two different known names (Леонид, Леонтий) are different names, not a typo:
             # a misspelt known name is no longer known, so one side must be unknown.
             Level(
@@ -104,7 +130,16 @@ COMPARISONS: tuple[Comparison, ...] = (
                 0.02,
                 "jaro_winkler",
                 0.88,
-                also="l.given_canonical LIKE '?%' OR r.given_canonical LIKE '?%'",
+                also=f"({UNKNOWN_GIVEN})",
+            ),
+            Level(
+                "similar",
+                "given_key",
+                0.02,
+                0.02,
+                "damerau_levenshtein",
+                2,
+                also=f"({UNKNOWN_GIVEN}) AND length(l.given_key) >= 4 AND length(r.given_key) >= 4",
             ),
             Level(
                 "initial",
@@ -113,7 +148,22 @@ COMPARISONS: tuple[Comparison, ...] = (
                 0.04,
                 0.06,
             ),
+            # Brothers never share a personal number: with one, a different given name is a
+            # corrupted or replaced name. u is the share of different given names among
+            # different people, fixed: the personal number comparison already counts the
+            # agreement, and random pairs almost never share a number to estimate it from.
+            Level(
+                "different_same_number",
+                "l.personal_number = r.personal_number",
+                0.05,
+                0.88,
+                fixed_u=True,
+            ),
         ),
+        # the twins-and-brothers guard: see the module docstring
+        else_m=1e-20,
+        else_u=0.88,
+        else_fixed_m=True,
     ),
     Comparison(
         "patronymic",
@@ -135,6 +185,8 @@ COMPARISONS: tuple[Comparison, ...] = (
                 0.06,
             ),
         ),
+        else_m=0.04,
+        else_u=0.89,
     ),
     Comparison(
         "birth_date",
@@ -189,16 +241,23 @@ COMPARISONS: tuple[Comparison, ...] = (
                 0.06,
             ),
         ),
+        else_m=0.02,
+        else_u=0.85,
     ),
     Comparison(
         "sex",
         _null("sex"),
         (Level("exact", "l.sex = r.sex", 0.999, 0.5),),
+        else_m=1e-6,
+        else_u=0.5,
+        else_fixed_m=True,
     ),
     Comparison(
         "region",
         _null("region"),
         (Level("exact", "l.region = r.region", 0.85, 0.04, tf_column="region"),),
+        else_m=0.15,
+        else_u=0.96,
     ),
     Comparison(
         "unit",
@@ -207,6 +266,8 @@ COMPARISONS: tuple[Comparison, ...] = (
             Level("exact", "l.unit = r.unit", 0.75, 0.002),
             Level("typo", "unit", 0.05, 0.005, "damerau_levenshtein", 1),
         ),
+        else_m=0.2,
+        else_u=0.993,
     ),
     Comparison(
         "rank",
@@ -215,6 +276,8 @@ COMPARISONS: tuple[Comparison, ...] = (
             Level("exact", "l.rank = r.rank", 0.6, 0.3),
             Level("near", "abs(l.rank_level - r.rank_level) <= 2", 0.3, 0.4),
         ),
+        else_m=0.1,
+        else_u=0.3,
     ),
     Comparison(
         "personal_number",
@@ -223,22 +286,44 @@ COMPARISONS: tuple[Comparison, ...] = (
             Level("exact", "l.personal_number = r.personal_number", 0.95, 0.000_001),
             Level("typo", "personal_number", 0.03, 0.000_1, "damerau_levenshtein", 1),
         ),
+        else_m=0.02,
+        else_u=0.999,
     ),
 )
-"""Every comparison of the model, in the order of the evidence columns."""
+"""Every standard comparison of the model, in the order of the evidence columns."""
 
-ELSE_PRIORS: dict[str, tuple[float, float, bool]] = {
-    "surname": (0.03, 0.977, False),
-    "given_name": (1e-9, 0.88, True),  # the twins-and-brothers guard: see the module docstring
-    "patronymic": (0.04, 0.89, False),
-    "birth_date": (0.02, 0.85, False),
-    "sex": (1e-6, 0.5, True),
-    "region": (0.15, 0.96, False),
-    "unit": (0.2, 0.993, False),
-    "rank": (0.1, 0.3, False),
-    "personal_number": (0.02, 0.999, False),
-}
-"""Prior (m, u, m fixed) of each comparison's "different" level."""
+
+def extra_column(extra: ExtraField) -> str:
+    """Return the comparison column that holds an extra field.
+
+    >>> extra_column(ExtraField("postcode", ExtraKind.CODE))
+    'extra_postcode'
+    """
+    return f"extra_{extra.name}"
+
+
+def extra_comparison(extra: ExtraField) -> Comparison:
+    """Return the comparison of an extra field, by its kind.
+
+    Words (a street, a town) agree exactly, by a typo (up to two edits) or by similarity;
+    codes (a postcode, a house number) exactly or by one edit. Agreement on a rare value
+    counts more (term frequencies). The priors are weak guesses: lists with extra fields
+    are large enough to train on.
+    """
+    column = extra_column(extra)
+    exact = Level("exact", f"l.{column} = r.{column}", 0.75, 0.01, tf_column=column)
+    if extra.kind is ExtraKind.CODE:
+        levels: tuple[Level, ...] = (
+            exact,
+            Level("typo", column, 0.1, 0.02, "damerau_levenshtein", 1),
+        )
+    else:
+        levels = (
+            exact,
+            Level("typo", column, 0.1, 0.005, "damerau_levenshtein", 2),
+            Level("similar", column, 0.05, 0.05, "jaro_winkler", 0.85),
+        )
+    return Comparison(extra.name, _null(column), levels, else_m=0.1, else_u=0.93)
 
 
 _SIDE_PREFIX = re.compile(r"\b([lr])\.(\w+)")
@@ -267,17 +352,18 @@ def _splink_level(level: Level, *, use_tf: bool) -> Any:
     options: dict[str, Any] = {"m_probability": level.m, "u_probability": level.u}
     if level.fixed_m:
         options["fix_m_probability"] = True
+    if level.fixed_u:
+        options["fix_u_probability"] = True
     if use_tf and level.tf_column:
         options["tf_adjustment_column"] = level.tf_column
         options["tf_adjustment_weight"] = 1.0
     return created.configure(label_for_charts=level.label, **options)
 
 
-def splink_comparisons(*, use_tf: bool) -> list[Any]:
-    """Return the Splink comparisons of :data:`COMPARISONS` with their prior m and u."""
+def splink_comparisons(comparisons: Sequence[Comparison], *, use_tf: bool) -> list[Any]:
+    """Return ``comparisons`` as Splink comparisons with their prior m and u."""
     compiled = []
-    for comparison in COMPARISONS:
-        m, u, fixed = ELSE_PRIORS[comparison.name]
+    for comparison in comparisons:
         levels: list[Any] = [
             cll.CustomLevel(splink_sql(comparison.null_condition)).configure(
                 is_null_level=True, label_for_charts="missing"
@@ -286,8 +372,26 @@ def splink_comparisons(*, use_tf: bool) -> list[Any]:
         levels += [_splink_level(level, use_tf=use_tf) for level in comparison.levels]
         levels.append(
             cll.ElseLevel().configure(
-                m_probability=m, u_probability=u, fix_m_probability=fixed, label_for_charts="else"
+                m_probability=comparison.else_m,
+                u_probability=comparison.else_u,
+                fix_m_probability=comparison.else_fixed_m,
+                label_for_charts="else",
             )
         )
         compiled.append(cl.CustomComparison(levels, output_column_name=comparison.name))
     return compiled
+
+
+def gamma_sql(comparison: Comparison, sql_dialect: str) -> str:
+    """Return SQL (over ``col_l``/``col_r`` columns) giving a pair's level of ``comparison``.
+
+    The values are Splink's comparison vector values (-1 missing, 0 different, the first
+    level highest), so that :meth:`Comparison.labels` reads them; the conditions are the
+    ones Splink compiles for the backend's ``sql_dialect`` (``duckdb``, ``spark``, ...).
+    """
+    count = len(comparison.levels) + 1
+    whens = [f"WHEN {splink_sql(comparison.null_condition)} THEN -1"]
+    for index, level in enumerate(comparison.levels):
+        condition = _splink_level(level, use_tf=False).get_comparison_level(sql_dialect)
+        whens.append(f"WHEN {condition.sql_condition} THEN {count - 1 - index}")
+    return "CASE " + " ".join(whens) + " ELSE 0 END"

@@ -7,80 +7,63 @@ embedded by default, Spark when given ``SparkAPI(spark_session=...)``.
 
 Method (Fellegi & Sunter 1969; Splink's implementation, Linacre et al. 2022):
 
-- candidate pairs come from the union of the blocking rules of :data:`BLOCKING_RULES`, which
-  are written on the normalised keys so that a nickname, a Ukrainian form, a transliteration
-  or a swapped name order still falls in the same block;
+- candidate pairs come from the union of the blocking rules of
+  :mod:`kintrace.linkage.blocking`, which are written on the normalised keys so that a
+  nickname, a Ukrainian form, a transliteration or a swapped name order still falls in the
+  same block (more selective rules for large inputs, whose pairs grow with the square of
+  the records);
 - ``u`` (the chance that two different people agree at a level) is estimated by random
   sampling of record pairs; ``m`` (the chance for the same person) by expectation
   maximisation on two blockings, each leaving out the fields it blocks on; the prior m and u
   of :mod:`kintrace.linkage.comparisons` stand when the lists are too small to train on;
 - term-frequency adjustments make agreement on a rare surname or given name count more
   than agreement on Иванов or Александр;
+- analysts' decisions (:class:`PairLabel`) feed back: confirmed pairs update m (a
+  Dirichlet update whose prior is the trained m, so that a few labels move it a little and
+  many move it much), rejected pairs never end up in one cluster;
 - clusters are connected components above a threshold, guarded against chaining
   (:func:`kintrace.linkage.clustering.cluster_pairs`).
+
+Only the pair ids and scores of every candidate pair are kept; the evidence (each field's
+level) is computed afterwards for the pairs returned, which keeps a million-record run in
+memory.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]  # ships no type information
 from splink import DuckDBAPI, Linker, SettingsCreator
-from splink.internals.exceptions import SplinkException  # Splink exports no public error types
+from splink.internals.exceptions import (
+    SplinkException,  # Splink exports no public error types
+)
 
+from kintrace.errors import InvalidInput
+from kintrace.linkage.blocking import (
+    BLOCKING_RULES,
+    DETERMINISTIC_RULES,
+    EM_BLOCKING_RULES,
+    blocking_rules_for,
+)
 from kintrace.linkage.clustering import cluster_pairs, connected_components
-from kintrace.linkage.comparisons import COMPARISONS, splink_comparisons
-from kintrace.linkage.normalise import PersonFeatures
-
-BLOCKING_RULES: tuple[str, ...] = (
-    "l.surname_key = r.surname_key AND l.given_initial = r.given_initial",
-    "l.surname_key = r.surname_key AND l.birth_year = r.birth_year",
-    "l.given_canonical = r.given_canonical AND l.birth_year = r.birth_year"
-    " AND l.birth_month = r.birth_month",
-    "l.given_canonical = r.given_canonical AND l.patronymic_canonical = r.patronymic_canonical"
-    " AND l.birth_year = r.birth_year",
-    "l.surname_key = r.surname_key AND l.given_canonical = r.given_canonical",
-    "l.given_canonical = r.given_canonical AND l.birth_year = r.birth_year"
-    " AND substr(l.surname_key, 1, 1) = substr(r.surname_key, 1, 1)",
-    "l.given_canonical = r.given_canonical AND l.patronymic_canonical = r.patronymic_canonical"
-    " AND substr(l.surname_key, 1, 1) = substr(r.surname_key, 1, 1)",
-    "l.surname_key = r.given_as_surname_key AND l.given_as_surname_key = r.surname_key",
-    "substr(l.surname_key, 1, 3) = substr(r.surname_key, 1, 3)"
-    " AND l.given_canonical = r.given_canonical",
-    "l.given_canonical = r.given_canonical AND l.region = r.region"
-    " AND substr(l.surname_key, 1, 1) = substr(r.surname_key, 1, 1)",
-    "l.given_canonical = r.given_canonical AND l.unit = r.unit",
-    "l.birth_year = r.birth_year AND l.birth_month = r.birth_day AND l.birth_day = r.birth_month"
-    " AND l.given_initial = r.given_initial",
-    "l.personal_number = r.personal_number",
-    "l.unit = r.unit AND l.birth_year = r.birth_year",
+from kintrace.linkage.comparisons import (
+    COMPARISONS,
+    Comparison,
+    extra_column,
+    extra_comparison,
+    gamma_sql,
+    splink_comparisons,
 )
-"""Rules that make candidate pairs: a pair is scored when any rule holds."""
+from kintrace.linkage.labels import PairLabel, check_labels, update_m
+from kintrace.linkage.normalise import ExtraField, PersonFeatures
 
-EM_BLOCKING_RULES: tuple[str, ...] = (
-    "l.surname_key = r.surname_key AND l.birth_year = r.birth_year",
-    "l.given_canonical = r.given_canonical AND l.patronymic_canonical = r.patronymic_canonical"
-    " AND l.region = r.region",
-    "l.given_canonical = r.given_canonical AND l.birth_year = r.birth_year"
-    " AND l.birth_month = r.birth_month",
-)
-"""Blockings on which EM estimates m: each leaves the other fields free to disagree.
-
-The first two are used; the third stands in when one of them finds no pairs (lists without
-patronymics or regions)."""
-
-DETERMINISTIC_RULES: tuple[str, ...] = (
-    "l.surname_key = r.surname_key AND l.given_canonical = r.given_canonical"
-    " AND l.birth_year = r.birth_year",
-    "l.personal_number = r.personal_number",
-)
-"""Near-certain matches, used to estimate the share of pairs that match."""
-
-_FEATURE_FIELDS = tuple(f.name for f in fields(PersonFeatures))
+_FEATURE_FIELDS = tuple(f.name for f in fields(PersonFeatures) if f.name != "extra")
 _INT_FIELDS = frozenset({"birth_year", "birth_year_min", "birth_month", "birth_day", "rank_level"})
 
 
@@ -93,6 +76,17 @@ class LinkageSettings:
     u sampling reproducible. ``cluster_probability``: the clustering threshold;
     ``cannot_link_probability``: a scored pair below it may not end up in one cluster.
     ``em_max_iterations``: the most EM iterations of each training session.
+    ``min_labels_to_train``: confirmed pairs needed before labels update m;
+    ``label_prior_pairs``: how many labelled pairs the trained (or prior) m counts as.
+    ``given_name_guard``: keep the twins-and-brothers guard (a wholly different given name
+    vetoes a pair unless the personal numbers agree). Turn it off only for lists that cannot
+    hold two relatives, such as a register of one person per row: without it, twins with
+    different given names but the same surname, birth date and address are one person.
+    ``large_input_records``: from this many records on, candidate pairs come from the
+    selective :data:`~kintrace.linkage.blocking.LARGE_BLOCKING_RULES`.
+    ``em_full_records``: beyond this many records,
+    each EM blocking is sampled, one pair in (records / em_full_records) squared, so that
+    training costs the same at any size.
     """
 
     min_records_to_train: int = 1000
@@ -103,6 +97,11 @@ class LinkageSettings:
     cluster_probability: float = 0.9
     cannot_link_probability: float = 0.01
     em_max_iterations: int = 20
+    min_labels_to_train: int = 20
+    label_prior_pairs: float = 50.0
+    given_name_guard: bool = True
+    large_input_records: int = 400_000
+    em_full_records: int = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,19 +126,54 @@ class LinkageResult:
     ``pairs``: every scored pair at or above the asked probability, strongest first;
     ``clusters``: the cluster of each record (the lowest record index in it);
     ``pairs_scored``: every candidate pair the model scored; ``trained``: whether m and u
-    were estimated from these data (else the priors were used).
+    were estimated from these data (else the priors were used); ``labels_used``: the
+    confirmed pairs that updated m (0 when there were too few); ``m_probabilities``: the
+    m of each level of each comparison that scored the pairs (by evidence label).
     """
 
     pairs: tuple[ScoredPair, ...]
     clusters: tuple[int, ...]
     pairs_scored: int
     trained: bool
+    labels_used: int = 0
+    m_probabilities: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
-def features_table(features: Sequence[PersonFeatures]) -> Any:
+def extra_fields(features: Sequence[PersonFeatures]) -> tuple[ExtraField, ...]:
+    """Return the extra fields any record holds, in the order they first appear."""
+    found: dict[ExtraField, None] = {}
+    for record in features:
+        for extra, _ in record.extra:
+            found.setdefault(extra, None)
+    names = Counter(extra.name for extra in found)
+    clashes = sorted(name for name, n in names.items() if n > 1)
+    if clashes:
+        raise InvalidInput(f"extra fields {', '.join(clashes)} are given with two kinds")
+    return tuple(found)
+
+
+def comparisons_for(
+    extras: Sequence[ExtraField], *, given_name_guard: bool = True
+) -> tuple[Comparison, ...]:
+    """Return the standard comparisons and one for each extra field.
+
+    Without ``given_name_guard`` a wholly different given name is an ordinary disagreement
+    (prior m 0.02, trained) instead of a veto.
+    """
+    standard = COMPARISONS
+    if not given_name_guard:
+        standard = tuple(
+            replace(c, else_m=0.02, else_fixed_m=False) if c.name == "given_name" else c
+            for c in COMPARISONS
+        )
+    return standard + tuple(extra_comparison(extra) for extra in extras)
+
+
+def features_table(features: Sequence[PersonFeatures], extras: Sequence[ExtraField] = ()) -> Any:
     """Return the records as an Arrow table: ``unique_id`` is the record's index.
 
-    Empty strings become nulls, so that Splink's "missing" levels see them as missing.
+    Empty strings become nulls, so that Splink's "missing" levels see them as missing;
+    each extra field is a string column (:func:`~.comparisons.extra_column`).
     """
     columns: dict[str, list[Any]] = {"unique_id": list(range(len(features)))}
     for name in _FEATURE_FIELDS:
@@ -151,6 +185,8 @@ def features_table(features: Sequence[PersonFeatures]) -> Any:
             else:
                 values.append(value if value not in ("", None) else None)
         columns[name] = values
+    for extra in extras:
+        columns[extra_column(extra)] = [dict(record.extra).get(extra) for record in features]
     schema = pa.schema(
         [pa.field("unique_id", pa.int64())]
         + [
@@ -164,6 +200,7 @@ def features_table(features: Sequence[PersonFeatures]) -> Any:
             )
             for name in _FEATURE_FIELDS
         ]
+        + [pa.field(extra_column(extra), pa.string()) for extra in extras]
     )
     return pa.Table.from_pydict(columns, schema=schema)
 
@@ -173,15 +210,24 @@ def _as_rules(rules: Sequence[str]) -> list[Any]:
     return list(rules)
 
 
-def settings_for(count: int, *, use_tf: bool, em_max_iterations: int = 20) -> SettingsCreator:
+def settings_for(
+    count: int,
+    *,
+    use_tf: bool,
+    em_max_iterations: int = 20,
+    comparisons: Sequence[Comparison] = COMPARISONS,
+    blocking_rules: Sequence[str] = BLOCKING_RULES,
+) -> SettingsCreator:
     """Return the Splink settings of the model for ``count`` records (dedupe of their union)."""
     return SettingsCreator(
         link_type="dedupe_only",
-        comparisons=splink_comparisons(use_tf=use_tf),
-        blocking_rules_to_generate_predictions=_as_rules(BLOCKING_RULES),
+        comparisons=splink_comparisons(comparisons, use_tf=use_tf),
+        blocking_rules_to_generate_predictions=_as_rules(blocking_rules),
         # one true partner per record among all pairs is the prior before training
         probability_two_random_records_match=min(0.5, 1.0 / max(count, 2)),
-        retain_matching_columns=True,  # keeps the gamma_ columns: the evidence
+        # only ids and scores of every candidate pair: the evidence of the pairs returned is
+        # computed afterwards (_scored_pairs), which keeps a million-record run in memory
+        retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
         max_iterations=em_max_iterations,
     )
@@ -197,6 +243,11 @@ def _train(linker: Any, count: int, settings: LinkageSettings) -> None:
     )
     if settings.train_m:
         sessions = 0
+        # the pairs of an EM blocking grow with the square of the records: a sample of them
+        # (the pairs whose two ids add up to a multiple of `every`, matches and non-matches
+        # alike) keeps the cost of training the same at any size
+        every = max(1, round((count / settings.em_full_records) ** 2))
+        sample = f" AND (l.unique_id + r.unique_id) % {every} = 0" if every > 1 else ""
         for rule in EM_BLOCKING_RULES:
             if sessions == 2:
                 break
@@ -206,7 +257,7 @@ def _train(linker: Any, count: int, settings: LinkageSettings) -> None:
             saved = linker._settings_obj.core_model_settings.copy()
             try:
                 linker.training.estimate_parameters_using_expectation_maximisation(
-                    rule, estimate_without_term_frequencies=True
+                    rule + sample, estimate_without_term_frequencies=True
                 )
             except (ValueError, SplinkException):
                 # Splink refuses a blocking with no pairs, and an m that underflows to 0 (a
@@ -217,13 +268,91 @@ def _train(linker: Any, count: int, settings: LinkageSettings) -> None:
             sessions += 1
 
 
-def _evidence(record: dict[str, Any]) -> dict[str, str]:
+def _pair_columns(extras: Sequence[ExtraField]) -> list[str]:
+    """Return the input columns a pair's levels are computed from."""
+    return [*_FEATURE_FIELDS, *(extra_column(extra) for extra in extras)]
+
+
+def _with_gammas(
+    api: Any,
+    pairs_sql: str,
+    input_name: str,
+    comparisons: Sequence[Comparison],
+    extras: Sequence[ExtraField],
+    keep: Sequence[str],
+) -> list[dict[str, Any]]:
+    """Return the pairs of ``pairs_sql`` (ids ``unique_id_l``, ``unique_id_r``) with levels.
+
+    The levels (``gamma_<comparison>``) are computed with the model's own SQL conditions,
+    compiled for the backend, over the two records' columns.
+    """
+    dialect = api.sql_dialect.sql_dialect_str
+    sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in _pair_columns(extras))
+    kept = ", ".join(f"x.{c}" for c in keep)
+    gammas = ", ".join(f"{gamma_sql(c, dialect)} AS gamma_{c.name}" for c in comparisons)
+    sql = (
+        f"SELECT {', '.join(keep)}, {gammas} FROM ("
+        f"SELECT {kept}, {sides} FROM ({pairs_sql}) x "
+        f"JOIN {input_name} l ON l.unique_id = x.unique_id_l "
+        f"JOIN {input_name} r ON r.unique_id = x.unique_id_r) pairs"
+    )
+    return list(api.query_sql(sql).as_record_list())
+
+
+def _evidence(record: dict[str, Any], comparisons: Sequence[Comparison]) -> dict[str, str]:
     evidence = {}
-    for comparison in COMPARISONS:
+    for comparison in comparisons:
         labels = comparison.labels()
         value = record.get(f"gamma_{comparison.name}")
         evidence[comparison.name] = labels.get(int(value), "") if value is not None else ""
     return evidence
+
+
+def _m_probabilities(
+    model: dict[str, Any], comparisons: Sequence[Comparison]
+) -> dict[str, dict[str, float]]:
+    """Return the m of each level of a Splink model dict, by comparison and evidence label."""
+    found: dict[str, dict[str, float]] = {}
+    by_name = {c.name: c for c in comparisons}
+    for compared in model["comparisons"]:
+        comparison = by_name[compared["output_column_name"]]
+        labels = comparison.labels()
+        levels = [lv for lv in compared["comparison_levels"] if not lv.get("is_null_level")]
+        found[comparison.name] = {
+            labels[len(levels) - 1 - index]: float(level["m_probability"])
+            for index, level in enumerate(levels)
+        }
+    return found
+
+
+def _learn_from_labels(
+    api: Any,
+    table: Any,
+    model: dict[str, Any],
+    comparisons: Sequence[Comparison],
+    extras: Sequence[ExtraField],
+    confirmed: Sequence[PairLabel],
+    weight: float,
+) -> dict[str, Any]:
+    """Return the model with m updated by the levels of analyst-confirmed pairs."""
+    pairs = api.register(
+        pa.table(
+            {
+                "unique_id_l": pa.array([p.left for p in confirmed], pa.int64()),
+                "unique_id_r": pa.array([p.right for p in confirmed], pa.int64()),
+            }
+        )
+    )
+    rows = _with_gammas(
+        api,
+        f"SELECT unique_id_l, unique_id_r FROM {pairs.physical_name}",
+        table.physical_name,
+        comparisons,
+        extras,
+        ("unique_id_l",),
+    )
+    levels = [{c.name: int(row[f"gamma_{c.name}"]) for c in comparisons} for row in rows]
+    return update_m(model, levels, weight)
 
 
 def link_features(
@@ -231,6 +360,7 @@ def link_features(
     *,
     min_probability: float = 0.5,
     settings: LinkageSettings | None = None,
+    labels: Sequence[PairLabel] = (),
     db_api: Any = None,
     on_stage: Callable[[str], None] | None = None,
 ) -> LinkageResult:
@@ -238,8 +368,12 @@ def link_features(
 
     Args:
         features: the comparison columns of every record; indices are the record ids.
+            Extra fields the records hold (:class:`~.normalise.ExtraField`) are compared too.
         min_probability: pairs below it are not returned (they still guard clusters).
         settings: training and clustering settings; :class:`LinkageSettings` by default.
+        labels: analysts' decisions on pairs of these records: confirmed pairs update m
+            once there are ``settings.min_labels_to_train`` of them, and join their
+            records' clusters; rejected pairs never end up in one cluster.
         db_api: a Splink database API (``DuckDBAPI()``, ``SparkAPI(spark_session=...)``);
             a new in-memory DuckDB when not given.
         on_stage: called with the name of each stage as it starts (for progress bars).
@@ -250,12 +384,15 @@ def link_features(
     settings = settings or LinkageSettings()
     report = on_stage or (lambda _stage: None)
     count = len(features)
+    check_labels(labels, count)
     if count < 2:
         return LinkageResult((), tuple(range(count)), 0, False)
+    extras = extra_fields(features)
+    comparisons = comparisons_for(extras, given_name_guard=settings.given_name_guard)
     api = db_api if db_api is not None else DuckDBAPI()
     logging.getLogger("splink").setLevel(logging.ERROR)
     report("prepare")
-    table = api.register(features_table(features))
+    table = api.register(features_table(features, extras))
     trained = count >= settings.min_records_to_train
     linker = Linker(
         table,
@@ -263,20 +400,41 @@ def link_features(
             count,
             use_tf=settings.use_term_frequencies,
             em_max_iterations=settings.em_max_iterations,
+            comparisons=comparisons,
+            blocking_rules=blocking_rules_for(extras, large=count >= settings.large_input_records),
         ),
         log_level=None,
     )
-    if trained:
+    confirmed = [p for p in labels if p.match]
+    learn = len(confirmed) >= settings.min_labels_to_train
+    if trained or learn:
         report("train")
+    if trained:
         _train(linker, count, settings)
+    model = linker.misc.save_model_to_json()
+    if learn:
+        model = _learn_from_labels(
+            api,
+            table,
+            model,
+            comparisons,
+            extras,
+            confirmed,
+            settings.label_prior_pairs,
+        )
+        linker = Linker(table, model, log_level=None)
     report("score")
     predictions = linker.inference.predict(warning_mode="never")
     floor = min(min_probability, settings.cluster_probability)
-    gammas = ", ".join(f"gamma_{c.name}" for c in COMPARISONS)
-    kept = predictions.query_sql(
-        "SELECT unique_id_l, unique_id_r, match_probability, match_weight, "
-        f"{gammas} FROM {{this}} WHERE match_probability >= {floor!r}"
-    ).as_record_list()
+    kept = _with_gammas(
+        api,
+        "SELECT unique_id_l, unique_id_r, match_probability, match_weight "
+        f"FROM {predictions.physical_name} WHERE match_probability >= {floor!r}",
+        table.physical_name,
+        comparisons,
+        extras,
+        ("unique_id_l", "unique_id_r", "match_probability", "match_weight"),
+    )
     pairs_scored = int(
         predictions.query_sql("SELECT count(*) AS n FROM {this}").as_record_list()[0]["n"]
     )
@@ -288,7 +446,7 @@ def link_features(
                 max(int(r["unique_id_l"]), int(r["unique_id_r"])),
                 float(r["match_probability"]),
                 float(r["match_weight"]) if r["match_weight"] is not None else -math.inf,
-                _evidence(r),
+                _evidence(r, comparisons),
             )
             for r in kept
         ),
@@ -299,10 +457,19 @@ def link_features(
         for p in scored
         if p.match_probability >= settings.cluster_probability
     ]
+    edges += [(p.left, p.right, 1.0) for p in confirmed]
     cannot = _cannot_links(api, predictions, count, edges, settings.cannot_link_probability)
+    cannot += [(p.left, p.right) for p in labels if not p.match]
     clusters = cluster_pairs(count, edges, cannot)
     returned = tuple(p for p in scored if p.match_probability >= min_probability)
-    return LinkageResult(returned, tuple(clusters), pairs_scored, trained)
+    return LinkageResult(
+        returned,
+        tuple(clusters),
+        pairs_scored,
+        trained,
+        labels_used=len(confirmed) if learn else 0,
+        m_probabilities=_m_probabilities(model, comparisons),
+    )
 
 
 def _cannot_links(

@@ -9,12 +9,15 @@ columns already encode that knowledge, so that the linkage model compares like w
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache, lru_cache
 from importlib import resources
 
 from kintrace.cases.dates import PartialDate, Precision
 from kintrace.cases.model import PersonDetails, Sex
+from kintrace.errors import InvalidInput
 from kintrace.linkage.names import (
     name_tokens,
     orient_names,
@@ -240,6 +243,74 @@ def normalise_personal_number(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# Extra fields (an address, a town, a postcode: whatever else a list holds)
+
+
+class ExtraKind(StrEnum):
+    """How an extra field is written, and so how it is compared.
+
+    ``WORDS``: words in any script (a street, a town, a village); each word becomes its
+    phonetic key, so that «ул. Садовая» and «ul. Sadovaya» agree; numbers stay as they are.
+    ``CODE``: letters and digits (a postcode, a house number, a phone number); separators are
+    dropped and Cyrillic letters that look Latin are written in Latin.
+    """
+
+    WORDS = "words"
+    CODE = "code"
+
+
+_EXTRA_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+RESERVED_NAMES = frozenset(
+    {
+        "surname", "given_name", "patronymic", "birth_date", "sex", "region", "unit", "rank",
+        "personal_number", "unique_id", "match_key", "match_weight", "match_probability",
+    }
+)  # fmt: skip
+"""Names an extra field may not take: the standard comparisons and Splink's own columns."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraField:
+    """A field beyond the standard person columns that the linkage model should compare.
+
+    ``name`` is a lower-case identifier (``address``, ``postcode``) not among
+    :data:`RESERVED_NAMES`; it names the comparison and its evidence.
+    """
+
+    name: str
+    kind: ExtraKind = ExtraKind.WORDS
+
+    def __post_init__(self) -> None:
+        if not _EXTRA_NAME.fullmatch(self.name) or self.name in RESERVED_NAMES:
+            raise InvalidInput(
+                f"extra field name {self.name!r}: use a lower-case identifier that is not one "
+                f"of {', '.join(sorted(RESERVED_NAMES))}"
+            )
+
+
+_WORD_OR_NUMBER = re.compile(r"[^\W\d_]+|\d+")
+
+
+@lru_cache(maxsize=200_000)
+def normalise_extra(kind: ExtraKind, text: str) -> str:
+    """Return an extra field's comparison value (``""`` when nothing is left).
+
+    >>> normalise_extra(ExtraKind.WORDS, "ул. Садовая, 12") == normalise_extra(
+    ...     ExtraKind.WORDS, "UL SADOVAYA 12")
+    True
+    >>> normalise_extra(ExtraKind.CODE, " 305-000 ")
+    '305000'
+    """
+    if kind is ExtraKind.CODE:
+        return normalise_personal_number(text)
+    words = (
+        word if word.isdigit() else phonetic_key(word)
+        for word in _WORD_OR_NUMBER.findall(text.lower())
+    )
+    return " ".join(word for word in words if word)
+
+
+# ---------------------------------------------------------------------------------------------
 # Whole records
 
 
@@ -252,6 +323,8 @@ class PersonFeatures:
     every name a nickname may stand for, ``patronymic_canonical`` the father's canonical name.
     Birth is split into parts; ``birth_year_min`` is one less than ``birth_year`` when only an
     age was known. ``region`` is an ISO 3166-2 code, ``rank_level`` the rank's order.
+    ``extra`` holds the normalised values of the record's extra fields (see
+    :class:`ExtraField`), each field at most once.
     """
 
     surname_key: str = ""
@@ -272,11 +345,44 @@ class PersonFeatures:
     rank: str = ""
     rank_level: int | None = None
     personal_number: str = ""
+    extra: tuple[tuple[ExtraField, str], ...] = ()
 
 
 def _sex_code(sex: Sex | str | None) -> str:
     text = str(sex or "").lower()
     return {"male": "m", "m": "m", "female": "f", "f": "f"}.get(text, "")
+
+
+@lru_cache(maxsize=200_000)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(name_tokens(text))
+
+
+@lru_cache(maxsize=100_000)
+def _given_columns(given_name: str, sex: str) -> tuple[str, str, tuple[str, ...], str, str, str]:
+    """Return the given-name columns and the sex the name shows (cached: names repeat)."""
+    first = (_tokens(given_name) or ("",))[0]
+    given = resolve_given_name(given_name, sex)
+    return (
+        given.key if not given.initial else "",
+        given.canonical,
+        given.candidates,
+        phonetic_key(first)[:1] if first else "",
+        surname_key(given_name) if given_name else "",
+        given.sex,
+    )
+
+
+@lru_cache(maxsize=50_000)
+def _patronymic_columns(patronymic: str) -> tuple[str, str, str]:
+    """Return the patronymic's canonical father, its initial and the sex it shows (cached)."""
+    tokens = _tokens(patronymic)
+    initial_only = bool(tokens) and len(tokens[0]) == 1
+    return (
+        "" if initial_only else patronymic_key(patronymic),
+        phonetic_key(tokens[0])[:1] if tokens else "",
+        patronymic_sex(patronymic),
+    )
 
 
 def name_features(
@@ -288,30 +394,32 @@ def name_features(
     >>> f["surname_key"], f["given_canonical"], f["patronymic_canonical"], f["sex"]
     ('petrov', 'Александр', 'Иван', 'm')
     """
-    if surname and not given_name and not patronymic and len(name_tokens(surname)) > 1:
+    if surname and not given_name and not patronymic and len(_tokens(surname)) > 1:
         parts = split_full_name(surname)
         surname, given_name, patronymic = parts.surname, parts.given_name, parts.patronymic
-    elif given_name and not patronymic and len(name_tokens(given_name)) == 2:
-        tokens = name_tokens(given_name)
-        if patronymic_sex(tokens[1]) or len(tokens[1]) == 1:  # "А.И." or "Иван Петрович"
-            given_name, patronymic = tokens
+    elif (
+        given_name
+        and not patronymic
+        and len(tokens := _tokens(given_name)) == 2
+        and (patronymic_sex(tokens[1]) or len(tokens[1]) == 1)  # "А.И." or "Иван Петрович"
+    ):
+        given_name, patronymic = tokens
     surname, given_name = orient_names(surname, given_name)
-    first_given = (name_tokens(given_name) or [""])[0]
-    inferred = sex or patronymic_sex(patronymic)
-    given = resolve_given_name(given_name, inferred)
-    sex = inferred or given.sex or surname_sex(surname)
-    patronymic_tokens = name_tokens(patronymic)
-    initial_only = bool(patronymic_tokens) and len(patronymic_tokens[0]) == 1
+    patronymic_canonical, patronymic_initial, patronymic_shows = _patronymic_columns(patronymic)
+    inferred = sex or patronymic_shows
+    key, canonical, candidates, initial, as_surname, given_sex = _given_columns(
+        given_name, inferred
+    )
     return {
         "surname_key": surname_key(surname) if surname else "",
-        "given_key": given.key if not given.initial else "",
-        "given_canonical": given.canonical,
-        "given_candidates": given.candidates,
-        "given_initial": phonetic_key(first_given)[:1] if first_given else "",
-        "given_as_surname_key": surname_key(given_name) if given_name else "",
-        "patronymic_canonical": "" if initial_only else patronymic_key(patronymic),
-        "patronymic_initial": phonetic_key(patronymic_tokens[0])[:1] if patronymic_tokens else "",
-        "sex": sex,
+        "given_key": key,
+        "given_canonical": canonical,
+        "given_candidates": candidates,
+        "given_initial": initial,
+        "given_as_surname_key": as_surname,
+        "patronymic_canonical": patronymic_canonical,
+        "patronymic_initial": patronymic_initial,
+        "sex": inferred or given_sex or surname_sex(surname),
     }
 
 
@@ -332,8 +440,13 @@ def birth_features(birth: PartialDate | None) -> dict[str, int | None]:
     }
 
 
-def person_features(details: PersonDetails) -> PersonFeatures:
+def person_features(
+    details: PersonDetails, extra: Mapping[ExtraField, str] | None = None
+) -> PersonFeatures:
     """Return the comparison columns of one person as a source wrote them.
+
+    ``extra`` gives the record's extra fields as written (an address, a postcode); each is
+    normalised by its kind, and the linkage model compares those the records hold.
 
     >>> from kintrace.cases.dates import parse_partial_date
     >>> f = person_features(PersonDetails("Петров", "Саша", "Иванович", Sex.UNKNOWN,
@@ -352,4 +465,11 @@ def person_features(details: PersonDetails) -> PersonFeatures:
         rank=rank,
         rank_level=level or None,
         personal_number=normalise_personal_number(details.personal_number),
+        extra=tuple(
+            (field, value)
+            for field, text in extra.items()
+            if (value := normalise_extra(field.kind, text))
+        )
+        if extra
+        else (),
     )

@@ -6,6 +6,10 @@ A record's best candidate at or above the upper threshold is linked automaticall
 the thresholds it waits in the review queue; two persons above the lower threshold are a
 duplicate candidate for review (never merged automatically: a wrong merge hides a missing
 man). Decisions are kept; a rejected pair is not proposed again, a confirmed one is a link.
+Decisions also feed back as labels (:func:`decision_labels`): each run gives the model the
+analysts' confirmed and rejected pairs, whose records are scored with the others (a record
+of another list comes along for that), so that confirmed pairs update the model's m once
+there are enough of them (:class:`~kintrace.linkage.model.LinkageSettings`).
 Merging keeps every request, report and history of both persons; a merge can be undone.
 """
 
@@ -24,6 +28,7 @@ from kintrace.cases.model import PersonDetails, Sex
 from kintrace.cases.service import birth_of
 from kintrace.config import Settings
 from kintrace.errors import Conflict, InvalidInput, NotFound
+from kintrace.linkage.labels import PairLabel
 from kintrace.linkage.model import LinkageSettings, link_features
 from kintrace.linkage.normalise import PersonFeatures, person_features
 from kintrace.reconciliation.service import recompute_person
@@ -88,7 +93,11 @@ def record_details(record: ListRecord) -> PersonDetails:
 
 @dataclass(frozen=True, slots=True)
 class LinkRun:
-    """What one linkage run did."""
+    """What one linkage run did.
+
+    ``labels``: analysts' decisions given to the model; ``labels_used``: the confirmed ones
+    that updated m (0 when there were too few).
+    """
 
     records: int
     persons: int
@@ -97,6 +106,8 @@ class LinkRun:
     duplicates: int
     unmatched: int
     pairs_scored: int
+    labels: int = 0
+    labels_used: int = 0
 
 
 def link_list(
@@ -123,9 +134,12 @@ def link_list(
         session.scalars(select(Person).where(Person.merged_into_id.is_(None)).order_by(Person.id))
     )
     decided = _decided_pairs(session)
+    labels, others = decision_labels(session, persons, records)
     features: list[PersonFeatures] = [person_features(person_details(p)) for p in persons]
-    features += [person_features(record_details(r)) for r in records]
-    result = link_features(features, min_probability=lower, settings=settings, on_stage=on_stage)
+    features += [person_features(record_details(r)) for r in (*records, *others)]
+    result = link_features(
+        features, min_probability=lower, settings=settings, labels=labels, on_stage=on_stage
+    )
     n = len(persons)
     best: dict[int, tuple[float, int, dict[str, str]]] = {}
     duplicates = 0
@@ -149,7 +163,7 @@ def link_list(
                 )
             )
             duplicates += 1
-        elif left < n:  # a person and a record
+        elif left < n and right < n + len(records):  # a person and a record of this list
             record = right - n
             if ("r", persons[left].id, records[record].id) in decided:
                 continue
@@ -180,7 +194,58 @@ def link_list(
         duplicates=duplicates,
         unmatched=len(records) - len(best),
         pairs_scored=result.pairs_scored,
+        labels=len(labels),
+        labels_used=result.labels_used,
     )
+
+
+def decision_labels(
+    session: Session, persons: Sequence[Person], records: Sequence[ListRecord]
+) -> tuple[list[PairLabel], list[ListRecord]]:
+    """Return the analysts' decisions as labels over the records of a linkage run.
+
+    The run's records are ``persons`` then ``records`` then the returned other records:
+    records of other lists that a decision names, which come along so that the model sees
+    the pair. A decision on a person who has since been merged away is left out: the pair
+    the analyst judged no longer exists.
+    """
+    person_index = {p.id: i for i, p in enumerate(persons)}
+    record_index = {r.id: len(persons) + i for i, r in enumerate(records)}
+    decisions = list(
+        session.scalars(
+            select(LinkCandidate)
+            .where(LinkCandidate.state.in_(("confirmed", "rejected")))
+            .order_by(LinkCandidate.id)
+        )
+    )
+    wanted = {
+        c.list_record_id
+        for c in decisions
+        if c.list_record_id is not None and c.list_record_id not in record_index
+    }
+    others = (
+        list(
+            session.scalars(
+                select(ListRecord).where(ListRecord.id.in_(wanted)).order_by(ListRecord.id)
+            )
+        )
+        if wanted
+        else []
+    )
+    base = len(persons) + len(records)
+    record_index.update({r.id: base + i for i, r in enumerate(others)})
+    labels: list[PairLabel] = []
+    for c in decisions:
+        left = person_index.get(c.person_id)
+        if c.other_person_id is not None:
+            right = person_index.get(c.other_person_id)
+        elif c.list_record_id is not None:
+            right = record_index.get(c.list_record_id)
+        else:
+            right = None
+        if left is not None and right is not None and left != right:
+            labels.append(PairLabel(min(left, right), max(left, right), c.state == "confirmed"))
+    return labels, others
 
 
 def _decided_pairs(session: Session) -> set[tuple[str, int, int]]:

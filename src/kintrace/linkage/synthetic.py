@@ -8,6 +8,19 @@ month swapped, a year off by one). Some persons are on one side only; brothers a
 (same surname, patronymic, region, unit; twins also the same birth date) are the hard
 non-matches.
 
+Surnames follow the long tail of real ones (:func:`surname_pool`): 197 common Russian and
+Ukrainian surnames first (Иванов, Смирнов, ..., Шевченко, Мельник), then some 28,000
+composed the way East Slavic surnames are formed (a stem from a trade, an animal, a trait
+or a baptismal name, with -ов, -ин, -ский, -енко, -ук, -чук, -ович, -ко, and sometimes a
+first part such as Бело- or Ново-), drawn with a frequency that falls as one over
+(rank + 10). Family names follow a power law of this shape (rank-frequency exponent near
+1: Zanette and Manrubia, *Vertical transmission of culture and the distribution of family
+names*, Physica A 295, 2001); the offset 10, which gives the commonest surname about 1% of
+persons and the 200 commonest about 38%, is our assumption. Two different men then share
+a surname with chance about 0.15%; an earlier pool of 197 equally likely surnames made it
+0.5%, so that at 100,000 persons thousands of unrelated men shared surname, given name and
+birth year with nothing else written to tell them apart.
+
 >>> a, b = generate_lists(50, seed=1)
 >>> a == generate_lists(50, seed=1)[0], len(a) > 20, set(a[0]) >= {"id", "surname", "person"}
 (True, True, True)
@@ -17,7 +30,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
-from itertools import combinations
+from functools import cache
+from itertools import accumulate, combinations
 
 from kintrace.linkage.names import GivenName, given_names, transliterate
 
@@ -43,6 +57,68 @@ _SURNAMES = (
     "Соколовский Ковальский Жуковский Вишневский Заболотный Гордиенко Стасюк Костенко "
     "Ковальчук Дорошенко Тимошенко Федоренко Антоненко"
 ).split()
+
+_STEMS = (
+    # trades
+    "Кузнец Гончар Бондар Ткач Швец Пекар Рыбак Плотник Сапожник Кожевник Пастух Сторож "
+    "Мясник Солод Дегтяр Бочар Ковал Косар Пахар Мельник Столяр Колесник Скорняк Писар "
+    # animals, birds, fish and insects
+    "Волк Медвед Сокол Ворон Орл Лебед Журавл Зайц Козл Баран Бык Карас Щук Ерш Голуб Кот "
+    "Лис Бобр Барсук Коршун Кречет Ястреб Дрозд Чиж Грач Снегир Щегл Жук Комар Рак Сом Окун "
+    "Гусак Селезн Перепел Сыч Филин Кулик Бирюк Тур Вепр Лось Олен Соболь "
+    # plants, food and things
+    "Дуб Берез Орех Калин Горох Гриб Лоз Бор Мост Брод Камен Город Посад Рог Молот Топор "
+    "Плуг Серп Котл Калач Пирог Блин Квас Сыр Хлеб Чеснок Мак Сух Корж Сал Крупен "
+    # traits
+    "Бел Черн Сед Рыж Крив Кос Лыс Толст Мал Добр Смирн Тих Хитр Быстр Гром Крут Глад Горд "
+    "Мудр Прост Храбр Шустр Весел Бодр Кудр Ус Нос Зуб Горб Хром Глух Румян Курнос Лобан "
+    # baptismal and old Slavic names
+    "Иван Петр Сидор Фом Дем Лук Гаврил Данил Кирил Мирон Нестер Прохор Тихон Харитон "
+    "Трофим Ефрем Антип Карп Клим Макар Назар Осип Остап Панкрат Парфен Семен Степан Тарас "
+    "Федот Филат Фрол Яким Ермол Игнат Исак Ларион Леонт Мартын Митрофан Наум Пимен Платон "
+    "Потап Родион Спиридон Терент Устин Ждан Любим Булат Нечай Богдан Радим Милован Добрын"
+).split()
+"""Surname stems: trades, animals, plants and things, traits, baptismal and old Slavic names."""
+
+_PREFIXES = (
+    "Бело Черно Ново Старо Добро Красно Мало Велико Сухо Долго Остро Тихо Криво Широко "
+    "Высоко Золото Сребро Свято Полу"
+).split()
+_HUSHING = ("к", "г", "х", "ц", "ч", "ш", "щ", "ж")
+
+
+def _compose(stem: str) -> list[str]:
+    """Return the surnames formed from a stem by the East Slavic suffixes that suit it."""
+    soft = stem.endswith("ь")
+    base = stem[:-1] if soft else stem
+    forms = [base + ("ев" if soft else "ов"), base + "ин", base + "енко", base + "ович"]
+    forms += [base + "ко", base + ("юк" if soft else "ук")]
+    if not base.endswith(_HUSHING):
+        forms += [base + "ский", base + "чук"]
+    return forms
+
+
+@cache
+def surname_pool() -> tuple[str, ...]:
+    """Return every surname the generator draws, commonest first (see the module docstring).
+
+    >>> pool = surname_pool()
+    >>> pool[:3], len(pool) > 20_000, len(set(pool)) == len(pool)
+    (('Иванов', 'Смирнов', 'Кузнецов'), True, True)
+    """
+    shuffle = random.Random(20_241).shuffle  # a fixed order: the pool is the same every run
+    plain = [form for stem in _STEMS for form in _compose(stem)]
+    prefixed = [p + form.lower() for p in _PREFIXES for stem in _STEMS for form in _compose(stem)]
+    shuffle(plain)
+    shuffle(prefixed)
+    return tuple(dict.fromkeys([*_SURNAMES, *plain, *prefixed]))
+
+
+@cache
+def _surname_weights() -> tuple[float, ...]:
+    """Return the cumulative weights of :func:`surname_pool`: 1 / (rank + 10)."""
+    return tuple(accumulate(1.0 / (rank + 10) for rank in range(1, len(surname_pool()) + 1)))
+
 
 _FATHERS = (
     ("Иван", "Иванович"), ("Сергей", "Сергеевич"), ("Александр", "Александрович"),
@@ -120,7 +196,7 @@ def _people(count: int, rng: random.Random) -> list[_Person]:
     while len(people) < count:
         female = rng.random() < 0.08
         given = rng.choices(women if female else men, weights_f if female else weights_m)[0]
-        surname = rng.choice(_SURNAMES)
+        surname = rng.choices(surname_pool(), cum_weights=_surname_weights())[0]
         person = _Person(
             len(people),
             "f" if female else "m",

@@ -16,8 +16,11 @@ from kintrace.config import Settings
 from kintrace.errors import Conflict, Forbidden
 from kintrace.importers.persons import parse_persons
 from kintrace.importers.tabular import read_table
+from kintrace.linkage.labels import PairLabel
+from kintrace.linkage.model import LinkageSettings
 from kintrace.linkage.service import (
     decide_candidate,
+    decision_labels,
     link_list,
     links_of,
     merge_persons,
@@ -26,7 +29,7 @@ from kintrace.linkage.service import (
 )
 from kintrace.lists.service import ListKind, import_list
 from kintrace.reconciliation.service import recompute_person
-from kintrace.storage.tables import Assessment, LinkCandidate, Person
+from kintrace.storage.tables import Assessment, ImportedList, LinkCandidate, ListRecord, Person
 
 TODAY = date(2026, 11, 20)
 ANALYST = Viewer(None, Role.ANALYST)
@@ -39,15 +42,25 @@ LIST = (
 )
 
 
-def imported(db: Session, tmp_path: Path, text: str = LIST) -> str:
-    path = tmp_path / "pow-list.csv"
+def imported(db: Session, tmp_path: Path, text: str = LIST, name: str = "pow-2026-11") -> str:
+    path = tmp_path / f"{name}.csv"
     path.write_text(text, encoding="utf-8")
     records = parse_persons(read_table(path, {}, required=("id",)))
     import_list(
-        db, path=path, name="pow-2026-11", kind=ListKind.OTHER, records=records,
+        db, path=path, name=name, kind=ListKind.OTHER, records=records,
         as_persons=False, actor_id=None,
     )  # fmt: skip
-    return "pow-2026-11"
+    return name
+
+
+def records_of(db: Session, name: str) -> list[ListRecord]:
+    imported_list = db.scalar(select(ImportedList).where(ImportedList.name == name))
+    assert imported_list is not None
+    return list(
+        db.scalars(
+            select(ListRecord).where(ListRecord.list_id == imported_list.id).order_by(ListRecord.id)
+        )
+    )
 
 
 def test_a_list_record_in_latin_script_links_to_the_person_in_cyrillic(
@@ -125,3 +138,59 @@ def test_only_analysts_merge(db: Session) -> None:
     with pytest.raises(Forbidden):
         merge_persons(db, Viewer(None, Role.OPERATOR), kept_id=a.id, merged_id=b.id, reason="x",
                       settings=SETTINGS, today=TODAY)  # fmt: skip
+
+
+def test_decisions_become_labels_of_the_next_run(db: Session, tmp_path: Path) -> None:
+    petrov, kovalenko = a_person(db, "Петров"), a_person(db, "Коваленко")
+    name = imported(db, tmp_path)
+    first = link_list(db, list_name=name, lower=0.01)
+    assert first.labels == 0
+    candidates = {c.person_id: c for c in review_queue(db)}
+    candidates.update(
+        {c.person_id: c for c, _, _ in links_of(db, petrov.id) + links_of(db, kovalenko.id)}
+    )
+    assert petrov.id in candidates
+    decide_candidate(db, ANALYST, candidates[petrov.id].id, confirm=True, note="same man",
+                     settings=SETTINGS, today=TODAY)  # fmt: skip
+    rejected = LinkCandidate(
+        person_id=kovalenko.id, list_record_id=records_of(db, name)[1].id, probability=0.6,
+        evidence={}, state="pending", run="test", created_at=TODAY,
+    )  # fmt: skip
+    db.add(rejected)
+    db.flush()
+    decide_candidate(db, ANALYST, rejected.id, confirm=False, note="not him", settings=SETTINGS,
+                     today=TODAY)  # fmt: skip
+    persons = [petrov, kovalenko]
+    records = records_of(db, name)
+    labels, others = decision_labels(db, persons, records)
+    petrov_record = 2 + records.index(db.get(ListRecord, candidates[petrov.id].list_record_id))
+    assert sorted(labels, key=lambda p: p.left) == [
+        PairLabel(0, petrov_record, True),
+        PairLabel(1, 3, False),
+    ]
+    assert others == []
+    again = link_list(db, list_name=name, settings=LinkageSettings(min_labels_to_train=1))
+    assert again.labels == 2 and again.labels_used == 1
+
+
+def test_a_decision_on_another_list_comes_along_as_a_label(db: Session, tmp_path: Path) -> None:
+    petrov = a_person(db, "Петров")
+    first = imported(db, tmp_path)
+    decided = LinkCandidate(
+        person_id=petrov.id, list_record_id=records_of(db, first)[0].id, probability=0.9,
+        evidence={}, state="pending", run="test", created_at=TODAY,
+    )  # fmt: skip
+    db.add(decided)
+    db.flush()
+    decide_candidate(db, ANALYST, decided.id, confirm=True, note="", settings=SETTINGS,
+                     today=TODAY)  # fmt: skip
+    second = imported(
+        db, tmp_path, "id,surname,given_name,birth_date\nb1,Petrov,Sasha,1998\n", name="second"
+    )
+    records = records_of(db, second)
+    labels, others = decision_labels(db, [petrov], records)
+    assert [r.id for r in others] == [decided.list_record_id]
+    assert labels == [PairLabel(0, 2, True)]
+    run = link_list(db, list_name=second, lower=0.01)
+    assert run.records == 1 and run.labels == 1  # the other list's record is no candidate
+    assert all(c.list_record_id != decided.list_record_id for c in review_queue(db))

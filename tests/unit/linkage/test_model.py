@@ -8,11 +8,16 @@ import pytest
 
 from kintrace.cases.dates import parse_partial_date
 from kintrace.cases.model import PersonDetails, Sex
+from kintrace.errors import InvalidInput
 from kintrace.importers.persons import parse_persons
 from kintrace.importers.tabular import Row, Table
+from kintrace.linkage.blocking import blocking_rules_for
 from kintrace.linkage.model import LinkageSettings, link_features
-from kintrace.linkage.normalise import PersonFeatures, person_features
+from kintrace.linkage.normalise import ExtraField, ExtraKind, PersonFeatures, person_features
 from kintrace.linkage.synthetic import generate_lists, true_pairs
+
+ADDRESS = ExtraField("address")
+POSTCODE = ExtraField("postcode", ExtraKind.CODE)
 
 
 def a_person(
@@ -22,7 +27,11 @@ def a_person(
     birth: str = "",
     region: str = "",
     unit: str = "",
+    number: str = "",
+    address: str = "",
+    postcode: str = "",
 ) -> PersonFeatures:
+    extra = {ADDRESS: address, POSTCODE: postcode} if address or postcode else None
     return person_features(
         PersonDetails(
             surname,
@@ -32,7 +41,9 @@ def a_person(
             parse_partial_date(birth) if birth else None,
             region,
             unit,
-        )
+            personal_number=number,
+        ),
+        extra,
     )
 
 
@@ -143,3 +154,135 @@ def test_the_same_code_runs_on_spark(spark_api: object) -> None:
     )
     assert trained.trained
     assert f1({(p.left, p.right) for p in trained.pairs}, truth) >= 0.9
+
+
+def test_a_replaced_given_name_yields_to_the_same_personal_number() -> None:
+    # FEBRL-like: one given name was replaced, personal number, birth date and surname agree
+    result = link_features(
+        [
+            a_person("capel", "benjamin", "", "1909-05-22", "vic", number="4415928"),
+            a_person("capel", "joshua", "", "1909-05-22", "vic", number="4415928"),
+        ]
+    )
+    assert [(p.left, p.right) for p in result.pairs] == [(0, 1)]
+    assert result.pairs[0].evidence["given_name"] == "different_same_number"
+    assert result.pairs[0].evidence["personal_number"] == "exact"
+
+
+def test_twins_with_their_own_personal_numbers_stay_apart() -> None:
+    for other_number in ("AB123457", "XY987650", ""):
+        twins = [
+            a_person("Коваленко", "Сергей", "Петрович", "14.03.1990", "Белгородская обл.",
+                     "в/ч 54321", number="AB123456"),
+            a_person("Коваленко", "Андрей", "Петрович", "14.03.1990", "Белгородская обл.",
+                     "в/ч 54321", number=other_number),
+        ]  # fmt: skip
+        result = link_features(twins, min_probability=0.0)
+        assert result.pairs[0].match_probability < 0.01, other_number
+        assert result.pairs[0].evidence["given_name"] == "different"
+
+
+def test_a_misspelt_unknown_given_name_is_a_typo_not_another_name() -> None:
+    result = link_features(
+        [
+            a_person("everett", "kiera", "", "1937-10-21", "sa"),
+            a_person("everett", "kira", "", "1937-10-21", "sa"),
+            a_person("Жамсуев", "Жыргал", "", "02.02.1980"),
+            a_person("ZHAMSUEV", "Zhyrgul", "", "1980-02-02"),
+        ],
+        min_probability=0.0,
+    )
+    evidence = {(p.left, p.right): p.evidence["given_name"] for p in result.pairs}
+    assert evidence[(0, 1)] in {"typo", "similar"}
+    assert evidence[(2, 3)] in {"typo", "similar"}
+    assert {(p.left, p.right) for p in result.pairs if p.match_probability >= 0.5} == {
+        (0, 1),
+        (2, 3),
+    }
+
+
+def test_two_different_known_given_names_close_in_spelling_stay_different() -> None:
+    brothers = [
+        a_person("Фролов", "Игорь", "Павлович", "01.01.1990", "Курская область"),
+        a_person("Frolov", "Egor", "Pavlovich", "1990-01-01", "Kursk region"),
+    ]
+    result = link_features(brothers, min_probability=0.0)
+    assert result.pairs[0].evidence["given_name"] == "different"
+    assert result.pairs[0].match_probability < 0.01
+
+
+def test_extra_fields_are_compared_when_the_records_hold_them() -> None:
+    records = [
+        a_person("Петров", "Иван", "", "1990", address="ул. Садовая, 12", postcode="305 000"),
+        a_person("PETROV", "Ivan", "", "1990", address="UL SADOVAYA 12", postcode="305000"),
+        a_person("Петров", "Иван", "", "1990", address="пр. Мира, 3", postcode="305001"),
+    ]
+    result = link_features(records, min_probability=0.0)
+    evidence = {(p.left, p.right): p.evidence for p in result.pairs}
+    assert evidence[(0, 1)]["address"] == "exact" and evidence[(0, 1)]["postcode"] == "exact"
+    assert evidence[(0, 2)]["postcode"] == "typo"
+    assert evidence[(0, 2)]["address"] in {"similar", "different"}
+    probability = {(p.left, p.right): p.match_probability for p in result.pairs}
+    assert probability[(0, 1)] > probability[(0, 2)]
+    plain = link_features([a_person("Петров", "Иван"), a_person("Petrov", "Ivan")])
+    assert "address" not in plain.pairs[0].evidence
+
+
+def test_extra_fields_make_blocking_rules_in_pairs() -> None:
+    rules = blocking_rules_for([ADDRESS, POSTCODE, ExtraField("town")])
+    extra = [r for r in rules if "extra_" in r]
+    assert len(extra) == 3
+    assert "l.extra_address = r.extra_address AND l.extra_town = r.extra_town" in extra
+
+
+def test_an_extra_field_may_not_take_a_standard_name_or_two_kinds() -> None:
+    with pytest.raises(InvalidInput):
+        ExtraField("surname")
+    with pytest.raises(InvalidInput):
+        ExtraField("Post Code")
+    records = [
+        person_features(PersonDetails("Петров", "Иван"), {ExtraField("zip"): "1"}),
+        person_features(PersonDetails("Петров", "Иван"), {ExtraField("zip", ExtraKind.CODE): "1"}),
+    ]
+    with pytest.raises(InvalidInput):
+        link_features(records)
+
+
+def test_twins_with_a_rare_surname_and_one_address_stay_apart_in_a_trained_model() -> None:
+    # A rare surname (term frequencies), a full birth date, patronymic, region, unit and
+    # address agree: some 55 bits of agreement that the given-name guard must still beat.
+    features, _ = synthetic_features(900, seed=5)
+    twins = [
+        a_person("Златогорбович", given, "Петрович", "14.03.1990", "Белгородская обл.",
+                 "в/ч 54321", address="ул. Садовая, 12", postcode="305000")
+        for given in ("Сергей", "Андрей")
+    ]  # fmt: skip
+    result = link_features(
+        [*features, *twins],
+        min_probability=0.0,
+        settings=LinkageSettings(min_records_to_train=500),
+    )
+    assert result.trained
+    first, second = len(features), len(features) + 1
+    twin_pair = [p for p in result.pairs if (p.left, p.right) == (first, second)]
+    assert twin_pair and twin_pair[0].match_probability < 0.01
+    assert result.clusters[first] != result.clusters[second]
+    unguarded = link_features(
+        [*features, *twins],
+        settings=LinkageSettings(min_records_to_train=500, given_name_guard=False),
+    )
+    assert (first, second) in {(p.left, p.right) for p in unguarded.pairs}
+
+
+def test_large_inputs_block_on_three_keys_and_sample_em_pairs() -> None:
+    # the settings of a million-record run, on a small list: fewer candidate pairs, the
+    # truth still recovered, and EM trained on a sample of its blockings
+    features, truth = synthetic_features(1500, seed=8)
+    thorough = link_features(features, settings=LinkageSettings())
+    large = link_features(
+        features, settings=LinkageSettings(large_input_records=1000, em_full_records=500)
+    )
+    assert large.trained
+    assert large.pairs_scored < 0.75 * thorough.pairs_scored  # at a million: 1/14
+    assert f1({(p.left, p.right) for p in large.pairs}, truth) >= 0.97
+    assert f1({(p.left, p.right) for p in thorough.pairs}, truth) >= 0.98
