@@ -134,26 +134,24 @@ def _item(report: ReportInput) -> _Item:
         credible=kind.credible,
         conclusive=kind.conclusive,
         moderate=kind.moderate,
-        order=(
-            report.date,
-            -kind.weight,
-            kind.claim_text,
-            report.source.value,
-            kind.grade_text,
-            report.text,
-            report.key,
-        ),
+        order=_order(report, kind.weight, kind.claim_text, kind.grade_text),
     )
 
 
-def _order(report: ReportInput, weight_: float) -> tuple[date, float, str, str, str, str, str]:
-    """Sort by date, heavier first, then by content, so that input order never matters."""
+def _order(
+    report: ReportInput, weight_: float, claim_text: str, grade_text: str
+) -> tuple[date, float, str, str, str, str, str]:
+    """Sort by date, heavier first, then by content, so that input order never matters.
+
+    ``claim_text`` and ``grade_text`` are the report's claim and grade as text (memoised by
+    :func:`_kind` for the reports that are weighed).
+    """
     return (
         report.date,
         -weight_,
-        str(report.claim),
+        claim_text,
         report.source.value,
-        str(report.grade),
+        grade_text,
         report.text,
         report.key,
     )
@@ -351,13 +349,14 @@ def reconcile(
     ordered = [(i.order, WeighedReport(i.report, i.weight, i.claim, fold.role(i))) for i in items]
     for report in reports:
         if report.is_retraction:
-            ordered.append((_order(report, 0.0), WeighedReport(report, 0.0, None, Role.RETRACTION)))
+            order = _order(report, 0.0, str(report.claim), str(report.grade))
+            ordered.append((order, WeighedReport(report, 0.0, None, Role.RETRACTION)))
         elif report.key in retracted_by:
             kind = _kind(report.source, report.grade, Status(report.claim))
             w = WeighedReport(
                 report, kind.weight, kind.claim, Role.RETRACTED, retracted_by[report.key]
             )
-            ordered.append((_order(report, w.weight), w))
+            ordered.append((_order(report, w.weight, kind.claim_text, kind.grade_text), w))
     ordered.sort(key=lambda pair: pair[0])
     weighed = [w for _, w in ordered]
     status = fold.status
