@@ -123,14 +123,29 @@ def run_baseline(rows: Sequence[dict[str, str]]) -> set[tuple[int, int]]:
         ],
         retain_matching_columns=False,
     )
-    api = DuckDBAPI()
-    linker = Linker(api.register(data), settings, log_level=None)
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("surname", "first_name", "dob")], recall=0.7
+    return _splink_pairs(
+        data,
+        settings,
+        deterministic=[block_on("surname", "first_name", "dob")],
+        recall=0.7,
+        em_blocks=[block_on("dob"), block_on("surname")],
     )
+
+
+def _splink_pairs(
+    data: dict[str, list[Any]],
+    settings: SettingsCreator,
+    *,
+    deterministic: list[Any],
+    recall: float,
+    em_blocks: list[Any],
+) -> set[tuple[int, int]]:
+    """Train off-the-shelf Splink the standard way and return its pairs at probability 0.5."""
+    linker = Linker(DuckDBAPI().register(data), settings, log_level=None)
+    linker.training.estimate_probability_two_random_records_match(deterministic, recall=recall)
     linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=5)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname"))
+    for block in em_blocks:
+        linker.training.estimate_parameters_using_expectation_maximisation(block)
     predictions = linker.inference.predict(threshold_match_probability=0.5)
     return {
         (min(r["unique_id_l"], r["unique_id_r"]), max(r["unique_id_l"], r["unique_id_r"]))
@@ -181,19 +196,13 @@ def run_baseline_febrl(rows: Sequence[dict[str, str]]) -> set[tuple[int, int]]:
         ],
         retain_matching_columns=False,
     )
-    api = DuckDBAPI()
-    linker = Linker(api.register(data), settings, log_level=None)
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("personal_number"), block_on("surname", "given_name", "dob")], recall=0.8
+    return _splink_pairs(
+        data,
+        settings,
+        deterministic=[block_on("personal_number"), block_on("surname", "given_name", "dob")],
+        recall=0.8,
+        em_blocks=[block_on("dob"), block_on("postcode")],
     )
-    linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=5)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"))
-    predictions = linker.inference.predict(threshold_match_probability=0.5)
-    return {
-        (min(r["unique_id_l"], r["unique_id_r"]), max(r["unique_id_l"], r["unique_id_r"]))
-        for r in predictions.as_record_list()
-    }
 
 
 def _febrl_date(text: str) -> str:
