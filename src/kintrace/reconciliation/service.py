@@ -7,15 +7,14 @@ new ``assessments`` row (the previous one stays, no longer current) when anythin
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Engine, bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, Engine, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kintrace.config import Settings
@@ -37,6 +36,7 @@ from kintrace.reconciliation.model import (
 from kintrace.reconciliation.rules import reconcile
 from kintrace.reconciliation.words import Lang
 from kintrace.reports.model import Grade, Reliability, SourceType, Status
+from kintrace.storage.copy import copy_in, copy_line
 from kintrace.storage.db import make_engine
 from kintrace.storage.tables import (
     Assessment,
@@ -47,9 +47,6 @@ from kintrace.storage.tables import (
     Report,
     Source,
 )
-
-if TYPE_CHECKING:
-    import psycopg
 
 _KINDS = {
     "status_change": RequestKind.STATUS_CHANGE,
@@ -274,11 +271,59 @@ def store_results(
     return store_rows(session, {pid: _row(pid, result, reason, lang) for pid, result in results})
 
 
-def store_rows(session: Session, pending: dict[int, dict[str, Any]]) -> int:
-    """Store assessment rows (see :func:`store_results`) that differ from the current ones."""
+ROW_COLUMNS = (
+    "person_id",
+    "computed_at",
+    "status",
+    "status_since",
+    "confidence",
+    "flags",
+    "supporting",
+    "contradicting",
+    "court_date",
+    "last_information_on",
+    "explanation",
+    "reason",
+    "is_current",
+)
+"""The columns of a new assessment row, in the order COPY lines give them."""
+
+
+@dataclass(slots=True)
+class Changes:
+    """What a batch changes: new assessment rows and the current assessments they replace."""
+
+    persons: list[int]
+    """The persons with a new row, in the order of ``rows``."""
+    rows: list[Any]
+    """The new rows: dicts keyed by :data:`ROW_COLUMNS`, or COPY lines (see :meth:`encoded`)."""
+    replaced: dict[int, int]
+    """Person id → the id of his current assessment; first assessments are not in it."""
+
+    def encoded(self) -> Changes:
+        """The same changes with the rows as COPY lines, ready for PostgreSQL."""
+        rows = [
+            row if isinstance(row, str) else copy_line(row[c] for c in ROW_COLUMNS)
+            for row in self.rows
+        ]
+        return Changes(self.persons, rows, self.replaced)
+
+    def without(self, persons: set[int]) -> Changes:
+        """The same changes less those of some persons."""
+        kept = [i for i, pid in enumerate(self.persons) if pid not in persons]
+        return Changes(
+            [self.persons[i] for i in kept],
+            [self.rows[i] for i in kept],
+            {p: a for p, a in self.replaced.items() if p not in persons},
+        )
+
+
+def changes_of(session: Session, pending: dict[int, dict[str, Any]]) -> Changes:
+    """Compare new assessment rows with the current ones; keep those that differ."""
+    found = Changes([], [], {})
     if not pending:
-        return 0
-    columns = [getattr(Assessment, name) for name in ("person_id", *_COMPARED)]
+        return found
+    columns = [getattr(Assessment, name) for name in ("id", "person_id", *_COMPARED)]
     current = {
         row.person_id: row
         for row in session.execute(
@@ -287,40 +332,66 @@ def store_rows(session: Session, pending: dict[int, dict[str, Any]]) -> int:
             )
         )
     }
-    changed = [
-        pid for pid, row in pending.items() if pid not in current or not _same(current[pid], row)
-    ]
-    if not changed:
-        return 0
+    rows: list[dict[str, Any]] = []
+    for pid, new in pending.items():
+        old = current.get(pid)
+        if old is None or not _same(old, new):
+            found.persons.append(pid)
+            rows.append(new)
+            if old is not None:
+                found.replaced[pid] = old.id
+    found.rows = rows
+    return found
+
+
+def store_rows(session: Session, pending: dict[int, dict[str, Any]]) -> int:
+    """Store assessment rows (see :func:`store_results`) that differ from the current ones."""
     session.flush()
-    session.execute(
-        update(Assessment)
-        .where(_among(Assessment.person_id, changed), Assessment.is_current)
-        .values(is_current=False)
-        .execution_options(synchronize_session=False)
-    )
-    _insert(session, [pending[pid] for pid in changed])
+    found = changes_of(session, pending)
+    stale = write_changes(session, found)
+    assert not stale, "current assessments changed under this transaction"
+    return len(found.rows)
+
+
+def write_changes(session: Session, changes: Changes) -> set[int]:
+    """Retire the replaced assessments and insert the new rows; return the persons left out.
+
+    An assessment is retired by its id, and only if it is still current: when another
+    transaction has replaced it since it was read, that person's new row is not written and
+    the person is returned, to be assessed again on what is current now.
+    """
+    stale: set[int] = set()
+    if changes.replaced:
+        retired = set(
+            session.scalars(
+                update(Assessment)
+                .where(
+                    _among(Assessment.id, list(changes.replaced.values())),
+                    # as an expression, not the bare column: SQLite would otherwise look the
+                    # rows up through the is_current index, i.e. scan every current one
+                    func.coalesce(Assessment.is_current, False),
+                )
+                .values(is_current=False)
+                .returning(Assessment.person_id)
+                .execution_options(synchronize_session=False)
+            )
+        )
+        stale = set(changes.replaced) - retired
+        if stale:
+            changes = changes.without(stale)
+    if changes.rows:
+        _insert(session, changes)
     session.expire_all()
-    return len(changed)
+    return stale
 
 
-_JSON_COLUMNS = frozenset({"flags", "supporting", "contradicting"})
-
-
-def _insert(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert derived rows in bulk: COPY on PostgreSQL, one executemany elsewhere."""
+def _insert(session: Session, changes: Changes) -> None:
+    """Insert new rows in bulk: COPY on PostgreSQL, one executemany elsewhere."""
     connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        connection.execute(insert(ASSESSMENTS), rows)  # Core: no ORM objects for derived rows
-        return
-    names = list(rows[0])
-    raw = cast("psycopg.Connection[Any]", connection.connection.dbapi_connection)
-    with (
-        raw.cursor() as cursor,
-        cursor.copy(f"COPY assessments ({', '.join(names)}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row([json.dumps(row[n]) if n in _JSON_COLUMNS else row[n] for n in names])
+    if connection.dialect.name == "postgresql":
+        copy_in(connection, "assessments", ROW_COLUMNS, cast("list[str]", changes.encoded().rows))
+    else:  # Core, not ORM objects: derived rows need no identity map
+        connection.execute(insert(ASSESSMENTS), cast("list[dict[str, Any]]", changes.rows))
 
 
 def recompute_person(
@@ -333,7 +404,7 @@ def recompute_person(
     return result
 
 
-def _assess_rows(
+def assess_rows(
     evidence: dict[int, RawEvidence], today: date, policy: ClockPolicy, reason: str
 ) -> dict[int, dict[str, Any]]:
     """Assess a batch and build its rows (pure; runs in a worker process)."""
@@ -353,14 +424,14 @@ def _open_reader(url: str) -> None:
     _READER = make_engine(url) if url else None
 
 
-def _read_and_assess(
-    ids: list[int], today: date, policy: ClockPolicy, reason: str
-) -> dict[int, dict[str, Any]]:
-    """Read a batch on the worker's own connection, assess it and build its rows."""
+def _read_and_assess(ids: list[int], today: date, policy: ClockPolicy, reason: str) -> Changes:
+    """Read a batch on the worker's own connection, assess it and say what it changes."""
     assert _READER is not None, "the worker has no database connection"
     with Session(_READER) as session:
-        raw = gather_rows(session, ids)
-    return _assess_rows(raw, today, policy, reason)
+        pending = assess_rows(gather_rows(session, ids), today, policy, reason)
+        found = changes_of(session, pending)
+        # lines for COPY made here, so that the writing process only sends them
+        return found.encoded() if _READER.dialect.name == "postgresql" else found
 
 
 def reader_url(session: Session) -> str | None:
@@ -413,17 +484,30 @@ def recompute_all(
             last = ids[-1]
         return ids
 
+    statistics = _Statistics(session)
+
+    def store(pending: dict[int, dict[str, Any]]) -> int:
+        stored = store_rows(session, pending)
+        statistics.grew(stored)
+        return stored
+
+    def write(found: Changes) -> int:
+        stale = write_changes(session, found)
+        if not stale:
+            return len(found.rows)
+        again = assess_rows(gather_rows(session, sorted(stale)), today, policy, reason)
+        return len(found.rows) - len(stale) + store(again)
+
     if workers <= 1:
         while ids := next_ids():
-            rows = _assess_rows(gather_rows(session, ids), today, policy, reason)
-            changed += store_rows(session, rows)
+            changed += store(assess_rows(gather_rows(session, ids), today, policy, reason))
             seen += len(ids)
             progress(seen)
         return seen, changed
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_open_reader, initargs=(url or "",)
     ) as pool:
-        running: deque[tuple[int, Future[dict[int, dict[str, Any]]]]] = deque()
+        running: deque[tuple[int, Future[Any]]] = deque()
         while True:
             ids = next_ids()
             if ids and url is not None:
@@ -433,12 +517,34 @@ def recompute_all(
             elif ids:
                 evidence = gather_rows(session, ids)
                 running.append(
-                    (len(ids), pool.submit(_assess_rows, evidence, today, policy, reason))
+                    (len(ids), pool.submit(assess_rows, evidence, today, policy, reason))
                 )
             if running and (not ids or len(running) > workers):
                 size, future = running.popleft()
-                changed += store_rows(session, future.result())
+                changed += write(future.result()) if url is not None else store(future.result())
                 seen += size
                 progress(seen)
             if not ids and not running:
                 return seen, changed
+
+
+class _Statistics:
+    """Keeps PostgreSQL's planner statistics of ``assessments`` up to date during a bulk run.
+
+    Rows this transaction inserted are invisible to autovacuum, so on a table that was empty
+    the planner goes on believing it small and looks a batch's current assessments up by
+    scanning the whole table: quadratic. ``ANALYZE`` inside the transaction counts them; it
+    runs each time the rows inserted have doubled, a few times in a run.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._on = session.connection().dialect.name == "postgresql"
+        self._inserted = 0
+        self._next = 10_000
+
+    def grew(self, rows: int) -> None:
+        self._inserted += rows
+        if self._on and self._inserted >= self._next:
+            self._session.execute(text("ANALYZE assessments"))
+            self._next = 2 * self._inserted

@@ -10,7 +10,16 @@ from sqlalchemy.orm import Session
 
 from db_builders import a_person, a_report
 from kintrace.config import Settings
-from kintrace.reconciliation.service import reader_url, recompute_all
+from kintrace.reconciliation.service import (
+    assess_rows,
+    changes_of,
+    gather_rows,
+    policy_of,
+    reader_url,
+    recompute_all,
+    recompute_person,
+    write_changes,
+)
 from kintrace.reports.model import SourceType
 from kintrace.storage.tables import Assessment
 
@@ -53,10 +62,10 @@ def test_a_second_run_adds_nothing_and_a_new_report_adds_one_row(db: Session) ->
     assert history[-1].status == "dead_unrecovered"
 
 
-def test_each_batch_finds_its_current_assessments_by_person_not_by_scanning(
+def test_each_batch_finds_its_assessments_by_person_or_id_not_by_scanning(
     sqlite_engine: Engine,
 ) -> None:
-    """SQLite must look current assessments up by person: a scan makes bulk runs quadratic."""
+    """SQLite must look assessments up by person or by id: a scan makes bulk runs quadratic."""
     statements: list[tuple[str, Any]] = []
 
     def keep(_conn: Any, _cursor: Any, sql: str, params: Any, *_rest: Any) -> None:
@@ -80,7 +89,7 @@ def test_each_batch_finds_its_current_assessments_by_person_not_by_scanning(
         for sql, params in statements:
             plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params).all()
             details = " ".join(str(row[-1]) for row in plan if "assessments" in str(row[-1]))
-            assert "person_id=?" in details, (sql, details)
+            assert "person_id=?" in details or "rowid=?" in details, (sql, details)
     finally:
         session.close()
         outer.rollback()
@@ -92,3 +101,22 @@ def test_workers_can_read_a_database_file_but_not_one_in_memory(sqlite_engine: E
         assert reader_url(on_file) == sqlite_engine.url.render_as_string(hide_password=False)
     with Session(create_engine("sqlite://")) as in_memory:
         assert reader_url(in_memory) is None
+
+
+def test_an_assessment_replaced_meanwhile_is_not_replaced_twice(db: Session) -> None:
+    """A worker read the current assessment; another transaction replaced it before the write."""
+    person = a_person(db)
+    a_report(db, person, "missing", date(2022, 9, 18))
+    recompute_all(db, today=TODAY, settings=Settings(), reason="first")
+    first = _current(db)[person.id]
+    policy = policy_of(Settings())
+    later = assess_rows(gather_rows(db, [person.id]), date(2024, 1, 1), policy, "worker")
+    found = changes_of(db, later)
+    assert found.replaced == {person.id: first.id}
+    recompute_person(db, person.id, today=date(2025, 1, 1), settings=Settings(), reason="other")
+    assert write_changes(db, found) == {person.id}
+    history = db.scalars(select(Assessment).where(Assessment.person_id == person.id)).all()
+    assert sorted((a.reason, a.is_current) for a in history) == [
+        ("first", False),
+        ("other", True),
+    ]
