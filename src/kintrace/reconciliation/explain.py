@@ -7,6 +7,7 @@ so that nothing a family was told disappears from what they read.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 
 from kintrace.reconciliation.model import Assessment, Flag, Role, WeighedReport
 from kintrace.reconciliation.words import (
@@ -17,7 +18,7 @@ from kintrace.reconciliation.words import (
     days_word,
     format_date,
 )
-from kintrace.reports.model import Status
+from kintrace.reports.model import Grade, Reliability, Status
 
 _SENTENCES: dict[Lang, dict[str, str]] = {
     Lang.EN: {
@@ -117,6 +118,18 @@ _QUOTED: dict[Lang, dict[Status, str]] = {
 """Each status word in quotes, as the sentences cite it."""
 
 
+_GRADE_TEXT = {Grade(r, c): f"{r.value}{c}" for r in Reliability for c in range(1, 7)}
+_DATES: dict[Lang, dict[date, str]] = {lang: {} for lang in Lang}
+"""Dates as written in each language, memoised: a bulk run writes the same few thousand."""
+
+
+def _date_text(day: date, lang: Lang) -> str:
+    text = format_date(day, lang)
+    if len(_DATES[lang]) < 100_000:
+        _DATES[lang][day] = text
+    return text
+
+
 def explain(assessment: Assessment, lang: Lang = Lang.EN, name: Callable[[str], str] = str) -> str:
     """Explain an assessment in ``lang``; ``name`` turns a report key into its reference."""
     say = _SENTENCES[lang]
@@ -126,6 +139,8 @@ def explain(assessment: Assessment, lang: Lang = Lang.EN, name: Callable[[str], 
     def status(word: Status) -> str:
         return quoted[word]
 
+    dates = _DATES[lang]
+
     def items(reports: Sequence[WeighedReport], with_claim: bool) -> str:
         parts = []
         template = say["item_claim" if with_claim else "item"]
@@ -133,8 +148,8 @@ def explain(assessment: Assessment, lang: Lang = Lang.EN, name: Callable[[str], 
             report = w.report
             part = template.format(
                 source=sources[report.source],
-                grade=report.grade,
-                date=format_date(report.date, lang),
+                grade=_GRADE_TEXT.get(report.grade) or str(report.grade),
+                date=dates.get(report.date) or _date_text(report.date, lang),
                 claim=quoted[w.counted_as] if with_claim and w.counted_as else "",
                 ref=name(report.key),
             )

@@ -115,7 +115,7 @@ class ChangeReason(StrEnum):
     UNRESOLVED = "unresolved"  # equally weighty reports disagree: back to missing
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made for every report of a bulk run; never changed
 class WeighedReport:
     """A report as the engine weighed it: its weight, the claim it counted as, and its role."""
 

@@ -124,8 +124,10 @@ def _kind(source: SourceType, grade: Grade, claim: Status) -> _Kind:
 
 
 def _item(report: ReportInput) -> _Item:
-    assert report.claim != "retraction"
-    kind = _kind(report.source, report.grade, Status(report.claim))
+    claim = report.claim
+    assert isinstance(claim, Status), "a retraction is not weighed"
+    key = (report.source, report.grade, claim)
+    kind = _KINDS.get(key) or _kind(*key)
     return _Item(
         report=report,
         claim=kind.claim,
@@ -178,6 +180,8 @@ class _Fold:
         "contested",
         "unresolved",
         "changes",
+        "_unsure",
+        "_dna",
     )
 
     def __init__(self) -> None:
@@ -189,20 +193,32 @@ class _Fold:
         self.contested: set[str] = set()
         self.unresolved = False
         self.changes: list[StatusChange] = []
+        # kept as reports arrive, so that weighing a report does not go over the others:
+        self._unsure: dict[Group, float] = {}  # by fate: the product of (1 - weight), no courts
+        self._dna: set[Group] = set()  # the fates a DNA identification supports
 
     def supporters(self) -> list[_Item]:
         return self.by_group.get(self.group, [])
 
     def standing(self) -> float:
-        """Weigh the evidence behind the current fate; a court's decision is not evidence."""
-        return noisy_or(i.weight for i in self.supporters() if not i.legal)
+        """Weigh the evidence behind the current fate; a court's decision is not evidence.
+
+        The noisy-or (:func:`noisy_or`) of the supporters' weights, multiplied out in the
+        order they arrived.
+        """
+        return 1.0 - self._unsure.get(self.group, 1.0)
 
     def add(self, item: _Item) -> None:
-        self.by_group.setdefault(item.group, []).append(item)
-        if item.group is self.group:
+        group = item.group
+        self.by_group.setdefault(group, []).append(item)
+        if not item.legal:
+            self._unsure[group] = self._unsure.get(group, 1.0) * (1.0 - item.weight)
+        if item.dna:
+            self._dna.add(group)
+        if group is self.group:
             self._agree(item)
         elif item.conclusive:
-            dna_backed = any(i.dna for i in self.supporters())
+            dna_backed = self.group in self._dna
             if dna_backed and not can_follow(self.group, item.group):
                 self.lost.add(item.key)
             else:
@@ -216,7 +232,7 @@ class _Fold:
         standing = self.standing()
         plausible = can_follow(self.group, item.group)
         reason = ChangeReason.TRANSITION if plausible else ChangeReason.OVERTURN
-        if any(i.dna for i in self.supporters()):
+        if self.group in self._dna:
             self.lost.add(item.key)
         elif self.group is Group.UNKNOWN or standing == 0.0:
             # Nothing is known, or only a court spoke: a court's decision yields to
@@ -346,19 +362,9 @@ def reconcile(
     fold = _Fold()
     for item in items:
         fold.add(item)
-    ordered = [(i.order, WeighedReport(i.report, i.weight, i.claim, fold.role(i))) for i in items]
-    for report in reports:
-        if report.is_retraction:
-            order = _order(report, 0.0, str(report.claim), str(report.grade))
-            ordered.append((order, WeighedReport(report, 0.0, None, Role.RETRACTION)))
-        elif report.key in retracted_by:
-            kind = _kind(report.source, report.grade, Status(report.claim))
-            w = WeighedReport(
-                report, kind.weight, kind.claim, Role.RETRACTED, retracted_by[report.key]
-            )
-            ordered.append((_order(report, w.weight, kind.claim_text, kind.grade_text), w))
-    ordered.sort(key=lambda pair: pair[0])
-    weighed = [w for _, w in ordered]
+    weighed = [WeighedReport(i.report, i.weight, i.claim, fold.role(i)) for i in items]
+    if retractions:
+        weighed = _with_retractions(items, weighed, reports, retracted_by)
     status = fold.status
     clocks = run_clocks(_last_information(items, official), status, requests, today, policy)
     flags = _flags(fold, weighed, official, clocks, today, policy)
@@ -373,6 +379,28 @@ def reconcile(
         official=official,
         today=today,
     )
+
+
+def _with_retractions(
+    items: Sequence[_Item],
+    weighed: list[WeighedReport],
+    reports: Sequence[ReportInput],
+    retracted_by: dict[str, str],
+) -> list[WeighedReport]:
+    """Put the retractions and the reports they withdrew among the weighed reports, in order."""
+    ordered = [(i.order, w) for i, w in zip(items, weighed, strict=True)]
+    for report in reports:
+        if report.is_retraction:
+            order = _order(report, 0.0, str(report.claim), str(report.grade))
+            ordered.append((order, WeighedReport(report, 0.0, None, Role.RETRACTION)))
+        elif report.key in retracted_by:
+            kind = _kind(report.source, report.grade, Status(report.claim))
+            w = WeighedReport(
+                report, kind.weight, kind.claim, Role.RETRACTED, retracted_by[report.key]
+            )
+            ordered.append((_order(report, w.weight, kind.claim_text, kind.grade_text), w))
+    ordered.sort(key=lambda pair: pair[0])
+    return [w for _, w in ordered]
 
 
 def _last_information(items: Sequence[_Item], official: OfficialStatus | None) -> date | None:

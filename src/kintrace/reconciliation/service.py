@@ -14,7 +14,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Engine, bindparam, func, insert, select, text, update
+from sqlalchemy import (
+    ClauseElement,
+    ColumnElement,
+    Engine,
+    bindparam,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kintrace.config import Settings
@@ -126,6 +136,23 @@ def _among(
     return column.in_(bindparam("ids", [int(i) for i in ids], expanding=True, literal_execute=True))
 
 
+def _fetch(session: Session, statement: ClauseElement) -> list[tuple[Any, ...]]:
+    """Run a query on the driver's own cursor and return plain tuples.
+
+    For the many rows of a bulk run SQLAlchemy's result rows cost twice what the query does;
+    the statement is still built by SQLAlchemy (its values written in: integer ids only).
+    """
+    session.flush()  # the raw cursor does not flush what the session holds
+    connection = session.connection()
+    sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        return cast("list[tuple[Any, ...]]", cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 def gather_rows(session: Session, person_ids: Sequence[int]) -> dict[int, RawEvidence]:
     """Read the reports, current official status and requests of many persons at once.
 
@@ -139,7 +166,8 @@ def gather_rows(session: Session, person_ids: Sequence[int]) -> dict[int, RawEvi
         if root is not None:
             owner[child] = root
     person_ids = list(owner)
-    rows = session.execute(
+    rows = _fetch(
+        session,
         select(
             Report.person_id,
             Report.id,
@@ -152,11 +180,13 @@ def gather_rows(session: Session, person_ids: Sequence[int]) -> dict[int, RawEvi
             Report.text,
         )
         .join(Source, Source.id == Report.source_id)
-        .where(_among(Report.person_id, person_ids))
+        .where(_among(Report.person_id, person_ids)),
         # no ORDER BY: the engine's result does not depend on the order of the reports
     )
-    for person_id, *report in rows:
-        evidence[owner[person_id]].reports.append(tuple(report))  # type: ignore[arg-type]
+    for person_id, report_id, observed_on, *rest in rows:
+        if isinstance(observed_on, str):  # SQLite's DBAPI gives dates as text
+            observed_on = date.fromisoformat(observed_on)
+        evidence[owner[person_id]].reports.append((report_id, observed_on, *rest))
     for person_id, status, since, authority in session.execute(
         select(
             OfficialStatus.person_id,
