@@ -18,7 +18,7 @@ from kintrace.reconciliation.words import (
     days_word,
     format_date,
 )
-from kintrace.reports.model import Grade, Reliability, Status
+from kintrace.reports.model import Reliability, Status
 
 _SENTENCES: dict[Lang, dict[str, str]] = {
     Lang.EN: {
@@ -118,7 +118,7 @@ _QUOTED: dict[Lang, dict[Status, str]] = {
 """Each status word in quotes, as the sentences cite it."""
 
 
-_GRADE_TEXT = {Grade(r, c): f"{r.value}{c}" for r in Reliability for c in range(1, 7)}
+_GRADE_TEXT = {r: {c: f"{r.value}{c}" for c in range(1, 7)} for r in Reliability}
 _DATES: dict[Lang, dict[date, str]] = {lang: {} for lang in Lang}
 """Dates as written in each language, memoised: a bulk run writes the same few thousand."""
 
@@ -148,7 +148,8 @@ def explain(assessment: Assessment, lang: Lang = Lang.EN, name: Callable[[str], 
             report = w.report
             part = template.format(
                 source=sources[report.source],
-                grade=_GRADE_TEXT.get(report.grade) or str(report.grade),
+                grade=_GRADE_TEXT[report.grade.reliability].get(report.grade.credibility)
+                or str(report.grade),
                 date=dates.get(report.date) or _date_text(report.date, lang),
                 claim=quoted[w.counted_as] if with_claim and w.counted_as else "",
                 ref=name(report.key),

@@ -42,7 +42,7 @@ from kintrace.reconciliation.model import (
     StatusChange,
     WeighedReport,
 )
-from kintrace.reports.model import Grade, SourceType, Status
+from kintrace.reports.model import Grade, Reliability, SourceType, Status
 
 TRANSITION_SHARE = 0.5
 """A plausible change needs this share of the weight standing behind the current fate."""
@@ -101,12 +101,13 @@ class _Kind:
     grade_text: str
 
 
-_KINDS: dict[tuple[SourceType, Grade, Status], _Kind] = {}
-"""Memo of :func:`_kind`: at most 14 sources x 36 grades x 11 claims entries."""
+_KINDS: dict[tuple[SourceType, Reliability, int, Status], _Kind] = {}
+"""Memo of :func:`_kind`: at most 14 sources x 36 grades x 11 claims entries. Keyed by the
+grade's parts, which hash faster than the grade."""
 
 
 def _kind(source: SourceType, grade: Grade, claim: Status) -> _Kind:
-    key = (source, grade, claim)
+    key = (source, grade.reliability, grade.credibility, claim)
     found = _KINDS.get(key)
     if found is None:
         counted = counted_as(source, claim)
@@ -126,8 +127,10 @@ def _kind(source: SourceType, grade: Grade, claim: Status) -> _Kind:
 def _item(report: ReportInput) -> _Item:
     claim = report.claim
     assert isinstance(claim, Status), "a retraction is not weighed"
-    key = (report.source, report.grade, claim)
-    kind = _KINDS.get(key) or _kind(*key)
+    grade = report.grade
+    kind = _KINDS.get((report.source, grade.reliability, grade.credibility, claim)) or _kind(
+        report.source, grade, claim
+    )
     return _Item(
         report=report,
         claim=kind.claim,
