@@ -405,6 +405,9 @@ def link_features(
         ),
         log_level=None,
     )
+    # Splink caches term frequencies and blocked pairs on the database API, by table name: a
+    # db_api the caller passes again still holds those of the records it linked last time
+    linker.table_management.invalidate_cache()  # type: ignore[no-untyped-call]  # Splink: untyped
     confirmed = [p for p in labels if p.match]
     learn = len(confirmed) >= settings.min_labels_to_train
     if trained or learn:

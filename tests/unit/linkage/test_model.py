@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from splink import DuckDBAPI
 
 from kintrace.cases.dates import parse_partial_date
 from kintrace.cases.model import PersonDetails, Sex
@@ -286,3 +287,15 @@ def test_large_inputs_block_on_three_keys_and_sample_em_pairs() -> None:
     assert large.pairs_scored < 0.75 * thorough.pairs_scored  # at a million: 1/14
     assert f1({(p.left, p.right) for p in large.pairs}, truth) >= 0.97
     assert f1({(p.left, p.right) for p in thorough.pairs}, truth) >= 0.98
+
+
+def test_a_database_api_passed_again_forgets_the_records_it_linked_before() -> None:
+    # Splink caches term frequencies on the API: a second run must not reuse the first's
+    api = DuckDBAPI()
+    link_features(synthetic_features(60, seed=1)[0], db_api=api)
+    features, _ = synthetic_features(120, seed=3)
+    again = link_features(features, db_api=api)
+    fresh = link_features(features)
+    assert [(p.left, p.right, p.match_probability) for p in again.pairs] == [
+        (p.left, p.right, p.match_probability) for p in fresh.pairs
+    ]
