@@ -34,7 +34,7 @@ from kintrace.importers.persons import PERSON_COLUMNS, PersonRecord, parse_perso
 from kintrace.importers.tabular import parse_column_map, read_table
 from kintrace.instance import open_instance
 from kintrace.linkage.comparisons import COMPARISONS
-from kintrace.linkage.model import LinkageResult, link_features
+from kintrace.linkage.model import LinkageResult, LinkageSettings, link_features
 from kintrace.linkage.normalise import PersonFeatures, person_features
 from kintrace.linkage.service import link_list
 from kintrace.storage.audit import set_actor
@@ -164,6 +164,13 @@ def link(
     database: str | None = typer.Option(None, "--database", help=DATABASE_HELP),
     data_dir: Path | None = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
     json_out: bool = typer.Option(False, "--json", help="With --list: print the figures as JSON."),
+    no_twins_guard: bool = typer.Option(
+        False,
+        "--no-twins-guard",
+        help="Files to file only: the lists hold no two relatives (a register of one person "
+        "per family), so a wholly different given name is an ordinary disagreement instead "
+        "of keeping twins and brothers apart.",
+    ),
 ) -> None:
     """Link person lists: file to file (duplicates in one file, or matches between two), or
     an imported list to the persons in the database (--list NAME)."""
@@ -171,6 +178,8 @@ def link(
         with reporting_errors():
             if files or out is not None:
                 raise InvalidInput("--list links an imported list: give no files and no --out")
+            if no_twins_guard:
+                raise InvalidInput("--no-twins-guard is for files: persons have relatives")
             _link_list(list_name, upper, min_probability, database, data_dir, json_out)
         return
     started = time.perf_counter()
@@ -211,7 +220,12 @@ def link(
                     completed=_STAGES.index(stage) if stage in _STAGES else 0,
                 )
 
-            result = link_features(features, min_probability=min_probability, on_stage=on_stage)
+            result = link_features(
+                features,
+                min_probability=min_probability,
+                settings=LinkageSettings(given_name_guard=not no_twins_guard),
+                on_stage=on_stage,
+            )
             progress.update(modelling, description="linking: done", completed=len(_STAGES))
         _write_atomically(out, _pair_rows(result, ids, labels))
         if clusters is not None:

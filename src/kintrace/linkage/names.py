@@ -245,6 +245,8 @@ def resolve_given_name(text: str, sex: str = "") -> GivenNameMatch:
     'Александра'
     >>> resolve_given_name("Zhyrgal").canonical
     '?zirgal'
+    >>> resolve_given_name("Витя").sex, resolve_given_name("Janna").candidates
+    ('', ('Яна', 'Жанна'))
     """
     tokens = name_tokens(text)
     if not tokens:
@@ -253,14 +255,22 @@ def resolve_given_name(text: str, sex: str = "") -> GivenNameMatch:
     key = phonetic_key(first)
     if len(first) == 1 or (len(key) <= 1 and len(tokens) == 1 and len(first) <= 2):
         return GivenNameMatch("", (), "", key[:1], initial=True)
-    entries = _given_index().get(key, ())
+    index = _given_index()
+    entries = index.get(key, ())
+    if _J_FOR_ZH.match(first):  # Latin J is Й/Я (Jana) or, written French-style, Ж (Janna)
+        entries = (*entries, *index.get(phonetic_key("zh" + first[1:]), ()))
     suited = [e for e in entries if not sex or e.sex == sex] or list(entries)
     if not suited:
         return GivenNameMatch("?" + key, ("?" + key,), "", key)
     best = suited[0]
     candidates = tuple(dict.fromkeys(e.canonical for e in suited))
-    sexes = {e.sex for e in suited if e.rank == best.rank}
+    # The name shows a sex only when every name it may stand for has it: Владя is Влада or
+    # Владислав, Витя is Вита or Виктор, so neither says whether the person is a woman.
+    sexes = {e.sex for e in suited}
     return GivenNameMatch(best.canonical, candidates, best.sex if len(sexes) == 1 else "", key)
+
+
+_J_FOR_ZH = re.compile(r"^[Jj][aeiouyAEIOUY]")
 
 
 def is_known_given_name(text: str) -> bool:

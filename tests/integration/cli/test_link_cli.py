@@ -78,6 +78,24 @@ def test_one_file_is_deduplicated_with_mapped_columns(tmp_path: Path) -> None:
     assert [(r["left_id"], r["right_id"]) for r in read_csv(pairs)] == [("1", "2")]
 
 
+def test_the_twins_guard_can_be_lifted_for_a_register_without_relatives(tmp_path: Path) -> None:
+    """Everything agrees but a wholly different given name: twins, unless the list has none."""
+    source = tmp_path / "register.csv"
+    source.write_text(
+        "id,surname,given_name,patronymic,birth_date,region,unit\n"
+        "1,Карпенко,Олег,Петрович,12.04.1991,Курская область,в/ч 12345\n"
+        "2,Карпенко,Игорь,Петрович,12.04.1991,Курская область,в/ч 12345\n",
+        encoding="utf-8",
+    )
+    found = []
+    for extra in ([], ["--no-twins-guard"]):
+        pairs = tmp_path / f"pairs{len(extra)}.csv"
+        result = CliRunner().invoke(app, ["link", str(source), "--out", str(pairs), *extra])
+        assert result.exit_code == 0, result.output
+        found.append([(r["left_id"], r["right_id"]) for r in read_csv(pairs)])
+    assert found == [[], [("1", "2")]]
+
+
 def test_min_probability_lets_weaker_pairs_through(
     lists: tuple[Path, Path], tmp_path: Path
 ) -> None:
