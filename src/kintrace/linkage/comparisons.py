@@ -160,6 +160,8 @@ COMPARISONS: tuple[Comparison, ...] = (
             Level("swapped", SWAPPED, 0.02, 0.000_01),
             Level("typo", "surname_key", 0.06, 0.002, "damerau_levenshtein", 1),
             Level("similar", "surname_key", 0.04, 0.02, "jaro_winkler", 0.88),
+            # One typo the phonetic key made two (Великогородук, VELIOGORODUK: ио read as ё)
+            Level("letter_typo", "surname_letters", 0.02, 0.000_5, "damerau_levenshtein", 1),
         ),
         else_m=0.03,
         else_u=0.977,

@@ -127,6 +127,24 @@ def surname_key(text: str) -> str:
     return key
 
 
+@lru_cache(maxsize=200_000)
+def surname_letters(text: str) -> str:
+    """Return a surname's letters in Latin with no phonetic folding (and the feminine folded).
+
+    The phonetic key folds sounds together (ио as ё, ya as a), which can turn one typo into
+    two differences; these letters keep a typo one letter wide.
+
+    >>> surname_letters("Великогородук"), surname_letters("VELIOGORODUK")
+    ('velikogoroduk', 'veliogoroduk')
+    >>> surname_letters("Петрова")
+    'petrov'
+    """
+    letters = _DIGRAPH_RE.sub(lambda m: _DIGRAPHS[m.group()], _to_latin(text))
+    for pattern, replacement in _FEMININE_SURNAME:
+        letters = pattern.sub(replacement, letters)
+    return letters
+
+
 # ---------------------------------------------------------------------------------------------
 # Given names
 

@@ -27,6 +27,7 @@ from kintrace.linkage.names import (
     resolve_given_name,
     split_full_name,
     surname_key,
+    surname_letters,
     surname_sex,
 )
 
@@ -328,6 +329,7 @@ class PersonFeatures:
     """
 
     surname_key: str = ""
+    surname_letters: str = ""
     given_key: str = ""
     given_canonical: str = ""
     given_candidates: tuple[str, ...] = ()
@@ -412,6 +414,7 @@ def name_features(
     )
     return {
         "surname_key": surname_key(surname) if surname else "",
+        "surname_letters": surname_letters(surname) if surname else "",
         "given_key": key,
         "given_canonical": canonical,
         "given_candidates": candidates,
