@@ -6,7 +6,7 @@ worker process per core, as ``kintrace status recompute`` uses on a large instan
 It fills a fresh database with synthetic persons and reports by bulk inserts (COPY on
 PostgreSQL, then ANALYZE, as autovacuum would soon do; not timed as part of the
 recomputation), then times ``kintrace status recompute``'s core
-(:func:`kintrace.reconciliation.service.recompute_all`) and reports persons per second and
+(:func:`kintrace.reconciliation.bulk.recompute_all`) and reports persons per second and
 the peak resident memory of the process. PostgreSQL: ``KINTRACE_TEST_PG_URL`` (default
 ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``); a database is created and dropped.
 """
@@ -118,7 +118,7 @@ def main() -> None:
     per_person = int(sys.argv[2]) if len(sys.argv) > 2 else 10
     engines = (sys.argv[3] if len(sys.argv) > 3 else "sqlite").split(",")
     workers = int(sys.argv[4]) if len(sys.argv) > 4 else (os.cpu_count() or 1)
-    from kintrace.reconciliation.service import recompute_all
+    from kintrace.reconciliation.bulk import recompute_all
 
     for kind in engines:
         with database(kind) as engine:

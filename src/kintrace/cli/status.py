@@ -23,8 +23,8 @@ from kintrace.cli.common import (
 )
 from kintrace.errors import StoryError
 from kintrace.instance import open_instance
+from kintrace.reconciliation.bulk import recompute_all
 from kintrace.reconciliation.rules import reconcile
-from kintrace.reconciliation.service import recompute_all
 from kintrace.reconciliation.story import parse_story, story_result
 from kintrace.reconciliation.words import Lang
 from kintrace.storage.db import transaction

@@ -15,7 +15,7 @@ from kintrace.cases.service import add_person, file_request, get_or_create_regio
 from kintrace.config import Settings
 from kintrace.demo.generate import DemoDataset, DemoPerson, generate
 from kintrace.identification.service import case_of, propose, register_sample
-from kintrace.reconciliation.service import recompute_all
+from kintrace.reconciliation.bulk import recompute_all
 from kintrace.reports.model import RETRACTION
 from kintrace.reports.service import (
     get_or_create_source,

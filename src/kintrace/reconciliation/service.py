@@ -7,9 +7,7 @@ new ``assessments`` row (the previous one stays, no longer current) when anythin
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
@@ -17,12 +15,10 @@ from typing import Any, cast
 from sqlalchemy import (
     ClauseElement,
     ColumnElement,
-    Engine,
     bindparam,
     func,
     insert,
     select,
-    text,
     update,
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -47,7 +43,6 @@ from kintrace.reconciliation.rules import reconcile
 from kintrace.reconciliation.words import Lang
 from kintrace.reports.model import Grade, Reliability, SourceType, Status
 from kintrace.storage.copy import copy_in, copy_line
-from kintrace.storage.db import make_engine
 from kintrace.storage.tables import (
     Assessment,
     AuthorityRequest,
@@ -442,139 +437,3 @@ def assess_rows(
         pid: _row(pid, assess(evidence_of(raw), today=today, policy=policy), reason, Lang.EN)
         for pid, raw in evidence.items()
     }
-
-
-_READER: Engine | None = None
-"""A worker process's own connection to the database (see :func:`recompute_all`)."""
-
-
-def _open_reader(url: str) -> None:
-    """Connect a worker process to the database at ``url`` (nothing for an empty URL)."""
-    global _READER
-    _READER = make_engine(url) if url else None
-
-
-def _read_and_assess(ids: list[int], today: date, policy: ClockPolicy, reason: str) -> Changes:
-    """Read a batch on the worker's own connection, assess it and say what it changes."""
-    assert _READER is not None, "the worker has no database connection"
-    with Session(_READER) as session:
-        pending = assess_rows(gather_rows(session, ids), today, policy, reason)
-        found = changes_of(session, pending)
-        # lines for COPY made here, so that the writing process only sends them
-        return found.encoded() if _READER.dialect.name == "postgresql" else found
-
-
-def reader_url(session: Session) -> str | None:
-    """Return the URL worker processes can read the session's database at (None: they can't).
-
-    An in-memory SQLite database lives in this process only.
-    """
-    url = session.connection().engine.url
-    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
-        return None
-    return url.render_as_string(hide_password=False)
-
-
-def recompute_all(
-    session: Session,
-    *,
-    today: date,
-    settings: Settings,
-    reason: str,
-    batch: int = 2000,
-    workers: int = 1,
-    read_in_workers: bool = False,
-    progress: Callable[[int], None] = lambda _n: None,
-) -> tuple[int, int]:
-    """Recompute every person in batches; return (persons seen, assessments changed).
-
-    With ``workers > 1`` the pure assessment runs in that many processes while this one
-    reads the next batch and writes the last: the database stays in one transaction here.
-    With ``read_in_workers`` as well, each worker reads its batch on its own connection and
-    this process only writes; the workers then see what is committed, not what this
-    transaction wrote before, so use it only in a transaction that has not changed reports,
-    official statuses or requests (as ``kintrace status recompute`` does).
-    """
-    policy = policy_of(settings)
-    seen = changed = 0
-    last = 0
-    url = reader_url(session) if read_in_workers and workers > 1 else None
-
-    def next_ids() -> list[int]:
-        nonlocal last
-        ids = list(
-            session.scalars(
-                select(Person.id)
-                .where(Person.id > last, Person.merged_into_id.is_(None))
-                .order_by(Person.id)
-                .limit(batch)
-            )
-        )
-        if ids:
-            last = ids[-1]
-        return ids
-
-    statistics = _Statistics(session)
-
-    def store(pending: dict[int, dict[str, Any]]) -> int:
-        stored = store_rows(session, pending)
-        statistics.grew(stored)
-        return stored
-
-    def write(found: Changes) -> int:
-        stale = write_changes(session, found)
-        if not stale:
-            return len(found.rows)
-        again = assess_rows(gather_rows(session, sorted(stale)), today, policy, reason)
-        return len(found.rows) - len(stale) + store(again)
-
-    if workers <= 1:
-        while ids := next_ids():
-            changed += store(assess_rows(gather_rows(session, ids), today, policy, reason))
-            seen += len(ids)
-            progress(seen)
-        return seen, changed
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_open_reader, initargs=(url or "",)
-    ) as pool:
-        running: deque[tuple[int, Future[Any]]] = deque()
-        while True:
-            ids = next_ids()
-            if ids and url is not None:
-                running.append(
-                    (len(ids), pool.submit(_read_and_assess, ids, today, policy, reason))
-                )
-            elif ids:
-                evidence = gather_rows(session, ids)
-                running.append(
-                    (len(ids), pool.submit(assess_rows, evidence, today, policy, reason))
-                )
-            if running and (not ids or len(running) > workers):
-                size, future = running.popleft()
-                changed += write(future.result()) if url is not None else store(future.result())
-                seen += size
-                progress(seen)
-            if not ids and not running:
-                return seen, changed
-
-
-class _Statistics:
-    """Keeps PostgreSQL's planner statistics of ``assessments`` up to date during a bulk run.
-
-    Rows this transaction inserted are invisible to autovacuum, so on a table that was empty
-    the planner goes on believing it small and looks a batch's current assessments up by
-    scanning the whole table: quadratic. ``ANALYZE`` inside the transaction counts them; it
-    runs each time the rows inserted have doubled, a few times in a run.
-    """
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-        self._on = session.connection().dialect.name == "postgresql"
-        self._inserted = 0
-        self._next = 10_000
-
-    def grew(self, rows: int) -> None:
-        self._inserted += rows
-        if self._on and self._inserted >= self._next:
-            self._session.execute(text("ANALYZE assessments"))
-            self._next = 2 * self._inserted
