@@ -260,7 +260,9 @@ def _row(person_id: int, result: Result, reason: str, lang: Lang) -> dict[str, A
 
 ASSESSMENTS = Base.metadata.tables["assessments"]
 
-_COMPARED = (
+ROW_COLUMNS = (
+    "person_id",
+    "computed_at",
     "status",
     "status_since",
     "confidence",
@@ -268,8 +270,19 @@ _COMPARED = (
     "supporting",
     "contradicting",
     "court_date",
+    "last_information_on",
     "explanation",
+    "reason",
+    "is_current",
 )
+"""The columns of a new assessment row, in the order COPY lines give them."""
+
+_COMPARED = tuple(
+    c
+    for c in ROW_COLUMNS
+    if c not in {"person_id", "computed_at", "last_information_on", "reason", "is_current"}
+)
+"""What an assessment says; a new row is stored only when one of these differs."""
 
 
 def _same(row: Any, new: dict[str, Any]) -> bool:
@@ -294,24 +307,6 @@ def store_results(
     one stays, marked as no longer current.
     """
     return store_rows(session, {pid: _row(pid, result, reason, lang) for pid, result in results})
-
-
-ROW_COLUMNS = (
-    "person_id",
-    "computed_at",
-    "status",
-    "status_since",
-    "confidence",
-    "flags",
-    "supporting",
-    "contradicting",
-    "court_date",
-    "last_information_on",
-    "explanation",
-    "reason",
-    "is_current",
-)
-"""The columns of a new assessment row, in the order COPY lines give them."""
 
 
 @dataclass(slots=True)
