@@ -102,6 +102,11 @@ LARGE_BLOCKING_RULES: tuple[str, ...] = (
     "l.birth_year = r.birth_year AND l.birth_month = r.birth_month"
     " AND l.birth_day = r.birth_day AND l.given_initial = r.given_initial"
     " AND substr(l.surname_key, -2) = substr(r.surname_key, -2)",
+    # a year off by one and a misspelt surname: the given name, the day and month, and the
+    # surname's first letter
+    "l.given_canonical = r.given_canonical AND l.birth_month = r.birth_month"
+    " AND l.birth_day = r.birth_day"
+    " AND substr(l.surname_key, 1, 1) = substr(r.surname_key, 1, 1)",
     # a year off by one where the other record has no day and month
     "l.surname_key = r.surname_key AND l.given_canonical = r.given_canonical"
     " AND l.birth_year = r.birth_year + 1",

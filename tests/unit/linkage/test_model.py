@@ -289,6 +289,28 @@ def test_large_inputs_block_on_three_keys_and_sample_em_pairs() -> None:
     assert f1({(p.left, p.right) for p in thorough.pairs}, truth) >= 0.98
 
 
+def test_large_inputs_still_pair_a_year_off_by_one_with_a_misspelt_surname() -> None:
+    pair = [
+        a_person("Кузьмднко", "Юрий", "", "20.12.1981"),
+        a_person("KUZ'MENKO", "Yuriy", "", "1982-12-20"),
+    ]
+    large = link_features(
+        pair, min_probability=0.0, settings=LinkageSettings(large_input_records=2)
+    )
+    assert [(p.left, p.right) for p in large.pairs] == [(0, 1)]
+
+
+def test_a_typo_the_phonetic_key_doubles_is_still_one_typo_in_the_letters() -> None:
+    result = link_features(
+        [
+            a_person("Великогородук", "Матвей", "", "21.06.1973"),
+            a_person("VELIOGORODUK", "Matvey", "", "1973-06-21"),
+        ],
+        min_probability=0.0,
+    )
+    assert result.pairs[0].evidence["surname"] == "letter_typo"
+
+
 def test_a_database_api_passed_again_forgets_the_records_it_linked_before() -> None:
     # Splink caches term frequencies on the API: a second run must not reuse the first's
     api = DuckDBAPI()
