@@ -88,6 +88,11 @@ def _to_latin(text: str) -> str:
     return _NON_LETTER.sub("", plain)
 
 
+def _letters(text: str) -> str:
+    """Spell a name in Latin letters with one spelling for each digraph (shch, zh, kh...)."""
+    return _DIGRAPH_RE.sub(lambda m: _DIGRAPHS[m.group()], _to_latin(text))
+
+
 @lru_cache(maxsize=200_000)
 def phonetic_key(text: str) -> str:
     """Return the one Latin key that every script and transliteration of a name shares.
@@ -97,7 +102,7 @@ def phonetic_key(text: str) -> str:
     >>> phonetic_key("Юлия") == phonetic_key("Yuliya") == phonetic_key("Iuliia")
     True
     """
-    latin = _DIGRAPH_RE.sub(lambda m: _DIGRAPHS[m.group()], _to_latin(text))
+    latin = _letters(text)
     # Ukrainian г is h, Russian г is g; х is kh or h: one letter for all of them.
     latin = latin.replace("h", "g").replace("y", "i").replace("j", "i")
     latin = _I_RUN.sub("i", latin)
@@ -121,10 +126,14 @@ def surname_key(text: str) -> str:
     >>> surname_key("Загорская") == surname_key("Zahorskyi") == surname_key("Zagorsky")
     True
     """
-    key = phonetic_key(text)
+    return _masculine(phonetic_key(text))
+
+
+def _masculine(surname: str) -> str:
+    """Fold a surname's feminine ending (in Latin letters) to the masculine one."""
     for pattern, replacement in _FEMININE_SURNAME:
-        key = pattern.sub(replacement, key)
-    return key
+        surname = pattern.sub(replacement, surname)
+    return surname
 
 
 @lru_cache(maxsize=200_000)
@@ -139,10 +148,7 @@ def surname_letters(text: str) -> str:
     >>> surname_letters("Петрова")
     'petrov'
     """
-    letters = _DIGRAPH_RE.sub(lambda m: _DIGRAPHS[m.group()], _to_latin(text))
-    for pattern, replacement in _FEMININE_SURNAME:
-        letters = pattern.sub(replacement, letters)
-    return letters
+    return _masculine(_letters(text))
 
 
 # ---------------------------------------------------------------------------------------------
