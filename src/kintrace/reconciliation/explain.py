@@ -18,7 +18,7 @@ from kintrace.reconciliation.words import (
     days_word,
     format_date,
 )
-from kintrace.reports.model import Reliability, Status
+from kintrace.reports.model import Grade, Reliability, Status
 
 _SENTENCES: dict[Lang, dict[str, str]] = {
     Lang.EN: {
@@ -124,10 +124,17 @@ _DATES: dict[Lang, dict[date, str]] = {lang: {} for lang in Lang}
 
 
 def _date_text(day: date, lang: Lang) -> str:
-    text = format_date(day, lang)
-    if len(_DATES[lang]) < 100_000:
-        _DATES[lang][day] = text
+    known = _DATES[lang]
+    text = known.get(day)
+    if text is None:
+        text = format_date(day, lang)
+        if len(known) < 100_000:
+            known[day] = text
     return text
+
+
+def _grade_text(grade: Grade) -> str:
+    return _GRADE_TEXT[grade.reliability].get(grade.credibility) or str(grade)
 
 
 def explain(assessment: Assessment, lang: Lang = Lang.EN, name: Callable[[str], str] = str) -> str:
@@ -139,8 +146,6 @@ def explain(assessment: Assessment, lang: Lang = Lang.EN, name: Callable[[str], 
     def status(word: Status) -> str:
         return quoted[word]
 
-    dates = _DATES[lang]
-
     def items(reports: Sequence[WeighedReport], with_claim: bool) -> str:
         parts = []
         template = say["item_claim" if with_claim else "item"]
@@ -148,9 +153,8 @@ def explain(assessment: Assessment, lang: Lang = Lang.EN, name: Callable[[str], 
             report = w.report
             part = template.format(
                 source=sources[report.source],
-                grade=_GRADE_TEXT[report.grade.reliability].get(report.grade.credibility)
-                or str(report.grade),
-                date=dates.get(report.date) or _date_text(report.date, lang),
+                grade=_grade_text(report.grade),
+                date=_date_text(report.date, lang),
                 claim=quoted[w.counted_as] if with_claim and w.counted_as else "",
                 ref=name(report.key),
             )

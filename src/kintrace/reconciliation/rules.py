@@ -127,10 +127,7 @@ def _kind(source: SourceType, grade: Grade, claim: Status) -> _Kind:
 def _item(report: ReportInput) -> _Item:
     claim = report.claim
     assert isinstance(claim, Status), "a retraction is not weighed"
-    grade = report.grade
-    kind = _KINDS.get((report.source, grade.reliability, grade.credibility, claim)) or _kind(
-        report.source, grade, claim
-    )
+    kind = _kind(report.source, report.grade, claim)
     return _Item(
         report=report,
         claim=kind.claim,

@@ -352,15 +352,13 @@ def changes_of(session: Session, pending: dict[int, dict[str, Any]]) -> Changes:
             )
         )
     }
-    rows: list[dict[str, Any]] = []
     for pid, new in pending.items():
         old = current.get(pid)
         if old is None or not _same(old, new):
             found.persons.append(pid)
-            rows.append(new)
+            found.rows.append(new)
             if old is not None:
                 found.replaced[pid] = old.id
-    found.rows = rows
     return found
 
 
