@@ -63,6 +63,19 @@ def records_of(db: Session, name: str) -> list[ListRecord]:
     )
 
 
+def a_candidate(
+    db: Session, person: Person, probability: float = 0.9, **other: int
+) -> LinkCandidate:
+    """A pending candidate pair of ``person`` and ``other_person_id`` or ``list_record_id``."""
+    candidate = LinkCandidate(
+        person_id=person.id, probability=probability, evidence={}, state="pending", run="test",
+        created_at=TODAY, **other,
+    )  # fmt: skip
+    db.add(candidate)
+    db.flush()
+    return candidate
+
+
 def test_a_list_record_in_latin_script_links_to_the_person_in_cyrillic(
     db: Session, tmp_path: Path
 ) -> None:
@@ -119,12 +132,7 @@ def test_a_merge_keeps_every_report_and_can_be_undone(db: Session) -> None:
 
 def test_confirming_a_duplicate_pair_merges_it(db: Session) -> None:
     first, second = a_person(db, "Петров"), a_person(db, "Петров")
-    candidate = LinkCandidate(
-        person_id=first.id, other_person_id=second.id, probability=0.9, evidence={},
-        state="pending", run="test", created_at=TODAY,
-    )  # fmt: skip
-    db.add(candidate)
-    db.flush()
+    candidate = a_candidate(db, first, other_person_id=second.id)
     decide_candidate(db, ANALYST, candidate.id, confirm=True, note="", settings=SETTINGS,
                      today=TODAY)  # fmt: skip
     assert db.get(Person, second.id).merged_into_id == first.id  # type: ignore[union-attr]
@@ -152,12 +160,7 @@ def test_decisions_become_labels_of_the_next_run(db: Session, tmp_path: Path) ->
     assert petrov.id in candidates
     decide_candidate(db, ANALYST, candidates[petrov.id].id, confirm=True, note="same man",
                      settings=SETTINGS, today=TODAY)  # fmt: skip
-    rejected = LinkCandidate(
-        person_id=kovalenko.id, list_record_id=records_of(db, name)[1].id, probability=0.6,
-        evidence={}, state="pending", run="test", created_at=TODAY,
-    )  # fmt: skip
-    db.add(rejected)
-    db.flush()
+    rejected = a_candidate(db, kovalenko, 0.6, list_record_id=records_of(db, name)[1].id)
     decide_candidate(db, ANALYST, rejected.id, confirm=False, note="not him", settings=SETTINGS,
                      today=TODAY)  # fmt: skip
     persons = [petrov, kovalenko]
@@ -176,12 +179,7 @@ def test_decisions_become_labels_of_the_next_run(db: Session, tmp_path: Path) ->
 def test_a_decision_on_another_list_comes_along_as_a_label(db: Session, tmp_path: Path) -> None:
     petrov = a_person(db, "Петров")
     first = imported(db, tmp_path)
-    decided = LinkCandidate(
-        person_id=petrov.id, list_record_id=records_of(db, first)[0].id, probability=0.9,
-        evidence={}, state="pending", run="test", created_at=TODAY,
-    )  # fmt: skip
-    db.add(decided)
-    db.flush()
+    decided = a_candidate(db, petrov, list_record_id=records_of(db, first)[0].id)
     decide_candidate(db, ANALYST, decided.id, confirm=True, note="", settings=SETTINGS,
                      today=TODAY)  # fmt: skip
     second = imported(
