@@ -60,6 +60,7 @@ from kintrace.linkage.comparisons import (
     gamma_sql,
     splink_comparisons,
 )
+from kintrace.linkage.joint import joint_probabilities, neighbourhoods
 from kintrace.linkage.labels import PairLabel, check_labels, update_m
 from kintrace.linkage.normalise import ExtraField, PersonFeatures
 
@@ -86,7 +87,11 @@ class LinkageSettings:
     selective :data:`~kintrace.linkage.blocking.LARGE_BLOCKING_RULES`.
     ``em_full_records``: beyond this many records,
     each EM blocking is sampled, one pair in (records / em_full_records) squared, so that
-    training costs the same at any size.
+    training costs the same at any size. ``joint``: turn each pair's probability into the
+    probability given the pairs around it (:mod:`kintrace.linkage.joint`), counting the
+    pairs scored at or above ``joint_edge``; components of up to ``joint_exact_limit``
+    records are counted whole, a larger one pair by pair over ``joint_local_limit``
+    records.
     """
 
     min_records_to_train: int = 1000
@@ -102,14 +107,21 @@ class LinkageSettings:
     given_name_guard: bool = True
     large_input_records: int = 400_000
     em_full_records: int = 200_000
+    joint: bool = True
+    joint_edge: float = 0.05
+    joint_exact_limit: int = 9
+    joint_local_limit: int = 6
 
 
 @dataclass(frozen=True, slots=True)
 class ScoredPair:
     """A scored pair of records (indices into the input), ``left < right``.
 
-    ``match_weight`` is in bits (log2 of the Bayes factor plus the prior);
-    ``evidence`` gives each field's agreement level (``exact``, ``nickname``, ``missing``...).
+    ``match_probability`` is the probability that the two records are one person given the
+    pairs around them (:mod:`kintrace.linkage.joint`); ``pairwise_probability`` is the
+    Fellegi–Sunter probability of the pair on its own, and ``match_weight`` its weight in
+    bits (log2 of the Bayes factor plus the prior); ``evidence`` gives each field's
+    agreement level (``exact``, ``nickname``, ``missing``...).
     """
 
     left: int
@@ -117,6 +129,7 @@ class ScoredPair:
     match_probability: float
     match_weight: float
     evidence: dict[str, str] = field(default_factory=dict)
+    pairwise_probability: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,14 +442,29 @@ def link_features(
     report("score")
     predictions = linker.inference.predict(warning_mode="never")
     floor = min(min_probability, settings.cluster_probability)
+    scores = _scores(api, predictions, min(floor, settings.joint_edge))
+    pairwise = {pair: p for pair, (p, _) in scores.items()}
+    probability = (
+        _joint(api, predictions, table, comparisons, extras, model, pairwise, labels, settings)
+        if settings.joint
+        else pairwise
+    )
+    chosen = [pair for pair, p in probability.items() if p >= floor]
+    chosen_table = api.register(
+        pa.table(
+            {
+                "unique_id_l": pa.array([left for left, _ in chosen], pa.int64()),
+                "unique_id_r": pa.array([right for _, right in chosen], pa.int64()),
+            }
+        )
+    )
     kept = _with_gammas(
         api,
-        "SELECT unique_id_l, unique_id_r, match_probability, match_weight "
-        f"FROM {predictions.physical_name} WHERE match_probability >= {floor!r}",
+        f"SELECT unique_id_l, unique_id_r FROM {chosen_table.physical_name}",
         table.physical_name,
         comparisons,
         extras,
-        ("unique_id_l", "unique_id_r", "match_probability", "match_weight"),
+        ("unique_id_l", "unique_id_r"),
     )
     pairs_scored = int(
         predictions.query_sql("SELECT count(*) AS n FROM {this}").as_record_list()[0]["n"]
@@ -445,13 +473,15 @@ def link_features(
     scored = sorted(
         (
             ScoredPair(
-                min(int(r["unique_id_l"]), int(r["unique_id_r"])),
-                max(int(r["unique_id_l"]), int(r["unique_id_r"])),
-                float(r["match_probability"]),
-                float(r["match_weight"]) if r["match_weight"] is not None else -math.inf,
+                pair[0],
+                pair[1],
+                probability[pair],
+                scores[pair][1],
                 _evidence(r, comparisons),
+                pairwise_probability=pairwise[pair],
             )
             for r in kept
+            for pair in [(int(r["unique_id_l"]), int(r["unique_id_r"]))]
         ),
         key=lambda p: (-p.match_probability, p.left, p.right),
     )
@@ -473,6 +503,144 @@ def link_features(
         labels_used=len(confirmed) if learn else 0,
         m_probabilities=_m_probabilities(model, comparisons),
     )
+
+
+def _scores(api: Any, predictions: Any, floor: float) -> dict[tuple[int, int], tuple[float, float]]:
+    """Return the probability and weight of every scored pair at or above ``floor``."""
+    rows = api.query_sql(
+        "SELECT unique_id_l, unique_id_r, match_probability, match_weight "
+        f"FROM {predictions.physical_name} WHERE match_probability >= {floor!r}"
+    ).as_record_list()
+    return {
+        (min(left, right), max(left, right)): (
+            float(r["match_probability"]),
+            float(r["match_weight"]) if r["match_weight"] is not None else -math.inf,
+        )
+        for r in rows
+        for left, right in [(int(r["unique_id_l"]), int(r["unique_id_r"]))]
+    }
+
+
+def _joint(
+    api: Any,
+    predictions: Any,
+    table: Any,
+    comparisons: Sequence[Comparison],
+    extras: Sequence[ExtraField],
+    model: dict[str, Any],
+    pairwise: dict[tuple[int, int], float],
+    labels: Sequence[PairLabel],
+    settings: LinkageSettings,
+) -> dict[tuple[int, int], float]:
+    """Return the probability of each pair given the pairs around it.
+
+    The pairs of each neighbourhood that were scored below the floor are read from the
+    predictions; those the blocking never paired are scored here with the model's m and u
+    (without term frequencies). Analysts' decisions count as certain: a confirmed pair
+    joins its records, a rejected pair keeps them apart; a decided pair itself keeps its
+    pairwise probability.
+    """
+    decided = {(min(p.left, p.right), max(p.left, p.right)): p.match for p in labels}
+    weighed = {**pairwise, **{pair: 1.0 if match else 0.0 for pair, match in decided.items()}}
+    hoods = neighbourhoods(
+        weighed,
+        edge=settings.joint_edge,
+        exact_limit=settings.joint_exact_limit,
+        local_limit=settings.joint_local_limit,
+    )
+    needed = sorted({pair for hood in hoods for pair in hood.pairs() if pair not in weighed})
+    known = {**weighed, **_pairs_below(api, predictions, table, comparisons, extras, model, needed)}
+    joint = joint_probabilities(weighed, hoods, known)
+    return {pair: pairwise[pair] if pair in decided else joint[pair] for pair in pairwise}
+
+
+def _pairs_below(
+    api: Any,
+    predictions: Any,
+    table: Any,
+    comparisons: Sequence[Comparison],
+    extras: Sequence[ExtraField],
+    model: dict[str, Any],
+    needed: Sequence[tuple[int, int]],
+) -> dict[tuple[int, int], float]:
+    """Return the probability of each of ``needed``: as scored, else from the levels."""
+    if not needed:
+        return {}
+    asked = api.register(
+        pa.table(
+            {
+                "a": pa.array([left for left, _ in needed], pa.int64()),
+                "b": pa.array([right for _, right in needed], pa.int64()),
+            }
+        )
+    )
+    name, scored = asked.physical_name, predictions.physical_name
+    rows = api.query_sql(
+        f"SELECT n.a, n.b, p.match_probability FROM {name} n JOIN {scored} p "
+        "ON p.unique_id_l = n.a AND p.unique_id_r = n.b UNION ALL "
+        f"SELECT n.a, n.b, p.match_probability FROM {name} n JOIN {scored} p "
+        "ON p.unique_id_l = n.b AND p.unique_id_r = n.a"
+    ).as_record_list()
+    found = {(int(r["a"]), int(r["b"])): float(r["match_probability"]) for r in rows}
+    unscored = [pair for pair in needed if pair not in found]
+    if unscored:
+        found.update(_level_probabilities(api, table, comparisons, extras, model, unscored))
+    return found
+
+
+def _level_probabilities(
+    api: Any,
+    table: Any,
+    comparisons: Sequence[Comparison],
+    extras: Sequence[ExtraField],
+    model: dict[str, Any],
+    pairs: Sequence[tuple[int, int]],
+) -> dict[tuple[int, int], float]:
+    """Score ``pairs`` with the model's prior, m and u (no term frequencies)."""
+    asked = api.register(
+        pa.table(
+            {
+                "unique_id_l": pa.array([left for left, _ in pairs], pa.int64()),
+                "unique_id_r": pa.array([right for _, right in pairs], pa.int64()),
+            }
+        )
+    )
+    rows = _with_gammas(
+        api,
+        f"SELECT unique_id_l, unique_id_r FROM {asked.physical_name}",
+        table.physical_name,
+        comparisons,
+        extras,
+        ("unique_id_l", "unique_id_r"),
+    )
+    prior = float(model["probability_two_random_records_match"])
+    factors = _bayes_factors(model)
+    found = {}
+    for row in rows:
+        log_odds = math.log(prior / (1.0 - prior))
+        for name, by_gamma in factors.items():
+            value = row[f"gamma_{name}"]
+            if value is not None and int(value) in by_gamma:
+                log_odds += by_gamma[int(value)]
+        pair = (int(row["unique_id_l"]), int(row["unique_id_r"]))
+        found[pair] = 1.0 / (1.0 + math.exp(-max(min(log_odds, 700.0), -700.0)))
+    return found
+
+
+def _bayes_factors(model: dict[str, Any]) -> dict[str, dict[int, float]]:
+    """Return ln(m / u) of each non-null level of a Splink model dict, by gamma value."""
+    found: dict[str, dict[int, float]] = {}
+    for compared in model["comparisons"]:
+        levels = [lv for lv in compared["comparison_levels"] if not lv.get("is_null_level")]
+        found[compared["output_column_name"]] = {
+            len(levels) - 1 - index: math.log(
+                max(float(level["m_probability"]), 1e-300)
+                / max(float(level["u_probability"]), 1e-300)
+            )
+            for index, level in enumerate(levels)
+            if level.get("m_probability") is not None and level.get("u_probability") is not None
+        }
+    return found
 
 
 def _cannot_links(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,9 @@ from kintrace.errors import InvalidInput
 from kintrace.importers.persons import parse_persons
 from kintrace.importers.tabular import Row, Table
 from kintrace.linkage.blocking import blocking_rules_for
-from kintrace.linkage.model import LinkageSettings, link_features
+from kintrace.linkage.joint import odds
+from kintrace.linkage.labels import PairLabel
+from kintrace.linkage.model import LinkageSettings, ScoredPair, link_features
 from kintrace.linkage.normalise import ExtraField, ExtraKind, PersonFeatures, person_features
 from kintrace.linkage.synthetic import generate_lists, true_pairs
 
@@ -321,3 +324,72 @@ def test_a_database_api_passed_again_forgets_the_records_it_linked_before() -> N
     assert [(p.left, p.right, p.match_probability) for p in again.pairs] == [
         (p.left, p.right, p.match_probability) for p in fresh.pairs
     ]
+
+
+def _namesakes() -> list[PersonFeatures]:
+    # a request with a patronymic and a region, and two list entries of that name: one with
+    # the patronymic, one with the region, born eight years apart (two men)
+    return [
+        a_person("Петров", "Александр", "Иванович", region="Курская область"),
+        a_person("PETROV", "Aleksandr", "Ivanovich", "1998-03-05"),
+        a_person("PETROV", "Aleksandr", "", "1990-11-20", "Kursk oblast"),
+    ]
+
+
+def _by_pair(pairs: tuple[ScoredPair, ...]) -> dict[tuple[int, int], ScoredPair]:
+    return {(p.left, p.right): p for p in pairs}
+
+
+def test_a_request_with_two_namesakes_who_are_two_men_gets_neither_pairwise_probability() -> None:
+    result = _by_pair(link_features(_namesakes(), min_probability=0.0).pairs)
+    first, second, apart = result[(0, 1)], result[(0, 2)], result[(1, 2)]
+    assert first.pairwise_probability == pytest.approx(second.pairwise_probability)
+    assert (first.pairwise_probability or 0.0) > 0.3
+    assert apart.match_probability < 0.02
+    # by hand: the partitions of three records, weighed by the odds of the pairs they join
+    o01, o02, o12 = (odds(p.pairwise_probability or 0.0) for p in (first, second, apart))
+    total = 1 + o01 + o02 + o12 + o01 * o02 * o12
+    assert first.match_probability == pytest.approx((o01 + o01 * o02 * o12) / total)
+    assert second.match_probability == pytest.approx((o02 + o01 * o02 * o12) / total)
+    assert first.match_probability < first.pairwise_probability
+
+
+def test_a_pair_the_blocking_never_scored_is_scored_from_its_levels() -> None:
+    # large-input blocking never pairs the two list entries (no year, patronymic or region
+    # in common); without term frequencies, their levels give what Splink gives them. The
+    # untrained priors without term frequencies make every pair likely (the entries 0.998):
+    # were the unscored pair counted as two men, P(0~1) would be o01 / (1 + o01 + o02), 0.57
+    no_tf = LinkageSettings(use_term_frequencies=False)
+    normal = _by_pair(link_features(_namesakes(), min_probability=0.0, settings=no_tf).pairs)
+    large = _by_pair(
+        link_features(
+            _namesakes(), min_probability=0.0, settings=replace(no_tf, large_input_records=2)
+        ).pairs
+    )
+    assert (1, 2) in normal and (1, 2) not in large
+    for pair in ((0, 1), (0, 2)):
+        assert large[pair].pairwise_probability == pytest.approx(normal[pair].pairwise_probability)
+        doubt = 1.0 - large[pair].match_probability
+        assert doubt == pytest.approx(1.0 - normal[pair].match_probability, rel=1e-6)
+
+
+def test_a_confirmed_pair_takes_the_namesake_s_probability_away() -> None:
+    labels = [PairLabel(0, 1, match=True)]
+    result = _by_pair(link_features(_namesakes(), min_probability=0.0, labels=labels).pairs)
+    # 0 and 1 are one man: 0 is 2 only if 1 is 2 (scored 0.016)
+    pairwise = result[(0, 2)].pairwise_probability or 0.0
+    o01, o02, o12 = odds(1.0), odds(pairwise), odds(result[(1, 2)].match_probability)
+    total = 1 + o01 + o02 + o12 + o01 * o02 * o12
+    assert pairwise > 0.3
+    assert result[(0, 2)].match_probability == pytest.approx(
+        (o02 + o01 * o02 * o12) / total, rel=1e-3
+    )
+    assert result[(0, 2)].match_probability < 0.02
+    assert result[(0, 1)].match_probability == result[(0, 1)].pairwise_probability
+
+
+def test_pairwise_probabilities_are_kept_when_asked() -> None:
+    result = link_features(
+        _namesakes(), min_probability=0.0, settings=LinkageSettings(joint=False)
+    )
+    assert all(p.match_probability == p.pairwise_probability for p in result.pairs)

@@ -1,0 +1,136 @@
+"""Pairwise probabilities put together: each pair's probability given the pairs around it."""
+
+from __future__ import annotations
+
+import math
+from itertools import product
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kintrace.linkage.joint import (
+    MAX_ODDS,
+    Neighbourhood,
+    joint_probabilities,
+    neighbourhoods,
+    odds,
+    together,
+)
+
+
+def _odds_matrix(size: int, values: dict[tuple[int, int], float]) -> list[list[float]]:
+    matrix = [[0.0] * size for _ in range(size)]
+    for (i, j), value in values.items():
+        matrix[i][j] = matrix[j][i] = value
+    return matrix
+
+
+def test_a_record_with_two_namesakes_that_are_two_men_gets_neither_at_pairwise_odds() -> None:
+    # the request (0) scores 0.6 with each list entry; the entries are two men (odds 0):
+    # P(0~1) = o / (1 + o + o) with o = 1.5, by hand 1.5 / 4
+    pairwise = {(0, 1): 0.6, (0, 2): 0.6}
+    hoods = neighbourhoods(pairwise)
+    joint = joint_probabilities(pairwise, hoods, pairwise)
+    assert joint[(0, 1)] == pytest.approx(0.375)
+    assert joint[(0, 2)] == pytest.approx(0.375)
+
+
+def test_a_weaker_rival_lowers_a_strong_pair_only_a_little() -> None:
+    pairwise = {(0, 1): 0.99, (0, 2): 0.6}
+    joint = joint_probabilities(pairwise, neighbourhoods(pairwise), pairwise)
+    o1, o2 = 99.0, 1.5
+    assert joint[(0, 1)] == pytest.approx(o1 / (1 + o1 + o2))
+    assert joint[(0, 2)] == pytest.approx(o2 / (1 + o1 + o2))
+
+
+def test_three_records_that_all_agree_stay_together() -> None:
+    # a request written twice and one list entry: every pair is likely, none is a rival
+    o = {(0, 1): 9.0, (0, 2): 4.0, (1, 2): 4.0}
+    joined = together(_odds_matrix(3, o))
+    all_three = o[(0, 1)] * o[(0, 2)] * o[(1, 2)]
+    total = 1 + sum(o.values()) + all_three
+    assert joined[0][1] == pytest.approx((o[(0, 1)] + all_three) / total)
+    assert joined[1][2] == pytest.approx((o[(1, 2)] + all_three) / total)
+    assert joined[0][1] > 0.9
+
+
+def test_a_pair_without_rivals_keeps_its_pairwise_probability() -> None:
+    pairwise = {(0, 1): 0.7, (2, 3): 0.55, (4, 5): 0.02}
+    assert neighbourhoods(pairwise) == []
+    assert joint_probabilities(pairwise, [], pairwise) == pairwise
+
+
+def test_pairs_below_the_edge_do_not_make_rivals_but_count_inside_a_neighbourhood() -> None:
+    # 0–2 is scored 0.03: below the edge, so 0–1 alone is no neighbourhood
+    assert neighbourhoods({(0, 1): 0.8, (0, 2): 0.03}, edge=0.05) == []
+    pairwise = {(0, 1): 0.8, (0, 2): 0.6, (1, 2): 0.03}
+    (hood,) = neighbourhoods(pairwise, edge=0.05)
+    assert hood.members == (0, 1, 2)
+    assert hood.asks == ((0, 1), (0, 2))
+    joint = joint_probabilities(pairwise, [hood], pairwise)
+    # 1 and 2 being one person is possible (odds 0.03/0.97), so it is not quite o/(1+o1+o2)
+    assert joint[(0, 1)] > 4.0 / (1 + 4.0 + 1.5)
+
+
+def test_a_large_component_is_counted_pair_by_pair_over_the_strongest_neighbours() -> None:
+    # a chain of 12 records: one component, too large to count whole
+    pairwise = {(i, i + 1): 0.6 for i in range(11)}
+    hoods = neighbourhoods(pairwise, exact_limit=9, local_limit=4)
+    assert len(hoods) == 11
+    for hood in hoods:
+        (pair,) = hood.asks
+        assert set(pair) <= set(hood.members)
+        assert len(hood.members) <= 4
+    assert hoods[5] == Neighbourhood((4, 5, 6, 7), ((5, 6),))
+
+
+def test_certain_pairs_give_finite_probabilities() -> None:
+    size = 9
+    joined = together([[MAX_ODDS] * size for _ in range(size)])
+    assert all(math.isfinite(x) for row in joined for x in row)
+    assert joined[0][8] == pytest.approx(1.0)
+    assert odds(1.0) == MAX_ODDS
+    assert odds(0.0) == 0.0
+
+
+def _set_partitions(size: int) -> list[list[int]]:
+    """Every partition of range(size) as block labels, canonical (first-use order)."""
+    seen = set()
+    for labels in product(range(size), repeat=size):
+        relabel: dict[int, int] = {}
+        canonical = tuple(relabel.setdefault(label, len(relabel)) for label in labels)
+        seen.add(canonical)
+    return [list(p) for p in sorted(seen)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(2, 5).flatmap(
+        lambda size: st.tuples(
+            st.just(size),
+            st.lists(
+                st.sampled_from([0.0, 0.01, 0.2, 0.5, 0.8, 0.99]),
+                min_size=size * (size - 1) // 2,
+                max_size=size * (size - 1) // 2,
+            ),
+        )
+    )
+)
+def test_the_count_agrees_with_brute_force_over_every_partition(
+    case: tuple[int, list[float]],
+) -> None:
+    size, probabilities = case
+    pairs = [(i, j) for i in range(size) for j in range(i + 1, size)]
+    o = {pair: odds(p) for pair, p in zip(pairs, probabilities, strict=True)}
+    total = 0.0
+    joined = dict.fromkeys(pairs, 0.0)
+    for labels in _set_partitions(size):
+        weight = math.prod(o[(i, j)] for i, j in pairs if labels[i] == labels[j])
+        total += weight
+        for i, j in pairs:
+            if labels[i] == labels[j]:
+                joined[(i, j)] += weight
+    counted = together(_odds_matrix(size, o))
+    for i, j in pairs:
+        assert counted[i][j] == pytest.approx(joined[(i, j)] / total, abs=1e-12)
