@@ -2,8 +2,11 @@
 
 With one file it finds the duplicates in it; with two it links A to B and finds the
 duplicates within each. ``PAIRS.csv`` has ``left_id,right_id,match_probability`` and then
-the evidence: the match weight, which file each id comes from, and each field's level of
-agreement. ``CLUSTERS.csv`` has ``id,cluster_id`` (and the file) for every record.
+the evidence: the match weight, which file each id comes from, each field's level of
+agreement and the pair's probability on its own (``match_probability`` is the probability
+given the pairs around it: a record with two namesakes who are two men gets neither at the
+odds the pair alone would give). ``CLUSTERS.csv`` has ``id,cluster_id`` (and the file) for
+every record.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from kintrace.storage.db import transaction
 PAIRS_HEADER = ("left_id", "right_id", "match_probability")
 """The fixed first columns of PAIRS.csv; other tools read them by name."""
 
-_STAGES = ("prepare", "train", "score", "cluster")
+_STAGES = ("prepare", "train", "score", "weigh", "cluster")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +98,7 @@ def _pair_rows(result: LinkageResult, ids: Sequence[str], labels: Sequence[str])
         "left_file",
         "right_file",
         *(c.name for c in COMPARISONS),
+        "pairwise_probability",
     ]
     rows = [header]
     for pair in result.pairs:
@@ -107,6 +111,7 @@ def _pair_rows(result: LinkageResult, ids: Sequence[str], labels: Sequence[str])
                 labels[pair.left],
                 labels[pair.right],
                 *(pair.evidence.get(c.name, "") for c in COMPARISONS),
+                f"{pair.pairwise_probability:.6f}" if pair.pairwise_probability is not None else "",
             ]
         )
     return rows

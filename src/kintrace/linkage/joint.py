@@ -26,14 +26,23 @@ pair of a larger component, the pair and its ``local_limit`` − 2 strongest nei
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
 
 Pair = tuple[int, int]
 
-#: odds are capped so that the product over a neighbourhood's pairs stays finite
-#: (36 pairs among 9 records, 10^8 each: 10^288)
+#: the odds of a pair scored 1.0 (certain, or an analyst's confirmation)
 MAX_ODDS = 1e8
+#: the log odds of a pair that cannot be one person: a partition joining it weighs
+#: exp(−10,000 + at most 36 × ln 10^8 = 663), nothing, beside the partition joining nothing
+NO_ODDS = -1e4
+#: neighbourhoods of one size counted together (memory: batch × partitions × pairs floats)
+_BATCH = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,25 +114,29 @@ def neighbourhoods(
         strength.setdefault(left, {})[right] = p
         strength.setdefault(right, {})[left] = p
     found: list[Neighbourhood] = []
-    for component in _components(edges):
+    component_of: dict[int, int] = {}
+    components = _components(edges)
+    for at, component in enumerate(components):
+        for node in component:
+            component_of[node] = at
+    asked: dict[int, list[Pair]] = {}
+    for pair in edges:
+        asked.setdefault(component_of[pair[0]], []).append(pair)
+    for at, component in enumerate(components):
         if len(component) < 3:
             continue
-        inside = set(component)
-        asks = tuple(
-            pair for pair in _pairs_among(component) if pair in pairwise and pairwise[pair] >= edge
-        )
+        asks = tuple(asked[at])
         if len(component) <= exact_limit:
             found.append(Neighbourhood(tuple(component), asks))
             continue
         for left, right in asks:
-            near = {**strength[left]}
+            near = dict(strength[left])
             for other, p in strength[right].items():
                 near[other] = max(p, near.get(other, 0.0))
             near.pop(left, None)
             near.pop(right, None)
             nearest = sorted(near, key=lambda node: (-near[node], node))[: local_limit - 2]
-            members = tuple(sorted({left, right, *nearest} & inside))
-            found.append(Neighbourhood(members, ((left, right),)))
+            found.append(Neighbourhood(tuple(sorted({left, right, *nearest})), ((left, right),)))
     return found
 
 
@@ -131,6 +144,44 @@ def _pairs_among(members: Sequence[int]) -> Iterable[Pair]:
     for i, left in enumerate(members):
         for right in members[i + 1 :]:
             yield (left, right)
+
+
+@cache
+def _partitions(size: int) -> npt.NDArray[np.float64]:
+    """Return, for every partition of ``size`` records, which of their pairs it joins.
+
+    Rows are partitions (restricted growth strings), columns the pairs in the order of
+    :func:`_pairs_among`; 1.0 where the partition puts the pair in one person.
+    """
+    pairs = list(_pairs_among(range(size)))
+    rows: list[list[float]] = []
+    labels = [0] * size
+
+    def grow(index: int, blocks: int) -> None:
+        if index == size:
+            rows.append([1.0 if labels[i] == labels[j] else 0.0 for i, j in pairs])
+            return
+        for label in range(blocks + 1):
+            labels[index] = label
+            grow(index + 1, max(blocks, label + 1))
+
+    grow(1, 1) if size else rows.append([])
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(pairs))
+
+
+def together_batch(log_odds: npt.NDArray[np.float64], size: int) -> npt.NDArray[np.float64]:
+    """Return P(one person) of every pair of each row of ``log_odds`` (rows × pairs).
+
+    A row holds the natural log of the odds of each pair of ``size`` records, in the order
+    of :func:`_pairs_among` (:data:`NO_ODDS` for odds 0). Each partition weighs exp(sum of
+    the log odds of the pairs it joins), summed in log space, so that no product overflows.
+    """
+    joins = _partitions(size)
+    scores = log_odds @ joins.T
+    scores -= scores.max(axis=1, keepdims=True)
+    weights = np.exp(scores)
+    joined: npt.NDArray[np.float64] = (weights @ joins) / weights.sum(axis=1, keepdims=True)
+    return joined
 
 
 def together(weights: Sequence[Sequence[float]]) -> list[list[float]]:
@@ -143,40 +194,16 @@ def together(weights: Sequence[Sequence[float]]) -> list[list[float]]:
     [0.0, 0.375, 0.375]
     """
     size = len(weights)
+    pairs = list(_pairs_among(range(size)))
+    row = np.array([[_log(weights[i][j]) for i, j in pairs]], dtype=np.float64)
     joined = [[0.0] * size for _ in range(size)]
-    total = 0.0
-    blocks: list[list[int]] = []
-
-    def place(index: int, weight: float) -> None:
-        nonlocal total
-        if index == size:
-            total += weight
-            for block in blocks:
-                for at, left in enumerate(block):
-                    for right in block[at + 1 :]:
-                        joined[left][right] += weight
-            return
-        row = weights[index]
-        for block in blocks:
-            grown = weight
-            for member in block:
-                grown *= row[member]
-                if grown == 0.0:
-                    break
-            if grown > 0.0:
-                block.append(index)
-                place(index + 1, grown)
-                block.pop()
-        blocks.append([index])
-        place(index + 1, weight)
-        blocks.pop()
-
-    place(0, 1.0)
-    for left in range(size):
-        for right in range(left + 1, size):
-            joined[left][right] /= total
-            joined[right][left] = joined[left][right]
+    for (i, j), value in zip(pairs, together_batch(row, size)[0], strict=True):
+        joined[i][j] = joined[j][i] = float(value)
     return joined
+
+
+def _log(odds_value: float) -> float:
+    return max(math.log(odds_value), NO_ODDS) if odds_value > 0.0 else NO_ODDS
 
 
 def joint_probabilities(
@@ -198,15 +225,19 @@ def joint_probabilities(
     {(0, 1): 0.375, (0, 2): 0.375}
     """
     result = dict(pairwise)
+    by_size: dict[int, list[Neighbourhood]] = {}
     for hood in hoods:
-        members = hood.members
-        weights = [[0.0] * len(members) for _ in members]
-        for i, left in enumerate(members):
-            for j in range(i + 1, len(members)):
-                value = odds(known.get((left, members[j]), 0.0))
-                weights[i][j] = weights[j][i] = value
-        joined = together(weights)
-        index = {node: at for at, node in enumerate(members)}
-        for left, right in hood.asks:
-            result[(left, right)] = joined[index[left]][index[right]]
+        by_size.setdefault(len(hood.members), []).append(hood)
+    for size, group in by_size.items():
+        for start in range(0, len(group), _BATCH):
+            batch = group[start : start + _BATCH]
+            log_odds = np.array(
+                [[_log(odds(known.get(pair, 0.0))) for pair in hood.pairs()] for hood in batch],
+                dtype=np.float64,
+            ).reshape(len(batch), size * (size - 1) // 2)
+            joined = together_batch(log_odds, size)
+            for hood, row in zip(batch, joined, strict=True):
+                column = {pair: at for at, pair in enumerate(hood.pairs())}
+                for pair in hood.asks:
+                    result[pair] = float(row[column[pair]])
     return result

@@ -444,6 +444,7 @@ def link_features(
     floor = min(min_probability, settings.cluster_probability)
     scores = _scores(api, predictions, min(floor, settings.joint_edge))
     pairwise = {pair: p for pair, (p, _) in scores.items()}
+    report("weigh")
     probability = (
         _joint(api, predictions, table, comparisons, extras, model, pairwise, labels, settings)
         if settings.joint

@@ -168,3 +168,25 @@ def test_link_list_refuses_files_and_unknown_lists(tmp_path: Path) -> None:
     assert unknown.exit_code == 2 and "nope" in unknown.stderr
     no_out = runner.invoke(app, ["link", "a.csv"])
     assert no_out.exit_code == 2 and "--out" in no_out.stderr
+
+
+def test_a_record_with_two_namesakes_shows_both_probabilities(tmp_path: Path) -> None:
+    source = tmp_path / "namesakes.csv"
+    source.write_text(
+        "id,surname,given_name,patronymic,birth_date,region\n"
+        "R1,Петров,Александр,Иванович,,Курская область\n"
+        "L1,PETROV,Aleksandr,Ivanovich,1998-03-05,\n"
+        "L2,PETROV,Aleksandr,,1990-11-20,Kursk oblast\n",
+        encoding="utf-8",
+    )
+    pairs = tmp_path / "pairs.csv"
+    result = CliRunner().invoke(
+        app, ["link", str(source), "--out", str(pairs), "--min-probability", "0"]
+    )
+    assert result.exit_code == 0, result.output
+    by_pair = {(r["left_id"], r["right_id"]): r for r in read_csv(pairs)}
+    for pair in (("R1", "L1"), ("R1", "L2")):
+        row = by_pair[pair]
+        assert float(row["match_probability"]) < float(row["pairwise_probability"])
+    row = by_pair[("L1", "L2")]
+    assert float(row["match_probability"]) == float(row["pairwise_probability"]) < 0.05

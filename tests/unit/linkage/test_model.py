@@ -389,7 +389,5 @@ def test_a_confirmed_pair_takes_the_namesake_s_probability_away() -> None:
 
 
 def test_pairwise_probabilities_are_kept_when_asked() -> None:
-    result = link_features(
-        _namesakes(), min_probability=0.0, settings=LinkageSettings(joint=False)
-    )
+    result = link_features(_namesakes(), min_probability=0.0, settings=LinkageSettings(joint=False))
     assert all(p.match_probability == p.pairwise_probability for p in result.pairs)
