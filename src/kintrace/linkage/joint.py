@@ -18,10 +18,12 @@ Jaro's one-to-one assignment (*JASA* 84, 1989) made soft: a record whose candida
 two different people gets P(j) = o_j / (1 + o_j + o_k), not o_j / (1 + o_j). A pair with no
 rival keeps its pairwise probability.
 
-The partitions are counted exactly (Bell numbers: 21,147 partitions of 9 records, far fewer
-once pairs of odds 0 are pruned) over each *neighbourhood*: the connected component of the
-pairs scored at or above ``edge`` when it has at most ``exact_limit`` records, else, for each
-pair of a larger component, the pair and its ``local_limit`` − 2 strongest neighbours.
+The partitions are counted exactly (Bell numbers: 21,147 partitions of 9 records) over each
+*neighbourhood*: the connected component of the pairs scored at or above ``edge`` when it has
+at most ``exact_limit`` records, else, for each pair of a larger component, the pair and its
+``local_limit`` − 2 strongest neighbours. The partitions of each size are listed once, as a
+0/1 matrix of the pairs they join, and the neighbourhoods of one size are counted together
+as one matrix product of their log odds (log space: no product overflows).
 """
 
 from __future__ import annotations
@@ -147,7 +149,7 @@ def _pairs_among(members: Sequence[int]) -> Iterable[Pair]:
 
 
 @cache
-def _partitions(size: int) -> npt.NDArray[np.float64]:
+def partitions(size: int) -> npt.NDArray[np.float64]:
     """Return, for every partition of ``size`` records, which of their pairs it joins.
 
     Rows are partitions (restricted growth strings), columns the pairs in the order of
@@ -165,7 +167,9 @@ def _partitions(size: int) -> npt.NDArray[np.float64]:
             labels[index] = label
             grow(index + 1, max(blocks, label + 1))
 
-    grow(1, 1) if size else rows.append([])
+    if size == 0:
+        return np.zeros((1, 0), dtype=np.float64)
+    grow(1, 1)  # the first record is in the first person
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(pairs))
 
 
@@ -176,7 +180,7 @@ def together_batch(log_odds: npt.NDArray[np.float64], size: int) -> npt.NDArray[
     of :func:`_pairs_among` (:data:`NO_ODDS` for odds 0). Each partition weighs exp(sum of
     the log odds of the pairs it joins), summed in log space, so that no product overflows.
     """
-    joins = _partitions(size)
+    joins = partitions(size)
     scores = log_odds @ joins.T
     scores -= scores.max(axis=1, keepdims=True)
     weights = np.exp(scores)

@@ -15,6 +15,7 @@ from kintrace.linkage.joint import (
     joint_probabilities,
     neighbourhoods,
     odds,
+    partitions,
     together,
 )
 
@@ -134,3 +135,10 @@ def test_the_count_agrees_with_brute_force_over_every_partition(
     counted = together(_odds_matrix(size, o))
     for i, j in pairs:
         assert counted[i][j] == pytest.approx(joined[(i, j)] / total, abs=1e-12)
+
+
+@pytest.mark.parametrize(("size", "bell"), [(1, 1), (2, 2), (3, 5), (4, 15), (9, 21147)])
+def test_every_partition_is_listed_once(size: int, bell: int) -> None:
+    joins = partitions(size)
+    assert joins.shape == (bell, size * (size - 1) // 2)
+    assert len({tuple(row) for row in joins}) == bell
