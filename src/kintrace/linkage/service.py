@@ -2,8 +2,10 @@
 
 ``link_list`` scores every record of a list against the persons in the database (and the
 persons against each other) with the Fellegi–Sunter model of :mod:`kintrace.linkage.model`.
-A record's best candidate at or above the upper threshold is linked automatically; between
-the thresholds it waits in the review queue; two persons above the lower threshold are a
+A record's best candidate at or above the upper threshold (its probability given its
+rivals, :mod:`kintrace.linkage.joint`) is linked automatically; between the thresholds (or
+above the lower one on its own, as two namesakes are) it waits in the review queue; two
+persons above the lower threshold are a
 duplicate candidate for review (never merged automatically: a wrong merge hides a missing
 man). Decisions are kept; a rejected pair is not proposed again, a confirmed one is a link.
 Decisions also feed back as labels (:func:`decision_labels`): each run gives the model the
@@ -137,14 +139,20 @@ def link_list(
     labels, others = decision_labels(session, persons, records)
     features: list[PersonFeatures] = [person_features(person_details(p)) for p in persons]
     features += [person_features(record_details(r)) for r in (*records, *others)]
+    # a pair's probability given its rivals decides an automatic link; the review queue
+    # also takes a pair that is likely on its own (two namesakes of 0.6, 0.375 each given
+    # each other: the analyst must see them)
+    floor = min(lower, (settings or LinkageSettings()).joint_edge)
     result = link_features(
-        features, min_probability=lower, settings=settings, labels=labels, on_stage=on_stage
+        features, min_probability=floor, settings=settings, labels=labels, on_stage=on_stage
     )
     n = len(persons)
     best: dict[int, tuple[float, int, dict[str, str]]] = {}
     duplicates = 0
     now = datetime.now()
     for pair in result.pairs:
+        if max(pair.match_probability, pair.pairwise_probability or 0.0) < lower:
+            continue
         left, right = sorted((pair.left, pair.right))
         if right < n:  # two persons: a duplicate candidate
             key = ("p", persons[left].id, persons[right].id)

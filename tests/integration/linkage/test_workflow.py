@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -9,9 +10,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db_builders import a_person, a_report
+from db_builders import a_person, a_report, person_details
 from kintrace.access import Role, Viewer
+from kintrace.cases.dates import PartialDate, Precision
 from kintrace.cases.dossier import dossier
+from kintrace.cases.service import add_person, get_or_create_region
 from kintrace.config import Settings
 from kintrace.errors import Conflict, Forbidden
 from kintrace.importers.persons import parse_persons
@@ -192,3 +195,23 @@ def test_a_decision_on_another_list_comes_along_as_a_label(db: Session, tmp_path
     run = link_list(db, list_name=second, lower=0.01)
     assert run.records == 1 and run.labels == 1  # the other list's record is no candidate
     assert all(c.list_record_id != decided.list_record_id for c in review_queue(db))
+
+
+def test_a_record_with_two_namesakes_waits_for_review(db: Session, tmp_path: Path) -> None:
+    # two men named Петров Александр born in 1998; the list knows only the name and the year
+    region = get_or_create_region(db, "Курская область")
+    for birth, patronymic, unit, number in (
+        (PartialDate(1998, 5, 3, Precision.DAY), "Иванович", "в/ч 12345", "АВ-123456"),
+        (PartialDate(1998, 11, 20, Precision.DAY), "Сергеевич", "в/ч 54321", "КМ-654321"),
+    ):
+        details = replace(
+            person_details(), birth=birth, patronymic=patronymic, unit=unit,
+            personal_number=number,
+        )  # fmt: skip
+        add_person(db, details, region=region, actor_id=None)
+    text = "id,surname,given_name,patronymic,sex,birth_date,unit\nx1,PETROV,Aleksandr,,m,1998,\n"
+    run = link_list(db, list_name=imported(db, tmp_path, text, "namesakes"), upper=0.95, lower=0.5)
+    assert run.automatic == 0
+    assert run.review == 1
+    (candidate,) = [c for c in review_queue(db) if c.list_record_id is not None]
+    assert candidate.probability < 0.5  # given the other namesake; on its own it was likelier
