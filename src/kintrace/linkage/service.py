@@ -31,7 +31,7 @@ from kintrace.cases.service import birth_of
 from kintrace.config import Settings
 from kintrace.errors import Conflict, InvalidInput, NotFound
 from kintrace.linkage.labels import PairLabel
-from kintrace.linkage.model import LinkageSettings, link_features
+from kintrace.linkage.model import LinkageSettings, ScoredPair, link_features
 from kintrace.linkage.normalise import PersonFeatures, person_features
 from kintrace.reconciliation.service import recompute_person
 from kintrace.storage.tables import (
@@ -112,6 +112,16 @@ class LinkRun:
     labels_used: int = 0
 
 
+ALONE = "pairwise_probability"
+"""The key of a candidate's evidence that holds the pair's probability on its own."""
+
+
+def _evidence(pair: ScoredPair) -> dict[str, str]:
+    """Return the pair's levels of agreement and its probability on its own."""
+    alone = pair.pairwise_probability
+    return {**pair.evidence, **({ALONE: f"{alone:.4f}"} if alone is not None else {})}
+
+
 def link_list(
     session: Session,
     *,
@@ -164,7 +174,7 @@ def link_list(
                     person_id=persons[left].id,
                     other_person_id=persons[right].id,
                     probability=pair.match_probability,
-                    evidence=pair.evidence,
+                    evidence=_evidence(pair),
                     state="pending",
                     run=list_name,
                     created_at=now,
@@ -176,7 +186,7 @@ def link_list(
             if ("r", persons[left].id, records[record].id) in decided:
                 continue
             if record not in best or pair.match_probability > best[record][0]:
-                best[record] = (pair.match_probability, left, pair.evidence)
+                best[record] = (pair.match_probability, left, _evidence(pair))
     automatic = review = 0
     for record, (probability, left, evidence) in best.items():
         state = "automatic" if probability >= upper else "pending"

@@ -67,3 +67,26 @@ def test_a_merge_needs_a_reason(client_for: Client) -> None:
     form = {"csrf": csrf(analyst, f"/persons/{first}"), "duplicate": str(second), "reason": " "}
     response = analyst.post(f"/persons/{first}/merge", data=form)
     assert response.status_code == 422 and "reason" in response.text
+
+
+def test_the_queue_shows_a_pair_s_probability_on_its_own_when_rivals_lowered_it(
+    client_for: Client, demo_instance: Instance
+) -> None:
+    analyst = client_for("analyst")
+    first, second = ids(analyst)[-2:]
+    with transaction(demo_instance.sessions) as session:
+        candidate = LinkCandidate(
+            person_id=first, other_person_id=second, probability=0.375,
+            evidence={"surname": "exact", "pairwise_probability": "0.6000"},
+            state="pending", run="test", created_at=datetime.now(),
+        )  # fmt: skip
+        session.add(candidate)
+        session.flush()
+        candidate_id = candidate.id
+    page = analyst.get("/links").text
+    card = page[page.index(f'data-candidate="{candidate_id}"') :]
+    card = card[: card.index("</li>")]
+    assert "Match probability 37.5%" in card
+    assert "60.0% on its own; less given the other candidates" in card
+    assert "pairwise probability" not in card  # not shown as a field's level
+    assert "surname: exact" in card
