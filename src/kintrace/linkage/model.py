@@ -35,7 +35,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]  # ships no type information
@@ -57,14 +57,12 @@ from kintrace.linkage.comparisons import (
     Comparison,
     extra_column,
     extra_comparison,
-    gamma_sql,
     splink_comparisons,
 )
-from kintrace.linkage.joint import joint_probabilities, neighbourhoods
 from kintrace.linkage.labels import PairLabel, check_labels, update_m
 from kintrace.linkage.normalise import ExtraField, PersonFeatures
+from kintrace.linkage.weighing import FEATURE_FIELDS, Scoring, joint_scores, pair_levels
 
-_FEATURE_FIELDS = tuple(f.name for f in fields(PersonFeatures) if f.name != "extra")
 _INT_FIELDS = frozenset({"birth_year", "birth_year_min", "birth_month", "birth_day", "rank_level"})
 
 
@@ -189,7 +187,7 @@ def features_table(features: Sequence[PersonFeatures], extras: Sequence[ExtraFie
     each extra field is a string column (:func:`~.comparisons.extra_column`).
     """
     columns: dict[str, list[Any]] = {"unique_id": list(range(len(features)))}
-    for name in _FEATURE_FIELDS:
+    for name in FEATURE_FIELDS:
         values: list[Any] = []
         for record in features:
             value = getattr(record, name)
@@ -211,7 +209,7 @@ def features_table(features: Sequence[PersonFeatures], extras: Sequence[ExtraFie
                 if name in _INT_FIELDS
                 else pa.string(),
             )
-            for name in _FEATURE_FIELDS
+            for name in FEATURE_FIELDS
         ]
         + [pa.field(extra_column(extra), pa.string()) for extra in extras]
     )
@@ -281,37 +279,6 @@ def _train(linker: Any, count: int, settings: LinkageSettings) -> None:
             sessions += 1
 
 
-def _pair_columns(extras: Sequence[ExtraField]) -> list[str]:
-    """Return the input columns a pair's levels are computed from."""
-    return [*_FEATURE_FIELDS, *(extra_column(extra) for extra in extras)]
-
-
-def _with_gammas(
-    api: Any,
-    pairs_sql: str,
-    input_name: str,
-    comparisons: Sequence[Comparison],
-    extras: Sequence[ExtraField],
-    keep: Sequence[str],
-) -> list[dict[str, Any]]:
-    """Return the pairs of ``pairs_sql`` (ids ``unique_id_l``, ``unique_id_r``) with levels.
-
-    The levels (``gamma_<comparison>``) are computed with the model's own SQL conditions,
-    compiled for the backend, over the two records' columns.
-    """
-    dialect = api.sql_dialect.sql_dialect_str
-    sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in _pair_columns(extras))
-    kept = ", ".join(f"x.{c}" for c in keep)
-    gammas = ", ".join(f"{gamma_sql(c, dialect)} AS gamma_{c.name}" for c in comparisons)
-    sql = (
-        f"SELECT {', '.join(keep)}, {gammas} FROM ("
-        f"SELECT {kept}, {sides} FROM ({pairs_sql}) x "
-        f"JOIN {input_name} l ON l.unique_id = x.unique_id_l "
-        f"JOIN {input_name} r ON r.unique_id = x.unique_id_r) pairs"
-    )
-    return list(api.query_sql(sql).as_record_list())
-
-
 def _evidence(record: dict[str, Any], comparisons: Sequence[Comparison]) -> dict[str, str]:
     evidence = {}
     for comparison in comparisons:
@@ -348,22 +315,8 @@ def _learn_from_labels(
     weight: float,
 ) -> dict[str, Any]:
     """Return the model with m updated by the levels of analyst-confirmed pairs."""
-    pairs = api.register(
-        pa.table(
-            {
-                "unique_id_l": pa.array([p.left for p in confirmed], pa.int64()),
-                "unique_id_r": pa.array([p.right for p in confirmed], pa.int64()),
-            }
-        )
-    )
-    rows = _with_gammas(
-        api,
-        f"SELECT unique_id_l, unique_id_r FROM {pairs.physical_name}",
-        table.physical_name,
-        comparisons,
-        extras,
-        ("unique_id_l",),
-    )
+    pairs = [(p.left, p.right) for p in confirmed]
+    rows = pair_levels(api, pairs, table.physical_name, comparisons, extras)
     levels = [{c.name: int(row[f"gamma_{c.name}"]) for c in comparisons} for row in rows]
     return update_m(model, levels, weight)
 
@@ -446,27 +399,20 @@ def link_features(
     pairwise = {pair: p for pair, (p, _) in scores.items()}
     report("weigh")
     probability = (
-        _joint(api, predictions, table, comparisons, extras, model, pairwise, labels, settings)
+        joint_scores(
+            Scoring(api, table, comparisons, extras, model),
+            predictions,
+            pairwise,
+            labels,
+            edge=settings.joint_edge,
+            exact_limit=settings.joint_exact_limit,
+            local_limit=settings.joint_local_limit,
+        )
         if settings.joint
         else pairwise
     )
     chosen = [pair for pair, p in probability.items() if p >= floor]
-    chosen_table = api.register(
-        pa.table(
-            {
-                "unique_id_l": pa.array([left for left, _ in chosen], pa.int64()),
-                "unique_id_r": pa.array([right for _, right in chosen], pa.int64()),
-            }
-        )
-    )
-    kept = _with_gammas(
-        api,
-        f"SELECT unique_id_l, unique_id_r FROM {chosen_table.physical_name}",
-        table.physical_name,
-        comparisons,
-        extras,
-        ("unique_id_l", "unique_id_r"),
-    )
+    kept = pair_levels(api, chosen, table.physical_name, comparisons, extras)
     pairs_scored = int(
         predictions.query_sql("SELECT count(*) AS n FROM {this}").as_record_list()[0]["n"]
     )
@@ -520,128 +466,6 @@ def _scores(api: Any, predictions: Any, floor: float) -> dict[tuple[int, int], t
         for r in rows
         for left, right in [(int(r["unique_id_l"]), int(r["unique_id_r"]))]
     }
-
-
-def _joint(
-    api: Any,
-    predictions: Any,
-    table: Any,
-    comparisons: Sequence[Comparison],
-    extras: Sequence[ExtraField],
-    model: dict[str, Any],
-    pairwise: dict[tuple[int, int], float],
-    labels: Sequence[PairLabel],
-    settings: LinkageSettings,
-) -> dict[tuple[int, int], float]:
-    """Return the probability of each pair given the pairs around it.
-
-    The pairs of each neighbourhood that were scored below the floor are read from the
-    predictions; those the blocking never paired are scored here with the model's m and u
-    (without term frequencies). Analysts' decisions count as certain: a confirmed pair
-    joins its records, a rejected pair keeps them apart; a decided pair itself keeps its
-    pairwise probability.
-    """
-    decided = {(min(p.left, p.right), max(p.left, p.right)): p.match for p in labels}
-    weighed = {**pairwise, **{pair: 1.0 if match else 0.0 for pair, match in decided.items()}}
-    hoods = neighbourhoods(
-        weighed,
-        edge=settings.joint_edge,
-        exact_limit=settings.joint_exact_limit,
-        local_limit=settings.joint_local_limit,
-    )
-    needed = sorted({pair for hood in hoods for pair in hood.pairs() if pair not in weighed})
-    known = {**weighed, **_pairs_below(api, predictions, table, comparisons, extras, model, needed)}
-    joint = joint_probabilities(weighed, hoods, known)
-    return {pair: pairwise[pair] if pair in decided else joint[pair] for pair in pairwise}
-
-
-def _pairs_below(
-    api: Any,
-    predictions: Any,
-    table: Any,
-    comparisons: Sequence[Comparison],
-    extras: Sequence[ExtraField],
-    model: dict[str, Any],
-    needed: Sequence[tuple[int, int]],
-) -> dict[tuple[int, int], float]:
-    """Return the probability of each of ``needed``: as scored, else from the levels."""
-    if not needed:
-        return {}
-    asked = api.register(
-        pa.table(
-            {
-                "a": pa.array([left for left, _ in needed], pa.int64()),
-                "b": pa.array([right for _, right in needed], pa.int64()),
-            }
-        )
-    )
-    name, scored = asked.physical_name, predictions.physical_name
-    rows = api.query_sql(
-        f"SELECT n.a, n.b, p.match_probability FROM {name} n JOIN {scored} p "
-        "ON p.unique_id_l = n.a AND p.unique_id_r = n.b UNION ALL "
-        f"SELECT n.a, n.b, p.match_probability FROM {name} n JOIN {scored} p "
-        "ON p.unique_id_l = n.b AND p.unique_id_r = n.a"
-    ).as_record_list()
-    found = {(int(r["a"]), int(r["b"])): float(r["match_probability"]) for r in rows}
-    unscored = [pair for pair in needed if pair not in found]
-    if unscored:
-        found.update(_level_probabilities(api, table, comparisons, extras, model, unscored))
-    return found
-
-
-def _level_probabilities(
-    api: Any,
-    table: Any,
-    comparisons: Sequence[Comparison],
-    extras: Sequence[ExtraField],
-    model: dict[str, Any],
-    pairs: Sequence[tuple[int, int]],
-) -> dict[tuple[int, int], float]:
-    """Score ``pairs`` with the model's prior, m and u (no term frequencies)."""
-    asked = api.register(
-        pa.table(
-            {
-                "unique_id_l": pa.array([left for left, _ in pairs], pa.int64()),
-                "unique_id_r": pa.array([right for _, right in pairs], pa.int64()),
-            }
-        )
-    )
-    rows = _with_gammas(
-        api,
-        f"SELECT unique_id_l, unique_id_r FROM {asked.physical_name}",
-        table.physical_name,
-        comparisons,
-        extras,
-        ("unique_id_l", "unique_id_r"),
-    )
-    prior = float(model["probability_two_random_records_match"])
-    factors = _bayes_factors(model)
-    found = {}
-    for row in rows:
-        log_odds = math.log(prior / (1.0 - prior))
-        for name, by_gamma in factors.items():
-            value = row[f"gamma_{name}"]
-            if value is not None and int(value) in by_gamma:
-                log_odds += by_gamma[int(value)]
-        pair = (int(row["unique_id_l"]), int(row["unique_id_r"]))
-        found[pair] = 1.0 / (1.0 + math.exp(-max(min(log_odds, 700.0), -700.0)))
-    return found
-
-
-def _bayes_factors(model: dict[str, Any]) -> dict[str, dict[int, float]]:
-    """Return ln(m / u) of each non-null level of a Splink model dict, by gamma value."""
-    found: dict[str, dict[int, float]] = {}
-    for compared in model["comparisons"]:
-        levels = [lv for lv in compared["comparison_levels"] if not lv.get("is_null_level")]
-        found[compared["output_column_name"]] = {
-            len(levels) - 1 - index: math.log(
-                max(float(level["m_probability"]), 1e-300)
-                / max(float(level["u_probability"]), 1e-300)
-            )
-            for index, level in enumerate(levels)
-            if level.get("m_probability") is not None and level.get("u_probability") is not None
-        }
-    return found
 
 
 def _cannot_links(

@@ -25,19 +25,26 @@ def ids(client: TestClient) -> list[int]:
     return sorted(p["id"] for p in client.get("/api/persons?per_page=200").json()["persons"])
 
 
+def a_pending_pair(
+    instance: Instance, first: int, second: int, probability: float, evidence: dict[str, str]
+) -> int:
+    """Store two persons as a candidate duplicate waiting for review; return its id."""
+    with transaction(instance.sessions) as session:
+        candidate = LinkCandidate(
+            person_id=first, other_person_id=second, probability=probability, evidence=evidence,
+            state="pending", run="test", created_at=datetime.now(),
+        )  # fmt: skip
+        session.add(candidate)
+        session.flush()
+        return candidate.id
+
+
 def test_a_duplicate_confirmed_in_the_queue_is_merged_and_can_be_undone(
     client_for: Client, demo_instance: Instance
 ) -> None:
     analyst = client_for("analyst")
     first, second = ids(analyst)[-2:]
-    with transaction(demo_instance.sessions) as session:
-        candidate = LinkCandidate(
-            person_id=first, other_person_id=second, probability=0.8, evidence={"surname": "exact"},
-            state="pending", run="test", created_at=datetime.now(),
-        )  # fmt: skip
-        session.add(candidate)
-        session.flush()
-        candidate_id = candidate.id
+    candidate_id = a_pending_pair(demo_instance, first, second, 0.8, {"surname": "exact"})
     queue = analyst.get("/links")
     assert queue.status_code == 200 and f'data-candidate="{candidate_id}"' in queue.text
     reports_before = len(analyst.get(f"/api/persons/{first}").json()["reports"])
@@ -74,15 +81,8 @@ def test_the_queue_shows_a_pair_s_probability_on_its_own_when_rivals_lowered_it(
 ) -> None:
     analyst = client_for("analyst")
     first, second = ids(analyst)[-2:]
-    with transaction(demo_instance.sessions) as session:
-        candidate = LinkCandidate(
-            person_id=first, other_person_id=second, probability=0.375,
-            evidence={"surname": "exact", "pairwise_probability": "0.6000"},
-            state="pending", run="test", created_at=datetime.now(),
-        )  # fmt: skip
-        session.add(candidate)
-        session.flush()
-        candidate_id = candidate.id
+    evidence = {"surname": "exact", "pairwise_probability": "0.6000"}
+    candidate_id = a_pending_pair(demo_instance, first, second, 0.375, evidence)
     page = analyst.get("/links").text
     card = page[page.index(f'data-candidate="{candidate_id}"') :]
     card = card[: card.index("</li>")]

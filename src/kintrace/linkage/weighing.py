@@ -1,0 +1,173 @@
+"""Pairs scored outside Splink's predictions: their levels, and the joint probabilities.
+
+Splink keeps only the ids and scores of every candidate pair. :func:`pair_levels` computes
+each field's level for chosen pairs with the model's own SQL conditions (the evidence of
+the pairs returned, the levels of analysts' confirmed pairs); :func:`joint_scores` turns the
+pairwise probabilities into probabilities given the pairs around each pair
+(:mod:`kintrace.linkage.joint`), scoring from their levels the pairs of a neighbourhood that
+the blocking never paired.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+import pyarrow as pa  # type: ignore[import-untyped]  # ships no type information
+
+from kintrace.linkage.comparisons import Comparison, extra_column, gamma_sql
+from kintrace.linkage.joint import joint_probabilities, neighbourhoods
+from kintrace.linkage.labels import PairLabel
+from kintrace.linkage.normalise import ExtraField, PersonFeatures
+
+FEATURE_FIELDS = tuple(f.name for f in fields(PersonFeatures) if f.name != "extra")
+"""The comparison columns of a record (its extra fields come after them)."""
+
+
+def _pair_columns(extras: Sequence[ExtraField]) -> list[str]:
+    """Return the input columns a pair's levels are computed from."""
+    return [*FEATURE_FIELDS, *(extra_column(extra) for extra in extras)]
+
+
+def pair_levels(
+    api: Any,
+    pairs: Sequence[tuple[int, int]],
+    input_name: str,
+    comparisons: Sequence[Comparison],
+    extras: Sequence[ExtraField],
+) -> list[dict[str, Any]]:
+    """Return ``pairs`` (``unique_id_l``, ``unique_id_r``) with their levels.
+
+    The levels (``gamma_<comparison>``) are computed with the model's own SQL conditions,
+    compiled for the backend, over the two records' columns.
+    """
+    asked = api.register(
+        pa.table(
+            {
+                "unique_id_l": pa.array([left for left, _ in pairs], pa.int64()),
+                "unique_id_r": pa.array([right for _, right in pairs], pa.int64()),
+            }
+        )
+    )
+    dialect = api.sql_dialect.sql_dialect_str
+    sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in _pair_columns(extras))
+    gammas = ", ".join(f"{gamma_sql(c, dialect)} AS gamma_{c.name}" for c in comparisons)
+    sql = (
+        f"SELECT unique_id_l, unique_id_r, {gammas} FROM ("
+        f"SELECT x.unique_id_l, x.unique_id_r, {sides} FROM {asked.physical_name} x "
+        f"JOIN {input_name} l ON l.unique_id = x.unique_id_l "
+        f"JOIN {input_name} r ON r.unique_id = x.unique_id_r) pairs"
+    )
+    return list(api.query_sql(sql).as_record_list())
+
+
+@dataclass(frozen=True, slots=True)
+class Scoring:
+    """What scores a pair: the backend, the records' table, the comparisons and the model."""
+
+    api: Any
+    table: Any
+    comparisons: Sequence[Comparison]
+    extras: Sequence[ExtraField]
+    model: dict[str, Any]
+
+
+def joint_scores(
+    scoring: Scoring,
+    predictions: Any,
+    pairwise: dict[tuple[int, int], float],
+    labels: Sequence[PairLabel],
+    *,
+    edge: float,
+    exact_limit: int,
+    local_limit: int,
+) -> dict[tuple[int, int], float]:
+    """Return the probability of each pair given the pairs around it.
+
+    The pairs of each neighbourhood that were scored below the floor are read from the
+    predictions; those the blocking never paired are scored here with the model's m and u
+    (without term frequencies). Analysts' decisions count as certain: a confirmed pair
+    joins its records, a rejected pair keeps them apart; a decided pair itself keeps its
+    pairwise probability.
+    """
+    decided = {(min(p.left, p.right), max(p.left, p.right)): p.match for p in labels}
+    weighed = {**pairwise, **{pair: 1.0 if match else 0.0 for pair, match in decided.items()}}
+    hoods = neighbourhoods(
+        weighed,
+        edge=edge,
+        exact_limit=exact_limit,
+        local_limit=local_limit,
+    )
+    needed = sorted({pair for hood in hoods for pair in hood.pairs() if pair not in weighed})
+    known = {**weighed, **_pairs_below(scoring, predictions, needed)}
+    joint = joint_probabilities(weighed, hoods, known)
+    return {pair: pairwise[pair] if pair in decided else joint[pair] for pair in pairwise}
+
+
+def _pairs_below(
+    scoring: Scoring, predictions: Any, needed: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], float]:
+    """Return the probability of each of ``needed``: as scored, else from the levels."""
+    if not needed:
+        return {}
+    api = scoring.api
+    asked = api.register(
+        pa.table(
+            {
+                "a": pa.array([left for left, _ in needed], pa.int64()),
+                "b": pa.array([right for _, right in needed], pa.int64()),
+            }
+        )
+    )
+    name, scored = asked.physical_name, predictions.physical_name
+    rows = api.query_sql(
+        f"SELECT n.a, n.b, p.match_probability FROM {name} n JOIN {scored} p "
+        "ON p.unique_id_l = n.a AND p.unique_id_r = n.b UNION ALL "
+        f"SELECT n.a, n.b, p.match_probability FROM {name} n JOIN {scored} p "
+        "ON p.unique_id_l = n.b AND p.unique_id_r = n.a"
+    ).as_record_list()
+    found = {(int(r["a"]), int(r["b"])): float(r["match_probability"]) for r in rows}
+    unscored = [pair for pair in needed if pair not in found]
+    if unscored:
+        found.update(_level_probabilities(scoring, unscored))
+    return found
+
+
+def _level_probabilities(
+    scoring: Scoring, pairs: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], float]:
+    """Score ``pairs`` with the model's prior, m and u (no term frequencies)."""
+    rows = pair_levels(
+        scoring.api, pairs, scoring.table.physical_name, scoring.comparisons, scoring.extras
+    )
+    model = scoring.model
+    prior = float(model["probability_two_random_records_match"])
+    factors = _bayes_factors(model)
+    found = {}
+    for row in rows:
+        log_odds = math.log(prior / (1.0 - prior))
+        for name, by_gamma in factors.items():
+            value = row[f"gamma_{name}"]
+            if value is not None and int(value) in by_gamma:
+                log_odds += by_gamma[int(value)]
+        pair = (int(row["unique_id_l"]), int(row["unique_id_r"]))
+        found[pair] = 1.0 / (1.0 + math.exp(-max(min(log_odds, 700.0), -700.0)))
+    return found
+
+
+def _bayes_factors(model: dict[str, Any]) -> dict[str, dict[int, float]]:
+    """Return ln(m / u) of each non-null level of a Splink model dict, by gamma value."""
+    found: dict[str, dict[int, float]] = {}
+    for compared in model["comparisons"]:
+        levels = [lv for lv in compared["comparison_levels"] if not lv.get("is_null_level")]
+        found[compared["output_column_name"]] = {
+            len(levels) - 1 - index: math.log(
+                max(float(level["m_probability"]), 1e-300)
+                / max(float(level["u_probability"]), 1e-300)
+            )
+            for index, level in enumerate(levels)
+            if level.get("m_probability") is not None and level.get("u_probability") is not None
+        }
+    return found
