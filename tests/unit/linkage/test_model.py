@@ -391,3 +391,18 @@ def test_a_confirmed_pair_takes_the_namesake_s_probability_away() -> None:
 def test_pairwise_probabilities_are_kept_when_asked() -> None:
     result = link_features(_namesakes(), min_probability=0.0, settings=LinkageSettings(joint=False))
     assert all(p.match_probability == p.pairwise_probability for p in result.pairs)
+
+
+@pytest.mark.slow
+def test_the_joint_weighing_runs_on_spark(spark_api: object) -> None:
+    # large-input blocking leaves the two list entries unpaired: the weighing reads the
+    # predictions back and scores that pair from its levels, on Spark as on DuckDB
+    settings = LinkageSettings(use_term_frequencies=False, large_input_records=2)
+    on_duckdb = _by_pair(link_features(_namesakes(), min_probability=0.0, settings=settings).pairs)
+    on_spark = _by_pair(
+        link_features(_namesakes(), min_probability=0.0, settings=settings, db_api=spark_api).pairs
+    )
+    assert set(on_spark) == set(on_duckdb) == {(0, 1), (0, 2)}
+    for pair, expected in on_duckdb.items():
+        doubt = 1.0 - on_spark[pair].match_probability
+        assert doubt == pytest.approx(1.0 - expected.match_probability, rel=1e-6)
