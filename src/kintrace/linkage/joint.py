@@ -36,6 +36,8 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
+from kintrace.linkage.clustering import connected_components
+
 Pair = tuple[int, int]
 
 #: the odds of a pair scored 1.0 (certain, or an analyst's confirmation)
@@ -70,27 +72,16 @@ def odds(probability: float) -> float:
     return min(probability / (1.0 - probability), MAX_ODDS)
 
 
-def _components(edges: Iterable[Pair]) -> list[list[int]]:
-    adjacent: dict[int, list[int]] = {}
-    for left, right in edges:
-        adjacent.setdefault(left, []).append(right)
-        adjacent.setdefault(right, []).append(left)
-    seen: set[int] = set()
-    found: list[list[int]] = []
-    for start in adjacent:
-        if start in seen:
-            continue
-        seen.add(start)
-        stack, component = [start], []
-        while stack:
-            node = stack.pop()
-            component.append(node)
-            for other in adjacent[node]:
-                if other not in seen:
-                    seen.add(other)
-                    stack.append(other)
-        found.append(sorted(component))
-    return found
+def _components(edges: Sequence[Pair]) -> list[list[int]]:
+    """Return the records of each connected component of ``edges``, each sorted."""
+    nodes = sorted({node for pair in edges for node in pair})
+    if not nodes:
+        return []
+    roots = connected_components(nodes[-1] + 1, edges)
+    found: dict[int, list[int]] = {}
+    for node in nodes:
+        found.setdefault(roots[node], []).append(node)
+    return list(found.values())
 
 
 def neighbourhoods(
