@@ -395,7 +395,8 @@ def link_features(
     report("score")
     predictions = linker.inference.predict(warning_mode="never")
     floor = min(min_probability, settings.cluster_probability)
-    scores = _scores(api, predictions, min(floor, settings.joint_edge))
+    # the joint step counts pairs down to its edge, below the floor of the pairs returned
+    scores = _scores(api, predictions, min(floor, settings.joint_edge) if settings.joint else floor)
     pairwise = {pair: p for pair, (p, _) in scores.items()}
     report("weigh")
     probability = (

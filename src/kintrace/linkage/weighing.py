@@ -31,6 +31,18 @@ def _pair_columns(extras: Sequence[ExtraField]) -> list[str]:
     return [*FEATURE_FIELDS, *(extra_column(extra) for extra in extras)]
 
 
+def _pairs_table(api: Any, pairs: Sequence[tuple[int, int]]) -> Any:
+    """Register ``pairs`` on the backend as a table of ``unique_id_l``, ``unique_id_r``."""
+    return api.register(
+        pa.table(
+            {
+                "unique_id_l": pa.array([left for left, _ in pairs], pa.int64()),
+                "unique_id_r": pa.array([right for _, right in pairs], pa.int64()),
+            }
+        )
+    )
+
+
 def pair_levels(
     api: Any,
     pairs: Sequence[tuple[int, int]],
@@ -43,14 +55,7 @@ def pair_levels(
     The levels (``gamma_<comparison>``) are computed with the model's own SQL conditions,
     compiled for the backend, over the two records' columns.
     """
-    asked = api.register(
-        pa.table(
-            {
-                "unique_id_l": pa.array([left for left, _ in pairs], pa.int64()),
-                "unique_id_r": pa.array([right for _, right in pairs], pa.int64()),
-            }
-        )
-    )
+    asked = _pairs_table(api, pairs)
     dialect = api.sql_dialect.sql_dialect_str
     sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in _pair_columns(extras))
     gammas = ", ".join(f"{gamma_sql(c, dialect)} AS gamma_{c.name}" for c in comparisons)
@@ -113,20 +118,13 @@ def _pairs_below(
     if not needed:
         return {}
     api = scoring.api
-    asked = api.register(
-        pa.table(
-            {
-                "a": pa.array([left for left, _ in needed], pa.int64()),
-                "b": pa.array([right for _, right in needed], pa.int64()),
-            }
-        )
-    )
-    name, scored = asked.physical_name, predictions.physical_name
+    name, scored = _pairs_table(api, needed).physical_name, predictions.physical_name
+    ids = "n.unique_id_l AS a, n.unique_id_r AS b, p.match_probability"
     rows = api.query_sql(
-        f"SELECT n.a, n.b, p.match_probability FROM {name} n JOIN {scored} p "
-        "ON p.unique_id_l = n.a AND p.unique_id_r = n.b UNION ALL "
-        f"SELECT n.a, n.b, p.match_probability FROM {name} n JOIN {scored} p "
-        "ON p.unique_id_l = n.b AND p.unique_id_r = n.a"
+        f"SELECT {ids} FROM {name} n JOIN {scored} p "
+        "ON p.unique_id_l = n.unique_id_l AND p.unique_id_r = n.unique_id_r UNION ALL "
+        f"SELECT {ids} FROM {name} n JOIN {scored} p "
+        "ON p.unique_id_l = n.unique_id_r AND p.unique_id_r = n.unique_id_l"
     ).as_record_list()
     found = {(int(r["a"]), int(r["b"])): float(r["match_probability"]) for r in rows}
     unscored = [pair for pair in needed if pair not in found]
