@@ -13,6 +13,7 @@ from kintrace.cases.service import get_person
 from kintrace.errors import InvalidInput
 from kintrace.instance import Instance
 from kintrace.linkage.service import (
+    ALONE,
     MAY_LINK,
     decide_candidate,
     merge_persons,
@@ -52,7 +53,9 @@ def links_page(request: Request, db: DbSession, viewer: SignedIn) -> HTMLRespons
             .where(ListRecord.id.in_(record_ids))
         ).all()
     }
-    return page(request, "links.html", viewer, queue=queue, persons=persons, records=records)
+    return page(
+        request, "links.html", viewer, queue=queue, persons=persons, records=records, alone=ALONE
+    )
 
 
 @router.post("/links/{candidate_id}")
