@@ -230,6 +230,7 @@ def link(
                 min_probability=min_probability,
                 settings=LinkageSettings(given_name_guard=not no_twins_guard),
                 on_stage=on_stage,
+                split=len(sources[0].records) if len(sources) == 2 else None,
             )
             progress.update(modelling, description="linking: done", completed=len(_STAGES))
         _write_atomically(out, _pair_rows(result, ids, labels))

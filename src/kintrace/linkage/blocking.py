@@ -47,6 +47,9 @@ BLOCKING_RULES: tuple[str, ...] = (
     " AND substr(l.surname_key, 1, 1) = substr(r.surname_key, 1, 1)",
     "l.birth_year = r.birth_year AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day"
     " AND l.given_initial = r.given_initial",
+    # the names swapped, one of them misspelt: the other half of the swap and the year
+    "l.surname_key = r.given_as_surname_key AND l.birth_year = r.birth_year",
+    "l.given_as_surname_key = r.surname_key AND l.birth_year = r.birth_year",
 )
 """Rules that make candidate pairs: a pair is scored when any rule holds."""
 

@@ -107,6 +107,21 @@ SWAPPED = (
     "l.surname_key = r.given_as_surname_key AND l.given_as_surname_key = r.surname_key"
     " AND l.surname_key <> l.given_as_surname_key"
 )
+SWAPPED_TYPO = (
+    "(l.surname_key = r.given_as_surname_key"
+    " AND damerau_levenshtein(l.given_as_surname_key, r.surname_key) = 1"
+    " AND length(r.surname_key) >= 3"
+    " OR l.given_as_surname_key = r.surname_key"
+    " AND damerau_levenshtein(l.surname_key, r.given_as_surname_key) = 1"
+    " AND length(l.surname_key) >= 3)"
+    " AND l.surname_key <> l.given_as_surname_key"
+)
+"""Surname and given name swapped, one of the two misspelt (RYAN CHLOE, CHLOE RYNA).
+
+One half of the swap agrees exactly and the other is one edit away (Damerau–Levenshtein,
+on phonetic keys of three letters or more). ``damerau_levenshtein`` is the function's name
+on DuckDB and on Spark (Splink's UDF) alike.
+"""
 UNKNOWN_GIVEN = "l.given_canonical LIKE '?%' OR r.given_canonical LIKE '?%'"
 """One of the two given names is not in the data file (a misspelt or foreign name)."""
 
@@ -158,6 +173,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         (
             Level("exact", "l.surname_key = r.surname_key", 0.85, 0.001, tf_column="surname_key"),
             Level("swapped", SWAPPED, 0.02, 0.000_01),
+            Level("swapped_typo", SWAPPED_TYPO, 0.002, 0.000_01),
             Level("typo", "surname_key", 0.06, 0.002, "damerau_levenshtein", 1),
             Level("similar", "surname_key", 0.04, 0.02, "jaro_winkler", 0.88),
             # One typo the phonetic key made two (Великогородук, VELIOGORODUK: ио read as ё)
@@ -180,7 +196,7 @@ COMPARISONS: tuple[Comparison, ...] = (
             Level("nickname", "given_candidates", 0.06, 0.01, "array_intersect", 1),
             # The surname comparison already counts a swap (it is one event, seen from both
             # columns): here it only keeps the pair out of the "different" guard.
-            Level("swapped", SWAPPED, 0.5, 0.5, fixed_m=True, fixed_u=True),
+            Level("swapped", f"{SWAPPED} OR {SWAPPED_TYPO}", 0.5, 0.5, fixed_m=True, fixed_u=True),
             # Two different known names (Леонид, Леонтий) are different names, not a typo:
             # a misspelt known name is no longer known, so one side must be unknown.
             Level(

@@ -61,6 +61,7 @@ from kintrace.linkage.comparisons import (
 )
 from kintrace.linkage.labels import PairLabel, check_labels, update_m
 from kintrace.linkage.normalise import ExtraField, PersonFeatures
+from kintrace.linkage.relatives import yielded_pairs
 from kintrace.linkage.weighing import FEATURE_FIELDS, Scoring, joint_scores, pair_levels
 
 _INT_FIELDS = frozenset({"birth_year", "birth_year_min", "birth_month", "birth_day", "rank_level"})
@@ -89,7 +90,8 @@ class LinkageSettings:
     probability given the pairs around it (:mod:`kintrace.linkage.joint`), counting the
     pairs scored at or above ``joint_edge``; components of up to ``joint_exact_limit``
     records are counted whole, a larger one pair by pair over ``joint_local_limit``
-    records.
+    records. ``guard_from_lists``: when two lists are linked (``split``), let the guard yield
+    to the lists themselves (:mod:`kintrace.linkage.relatives`).
     """
 
     min_records_to_train: int = 1000
@@ -109,6 +111,7 @@ class LinkageSettings:
     joint_edge: float = 0.05
     joint_exact_limit: int = 9
     joint_local_limit: int = 6
+    guard_from_lists: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +332,7 @@ def link_features(
     labels: Sequence[PairLabel] = (),
     db_api: Any = None,
     on_stage: Callable[[str], None] | None = None,
+    split: int | None = None,
 ) -> LinkageResult:
     """Score candidate pairs among ``features`` and cluster them into persons.
 
@@ -343,6 +347,8 @@ def link_features(
         db_api: a Splink database API (``DuckDBAPI()``, ``SparkAPI(spark_session=...)``);
             a new in-memory DuckDB when not given.
         on_stage: called with the name of each stage as it starts (for progress bars).
+        split: two lists linked: the records before this index are the first list, the
+            rest the second (duplicates within each are still found); ``None``: one list.
 
     Returns:
         The pairs at or above ``min_probability``, the cluster of each record and counts.
@@ -397,11 +403,18 @@ def link_features(
     floor = min(min_probability, settings.cluster_probability)
     # the joint step counts pairs down to its edge, below the floor of the pairs returned
     scores = _scores(api, predictions, min(floor, settings.joint_edge) if settings.joint else floor)
+    scoring = Scoring(api, table, comparisons, extras, model)
+    yielded = (
+        yielded_pairs(scoring, split, count)
+        if split is not None and settings.given_name_guard and settings.guard_from_lists
+        else {}
+    )
+    scores.update({pair: (p, math.log2(p / (1.0 - p))) for pair, p in yielded.items() if p > 0})
     pairwise = {pair: p for pair, (p, _) in scores.items()}
     report("weigh")
     probability = (
         joint_scores(
-            Scoring(api, table, comparisons, extras, model),
+            scoring,
             predictions,
             pairwise,
             labels,
@@ -439,7 +452,11 @@ def link_features(
         if p.match_probability >= settings.cluster_probability
     ]
     edges += [(p.left, p.right, 1.0) for p in confirmed]
-    cannot = _cannot_links(api, predictions, count, edges, settings.cannot_link_probability)
+    cannot = [
+        pair
+        for pair in _cannot_links(api, predictions, count, edges, settings.cannot_link_probability)
+        if (min(pair), max(pair)) not in yielded
+    ]
     cannot += [(p.left, p.right) for p in labels if not p.match]
     clusters = cluster_pairs(count, edges, cannot)
     returned = tuple(p for p in scored if p.match_probability >= min_probability)

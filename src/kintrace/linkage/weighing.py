@@ -140,19 +140,33 @@ def _level_probabilities(
     rows = pair_levels(
         scoring.api, pairs, scoring.table.physical_name, scoring.comparisons, scoring.extras
     )
-    model = scoring.model
+    return {pair: probability(log_odds) for pair, log_odds in level_log_odds(scoring.model, rows)}
+
+
+def level_log_odds(
+    model: dict[str, Any], rows: Sequence[dict[str, Any]], *, without: str = ""
+) -> list[tuple[tuple[int, int], float]]:
+    """Return each pair of ``rows`` (from :func:`pair_levels`) with its log odds of a match.
+
+    The log odds are the model's prior plus ln(m / u) of each comparison's level, without
+    term frequencies, leaving out the comparison named ``without``.
+    """
     prior = float(model["probability_two_random_records_match"])
-    factors = _bayes_factors(model)
-    found = {}
+    factors = {k: v for k, v in _bayes_factors(model).items() if k != without}
+    found = []
     for row in rows:
         log_odds = math.log(prior / (1.0 - prior))
         for name, by_gamma in factors.items():
             value = row[f"gamma_{name}"]
             if value is not None and int(value) in by_gamma:
                 log_odds += by_gamma[int(value)]
-        pair = (int(row["unique_id_l"]), int(row["unique_id_r"]))
-        found[pair] = 1.0 / (1.0 + math.exp(-max(min(log_odds, 700.0), -700.0)))
+        found.append(((int(row["unique_id_l"]), int(row["unique_id_r"])), log_odds))
     return found
+
+
+def probability(log_odds: float) -> float:
+    """Return the probability of natural log odds ``log_odds`` (bounded, never overflows)."""
+    return 1.0 / (1.0 + math.exp(-max(min(log_odds, 700.0), -700.0)))
 
 
 def _bayes_factors(model: dict[str, Any]) -> dict[str, dict[int, float]]:

@@ -96,6 +96,30 @@ def test_the_twins_guard_can_be_lifted_for_a_register_without_relatives(tmp_path
     assert found == [[], [("1", "2")]]
 
 
+def test_two_lists_without_relatives_of_their_own_let_the_guard_yield(tmp_path: Path) -> None:
+    """Four men whose given name list B replaced: linked from two files, not from one."""
+    men = [
+        ("Коваленко", "Сергей", "Andrei", "14.03.1990"),
+        ("Петров", "Иван", "Nikolai", "02.07.1985"),
+        ("Сидоренко", "Олег", "Viktor", "21.11.1979"),
+        ("Мельник", "Павел", "Iurii", "30.01.1994"),
+    ]
+    a, b, one = tmp_path / "A.csv", tmp_path / "B.csv", tmp_path / "one.csv"
+    head = "id,surname,given_name,birth_date\n"
+    rows_a = [f"A{i},{s},{g},{d}\n" for i, (s, g, _, d) in enumerate(men)]
+    rows_b = [f"B{i},{s.upper()},{o},{d}\n" for i, (s, _, o, d) in enumerate(men)]
+    a.write_text(head + "".join(rows_a), encoding="utf-8")
+    b.write_text(head + "".join(rows_b), encoding="utf-8")
+    one.write_text(head + "".join(rows_a + rows_b), encoding="utf-8")
+    found = []
+    for files in ([a, b], [one]):
+        pairs = tmp_path / f"pairs{len(files)}.csv"
+        result = CliRunner().invoke(app, ["link", *map(str, files), "--out", str(pairs)])
+        assert result.exit_code == 0, result.output
+        found.append(sorted((r["left_id"], r["right_id"]) for r in read_csv(pairs)))
+    assert found == [[(f"A{i}", f"B{i}") for i in range(4)], []]
+
+
 def test_min_probability_lets_weaker_pairs_through(
     lists: tuple[Path, Path], tmp_path: Path
 ) -> None:

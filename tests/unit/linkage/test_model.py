@@ -113,6 +113,26 @@ def test_swapped_surname_and_given_name_still_agree() -> None:
     assert [(p.left, p.right) for p in result.pairs] == [(0, 1)]
 
 
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        (("Ryan", "Chloe"), ("Chloe", "Ryna")),  # the surname misspelt
+        (("Graham-Jones", "Amelia"), ("Amelua", "Graham-Jones")),  # the given name misspelt
+    ],
+)
+def test_swapped_names_with_one_misspelt_half_still_agree(
+    left: tuple[str, str], right: tuple[str, str]
+) -> None:
+    result = link_features(
+        [a_person(*left, "", "22.05.2003"), a_person(*right, "", "2003-05-22")],
+        min_probability=0.0,
+    )
+    pair = result.pairs[0]
+    assert pair.evidence["surname"] == "swapped_typo"
+    assert pair.evidence["given_name"] == "swapped"  # not "different": no twins guard
+    assert pair.match_probability > 0.5
+
+
 def test_day_and_month_swapped_is_partial_agreement() -> None:
     result = link_features(
         [
