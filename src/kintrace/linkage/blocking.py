@@ -110,6 +110,23 @@ LARGE_BLOCKING_RULES: tuple[str, ...] = (
     "l.given_canonical = r.given_canonical AND l.birth_month = r.birth_month"
     " AND l.birth_day = r.birth_day"
     " AND substr(l.surname_key, 1, 1) = substr(r.surname_key, 1, 1)",
+    # a year off by one and a misspelt surname, the patronymic written on both: the given
+    # name and patronymic with the surname's first two or last three letters
+    *(
+        f"l.given_canonical = r.given_canonical"
+        f" AND l.patronymic_canonical = r.patronymic_canonical AND {years} AND {surname}"
+        for years in ("l.birth_year = r.birth_year + 1", "l.birth_year + 1 = r.birth_year")
+        for surname in (
+            "substr(l.surname_key, 1, 2) = substr(r.surname_key, 1, 2)",
+            "substr(l.surname_key, -3) = substr(r.surname_key, -3)",
+        )
+    ),
+    # a nickname of several names (Слава: Вячеслав, Ярослав, ...) whose canonical name is
+    # another than its partner's: the surname and the year
+    "l.surname_key = r.surname_key AND l.birth_year = r.birth_year"
+    " AND (l.given_ambiguous IS NOT NULL OR r.given_ambiguous IS NOT NULL)",
+    "l.surname_key = r.surname_key AND l.birth_year_min = r.birth_year_min"
+    " AND (l.given_ambiguous IS NOT NULL OR r.given_ambiguous IS NOT NULL)",
     # a year off by one where the other record has no day and month
     "l.surname_key = r.surname_key AND l.given_canonical = r.given_canonical"
     " AND l.birth_year = r.birth_year + 1",

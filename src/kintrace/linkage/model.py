@@ -409,7 +409,8 @@ def link_features(
         if split is not None and settings.given_name_guard and settings.guard_from_lists
         else {}
     )
-    scores.update({pair: (p, math.log2(p / (1.0 - p))) for pair, p in yielded.items() if p > 0})
+    # a yielded probability lies in (0, 1): at least 0.5 without the guard, times a share in (0, 1)
+    scores.update({pair: (p, math.log2(p / (1.0 - p))) for pair, p in yielded.items()})
     pairwise = {pair: p for pair, (p, _) in scores.items()}
     report("weigh")
     probability = (

@@ -323,6 +323,20 @@ def test_large_inputs_still_pair_a_year_off_by_one_with_a_misspelt_surname() -> 
     assert [(p.left, p.right) for p in large.pairs] == [(0, 1)]
 
 
+def test_large_inputs_pair_a_nickname_of_several_names_with_each_of_them() -> None:
+    # Слава stands for Владислав, Вячеслав, Ярослав...: its canonical name is Владислав,
+    # its initial another letter than Vyacheslav's
+    pair = [
+        a_person("Петров", "Слава", "", "1995"),
+        a_person("PETROV", "Vyacheslav", "", "1995-04-02"),
+    ]
+    large = link_features(
+        pair, min_probability=0.0, settings=LinkageSettings(large_input_records=2)
+    )
+    assert [(p.left, p.right) for p in large.pairs] == [(0, 1)]
+    assert large.pairs[0].evidence["given_name"] == "nickname"
+
+
 def test_a_typo_the_phonetic_key_doubles_is_still_one_typo_in_the_letters() -> None:
     result = link_features(
         [
