@@ -121,6 +121,17 @@ LARGE_BLOCKING_RULES: tuple[str, ...] = (
             "substr(l.surname_key, -3) = substr(r.surname_key, -3)",
         )
     ),
+    # a vowel mistyped, dropped or added (Котов, KTOV; Петров, PTEROV) and the year, or a
+    # year off by one
+    *(
+        f"l.surname_consonants = r.surname_consonants AND l.given_canonical = r.given_canonical"
+        f" AND {years}"
+        for years in (
+            "l.birth_year = r.birth_year",
+            "l.birth_year = r.birth_year + 1",
+            "l.birth_year + 1 = r.birth_year",
+        )
+    ),
     # a nickname of several names (Слава: Вячеслав, Ярослав, ...) whose canonical name is
     # another than its partner's: the surname and the year
     "l.surname_key = r.surname_key AND l.birth_year = r.birth_year"

@@ -136,6 +136,18 @@ def _masculine(surname: str) -> str:
     return surname
 
 
+_LATIN_VOWEL = re.compile(r"[aeiouy]")
+
+
+def surname_consonants(key: str) -> str:
+    """Return a surname key's consonants: a vowel mistyped, dropped or added leaves them.
+
+    >>> [surname_consonants(k) for k in ("kotov", "ktov", "petrov", "pterov", "seduk", "sdeuk")]
+    ['ktv', 'ktv', 'ptrv', 'ptrv', 'sdk', 'sdk']
+    """
+    return _LATIN_VOWEL.sub("", key)
+
+
 @lru_cache(maxsize=200_000)
 def surname_letters(text: str) -> str:
     """Return a surname's letters in Latin with no phonetic folding (and the feminine folded).

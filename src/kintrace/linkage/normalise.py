@@ -26,6 +26,7 @@ from kintrace.linkage.names import (
     phonetic_key,
     resolve_given_name,
     split_full_name,
+    surname_consonants,
     surname_key,
     surname_letters,
     surname_sex,
@@ -319,7 +320,8 @@ def normalise_extra(kind: ExtraKind, text: str) -> str:
 class PersonFeatures:
     """The comparison columns of one person record (``""`` or ``None`` where unknown).
 
-    Name columns are keys, not names: ``surname_key`` is :func:`~.names.surname_key`,
+    Name columns are keys, not names: ``surname_key`` is :func:`~.names.surname_key`
+    (``surname_consonants`` its consonants, for blocking),
     ``given_canonical`` the canonical Russian full name (Саша → Александр), ``given_candidates``
     every name a nickname may stand for (``given_ambiguous`` lists them, ``|`` between, when
     they are more than one: Слава, ``Вячеслав|Ярослав|...``; its canonical name is one of them
@@ -333,6 +335,7 @@ class PersonFeatures:
 
     surname_key: str = ""
     surname_letters: str = ""
+    surname_consonants: str = ""
     given_key: str = ""
     given_canonical: str = ""
     given_candidates: tuple[str, ...] = ()
@@ -419,6 +422,7 @@ def name_features(
     return {
         "surname_key": surname_key(surname) if surname else "",
         "surname_letters": surname_letters(surname) if surname else "",
+        "surname_consonants": surname_consonants(surname_key(surname)) if surname else "",
         "given_key": key,
         "given_canonical": canonical,
         "given_candidates": candidates,

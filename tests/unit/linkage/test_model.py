@@ -323,6 +323,18 @@ def test_large_inputs_still_pair_a_year_off_by_one_with_a_misspelt_surname() -> 
     assert [(p.left, p.right) for p in large.pairs] == [(0, 1)]
 
 
+def test_large_inputs_pair_a_surname_with_a_vowel_dropped() -> None:
+    # Котов written KTOV, a year off by one: no surname prefix or suffix agrees
+    pair = [
+        a_person("Котов", "Макар", "", "1977"),
+        a_person("KTOV", "Makar", "", "1976-02-11"),
+    ]
+    large = link_features(
+        pair, min_probability=0.0, settings=LinkageSettings(large_input_records=2)
+    )
+    assert [(p.left, p.right) for p in large.pairs] == [(0, 1)]
+
+
 def test_large_inputs_pair_a_nickname_of_several_names_with_each_of_them() -> None:
     # Слава stands for Владислав, Вячеслав, Ярослав...: its canonical name is Владислав,
     # its initial another letter than Vyacheslav's
