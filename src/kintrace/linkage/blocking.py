@@ -132,12 +132,25 @@ LARGE_BLOCKING_RULES: tuple[str, ...] = (
             "l.birth_year + 1 = r.birth_year",
         )
     ),
-    # a nickname of several names (Слава: Вячеслав, Ярослав, ...) whose canonical name is
-    # another than its partner's: the surname and the year
-    "l.surname_key = r.surname_key AND l.birth_year = r.birth_year"
-    " AND (l.given_ambiguous IS NOT NULL OR r.given_ambiguous IS NOT NULL)",
-    "l.surname_key = r.surname_key AND l.birth_year_min = r.birth_year_min"
-    " AND (l.given_ambiguous IS NOT NULL OR r.given_ambiguous IS NOT NULL)",
+    # a nickname of several names (Слава: Владислав, Вячеслав, ...) whose canonical name is
+    # another than its partner's: the surname, the year or a year off by one, and the
+    # partner's name among the nickname's
+    *(
+        f"l.surname_key = r.surname_key AND {years} AND {nickname}"
+        for years in (
+            "l.birth_year = r.birth_year",
+            "l.birth_year_min = r.birth_year_min",
+            "l.birth_year = r.birth_year + 1",
+            "l.birth_year + 1 = r.birth_year",
+        )
+        # one side's condition alone, so that the join reads only its few nicknames
+        for nickname in (
+            "l.given_ambiguous IS NOT NULL"
+            " AND instr(l.given_ambiguous, concat('|', r.given_canonical, '|')) > 0",
+            "r.given_ambiguous IS NOT NULL"
+            " AND instr(r.given_ambiguous, concat('|', l.given_canonical, '|')) > 0",
+        )
+    ),
     # a year off by one where the other record has no day and month
     "l.surname_key = r.surname_key AND l.given_canonical = r.given_canonical"
     " AND l.birth_year = r.birth_year + 1",

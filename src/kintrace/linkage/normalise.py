@@ -323,10 +323,10 @@ class PersonFeatures:
     Name columns are keys, not names: ``surname_key`` is :func:`~.names.surname_key`
     (``surname_consonants`` its consonants, for blocking),
     ``given_canonical`` the canonical Russian full name (Саша → Александр), ``given_candidates``
-    every name a nickname may stand for (``given_ambiguous`` lists them, ``|`` between, when
-    they are more than one: Слава, ``Вячеслав|Ярослав|...``; its canonical name is one of them
-    and may be another than the partner's), ``patronymic_canonical`` the father's canonical
-    name.
+    every name a nickname may stand for (``given_ambiguous`` lists them, each between bars,
+    when they are more than one: Слава, ``|Владислав|Вячеслав|...|``; its canonical name is
+    one of them and may be another than the partner's), ``patronymic_canonical`` the father's
+    canonical name.
     Birth is split into parts; ``birth_year_min`` is one less than ``birth_year`` when only an
     age was known. ``region`` is an ISO 3166-2 code, ``rank_level`` the rank's order.
     ``extra`` holds the normalised values of the record's extra fields (see
@@ -426,7 +426,7 @@ def name_features(
         "given_key": key,
         "given_canonical": canonical,
         "given_candidates": candidates,
-        "given_ambiguous": "|".join(candidates) if len(candidates) > 1 else "",
+        "given_ambiguous": f"|{'|'.join(candidates)}|" if len(candidates) > 1 else "",
         "given_initial": initial,
         "given_as_surname_key": as_surname,
         "patronymic_canonical": patronymic_canonical,

@@ -349,6 +349,21 @@ def test_large_inputs_pair_a_nickname_of_several_names_with_each_of_them() -> No
     assert large.pairs[0].evidence["given_name"] == "nickname"
 
 
+@pytest.mark.slow
+def test_the_large_input_rules_find_the_same_pairs_on_spark(spark_api: object) -> None:
+    records = [
+        a_person("Петров", "Слава", "", "1995"),
+        a_person("PETROV", "Vyacheslav", "", "1996-04-02"),  # a nickname, a year off by one
+        a_person("Котов", "Макар", "", "1977"),
+        a_person("KTOV", "Makar", "", "1977-02-11"),  # a vowel dropped
+    ]
+    settings = LinkageSettings(large_input_records=2)
+    on_duckdb = link_features(records, min_probability=0.0, settings=settings)
+    on_spark = link_features(records, min_probability=0.0, settings=settings, db_api=spark_api)
+    assert {(p.left, p.right) for p in on_spark.pairs} == {(0, 1), (2, 3)}
+    assert {(p.left, p.right) for p in on_duckdb.pairs} == {(0, 1), (2, 3)}
+
+
 def test_a_typo_the_phonetic_key_doubles_is_still_one_typo_in_the_letters() -> None:
     result = link_features(
         [
