@@ -257,6 +257,21 @@ def _given_index() -> dict[str, tuple[_Entry, ...]]:
     return {key: tuple(sorted(v, key=lambda e: (e.rank, e.order))) for key, v in index.items()}
 
 
+@cache
+def _given_spellings() -> dict[str, frozenset[tuple[str, str]]]:
+    """Return each form's letters (:func:`_letters`) with the names that list it.
+
+    The phonetic key folds forms of different names together (Лена, Елена's; Лёня,
+    Леонид's: both ``lena``); the letters keep them apart (``lena``, ``lenia``).
+    """
+    spellings: dict[str, set[tuple[str, str]]] = {}
+    for name in given_names():
+        forms = (name.canonical, *name.ukrainian, *name.variants, *name.latin, *name.diminutives)
+        for form in forms:
+            spellings.setdefault(_letters(form), set()).add((name.canonical, name.sex))
+    return {letters: frozenset(names) for letters, names in spellings.items()}
+
+
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ`ʹʺ\u0361\u0360][^\W\d_]+)*")
 
 
@@ -283,6 +298,8 @@ def resolve_given_name(text: str, sex: str = "") -> GivenNameMatch:
     '?zirgal'
     >>> resolve_given_name("Витя").sex, resolve_given_name("Janna").candidates
     ('', ('Яна', 'Жанна'))
+    >>> resolve_given_name("Лена").canonical, resolve_given_name("Лёня").canonical
+    ('Елена', 'Леонид')
     """
     tokens = name_tokens(text)
     if not tokens:
@@ -296,6 +313,9 @@ def resolve_given_name(text: str, sex: str = "") -> GivenNameMatch:
     if _J_FOR_ZH.match(first):  # Latin J is Й/Я (Jana) or, written French-style, Ж (Janna)
         entries = (*entries, *index.get(phonetic_key("zh" + first[1:]), ()))
     suited = [e for e in entries if not sex or e.sex == sex] or list(entries)
+    # a form written as some name lists it comes first (Лена is Елена's, not Лёня's)
+    spelled = _given_spellings().get(_letters(first), frozenset())
+    suited.sort(key=lambda e: (e.canonical, e.sex) not in spelled)
     if not suited:
         return GivenNameMatch("?" + key, ("?" + key,), "", key)
     best = suited[0]
