@@ -313,11 +313,11 @@ def resolve_given_name(text: str, sex: str = "") -> GivenNameMatch:
     if _J_FOR_ZH.match(first):  # Latin J is Й/Я (Jana) or, written French-style, Ж (Janna)
         entries = (*entries, *index.get(phonetic_key("zh" + first[1:]), ()))
     suited = [e for e in entries if not sex or e.sex == sex] or list(entries)
+    if not suited:
+        return GivenNameMatch("?" + key, ("?" + key,), "", key)
     # a form written as some name lists it comes first (Лена is Елена's, not Лёня's)
     spelled = _given_spellings().get(_letters(first), frozenset())
     suited.sort(key=lambda e: (e.canonical, e.sex) not in spelled)
-    if not suited:
-        return GivenNameMatch("?" + key, ("?" + key,), "", key)
     best = suited[0]
     candidates = tuple(dict.fromkeys(e.canonical for e in suited))
     # The name shows a sex only when every name it may stand for has it: Владя is Влада or

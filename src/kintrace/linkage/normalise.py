@@ -419,10 +419,11 @@ def name_features(
     key, canonical, candidates, initial, as_surname, given_sex = _given_columns(
         given_name, inferred
     )
+    family = surname_key(surname) if surname else ""
     return {
-        "surname_key": surname_key(surname) if surname else "",
+        "surname_key": family,
         "surname_letters": surname_letters(surname) if surname else "",
-        "surname_consonants": surname_consonants(surname_key(surname)) if surname else "",
+        "surname_consonants": surname_consonants(family),
         "given_key": key,
         "given_canonical": canonical,
         "given_candidates": candidates,
