@@ -26,6 +26,9 @@ def spark_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         .config("spark.sql.codegen.wholeStage", "false")
         .config("spark.sql.adaptive.enabled", "false")
         .config("spark.driver.memory", "1g")
+        # the large-input blocking joins the table to itself some forty times in one plan: a
+        # broadcast copy for each ran the 1 GiB driver out of memory
+        .config("spark.sql.autoBroadcastJoinThreshold", "-1")
         .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark-warehouse")))
         .getOrCreate()
     )
