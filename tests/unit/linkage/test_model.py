@@ -312,51 +312,55 @@ def test_large_inputs_block_on_three_keys_and_sample_em_pairs() -> None:
     assert f1({(p.left, p.right) for p in thorough.pairs}, truth) >= 0.98
 
 
-def test_large_inputs_still_pair_a_year_off_by_one_with_a_misspelt_surname() -> None:
-    pair = [
-        a_person("Кузьмднко", "Юрий", "", "20.12.1981"),
-        a_person("KUZ'MENKO", "Yuriy", "", "1982-12-20"),
-    ]
-    large = link_features(
-        pair, min_probability=0.0, settings=LinkageSettings(large_input_records=2)
-    )
-    assert [(p.left, p.right) for p in large.pairs] == [(0, 1)]
-
-
-def test_large_inputs_pair_a_surname_with_a_vowel_dropped() -> None:
-    # Котов written KTOV, a year off by one: no surname prefix or suffix agrees
-    pair = [
-        a_person("Котов", "Макар", "", "1977"),
-        a_person("KTOV", "Makar", "", "1976-02-11"),
-    ]
-    large = link_features(
-        pair, min_probability=0.0, settings=LinkageSettings(large_input_records=2)
-    )
-    assert [(p.left, p.right) for p in large.pairs] == [(0, 1)]
-
-
-def test_large_inputs_pair_a_nickname_of_several_names_with_each_of_them() -> None:
+# pairs the large-input blocking still finds, each with the given-name level it expects
+LARGE_INPUT_PAIRS = {
+    "a misspelt surname, a year off by one": (
+        ("Кузьмднко", "Юрий", "", "20.12.1981"),
+        ("KUZ'MENKO", "Yuriy", "", "1982-12-20"),
+        "exact",
+    ),
+    # Котов written KTOV: no surname prefix or suffix agrees
+    "a vowel dropped": (
+        ("Котов", "Макар", "", "1977"),
+        ("KTOV", "Makar", "", "1977-02-11"),
+        "exact",
+    ),
+    "a vowel dropped, a year off by one": (
+        ("Котов", "Макар", "", "1977"),
+        ("KTOV", "Makar", "", "1976-02-11"),
+        "exact",
+    ),
     # Слава stands for Владислав, Вячеслав, Ярослав...: its canonical name is Владислав,
     # its initial another letter than Vyacheslav's
-    pair = [
-        a_person("Петров", "Слава", "", "1995"),
-        a_person("PETROV", "Vyacheslav", "", "1995-04-02"),
-    ]
+    "a nickname of several names": (
+        ("Петров", "Слава", "", "1995"),
+        ("PETROV", "Vyacheslav", "", "1995-04-02"),
+        "nickname",
+    ),
+    "a nickname of several names, a year off by one": (
+        ("Петров", "Слава", "", "1995"),
+        ("PETROV", "Vyacheslav", "", "1996-04-02"),
+        "nickname",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", LARGE_INPUT_PAIRS)
+def test_large_inputs_still_pair(case: str) -> None:
+    left, right, given_level = LARGE_INPUT_PAIRS[case]
     large = link_features(
-        pair, min_probability=0.0, settings=LinkageSettings(large_input_records=2)
+        [a_person(*left), a_person(*right)],
+        min_probability=0.0,
+        settings=LinkageSettings(large_input_records=2),
     )
     assert [(p.left, p.right) for p in large.pairs] == [(0, 1)]
-    assert large.pairs[0].evidence["given_name"] == "nickname"
+    assert large.pairs[0].evidence["given_name"] == given_level
 
 
 @pytest.mark.slow
 def test_the_large_input_rules_find_the_same_pairs_on_spark(spark_api: object) -> None:
-    records = [
-        a_person("Петров", "Слава", "", "1995"),
-        a_person("PETROV", "Vyacheslav", "", "1996-04-02"),  # a nickname, a year off by one
-        a_person("Котов", "Макар", "", "1977"),
-        a_person("KTOV", "Makar", "", "1977-02-11"),  # a vowel dropped
-    ]
+    cases = ("a nickname of several names, a year off by one", "a vowel dropped")
+    records = [a_person(*LARGE_INPUT_PAIRS[c][side]) for c in cases for side in (0, 1)]
     settings = LinkageSettings(large_input_records=2)
     on_duckdb = link_features(records, min_probability=0.0, settings=settings)
     on_spark = link_features(records, min_probability=0.0, settings=settings, db_api=spark_api)
