@@ -14,7 +14,25 @@ from kintrace.errors import Forbidden
 from kintrace.stats.service import figures, shown
 from kintrace.web.deps import CurrentViewer, DbSession, SignedIn
 
-router = APIRouter(prefix="/api", tags=["api"])
+
+
+class ApiError(BaseModel):
+    """Every error the API answers: the kind of error and what was wrong, one line each."""
+
+    error: str
+    detail: list[str]
+
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    401: {"model": ApiError, "description": "Not signed in"},
+    403: {"model": ApiError, "description": "The caller's role may not do this"},
+    404: {"model": ApiError, "description": "No such record, or not one the caller may see"},
+    413: {"model": ApiError, "description": "The request is larger than the instance accepts"},
+    422: {"model": ApiError, "description": "A parameter is malformed or out of range"},
+    429: {"model": ApiError, "description": "Too many requests; try again later"},
+}
+
+router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
 
 
 class StatusOut(BaseModel):
