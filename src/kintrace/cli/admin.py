@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import typer
@@ -18,8 +17,7 @@ from kintrace.cli.common import (
     print_json,
     reporting_errors,
 )
-from kintrace.demo.load import load_demo
-from kintrace.errors import ConfigurationError
+from kintrace.demo.load import load_demo, prepare_demo_folder
 from kintrace.instance import open_instance
 from kintrace.storage.backup import backup, restore
 from kintrace.storage.db import transaction
@@ -65,7 +63,9 @@ def serve(
 
 def demo(
     data_dir: Path = typer.Option(
-        Path("kintrace-data/demo"), "--data-dir", help="Folder of the demo instance (reset)."
+        Path("kintrace-data/demo"),
+        "--data-dir",
+        help="Folder of the demo instance: new, empty, or one an earlier demo built (reset).",
     ),
     persons: int = typer.Option(300, min=1, max=100_000, help="How many missing persons."),
     seed: int = typer.Option(2024, help="Seed of the demo data generator."),
@@ -75,10 +75,7 @@ def demo(
 ) -> None:
     """Build a fresh demo instance on SQLite with realistic data and serve it."""
     with reporting_errors():
-        if data_dir.exists():
-            if not (data_dir / "kintrace.sqlite3").exists() and any(data_dir.iterdir()):
-                raise ConfigurationError(f"{data_dir} is not a demo folder; choose another")
-            shutil.rmtree(data_dir)
+        prepare_demo_folder(data_dir)
         settings = make_settings(None, data_dir).model_copy(update={"database_url": ""})
         instance = open_instance(settings)
         with Progress(console=err_console, transient=True) as progress:

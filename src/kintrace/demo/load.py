@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +16,7 @@ from kintrace.cases.model import Relationship
 from kintrace.cases.service import add_person, file_request, get_or_create_region
 from kintrace.config import Settings
 from kintrace.demo.generate import DemoDataset, DemoPerson, generate
+from kintrace.errors import ConfigurationError
 from kintrace.identification.service import case_of, propose, register_sample
 from kintrace.reconciliation.bulk import recompute_all
 from kintrace.reports.model import RETRACTION
@@ -28,6 +31,33 @@ from kintrace.storage.tables import AuthorityRequest, Person, Source, User
 from kintrace.users.service import create_user, ensure_roles
 
 DEMO_PASSWORD = "demo"
+
+DEMO_MARKER = ".kintrace-demo"
+"""The file ``kintrace demo`` writes first into a folder it builds: only such a folder is reset."""
+
+
+def prepare_demo_folder(folder: Path) -> None:
+    """Make ``folder`` ready for a fresh demo instance, or refuse it.
+
+    A folder that does not exist or is empty is used; a folder holding the demo marker (one
+    this command built before) is emptied; anything else (a real instance, or any other
+    files) is refused, so that the demo never deletes data it did not write.
+    """
+    if folder.exists() or folder.is_symlink():
+        if not folder.is_dir() or folder.is_symlink():
+            raise ConfigurationError(f"{folder} is not a folder; choose a new or empty folder")
+        if any(folder.iterdir()):
+            if not (folder / DEMO_MARKER).is_file():
+                raise ConfigurationError(
+                    f"{folder} is not empty and was not built by `kintrace demo` "
+                    f"(no {DEMO_MARKER} file); nothing was changed: choose a new or empty folder"
+                )
+            shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / DEMO_MARKER).write_text(
+        "built by `kintrace demo`: the next `kintrace demo` on this folder deletes it\n",
+        encoding="utf-8",
+    )
 
 
 @dataclass(frozen=True, slots=True)
