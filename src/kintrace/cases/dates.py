@@ -71,11 +71,16 @@ class PartialDate:
         return ("~" if self.precision is Precision.AGE else "") + self.iso()
 
 
-_DMY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
-_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_MY = re.compile(r"^(\d{1,2})[./](\d{4})$")
-_YM = re.compile(r"^(\d{4})-(\d{1,2})$")
-_Y = re.compile(r"^(\d{4})$")
+_DMY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$", re.ASCII)
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
+_MY = re.compile(r"^(\d{1,2})[./](\d{4})$", re.ASCII)
+_YM = re.compile(r"^(\d{4})-(\d{1,2})$", re.ASCII)
+_Y = re.compile(r"^(\d{4})$", re.ASCII)
+
+YEAR_MIN = 1880
+"""Earliest year kintrace reads in a date (the oldest soldiers of the wars it serves)."""
+YEAR_MAX = 2100
+"""Latest year kintrace reads in a date (so that date arithmetic never overflows)."""
 
 DATE_FORMATS = "dd.mm.yyyy, yyyy-mm-dd, mm.yyyy or yyyy"
 
@@ -87,6 +92,13 @@ def parse_partial_date(text: str) -> PartialDate:
     PartialDate(year=1998, month=None, day=None, precision=<Precision.YEAR: 'year'>)
     """
     value = text.strip()
+    partial = _parse(value, text)
+    if not YEAR_MIN <= partial.year <= YEAR_MAX:
+        raise InvalidInput(f"impossible date {text!r} (year outside {YEAR_MIN}..{YEAR_MAX})")
+    return partial
+
+
+def _parse(value: str, text: str) -> PartialDate:
     try:
         if m := _DMY.match(value):
             return PartialDate(int(m[3]), int(m[2]), int(m[1]), Precision.DAY)
@@ -104,6 +116,19 @@ def parse_partial_date(text: str) -> PartialDate:
     except ValueError as error:
         raise InvalidInput(f"impossible date {text!r} ({error})") from error
     raise InvalidInput(f"bad date {text!r}: expected {DATE_FORMATS}")
+
+
+def check_day(day: date, what: str) -> date:
+    """Return the day if its year is within YEAR_MIN..YEAR_MAX, else raise InvalidInput.
+
+    >>> check_day(date(9999, 12, 31), "--today")
+    Traceback (most recent call last):
+    ...
+    kintrace.errors.InvalidInput: --today: 9999-12-31 is outside the years 1880..2100
+    """
+    if not YEAR_MIN <= day.year <= YEAR_MAX:
+        raise InvalidInput(f"{what}: {day.isoformat()} is outside the years {YEAR_MIN}..{YEAR_MAX}")
+    return day
 
 
 def parse_full_date(text: str) -> date:

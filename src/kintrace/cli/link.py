@@ -33,7 +33,7 @@ from kintrace.cli.common import (
     reporting_errors,
 )
 from kintrace.errors import InvalidInput, SourceFormatError
-from kintrace.importers.persons import PERSON_COLUMNS, PersonRecord, parse_persons
+from kintrace.importers.persons import FIELD_LIMITS, PERSON_COLUMNS, PersonRecord, parse_persons
 from kintrace.importers.tabular import parse_column_map, read_table
 from kintrace.instance import open_instance
 from kintrace.linkage.comparisons import COMPARISONS
@@ -59,15 +59,9 @@ def _read_sources(paths: Sequence[Path], column_map: dict[str, str]) -> list[_So
     """Read and validate every file; raise one error listing every problem of every file."""
     problems: list[str] = []
     sources: list[_Source] = []
-    unknown = sorted(set(column_map) - set(PERSON_COLUMNS))
-    if unknown:
-        raise SourceFormatError(
-            f"--columns: {', '.join(unknown)} not among the person columns "
-            f"({', '.join(PERSON_COLUMNS)})"
-        )
     for path in paths:
         try:
-            table = read_table(path, column_map, required=("id",))
+            table = read_table(path, column_map, required=("id",), limits=FIELD_LIMITS)
             records = parse_persons(table, default_sex=Sex.UNKNOWN)
         except InvalidInput as error:
             problems.extend(error.problems)
@@ -195,7 +189,7 @@ def link(
         if not 1 <= len(files) <= 2:
             raise InvalidInput(f"give one or two files, not {len(files)}")
         _check_outputs(out, clusters, files)
-        sources = _read_sources(files, parse_column_map(columns))
+        sources = _read_sources(files, parse_column_map(columns, PERSON_COLUMNS))
         labels: list[str] = []
         ids: list[str] = []
         records: list[PersonRecord] = []

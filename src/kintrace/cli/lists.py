@@ -16,7 +16,7 @@ from kintrace.cli.common import (
     print_json,
     reporting_errors,
 )
-from kintrace.importers.persons import parse_persons
+from kintrace.importers.persons import FIELD_LIMITS, PERSON_COLUMNS, parse_persons
 from kintrace.importers.tabular import parse_column_map, read_table
 from kintrace.instance import open_instance
 from kintrace.lists.export import export_rows, write_rows
@@ -45,7 +45,9 @@ def import_command(
     birth_date, age, report_date, region, unit, rank, personal_number). Every bad row is
     reported with file, row and field, and nothing is written unless every row is good."""
     with reporting_errors():
-        table = read_table(file, parse_column_map(columns), required=("id",))
+        table = read_table(
+            file, parse_column_map(columns, PERSON_COLUMNS), required=("id",), limits=FIELD_LIMITS
+        )
         records = parse_persons(table)
         with (
             open_instance(make_settings(database, data_dir)) as instance,

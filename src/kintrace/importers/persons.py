@@ -1,7 +1,16 @@
-"""Person rows in kintrace's standard columns → validated person records. Pure."""
+"""Person rows in kintrace's standard columns → validated person records. Pure.
+
+Each field has the length of its database column (:data:`FIELD_LIMITS`, the sizes in
+``storage/tables.py``), checked here so that SQLite and PostgreSQL keep the same rows. A birth
+date must lie between 1880 and today and not after the row's report date; a report date must
+not lie in the future; an age is one to three ASCII digits. A record id may not begin with a
+character that makes a spreadsheet read a cell as a formula (:data:`FORMULA_STARTS`), so that
+the ids written back to files (``kintrace link --out``) are never live formulas.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,6 +35,27 @@ PERSON_COLUMNS = (
 )
 """The standard person columns of every list kintrace reads."""
 
+FIELD_LIMITS = {
+    "id": 100,
+    "surname": 200,
+    "given_name": 200,
+    "patronymic": 200,
+    "sex": 16,
+    "birth_date": 10,
+    "age": 3,
+    "report_date": 10,
+    "region": 200,
+    "unit": 200,
+    "rank": 100,
+    "personal_number": 100,
+}
+"""Longest value of each standard column, in characters (the database's column sizes)."""
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula; refused in record ids."""
+
+_AGE = re.compile(r"^[0-9]{1,3}$")
+
 
 @dataclass(frozen=True, slots=True)
 class PersonRecord:
@@ -37,11 +67,25 @@ class PersonRecord:
     report_date: date | None = None
 
 
-def _parse_row(values: dict[str, str], default_sex: Sex) -> tuple[PersonRecord | None, list[str]]:
+def _parse_row(
+    values: dict[str, str], default_sex: Sex, today: date
+) -> tuple[PersonRecord | None, list[str]]:
     problems: list[tuple[str, str]] = []
+    for name, limit in FIELD_LIMITS.items():
+        if len(values.get(name, "")) > limit:
+            problems.append((name, f"{len(values[name])} characters, more than {limit}"))
+    if problems:
+        return None, [f"field {f!r}: {m}" for f, m in problems]
     record_id = values.get("id", "")
     if not record_id:
         problems.append(("id", "is empty"))
+    elif record_id.startswith(FORMULA_STARTS):
+        problems.append(
+            (
+                "id",
+                f"{record_id!r} begins with {record_id[0]!r}, which starts a spreadsheet formula",
+            )
+        )
 
     def read(field: str, parse: object) -> object:
         text = values.get(field, "")
@@ -62,14 +106,23 @@ def _parse_row(values: dict[str, str], default_sex: Sex) -> tuple[PersonRecord |
             problems.append(("report_date", "must give the day (dd.mm.yyyy or yyyy-mm-dd)"))
         else:
             report_day = date(report.year, report.month, report.day)
+            if report_day > today:
+                problems.append(("report_date", f"{report_day.isoformat()} is after today"))
     age_text = values.get("age", "")
     if age_text:
-        if not age_text.isdigit() or not 14 <= int(age_text) <= 90:
+        if not _AGE.match(age_text) or not 14 <= int(age_text) <= 90:
             problems.append(("age", f"{age_text!r} is not an age between 14 and 90"))
         elif report_day is None:
             problems.append(("age", "needs report_date, the date at which the age was given"))
         elif birth is None:
             birth = PartialDate.from_age(int(age_text), report_day)
+    if isinstance(birth, PartialDate) and values.get("birth_date"):
+        if birth.earliest() > today:
+            problems.append(("birth_date", f"{birth.iso()} is after today"))
+        elif report_day is not None and birth.earliest() > report_day:
+            problems.append(
+                ("birth_date", f"{birth.iso()} is after the report date {report_day.isoformat()}")
+            )
     if not values.get("surname") and not values.get("given_name"):
         problems.append(("surname", "a row needs a surname or a given name"))
     if problems:
@@ -88,18 +141,22 @@ def _parse_row(values: dict[str, str], default_sex: Sex) -> tuple[PersonRecord |
     return PersonRecord(record_id, 0, details, report_day), []
 
 
-def parse_persons(table: Table, *, default_sex: Sex = Sex.MALE) -> list[PersonRecord]:
+def parse_persons(
+    table: Table, *, default_sex: Sex = Sex.MALE, today: date | None = None
+) -> list[PersonRecord]:
     """Validate every row; raise one SourceFormatError listing each bad row and field.
 
     Ids must be unique within the table. Nothing is returned unless every row is good.
+    ``today`` (default: the system's date) bounds birth and report dates.
     """
+    day = today or date.today()
     if "id" not in table.columns:
         raise SourceFormatError(f"{table.path}: row 1: required column 'id' is missing")
     problems: list[str] = []
     records: list[PersonRecord] = []
     seen: dict[str, int] = {}
     for row in table.rows:
-        record, row_problems = _parse_row(row.values, default_sex)
+        record, row_problems = _parse_row(row.values, default_sex, day)
         problems += [f"{table.path}: row {row.line}: {p}" for p in row_problems]
         rid = row.values.get("id", "")
         if rid and rid in seen:

@@ -148,3 +148,70 @@ def test_export_writes_every_person_in_each_format(
     assert sorted(r["surname"] for r in rows) == ["SYDORENKO", "Иванов", "Петров"]
     data = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert len(data) == 3
+
+
+def error_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("error:")]
+
+
+def test_a_stray_quote_writes_nothing_and_names_the_row(
+    runner: CliRunner, tmp_path: Path, database_url: str
+) -> None:
+    lines = [GOOD[0].replace(",Петров,", ',"Петров,'), *GOOD[1:]]
+    file = write_csv(tmp_path / "list.csv", lines)
+    result = runner.invoke(app, ["import", str(file), "--list", "l", "--database", database_url])
+    assert result.exit_code == 2, result.output
+    [line] = error_lines(result.stderr)
+    assert "list.csv" in line and "row 2" in line and "quote" in line
+    assert counts(database_url) == (0, 0, 0)
+
+
+def test_a_row_with_a_cell_too_many_is_refused(
+    runner: CliRunner, tmp_path: Path, database_url: str
+) -> None:
+    # a birth year in the patronymic's place would otherwise be stored as a patronymic
+    file = write_csv(tmp_path / "list.csv", [*GOOD, "4,Ким,Олег,1991,m,,,,,,,,"])
+    result = runner.invoke(app, ["import", str(file), "--list", "l", "--database", database_url])
+    assert result.exit_code == 2
+    assert "row 5: 13 cells, but the header has 12 columns" in result.stderr
+    assert counts(database_url) == (0, 0, 0)
+
+
+def test_the_same_field_limits_on_both_engines(
+    runner: CliRunner, tmp_path: Path, database_url: str
+) -> None:
+    long_name = "Я" * 300
+    file = write_csv(
+        tmp_path / "list.csv",
+        [
+            *GOOD,
+            f"4,{long_name},Олег,,m,,,,,,,",
+            "5,Ки\x00м,Олег,,m,,,,,,,",
+            "6,Ки\u202eм,,,m,,,,,,,",
+        ],
+    )
+    args = ["import", str(file), "--list", "l", "--persons", "--database", database_url]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    lines = error_lines(result.stderr)
+    assert len(lines) == 3
+    assert "row 5" in lines[0] and "surname" in lines[0] and "more than 200" in lines[0]
+    assert "row 6" in lines[1] and "U+0000" in lines[1]
+    assert "row 7" in lines[2] and "U+202E" in lines[2]
+    assert counts(database_url) == (0, 0, 0)
+
+
+def test_columns_mapping_that_would_drop_a_column_is_refused(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    file = write_csv(tmp_path / "list.csv", GOOD)
+    base = ["import", str(file), "--list", "l", "--data-dir", str(tmp_path)]
+    for columns, words in [
+        ("familyname=surname", "not a standard column"),
+        ("surname=surname,surname=given_name", "mapped twice"),
+        ("surname=surname,given_name=surname", "mapped to both"),
+        ("rank=Rank", "not a column of the file"),
+    ]:
+        result = runner.invoke(app, [*base, "--columns", columns])
+        assert result.exit_code == 2, columns
+        assert words in result.stderr, columns
