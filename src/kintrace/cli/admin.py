@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 import uvicorn
+from rich.markup import escape
 from rich.progress import Progress
 
 from kintrace.access import Role
@@ -106,7 +107,7 @@ def backup_command(
     data_dir: Path | None = DataDirOpt,
     json_out: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
 ) -> None:
-    """Write a consistent copy of the database and attachments to one file."""
+    """Write a consistent, checked copy of the database and attachments to a new file."""
     with (
         reporting_errors(),
         open_instance(make_settings(database, data_dir)) as instance,
@@ -122,7 +123,7 @@ def backup_command(
     if json_out:
         print_json(manifest)
     else:
-        rows = sum(manifest["tables"].values())
+        rows = sum(table["rows"] for table in manifest["tables"].values())
         err_console.print(
             f"backup written to {target}: {rows} rows, {len(manifest['attachments'])} attachments"
         )
@@ -134,7 +135,7 @@ def restore_command(
     data_dir: Path | None = DataDirOpt,
     json_out: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
 ) -> None:
-    """Restore a backup into an empty instance (all or nothing)."""
+    """Restore a backup into an empty instance: every checksum checked first, all or nothing."""
     with (
         reporting_errors(),
         open_instance(make_settings(database, data_dir)) as instance,
@@ -147,9 +148,12 @@ def restore_command(
             source,
             lambda name: progress.update(task, description=f"restore {name}"),
         )
+    for warning in manifest["warnings"]:
+        err_console.print(f"[bold yellow]warning:[/] {escape(warning)}", highlight=False)
     if json_out:
         print_json(manifest)
     else:
+        # the rows counted in the database after the write, not the manifest's figures
         rows = sum(manifest["tables"].values())
         err_console.print(f"restored {rows} rows and {len(manifest['attachments'])} attachments")
 

@@ -69,6 +69,23 @@ class FileStore:
         os.replace(tmp, target)
         return digest
 
+    def adopt(self, source: Path, sha256: str) -> bool:
+        """Move a file already checked to have this hash into the store; say whether it is new.
+
+        A file the store holds already is left as it is (and ``source`` removed).
+        """
+        target = self.path_of(sha256)
+        if target.exists():
+            source.unlink()
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(source, target)
+        except OSError:  # another file system: copy through a temporary file, atomically
+            self.put(source.read_bytes())
+            source.unlink()
+        return True
+
     def get(self, sha256: str) -> bytes:
         """Return a stored file's bytes."""
         path = self.path_of(sha256)

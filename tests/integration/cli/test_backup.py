@@ -82,7 +82,7 @@ def test_a_backup_restores_into_an_empty_instance_exactly(
     )
     assert made.exit_code == 0, made.output
     manifest = json.loads(made.stdout)
-    assert manifest["tables"]["persons"] == 12
+    assert manifest["tables"]["persons"]["rows"] == 12
     assert len(manifest["attachments"]) == 1
     restored = runner.invoke(
         app, ["restore", str(archive), "--database", target_url, "--data-dir", str(tmp_path / "b")]
