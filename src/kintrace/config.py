@@ -24,8 +24,32 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address the web app listens on.")
     port: int = Field(default=8000, description="Port the web app listens on.")
     secret_key: str = Field(
-        default="change-me-in-production",
-        description="Key that signs session cookies; set a long random value in production.",
+        default="",
+        description="Key that binds CSRF tokens and hashes sign-in counters; empty means the "
+        "random key kept in <data_dir>/secret_key (made by the first run, mode 0600). Set it "
+        "(32+ characters) when several machines serve one database.",
+    )
+    https: bool = Field(
+        default=False,
+        description="The app is reached over TLS (a reverse proxy): cookies are Secure and "
+        "pages send Strict-Transport-Security.",
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, description="A session unused this long ends (minutes)."
+    )
+    session_max_hours: int = Field(
+        default=12, ge=1, description="A session ends this long after sign-in, used or not (hours)."
+    )
+    sign_in_lockout_failures: int = Field(
+        default=10,
+        ge=3,
+        description="Wrong passwords in a row that lock an account until an administrator "
+        "runs `kintrace user unlock`.",
+    )
+    require_totp_for_staff: bool = Field(
+        default=False,
+        description="Administrators, reviewers and the DNA lab must enrol a second factor "
+        "(TOTP) before they can do anything else.",
     )
     court_months: int = Field(
         default=6,

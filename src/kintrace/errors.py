@@ -9,6 +9,7 @@ problem.
     KintraceError
     ├── NotFound                 a person, case, report or sample that does not exist   (404)
     ├── Forbidden                the user may not see or do this                         (403)
+    │   └── TooManyAttempts      sign-in refused after failures: wait, or locked         (429)
     ├── Conflict                 the change clashes with the stored state                (409)
     │   └── InvalidTransition    a workflow step that is not allowed from the state     (409)
     ├── InvalidInput             a value the user gave is wrong                         (422)
@@ -35,6 +36,14 @@ class NotFound(KintraceError):
 
 class Forbidden(KintraceError):
     """The current user may not see or do this."""
+
+
+class TooManyAttempts(Forbidden):
+    """Too many failed sign-ins: wait ``retry_after`` seconds (None: locked until lifted)."""
+
+    def __init__(self, message: str, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class Conflict(KintraceError):

@@ -19,7 +19,7 @@ from kintrace.cli.common import (
     reporting_errors,
 )
 from kintrace.demo.load import load_demo, prepare_demo_folder
-from kintrace.instance import open_instance
+from kintrace.instance import SECRET_FILE, check_serving, open_instance, weak_secret
 from kintrace.storage.backup import backup, restore
 from kintrace.storage.db import transaction
 from kintrace.users.service import create_user, ensure_roles
@@ -45,6 +45,9 @@ def init(
     ):
         ensure_roles(session)
         create_user(session, username=admin, password=password, role=Role.ADMINISTRATOR)
+        settings = instance.settings
+    if not make_settings(database, data_dir).secret_key:
+        err_console.print(f"the instance's secret key is in {settings.data_dir / SECRET_FILE}")
     err_console.print(f"kintrace is ready; sign in as [bold]{admin}[/] after `kintrace serve`.")
 
 
@@ -54,12 +57,19 @@ def serve(
     host: str | None = typer.Option(None, help="Address to listen on (default 127.0.0.1)."),
     port: int | None = typer.Option(None, help="Port to listen on (default 8000)."),
 ) -> None:
-    """Serve the web app."""
+    """Serve the web app (refused on a public address with a known or short secret key)."""
     with reporting_errors():
         settings = make_settings(database, data_dir)
+        address = host or settings.host
         instance = open_instance(settings)
+        check_serving(instance.settings, address)
         app = create_app(instance)
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="warning")
+    why = weak_secret(instance.settings.secret_key)
+    if why is not None:
+        err_console.print(
+            f"[bold yellow]warning:[/] KINTRACE_SECRET_KEY {why}; fine on {address} only"
+        )
+    uvicorn.run(app, host=address, port=port or settings.port, log_level="warning")
 
 
 def demo(

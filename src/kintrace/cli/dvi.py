@@ -30,6 +30,7 @@ from kintrace.dvi.suggest import Suggestion, weak_missing
 from kintrace.errors import InvalidInput, SourceFormatError
 from kintrace.kinship.markers import FrequencyTable
 from kintrace.kinship.mutation import MutationModel, marker_mutation
+from kintrace.lists.cells import csv_cell
 from kintrace.reporting.html import render_html
 from kintrace.reporting.identification import reports_from_dvi
 from kintrace.reporting.pdf import render_pdf
@@ -43,7 +44,7 @@ def _rows_csv(rows: list[dict[str, object]], fields: list[str]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     return buffer.getvalue()
 
 

@@ -19,6 +19,7 @@ from kintrace.kinship.markers import FrequencyTable, parse_frequency_csv
 from kintrace.kinship.mutation import MutationModel, MutationSpec, parse_mutation_spec
 from kintrace.kinship.pedfile import parse_families, parse_ped, parse_profiles
 from kintrace.kinship.search import build_family_tables, search_profiles
+from kintrace.lists.cells import csv_cell
 
 kinship_app = typer.Typer(
     name="kinship", help="DNA kinship: likelihood ratios and familial search.", no_args_is_help=True
@@ -148,7 +149,7 @@ def search_command(
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["profile"])
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
         with reporting_errors():
             try:
                 csv_out.write_text(buffer.getvalue(), encoding="utf-8")

@@ -40,6 +40,7 @@ from kintrace.linkage.comparisons import COMPARISONS
 from kintrace.linkage.model import LinkageResult, LinkageSettings, link_features
 from kintrace.linkage.normalise import PersonFeatures, person_features
 from kintrace.linkage.service import link_list
+from kintrace.lists.cells import csv_row
 from kintrace.storage.audit import set_actor
 from kintrace.storage.db import transaction
 
@@ -73,12 +74,16 @@ def _read_sources(paths: Sequence[Path], column_map: dict[str, str]) -> list[_So
 
 
 def _write_atomically(path: Path, rows: list[list[str]]) -> None:
-    """Write a CSV next to its destination, then rename it there, so it is whole or absent."""
+    """Write a CSV next to its destination, then rename it there, so it is whole or absent.
+
+    A cell that a spreadsheet would read as a formula is quote-prefixed (record ids cannot
+    begin so: the importer refuses them; a file name or an evidence word could).
+    """
     folder = path.parent if str(path.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            csv.writer(stream).writerows(rows)
+            csv.writer(stream).writerows(csv_row(row) for row in rows)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

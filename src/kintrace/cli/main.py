@@ -9,6 +9,7 @@ from kintrace.cli import admin, dvi, lists
 from kintrace.cli.kinship import kinship_app
 from kintrace.cli.link import link as link_command
 from kintrace.cli.status import app as status_app
+from kintrace.cli.users import user_app
 
 app = typer.Typer(
     name="kintrace",
@@ -36,6 +37,7 @@ def main(
 
 
 app.add_typer(kinship_app, name="kinship")
+app.add_typer(user_app, name="user")
 
 
 admin.register(app)

@@ -157,11 +157,11 @@ def parse_persons(
     seen: dict[str, int] = {}
     for row in table.rows:
         record, row_problems = _parse_row(row.values, default_sex, day)
-        problems += [f"{table.path}: row {row.line}: {p}" for p in row_problems]
+        problems += [f"{table.path}: row {row.line}, {p}" for p in row_problems]
         rid = row.values.get("id", "")
         if rid and rid in seen:
             problems.append(
-                f"{table.path}: row {row.line}: field 'id': {rid!r} repeats row {seen[rid]}"
+                f"{table.path}: row {row.line}, field 'id': {rid!r} repeats row {seen[rid]}"
             )
         seen.setdefault(rid, row.line)
         if record is not None:

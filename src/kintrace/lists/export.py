@@ -18,6 +18,7 @@ from kintrace.cases.service import (
     visible_persons,
 )
 from kintrace.errors import InvalidInput
+from kintrace.lists.cells import csv_cell, xlsx_row
 from kintrace.storage.tables import Person
 
 EXPORT_COLUMNS = (
@@ -79,7 +80,12 @@ def export_rows(session: Session, viewer: Viewer, batch: int = 1000) -> Iterator
 
 
 def write_rows(rows: Iterator[dict[str, str]], target: Path) -> int:
-    """Write rows to CSV, XLSX or JSON by the target's suffix; return how many."""
+    """Write rows to CSV, XLSX or JSON by the target's suffix; return how many.
+
+    No cell becomes a spreadsheet formula (see :mod:`kintrace.lists.cells`): in CSV a text that
+    begins with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading single quote; in XLSX it
+    is kept exactly, as a string cell. JSON keeps every value as it is.
+    """
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
         raise InvalidInput(f"{target}: unknown format; use one of {', '.join(FORMATS)}")
@@ -90,14 +96,14 @@ def write_rows(rows: Iterator[dict[str, str]], target: Path) -> int:
             writer = csv.DictWriter(handle, fieldnames=EXPORT_COLUMNS)
             writer.writeheader()
             for row in rows:
-                writer.writerow(row)
+                writer.writerow({k: csv_cell(v) for k, v in row.items()})
                 count += 1
     elif suffix == ".xlsx":
         book = openpyxl.Workbook(write_only=True)
         sheet = book.create_sheet("persons")
         sheet.append(list(EXPORT_COLUMNS))
         for row in rows:
-            sheet.append([row[c] for c in EXPORT_COLUMNS])
+            sheet.append(xlsx_row(sheet, [row[c] for c in EXPORT_COLUMNS]))
             count += 1
         book.save(tmp)
     else:

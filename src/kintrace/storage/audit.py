@@ -40,6 +40,14 @@ def _row_key(obj: Base) -> str:
     return ",".join(str(part) for part in identity) if identity else "?"
 
 
+SECRET = "(secret)"
+"""What the log writes instead of the value of a column marked ``info={"secret": True}``."""
+
+
+def _is_secret(attr: Any) -> bool:
+    return any(column.info.get("secret") for column in attr.columns)
+
+
 def _snapshot(obj: Base) -> tuple[dict[str, object], dict[str, object]]:
     state = inspect(obj)
     before: dict[str, object] = {}
@@ -47,14 +55,26 @@ def _snapshot(obj: Base) -> tuple[dict[str, object], dict[str, object]]:
     for attr in state.mapper.column_attrs:
         history = state.attrs[attr.key].history
         if history.has_changes():
-            before[attr.key] = _plain(history.deleted[0] if history.deleted else None)
-            after[attr.key] = _plain(history.added[0] if history.added else None)
+            secret = _is_secret(attr)
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            before[attr.key] = SECRET if secret and old is not None else _plain(old)
+            after[attr.key] = SECRET if secret and new is not None else _plain(new)
     return before, after
 
 
 def _full(obj: Base) -> dict[str, object]:
     state = inspect(obj)
-    return {a.key: _plain(getattr(obj, a.key)) for a in state.mapper.column_attrs}
+    return {
+        a.key: SECRET if _is_secret(a) else _plain(getattr(obj, a.key))
+        for a in state.mapper.column_attrs
+    }
+
+
+def _audited(obj: Base) -> bool:
+    """Bookkeeping tables (sessions, sign-in counters) say ``info={"audit": False}``."""
+    table: Any = obj.__table__
+    return bool(table.info.get("audit", True))
 
 
 def _log(session: Session, obj: Base, action: str, before: Any, after: Any) -> None:
@@ -79,6 +99,8 @@ def _before_flush(session: Session, _context: object, _instances: object) -> Non
     for obj in list(session.dirty):
         if not isinstance(obj, Base) or not session.is_modified(obj, include_collections=False):
             continue
+        if not _audited(obj):
+            continue
         before, after = _snapshot(obj)
         derived = DERIVED_COLUMNS.get(type(obj), frozenset())
         if not set(after) - derived:
@@ -87,7 +109,7 @@ def _before_flush(session: Session, _context: object, _instances: object) -> Non
             raise Conflict(f"{obj.__tablename__} rows are never changed; record a new one")
         _log(session, obj, "update", before, after)
     for obj in list(session.deleted):
-        if not isinstance(obj, Base):
+        if not isinstance(obj, Base) or not _audited(obj):
             continue
         if isinstance(obj, APPEND_ONLY):
             raise Conflict(f"{obj.__tablename__} rows are never deleted; record a retraction")

@@ -67,9 +67,57 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(ForeignKey("roles.name"))
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
-    password_hash: Mapped[str] = mapped_column(String(300), default="")
+    # secret columns: the change log records that they changed, never their values
+    password_hash: Mapped[str] = mapped_column(String(300), default="", info={"secret": True})
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    totp_secret: Mapped[str | None] = mapped_column(String(64), info={"secret": True})
+    """The second factor's key (base32); it counts only once confirmed (totp_confirmed_at)."""
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    """The 30-second step of the last code accepted: a code is never accepted twice."""
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie holds a random token, the table only its SHA-256.
+
+    ``stage`` is ``signed_in``, or ``second_factor`` while the password was right but the
+    code is still due. Ended sessions are kept (who signed out, when, why) until pruned.
+    Bookkeeping: not written to the change log.
+    """
+
+    __tablename__ = "web_sessions"
+    __table_args__ = {"info": {"audit": False}}
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    end_reason: Mapped[str] = mapped_column(String(32), default="")
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins counted per account name or per client address (both kept as keyed
+    hashes, never in clear), so that throttling holds across processes.
+
+    ``kind`` is ``account`` or ``address``; ``locked_at`` is set on an account after too
+    many failures and cleared by an administrator (``kintrace user unlock``).
+    Bookkeeping: not written to the change log.
+    """
+
+    __tablename__ = "sign_in_throttles"
+    __table_args__ = (
+        UniqueConstraint("kind", "key_hash", name="uq_sign_in_throttles_kind_key_hash"),
+        {"info": {"audit": False}},
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(DateTime)
+    locked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class Person(Base):

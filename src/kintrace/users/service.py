@@ -1,42 +1,23 @@
-"""Users: create them, check their passwords (scrypt), turn them into viewers."""
+"""Users: create them, check their passwords, turn them into viewers."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kintrace.access import ROLE_DESCRIPTIONS, Role, Viewer
-from kintrace.errors import Conflict, Forbidden
+from kintrace.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kintrace.storage.tables import Role as RoleRow
 from kintrace.storage.tables import User
+from kintrace.users import throttle
+from kintrace.users.passwords import check_password, hash_password, needs_rehash, waste_a_check
+from kintrace.users.sessions import end_user_sessions
 
-_N, _R, _P = 2**14, 8, 1  # scrypt cost: ~16 MiB and a few ms per check
+__all__ = ["check_password", "hash_password"]
 
-
-def hash_password(password: str, *, salt: bytes | None = None) -> str:
-    """Hash a password with scrypt and a random salt."""
-    salt = salt or secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P)
-    return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
-
-
-def check_password(password: str, stored: str) -> bool:
-    """Say whether a password matches its stored hash (in constant time)."""
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-    except ValueError:
-        return False
-    if scheme != "scrypt":
-        return False
-    computed = hashlib.scrypt(
-        password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p)
-    )
-    return hmac.compare_digest(computed.hex(), digest)
+MIN_PASSWORD_LENGTH = 8
 
 
 def ensure_roles(session: Session) -> None:
@@ -77,12 +58,59 @@ def create_user(
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User:
-    """Return the user when the password is right; Forbidden otherwise (same message)."""
+def authenticate(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    secret: str,
+    address: str,
+    now: datetime | None = None,
+    policy: throttle.ThrottlePolicy | None = None,
+) -> User:
+    """Return the user when the password is right; Forbidden otherwise (same message).
+
+    Throttled per name and per client address (TooManyAttempts while a wait runs or the
+    account is locked). An unknown name costs the same hashing work as a known one. A hash of
+    an older kind is replaced by a fresh argon2 hash on success.
+    """
+    now = now or datetime.now()
+    policy = policy or throttle.ThrottlePolicy()
+    counted = {"secret": secret, "username": username, "address": address}
+    throttle.refuse_if_throttled(session, now=now, policy=policy, **counted)
     user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active or not check_password(password, user.password_hash):
+    if user is None:
+        waste_a_check(password)
+        right = False
+    else:
+        right = check_password(password, user.password_hash) and user.active
+    if user is None or not right:
+        throttle.record_failure(session, now=now, policy=policy, **counted)
         raise Forbidden("wrong username or password")
+    throttle.record_success(session, secret=secret, username=username)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        session.flush()
     return user
+
+
+def get_user(session: Session, username: str) -> User:
+    """Return the user of a name; NotFound otherwise."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"no user {username!r}")
+    return user
+
+
+def set_password(session: Session, user: User, password: str, *, now: datetime) -> int:
+    """Give a user a new password and end all their sessions; return how many ended."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"field 'password': use at least {MIN_PASSWORD_LENGTH} characters",
+        )
+    user.password_hash = hash_password(password)
+    session.flush()
+    return end_user_sessions(session, user.id, reason="password changed", now=now)
 
 
 def viewer_of(user: User) -> Viewer:

@@ -16,17 +16,19 @@ from kintrace.errors import (
     InvalidInput,
     KintraceError,
     NotFound,
+    TooManyAttempts,
 )
 from kintrace.instance import Instance
-from kintrace.web.deps import NotSignedIn
+from kintrace.web.deps import NotSignedIn, SecondFactorRequired
 from kintrace.web.render import templates
-from kintrace.web.routes import api, dna, links, pages
+from kintrace.web.routes import account, api, dna, links, pages
 
 HERE = Path(__file__).parent
 
 STATUS_CODES: list[tuple[type[KintraceError], int]] = [
     (NotSignedIn, 401),
     (NotFound, 404),
+    (TooManyAttempts, 429),
     (Forbidden, 403),
     (Conflict, 409),
     (InvalidInput, 422),
@@ -46,10 +48,17 @@ async def handle_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, KintraceError)
     code = status_code_of(error)
     problems = list(error.problems) if isinstance(error, InvalidInput) else [str(error)]
+    headers = {}
+    if isinstance(error, TooManyAttempts) and error.retry_after is not None:
+        headers["Retry-After"] = str(error.retry_after)
     if request.url.path.startswith("/api"):
-        return JSONResponse({"error": type(error).__name__, "detail": problems}, code)
+        return JSONResponse(
+            {"error": type(error).__name__, "detail": problems}, code, headers=headers
+        )
     if isinstance(error, NotSignedIn):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    if isinstance(error, SecondFactorRequired):
+        return RedirectResponse("/account?enrol=required", status_code=303)
     return templates.TemplateResponse(
         request, "error.html", {"code": code, "problems": problems, "viewer": None}, code
     )
@@ -79,6 +88,7 @@ def create_app(instance: Instance) -> FastAPI:
     app.add_exception_handler(RequestValidationError, handle_invalid_request)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
+    app.include_router(account.router)
     app.include_router(dna.router)
     app.include_router(links.router)
     app.include_router(api.router)
@@ -93,6 +103,11 @@ def create_app(instance: Instance) -> FastAPI:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-ancestors 'none'"
         )
+        if not request.url.path.startswith("/static/"):
+            # pages and API answers hold personal data: no copy in any cache, shared or not
+            response.headers["Cache-Control"] = "no-store"
+        if instance.settings.https:
+            response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
         return response
 
     @app.get("/api/docs", include_in_schema=False)

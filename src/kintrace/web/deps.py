@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -12,13 +13,23 @@ from kintrace.errors import Forbidden
 from kintrace.instance import Instance
 from kintrace.storage.audit import set_actor
 from kintrace.storage.db import AuditedSession, transaction
-from kintrace.storage.tables import User
+from kintrace.storage.tables import User, WebSession
+from kintrace.users.second_factor import must_enrol
 from kintrace.users.service import viewer_of
-from kintrace.web.cookies import COOKIE, read_cookie
+from kintrace.users.sessions import SIGNED_IN, SessionPolicy, find_session
+from kintrace.web.cookies import COOKIE
 
 
 class NotSignedIn(Forbidden):
     """The request needs a signed-in user (pages redirect to the sign-in form)."""
+
+
+class SecondFactorRequired(Forbidden):
+    """The user must enrol a second factor first (pages redirect to the account page)."""
+
+
+ENROL_PATHS = ("/account", "/login", "/logout")
+"""Where a user who must enrol a second factor may still go."""
 
 
 def get_instance(request: Request) -> Instance:
@@ -38,14 +49,30 @@ DbSession = Annotated[AuditedSession, Depends(get_db)]
 PUBLIC_VIEWER = Viewer(user_id=None, role=Role.PUBLIC, display_name="public")
 
 
+def current_session(request: Request, db: AuditedSession) -> WebSession | None:
+    """Return the live server-side session of the request's cookie, or None."""
+    settings = get_instance(request).settings
+    return find_session(
+        db,
+        request.cookies.get(COOKIE),
+        policy=SessionPolicy.of(settings),
+        now=datetime.now(),
+    )
+
+
 def get_viewer(request: Request, db: DbSession) -> Viewer:
     """Return the signed-in user, or the public viewer."""
-    user_id = read_cookie(get_instance(request).settings.secret_key, request.cookies.get(COOKIE))
-    if user_id is None:
+    row = current_session(request, db)
+    if row is None or row.stage != SIGNED_IN:
         return PUBLIC_VIEWER
-    user = db.get(User, user_id)
+    user = db.get(User, row.user_id)
     if user is None or not user.active:
         return PUBLIC_VIEWER
+    settings = get_instance(request).settings
+    if must_enrol(user, required_for_staff=settings.require_totp_for_staff) and not (
+        request.url.path.startswith(ENROL_PATHS)
+    ):
+        raise SecondFactorRequired("enrol a second factor before anything else")
     viewer = viewer_of(user)
     set_actor(db, actor_id=user.id, reason=f"{request.method} {request.url.path}")
     return viewer

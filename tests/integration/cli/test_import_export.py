@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import zipfile
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -215,3 +216,31 @@ def test_columns_mapping_that_would_drop_a_column_is_refused(
         result = runner.invoke(app, [*base, "--columns", columns])
         assert result.exit_code == 2, columns
         assert words in result.stderr, columns
+
+
+FORMULAS = ["=cmd|' /C calc'!A0", "+SUM(1,2)", "-2+3", "@SUM(A1)"]
+
+
+def test_export_never_writes_a_live_formula(
+    runner: CliRunner, tmp_path: Path, database_url: str
+) -> None:
+    quoted = [f'"{f}"' if "," in f else f for f in FORMULAS]
+    lines = [f"{n},{f},Иван,,m,1990,,,,,," for n, f in enumerate(quoted, start=1)]
+    file = write_csv(tmp_path / "registry.csv", lines)
+    args = ["import", str(file), "--list", "r", "--persons", "--database", database_url]
+    imported = runner.invoke(app, args)
+    assert imported.exit_code == 0, imported.output
+    for name in ["out.csv", "out.xlsx"]:
+        result = runner.invoke(app, ["export", str(tmp_path / name), "--database", database_url])
+        assert result.exit_code == 0, result.output
+    with (tmp_path / "out.csv").open(encoding="utf-8", newline="") as handle:
+        surnames = sorted(r["surname"] for r in csv.DictReader(handle))
+    assert surnames == sorted("'" + f for f in FORMULAS)
+    book = load_workbook(tmp_path / "out.xlsx")  # not data_only: a formula would show as one
+    sheet = book.worksheets[0]
+    column = [c.value for c in sheet[1]].index("surname")
+    cells = [row[column] for row in sheet.iter_rows(min_row=2)]
+    assert sorted(str(c.value) for c in cells) == sorted(FORMULAS)  # kept exactly
+    assert {c.data_type for c in cells} == {"s"}
+    with zipfile.ZipFile(tmp_path / "out.xlsx") as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()

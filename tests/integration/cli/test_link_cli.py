@@ -214,3 +214,23 @@ def test_a_record_with_two_namesakes_shows_both_probabilities(tmp_path: Path) ->
         assert float(row["match_probability"]) < float(row["pairwise_probability"])
     row = by_pair[("L1", "L2")]
     assert float(row["match_probability"]) == float(row["pairwise_probability"]) < 0.05
+
+
+def test_pairs_written_for_a_spreadsheet_hold_no_live_formula(tmp_path: Path) -> None:
+    a, b = tmp_path / "=HYPERLINK(1).csv", tmp_path / "B.csv"  # file names are written too
+    a.write_text(A_CSV, encoding="utf-8")
+    b.write_text(B_CSV, encoding="utf-8")
+    pairs = tmp_path / "pairs.csv"
+    result = CliRunner().invoke(app, ["link", str(a), str(b), "--out", str(pairs)])
+    assert result.exit_code == 0, result.output
+    rows = read_csv(pairs)
+    assert rows and {r["left_file"] for r in rows} == {"'=HYPERLINK(1).csv"}
+
+
+def test_a_record_id_that_would_be_a_formula_is_refused(tmp_path: Path) -> None:
+    a = tmp_path / "A.csv"
+    a.write_text(A_CSV.replace("A2,", "=1+1,"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["link", str(a), "--out", str(tmp_path / "p.csv")])
+    assert result.exit_code == 2
+    assert "row 3, field 'id'" in result.stderr and "formula" in result.stderr
+    assert not (tmp_path / "p.csv").exists()

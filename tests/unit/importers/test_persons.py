@@ -37,7 +37,7 @@ def test_a_good_row_reads_as_written() -> None:
 @pytest.mark.parametrize("birth", ["0000", "2099", "1700", "02.07.2024"])
 def test_a_birth_year_before_1880_or_after_today_is_refused(birth: str) -> None:
     [problem] = problems_of(birth_date=birth)
-    assert problem.startswith("list.csv: row 2: field 'birth_date':")
+    assert problem.startswith("list.csv: row 2, field 'birth_date':")
 
 
 def test_a_birth_after_the_report_date_is_refused() -> None:
@@ -61,7 +61,7 @@ def test_each_field_past_its_column_size_is_refused(field: str) -> None:
     limit = FIELD_LIMITS[field]
     problems = problems_of(**{field: "я" * (limit + 1)})
     assert problems == [
-        f"list.csv: row 2: field {field!r}: {limit + 1} characters, more than {limit}"
+        f"list.csv: row 2, field {field!r}: {limit + 1} characters, more than {limit}"
     ]
 
 

@@ -1,4 +1,4 @@
-"""The pages: sign-in, the case list, a person's case, the worklist, public figures."""
+"""The pages: the case list, a person's case, the worklist, public figures."""
 
 from __future__ import annotations
 
@@ -61,8 +61,7 @@ from kintrace.storage.tables import (
     Report,
     ReportAttachment,
 )
-from kintrace.users.service import authenticate
-from kintrace.web.cookies import COOKIE, MAX_AGE, check_csrf, csrf_token, make_cookie
+from kintrace.web.cookies import COOKIE, check_csrf, csrf_token
 from kintrace.web.deps import CurrentViewer, DbSession, SignedIn, get_instance
 from kintrace.web.render import templates
 
@@ -103,48 +102,6 @@ def home(viewer: CurrentViewer) -> RedirectResponse:
     if viewer.role is Role.DNA_LAB:
         return RedirectResponse("/lab", status_code=303)
     return RedirectResponse("/cases", status_code=303)
-
-
-@router.get("/login")
-def login_form(request: Request, viewer: CurrentViewer, next: str = "/") -> HTMLResponse:
-    """Show the sign-in form."""
-    return page(request, "login.html", None, next=next, error="")
-
-
-@router.post("/login")
-def login(
-    request: Request,
-    db: DbSession,
-    instance: InstanceDep,
-    username: Annotated[str, Form()],
-    password: Annotated[str, Form()],
-    next: Annotated[str, Form()] = "/",
-) -> Response:
-    """Check the password and set the session cookie."""
-    try:
-        user = authenticate(db, username.strip(), password)
-    except Forbidden as error:
-        response = page(request, "login.html", None, next=next, error=str(error))
-        response.status_code = 401
-        return response
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
-    redirect = RedirectResponse(target, status_code=303)
-    redirect.set_cookie(
-        COOKIE,
-        make_cookie(instance.settings.secret_key, user.id),
-        max_age=MAX_AGE,
-        httponly=True,
-        samesite="lax",
-    )
-    return redirect
-
-
-@router.post("/logout")
-def logout() -> RedirectResponse:
-    """Forget the session."""
-    response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(COOKIE)
-    return response
 
 
 @router.get("/cases")
