@@ -14,6 +14,7 @@ from rich.markup import escape
 
 from kintrace.config import Settings
 from kintrace.errors import InvalidInput, KintraceError
+from kintrace.storage.db import busy_error
 
 console = Console()
 err_console = Console(stderr=True)
@@ -33,11 +34,16 @@ def fail(error: KintraceError) -> NoReturn:
 
 @contextmanager
 def reporting_errors() -> Iterator[None]:
-    """Turn a KintraceError raised inside the block into the error lines and exit 2."""
+    """Turn a KintraceError (or a busy database) raised inside the block into lines and exit 2."""
     try:
         yield
     except KintraceError as error:
         fail(error)
+    except Exception as error:
+        busy = busy_error(error)  # "database is locked", a lock timeout: busy, retry
+        if busy is None:
+            raise
+        fail(busy)
 
 
 def print_json(data: Any) -> None:

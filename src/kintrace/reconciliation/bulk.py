@@ -7,16 +7,25 @@ what changed (:func:`~kintrace.reconciliation.service.changes_of`).
 
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import suppress
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from kintrace.config import Settings
+from kintrace.errors import Conflict
 from kintrace.reconciliation.clocks import ClockPolicy
 from kintrace.reconciliation.service import (
     Changes,
@@ -33,11 +42,38 @@ from kintrace.storage.tables import Person
 _READER: Engine | None = None
 """A worker process's own connection to the database (see :func:`recompute_all`)."""
 
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
-def _open_reader(url: str) -> None:
-    """Connect a worker process to the database at ``url`` (nothing for an empty URL)."""
+RECOMPUTE_LOCK = 7_305_161_001
+"""PostgreSQL advisory lock key held by the transaction of a bulk recomputation."""
+
+
+def _open_reader(url: str, parent: int) -> None:
+    """Start a worker: die with ``parent``, then connect to ``url`` (nothing for an empty URL).
+
+    Workers are spawned (a fresh interpreter, not a fork), so they never hold the parent's
+    database connection: a fork would keep its socket open, and the parent's transaction
+    "idle in transaction" with its locks, after the parent was killed.
+    """
+    _die_with(parent)
     global _READER
     _READER = make_engine(url) if url else None
+
+
+def _die_with(parent: int) -> None:
+    """End this process when ``parent`` ends, however it ends (SIGKILL included)."""
+    if sys.platform == "linux":
+        with suppress(OSError, AttributeError):  # a libc without prctl: the thread below
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent ended before the line above
+        os._exit(1)
+
+    def watch() -> None:  # elsewhere than Linux, and a second guard on it
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _read_and_assess(ids: list[int], today: date, policy: ClockPolicy, reason: str) -> Changes:
@@ -82,6 +118,7 @@ def recompute_all(
     official statuses or requests (as ``kintrace status recompute`` does).
     """
     policy = policy_of(settings)
+    _hold_recompute_lock(session)
     seen = changed = 0
     last = 0
     url = reader_url(session) if read_in_workers and workers > 1 else None
@@ -121,7 +158,10 @@ def recompute_all(
             progress(seen)
         return seen, changed
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_open_reader, initargs=(url or "",)
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_open_reader,
+        initargs=(url or "", os.getpid()),
     ) as pool:
         running: deque[tuple[int, Future[Any]]] = deque()
         while True:
@@ -142,6 +182,23 @@ def recompute_all(
                 progress(seen)
             if not ids and not running:
                 return seen, changed
+
+
+def _hold_recompute_lock(session: Session) -> None:
+    """Take the recompute lock for this transaction, or say that another recompute holds it.
+
+    Two recomputations would write the same current assessments; the second would wait on
+    the first's row locks. On PostgreSQL it is refused at once; on SQLite the one writer
+    lock does the same after the busy timeout.
+    """
+    if session.connection().dialect.name != "postgresql":
+        return
+    taken = session.scalar(select(func.pg_try_advisory_xact_lock(RECOMPUTE_LOCK)))
+    if not taken:
+        raise Conflict(
+            "another status recompute is running on this database; "
+            "nothing was changed: retry when it has finished"
+        )
 
 
 class _Statistics:

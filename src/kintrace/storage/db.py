@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +18,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-from kintrace.errors import ConfigurationError
+from kintrace.errors import ConfigurationError, Conflict
 from kintrace.storage import audit
 from kintrace.storage.tables import Base
 
@@ -31,16 +32,29 @@ class AuditedSession(Session):
 audit.install(AuditedSession)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+LOCK_TIMEOUT_S = 30.0
+"""How long a statement waits for a lock another transaction holds before it gives up.
+
+Without it a command waits for ever behind a transaction that never ends; with it, it stops
+with "busy, retry" (see :func:`busy_error`). SQLite's busy timeout retries with back-off
+meanwhile, so short waits pass unnoticed.
+"""
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: object, timeout_s: float) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the one writer
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Create the engine for a database URL; make the SQLite folder when needed."""
+def make_engine(url: str, *, lock_timeout_s: float | None = None) -> Engine:
+    """Create the engine for a database URL; make the SQLite folder when needed.
+
+    ``lock_timeout_s`` defaults to :data:`LOCK_TIMEOUT_S`.
+    """
+    timeout_s = LOCK_TIMEOUT_S if lock_timeout_s is None else lock_timeout_s
     try:
         parsed = make_url(url)
     except ArgumentError as error:
@@ -49,11 +63,50 @@ def make_engine(url: str) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed)
-        event.listen(engine, "connect", _sqlite_pragmas)
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_connection: Any, record: object) -> None:
+            _sqlite_pragmas(dbapi_connection, record, timeout_s)
+
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return create_engine(parsed, pool_pre_ping=True)
+    options = f"-c lock_timeout={int(timeout_s * 1000)}"
+    return create_engine(parsed, pool_pre_ping=True, connect_args={"options": options})
+
+
+_BUSY_SQLSTATES = {
+    "55P03": "the database is busy: another command held a lock too long",
+    "40001": "another command changed the same data at the same time",
+    "40P01": "another command changed the same data at the same time (a deadlock)",
+    "57014": "the database is busy: a statement waited longer than allowed",
+    "23505": "another command wrote the same record at the same time ({constraint})",
+}
+
+
+def busy_error(error: BaseException) -> Conflict | None:
+    """Say, as a Conflict, that ``error`` means the database was busy; None for other errors.
+
+    Covers SQLite's "database is locked" and PostgreSQL's lock timeouts, serialization
+    failures, deadlocks and unique keys written by two transactions at once. The message
+    names no value, only the constraint.
+    """
+    if not isinstance(error, DBAPIError):
+        return None
+    orig = error.orig
+    retry = "; nothing was written: run the command again"
+    if isinstance(orig, sqlite3.OperationalError):
+        text_ = str(orig).lower()
+        if "locked" in text_ or "busy" in text_:
+            return Conflict(f"the database is busy: another command held it too long{retry}")
+        return None
+    state = getattr(orig, "sqlstate", None)
+    if state not in _BUSY_SQLSTATES:
+        return None
+    diag = getattr(orig, "diag", None)
+    constraint = getattr(diag, "constraint_name", None) or "a unique key"
+    said = _BUSY_SQLSTATES[state].format(constraint=constraint)
+    return Conflict(said + retry)
 
 
 def session_factory(engine: Engine) -> sessionmaker[AuditedSession]:
@@ -82,6 +135,8 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     killed in the middle leaves the schema as it was before that migration. A database that an
     older, non-atomic upgrade left half done is refused with the way out.
     """
+    if revision == "head" and schema_is_current(engine):
+        return  # a read only: no write lock taken, so a command never waits behind a writer
     _refuse_interrupted_upgrade(engine)
     runner = _transactional_sqlite(engine) if _is_sqlite_file(engine) else engine
     try:
@@ -122,7 +177,7 @@ def _transactional_sqlite(engine: Engine) -> Engine:
     @event.listens_for(runner, "connect")
     def _connect(dbapi_connection: Any, record: object) -> None:
         dbapi_connection.isolation_level = None
-        _sqlite_pragmas(dbapi_connection, record)
+        _sqlite_pragmas(dbapi_connection, record, LOCK_TIMEOUT_S)
 
     @event.listens_for(runner, "begin")
     def _begin(connection: Connection) -> None:
