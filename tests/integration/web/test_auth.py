@@ -197,9 +197,11 @@ def test_the_lock_holds_in_another_process(instance: Instance) -> None:
             sign_in(c, "ana", "wrong")
         age_failures(instance, 400)
     # a second app over its own engine and sessions (as another worker process would be)
-    with open_instance(instance.settings) as other:
-        with TestClient(create_app(other), follow_redirects=False) as c:
-            assert sign_in(c, "ana") == 429
+    with (
+        open_instance(instance.settings) as other,
+        TestClient(create_app(other), follow_redirects=False) as c,
+    ):
+        assert sign_in(c, "ana") == 429
 
 
 def test_unknown_names_are_throttled_like_known_ones(client: Client) -> None:
@@ -243,16 +245,12 @@ def enrol(c: TestClient, instance: Instance, username: str) -> pyotp.TOTP:
         secret = session.scalar(select(User.totp_secret).where(User.username == username))
     assert secret and secret in page.text and "otpauth://totp/" in page.text
     totp = pyotp.TOTP(secret)
-    done = c.post(
-        "/account/second-factor/confirm", data={"csrf": token, "code": totp.now()}
-    )
+    done = c.post("/account/second-factor/confirm", data={"csrf": token, "code": totp.now()})
     assert done.status_code == 200 and "The second factor is on" in done.text
     return totp
 
 
-def test_with_a_second_factor_sign_in_asks_for_the_code(
-    instance: Instance, client: Client
-) -> None:
+def test_with_a_second_factor_sign_in_asks_for_the_code(instance: Instance, client: Client) -> None:
     c = client()
     assert sign_in(c, "ana") == 303
     totp = enrol(c, instance, "ana")
