@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from kintrace.access import Role, Viewer
 from kintrace.cases.model import ConsentScope
 from kintrace.cases.service import get_person, merged_group, requests_of
+from kintrace.reports.model import SourceType
 from kintrace.reports.service import (
     attachments_of,
     authority_requests_of,
@@ -41,12 +42,17 @@ class RequestView:
 
 @dataclass(frozen=True, slots=True)
 class ReportView:
-    """A report with its source, grade, attachments and whether it was retracted."""
+    """A report with its source, grade, attachments and whether it was retracted.
+
+    ``source_name`` is the source as this viewer may see it: another relative's own source
+    is "another relative" to a relative (it holds that relative's name).
+    """
 
     report: Report
     grade: str
     retracted_by: int | None
     attachments: list[ReportAttachment]
+    source_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +94,13 @@ def _request_view(viewer: Viewer, request: TracingRequest) -> RequestView:
     )
 
 
+def _source_name(viewer: Viewer, report: Report) -> str:
+    others = viewer.role is Role.RELATIVE and report.created_by != viewer.user_id
+    if others and report.source.type == SourceType.RELATIVE.value:
+        return "another relative"
+    return report.source.name
+
+
 def dossier(session: Session, viewer: Viewer, person_id: int) -> Dossier:
     """Gather a person's case for this viewer (access checked)."""
     person = get_person(session, viewer, person_id)
@@ -105,7 +118,11 @@ def dossier(session: Session, viewer: Viewer, person_id: int) -> Dossier:
         requests=[_request_view(viewer, r) for r in requests_of(session, group)],
         reports=[
             ReportView(
-                r, f"{r.reliability}{r.credibility}", retracted.get(r.id), files.get(r.id, [])
+                r,
+                f"{r.reliability}{r.credibility}",
+                retracted.get(r.id),
+                files.get(r.id, []),
+                _source_name(viewer, r),
             )
             for r in reports
         ],

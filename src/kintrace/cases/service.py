@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from kintrace.access import SEES_ALL_PERSONS, Role, Viewer
 from kintrace.cases.dates import PartialDate, Precision
 from kintrace.cases.model import InquirerDetails, PersonDetails, RequestDetails
-from kintrace.errors import Forbidden, NotFound
+from kintrace.errors import Forbidden, InvalidInput, NotFound
 from kintrace.ids import id_list
+from kintrace.reconciliation.model import Flag
+from kintrace.reports.model import Status
 from kintrace.storage.tables import (
     Assessment,
     Inquirer,
@@ -136,15 +138,17 @@ def visible_persons(viewer: Viewer) -> Select[Person]:
 
 
 def get_person(session: Session, viewer: Viewer, person_id: int) -> Person:
-    """Return a person this viewer may see; NotFound or Forbidden otherwise."""
+    """Return a person this viewer may see.
+
+    Forbidden for a role that sees no persons at all; NotFound, in the same words, for a
+    person who does not exist and for one this viewer may not see, so that the answer does
+    not tell whether an id exists.
+    """
     if not viewer.sees_persons:
         raise Forbidden(f"a {viewer.role.value} may not see persons")
-    person = session.get(Person, person_id)
+    person = session.scalar(visible_persons(viewer).where(Person.id == person_id))
     if person is None:
-        raise NotFound(f"no person {person_id}")
-    allowed = session.scalar(visible_persons(viewer).where(Person.id == person_id))
-    if allowed is None:
-        raise Forbidden(f"person {person_id} is not one of your cases")
+        raise NotFound(f"no person {person_id} among the cases you may see")
     return person
 
 
@@ -193,6 +197,25 @@ def current_assessments(session: Session, person_ids: Sequence[int]) -> dict[int
     return {row.person_id: row for row in rows}
 
 
+STATUS_WORDS = frozenset(s.value for s in Status)
+FLAG_WORDS = frozenset(f.value for f in Flag)
+
+LIKE_ESCAPE = "\\"
+
+
+def escape_like(text: str) -> str:
+    r"""Escape the wildcards of a LIKE pattern, so that ``%`` and ``_`` match themselves.
+
+    >>> escape_like("100%_a\\b")
+    '100\\%\\_a\\\\b'
+    """
+    return (
+        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", LIKE_ESCAPE + "%")
+        .replace("_", LIKE_ESCAPE + "_")
+    )
+
+
 def search_persons(
     session: Session,
     viewer: Viewer,
@@ -204,18 +227,30 @@ def search_persons(
     page: int = 1,
     per_page: int = 25,
 ) -> PersonPage:
-    """Find the persons this viewer may see by name, number or unit, status, region or flag."""
+    """Find the persons this viewer may see by name, number or unit, status, region or flag.
+
+    ``%`` and ``_`` in the text match themselves; an unknown status or flag is refused.
+    """
+    if status and status not in STATUS_WORDS:
+        raise InvalidInput(f"field 'status': unknown status {status[:40]!r}")
+    if flag and flag not in FLAG_WORDS:
+        raise InvalidInput(f"field 'flag': unknown flag {flag[:40]!r}")
     query = visible_persons(viewer)
     if text.strip():
         for word in text.split():
-            like = f"%{word.lower()}%"
+            like = f"%{escape_like(word.lower())}%"
             query = query.where(
                 or_(
-                    func.lower(Person.surname).like(like),
-                    func.lower(Person.given_name).like(like),
-                    func.lower(Person.patronymic).like(like),
-                    func.lower(Person.personal_number).like(like),
-                    func.lower(Person.unit).like(like),
+                    *(
+                        func.lower(column).like(like, escape=LIKE_ESCAPE)
+                        for column in (
+                            Person.surname,
+                            Person.given_name,
+                            Person.patronymic,
+                            Person.personal_number,
+                            Person.unit,
+                        )
+                    )
                 )
             )
     if region_id is not None:

@@ -138,6 +138,33 @@ def remains_samples(session: Session) -> list[Sample]:
     )
 
 
+MIN_LR = 1.0
+"""An identification is proposed only on evidence for it: a likelihood ratio above 1."""
+
+MAX_LR = 1e100
+"""No STR kinship likelihood ratio comes near this (a full 24-locus direct match is ~1e30)."""
+
+
+def proposal_problems(*, lr: float, posterior: float | None, conclusion: str) -> list[str]:
+    """List what is wrong with a proposal's LR, posterior and conclusion, one line each.
+
+    >>> len(proposal_problems(lr=float("nan"), posterior=2.0, conclusion="certain"))
+    3
+    >>> proposal_problems(lr=5e7, posterior=None, conclusion="probable")
+    []
+    """
+    problems: list[str] = []
+    if conclusion not in PROPOSABLE:
+        problems.append(f"field 'conclusion': {conclusion[:40]!r} is not {' or '.join(PROPOSABLE)}")
+    if not (math.isfinite(lr) and MIN_LR < lr <= MAX_LR):
+        problems.append(
+            f"field 'lr': {lr!r} is not a likelihood ratio above {MIN_LR:g} and at most {MAX_LR:g}"
+        )
+    if posterior is not None and not (math.isfinite(posterior) and 0 <= posterior <= 1):
+        problems.append(f"field 'posterior': {posterior!r} is not a probability")
+    return problems
+
+
 def propose(
     session: Session,
     viewer: Viewer,
@@ -159,10 +186,9 @@ def propose(
     case = session.scalar(select(DnaCase).where(DnaCase.code == case_code))
     if case is None:
         raise InvalidInput(f"field 'missing': {case_code!r} is not a DNA case code")
-    if not (math.isfinite(lr) and lr > 0):
-        raise InvalidInput(f"field 'lr': {lr!r} is not a positive number")
-    if posterior is not None and not 0 <= posterior <= 1:
-        raise InvalidInput(f"field 'posterior': {posterior!r} is not a probability")
+    problems = proposal_problems(lr=lr, posterior=posterior, conclusion=conclusion)
+    if problems:
+        raise InvalidInput(problems[0], problems)
     pending = session.scalar(
         select(Identification).where(
             Identification.remains_code == remains_code,
@@ -356,12 +382,15 @@ def notifications_for(session: Session, user_id: int) -> list[Notification]:
     )
 
 
-def identifications_of(session: Session, person_id: int) -> list[Identification]:
-    """Return every identification proposed for a person, with its state, oldest first."""
-    return list(
-        session.scalars(
-            select(Identification)
-            .where(Identification.person_id == person_id)
-            .order_by(Identification.id)
-        )
-    )
+def identifications_of(
+    session: Session, person_id: int, viewer: Viewer | None = None
+) -> list[Identification]:
+    """Return the identifications proposed for a person that this viewer may see, oldest first.
+
+    A relative sees an identification only once the second reviewer has confirmed it: a
+    proposal (with its LR) may still be rejected, and a family must not hear of it before.
+    """
+    query = select(Identification).where(Identification.person_id == person_id)
+    if viewer is None or viewer.role is Role.RELATIVE:
+        query = query.where(Identification.state == "confirmed")
+    return list(session.scalars(query.order_by(Identification.id)))

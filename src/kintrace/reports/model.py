@@ -97,6 +97,43 @@ DEFAULT_RELIABILITY: dict[SourceType, Reliability] = {
 }
 """The reliability a source of each type gets until an analyst grades it otherwise."""
 
+UNGRADED_CREDIBILITY = 6
+"""The credibility of a claim nobody has judged yet (a relative's report until an analyst does)."""
+
+UNGRADED_RELIABILITY = Reliability.F
+"""The reliability of a relative's own source until an analyst grades it: cannot be judged."""
+
+EARLIEST_DATE = date(1900, 1, 1)
+"""No event kintrace records (report, official status, request, answer) is older than this."""
+
+LATEST_DATE = date(2100, 12, 31)
+"""Nor later than this (an answer's due date is the only future date kintrace keeps)."""
+
+
+def date_problems(value: date, field: str, *, today: date, future: bool = False) -> list[str]:
+    """List what is wrong with the date of an event: before 1900, after 2100, or in the future.
+
+    >>> date_problems(date(1, 1, 1), "since", today=date(2026, 1, 1))
+    ["field 'since': 0001-01-01 is before 1900"]
+    >>> date_problems(date(2026, 1, 2), "since", today=date(2026, 1, 1))
+    ["field 'since': 2026-01-02 is in the future"]
+    """
+    if value < EARLIEST_DATE:
+        return [f"field {field!r}: {value.isoformat()} is before {EARLIEST_DATE.year}"]
+    if value > LATEST_DATE:
+        return [f"field {field!r}: {value.isoformat()} is after {LATEST_DATE.year}"]
+    if not future and value > today:
+        return [f"field {field!r}: {value.isoformat()} is in the future"]
+    return []
+
+
+def check_date(value: date, field: str, *, today: date, future: bool = False) -> None:
+    """Raise InvalidInput when :func:`date_problems` finds something wrong."""
+    problems = date_problems(value, field, today=today, future=future)
+    if problems:
+        raise InvalidInput(problems[0], problems)
+
+
 _GRADE = re.compile(r"^([A-F])([1-6])$")
 
 

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kintrace.errors import InvalidInput, NotFound
+from kintrace.access import MAY_RECORD_REPORTS, SYSTEM, Role, Viewer
+from kintrace.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kintrace.ids import id_list
 from kintrace.reports.model import (
     DEFAULT_RELIABILITY,
     RETRACTION,
+    UNGRADED_CREDIBILITY,
+    UNGRADED_RELIABILITY,
     OfficialStatusDetails,
     Reliability,
     ReportDetails,
     SourceDetails,
     SourceType,
     Status,
+    check_date,
 )
 from kintrace.storage.files import FileStore, sniff_media_type
 from kintrace.storage.tables import (
@@ -51,18 +56,57 @@ def get_or_create_source(session: Session, details: SourceDetails) -> Source:
     return source
 
 
-def _check_claim(session: Session, person: Person, details: ReportDetails) -> int | None:
+MAY_RETRACT_ANY = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
+"""Who may withdraw a report someone else recorded; everyone else only their own."""
+
+
+def _check_retraction(
+    session: Session, person: Person, details: ReportDetails, viewer: Viewer
+) -> int:
+    """Return the id of the report a retraction withdraws, if this viewer may withdraw it."""
+    problems: list[str] = []
+    if not details.text.strip():
+        problems.append("field 'text': say why the report is withdrawn")
+    target_id = (details.retracts or "").strip()
+    number = (
+        int(target_id)
+        if target_id.isascii() and target_id.isdigit() and len(target_id) <= 10
+        else 0
+    )
+    target = session.get(Report, number) if 1 <= number < 2**31 else None
+    if target is None or target.person_id != person.id:
+        problems.append(
+            f"field 'retracts': {target_id[:20]!r} is not the number of a report about this person"
+        )
+    elif viewer.role not in MAY_RETRACT_ANY and (
+        viewer.user_id is None or target.created_by != viewer.user_id
+    ):
+        raise Forbidden(
+            f"report {target.id} was recorded by someone else: only its author or an analyst "
+            "may withdraw it"
+        )
+    elif target.claim == RETRACTION:
+        problems.append("field 'retracts': a retraction cannot be retracted; file the report again")
+    elif target.observed_on > details.observed_on:
+        problems.append(f"field 'observed_on': report {target.id} is dated later")
+    elif session.scalar(select(Report.id).where(Report.retracts_id == target.id).limit(1)):
+        raise Conflict(f"report {target.id} is withdrawn already")
+    if problems:
+        raise InvalidInput(problems[0], problems)
+    assert target is not None
+    return target.id
+
+
+def _check_claim(
+    session: Session, person: Person, details: ReportDetails, viewer: Viewer
+) -> int | None:
     if not 1 <= details.credibility <= 6:
-        raise InvalidInput(f"credibility {details.credibility} is not between 1 and 6")
+        raise InvalidInput(f"field 'credibility': {details.credibility} is not between 1 and 6")
+    check_date(details.observed_on, "observed_on", today=date.today())
     if details.claim == RETRACTION:
-        if details.retracts is None:
-            raise InvalidInput("a retraction must name the report it retracts")
-        target = session.get(Report, int(details.retracts))
-        if target is None or target.person_id != person.id:
-            raise InvalidInput(f"report {details.retracts} is not a report about this person")
-        return target.id
+        return _check_retraction(session, person, details, viewer)
     if details.claim not in {s.value for s in Status}:
-        raise InvalidInput(f"unknown claim {details.claim!r}")
+        raise InvalidInput(f"field 'claim': unknown claim {details.claim!r}")
     return None
 
 
@@ -73,9 +117,19 @@ def record_report(
     source: Source,
     details: ReportDetails,
     actor_id: int | None,
+    viewer: Viewer | None = None,
 ) -> Report:
-    """Record one claim of one source about one person (never edited afterwards)."""
-    retracts_id = _check_claim(session, person, details)
+    """Record one claim of one source about one person (never edited afterwards).
+
+    A retraction needs a reason (its text) and is allowed to the author of the withdrawn
+    report, an analyst or an administrator: ``viewer`` is who makes it (the machine itself,
+    for CLI and demo data recorded without an actor).
+    """
+    if viewer is None:
+        if actor_id is not None and details.claim == RETRACTION:
+            raise Forbidden("a retraction needs the user who makes it")
+        viewer = SYSTEM
+    retracts_id = _check_claim(session, person, details, viewer)
     reliability = source.reliability or DEFAULT_RELIABILITY[SourceType(source.type)].value
     report = Report(
         person_id=person.id,
@@ -93,6 +147,69 @@ def record_report(
     session.add(report)
     session.flush()
     return report
+
+
+def relative_source(session: Session, viewer: Viewer) -> Source:
+    """Return the relative's own source, ungraded (F) until an analyst grades it."""
+    if viewer.role is not Role.RELATIVE or viewer.user_id is None:
+        raise Forbidden("only a relative reports as a relative")
+    name = f"relative: {viewer.display_name.strip() or 'relative'} (account {viewer.user_id})"
+    return get_or_create_source(
+        session, SourceDetails(name[:300], SourceType.RELATIVE, UNGRADED_RELIABILITY)
+    )
+
+
+def _relayed(said_by: SourceDetails, text: str) -> str:
+    """Say where a relative heard what they report, kept in the report's text."""
+    kind = said_by.type.value.replace("_", " ")
+    name = said_by.name.strip()
+    if said_by.type is SourceType.RELATIVE and not name:
+        return text
+    heard = f"{kind} ({name})" if name and name != said_by.type.value else kind
+    return f"Relayed by a relative, who says it came from: {heard}." + (f" {text}" if text else "")
+
+
+def file_report(
+    session: Session,
+    viewer: Viewer,
+    *,
+    person: Person,
+    said_by: SourceDetails,
+    details: ReportDetails,
+) -> Report:
+    """Record a report a user enters (access to the person is the caller's check).
+
+    Staff record the source and the credibility they judge. A relative's report is what the
+    relative says: its source is the relative's own (reliability F until an analyst grades
+    that source), the source they name is kept in the text, and its credibility is 6 (cannot
+    be judged): the relative does not grade it, so that nothing a relative enters weighs more
+    than analysts allow.
+    """
+    viewer.require(MAY_RECORD_REPORTS, "record reports")
+    if viewer.role is not Role.RELATIVE:
+        source = get_or_create_source(session, said_by)
+        return record_report(
+            session,
+            person=person,
+            source=source,
+            details=details,
+            actor_id=viewer.user_id,
+            viewer=viewer,
+        )
+    if details.credibility != UNGRADED_CREDIBILITY:
+        raise InvalidInput(
+            "field 'credibility': an analyst grades a relative's report; leave it out"
+        )
+    own = relative_source(session, viewer)
+    text = details.text if details.claim == RETRACTION else _relayed(said_by, details.text)
+    return record_report(
+        session,
+        person=person,
+        source=own,
+        details=replace(details, text=text),
+        actor_id=viewer.user_id,
+        viewer=viewer,
+    )
 
 
 def attach_file(
@@ -139,6 +256,9 @@ def record_official_status(
     session: Session, *, person: Person, details: OfficialStatusDetails, actor_id: int | None
 ) -> OfficialStatus:
     """Record what an authority says now (the earlier statements are kept)."""
+    check_date(details.since, "since", today=date.today())
+    if not details.authority.strip():
+        raise InvalidInput("field 'authority': say which authority says so")
     row = OfficialStatus(
         person_id=person.id,
         status=details.status.value,
@@ -177,8 +297,10 @@ def send_authority_request(
         raise InvalidInput(
             f"unknown request kind {kind!r}: use {', '.join(AUTHORITY_REQUEST_KINDS)}"
         )
+    check_date(sent_on, "sent_on", today=date.today())
+    check_date(due_on, "due_on", today=date.today(), future=True)
     if due_on < sent_on:
-        raise InvalidInput("the answer cannot be due before the request is sent")
+        raise InvalidInput("field 'due_on': the answer cannot be due before the request is sent")
     row = AuthorityRequest(
         person_id=person.id,
         kind=kind,
@@ -199,6 +321,11 @@ def record_reply(session: Session, request_id: int, *, replied_on: date, reply: 
     row = session.get(AuthorityRequest, request_id)
     if row is None:
         raise NotFound(f"no authority request {request_id}")
+    check_date(replied_on, "replied_on", today=date.today())
+    if row.replied_on is not None:
+        raise Conflict("this request has its answer already")
+    if replied_on < row.sent_on:
+        raise InvalidInput("field 'replied_on': the answer cannot come before the request")
     row.replied_on = replied_on
     row.reply = reply
     session.flush()

@@ -20,6 +20,7 @@ from kintrace.errors import (
 )
 from kintrace.instance import Instance
 from kintrace.web.deps import NotSignedIn, SecondFactorRequired
+from kintrace.web.limits import UploadTooLarge, add_limits
 from kintrace.web.render import templates
 from kintrace.web.routes import account, api, dna, links, pages
 
@@ -31,6 +32,7 @@ STATUS_CODES: list[tuple[type[KintraceError], int]] = [
     (TooManyAttempts, 429),
     (Forbidden, 403),
     (Conflict, 409),
+    (UploadTooLarge, 413),
     (InvalidInput, 422),
 ]
 
@@ -92,6 +94,7 @@ def create_app(instance: Instance) -> FastAPI:
     app.include_router(dna.router)
     app.include_router(links.router)
     app.include_router(api.router)
+    add_limits(app, max_upload_mb=instance.settings.max_upload_mb)  # inside the headers
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]

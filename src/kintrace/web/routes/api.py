@@ -11,9 +11,9 @@ from pydantic import BaseModel
 from kintrace.cases.dossier import Dossier, dossier
 from kintrace.cases.service import birth_of, search_persons
 from kintrace.errors import Forbidden
-from kintrace.stats.service import figures, shown
+from kintrace.stats.service import public_figures
 from kintrace.web.deps import CurrentViewer, DbSession, SignedIn
-
+from kintrace.web.limits import MAX_ROW_ID, RowId
 
 
 class ApiError(BaseModel):
@@ -130,7 +130,9 @@ class PersonDetail(PersonSummary):
 
 
 class Figures(BaseModel):
-    """Public figures; counts under 5 are given as "<5"."""
+    """Public figures. A count from 1 to 4 is "x", and so is any count from which a hidden one
+    could be worked out (each breakdown sums to ``persons``: ``not_assessed`` and
+    ``(no desk)`` hold the rest)."""
 
     persons: str
     requests: str
@@ -161,8 +163,8 @@ def list_persons(
     q: str = "",
     status: str = "",
     flag: str = "",
-    region: int | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    region: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
+    page: Annotated[int, Query(ge=1, le=MAX_ROW_ID)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> PersonList:
     """Search the persons the caller may see."""
@@ -212,7 +214,7 @@ def list_persons(
 
 
 @router.get("/persons/{person_id}", response_model=PersonDetail)
-def get_person_detail(db: DbSession, viewer: SignedIn, person_id: int) -> PersonDetail:
+def get_person_detail(db: DbSession, viewer: SignedIn, person_id: RowId) -> PersonDetail:
     """Return one person's case: requests, reports, official and assessed status."""
     case = dossier(db, viewer, person_id)
     p = case.person
@@ -260,7 +262,7 @@ def get_person_detail(db: DbSession, viewer: SignedIn, person_id: int) -> Person
                 id=r.report.id,
                 observed_on=r.report.observed_on,
                 source_type=r.report.source.type,
-                source=r.report.source.name,
+                source=r.source_name,
                 grade=r.grade,
                 claim=r.report.claim,
                 place=r.report.place,
@@ -291,12 +293,12 @@ def get_person_detail(db: DbSession, viewer: SignedIn, person_id: int) -> Person
 
 @router.get("/stats", response_model=Figures)
 def get_figures(db: DbSession, viewer: CurrentViewer) -> Figures:
-    """Return the public figures (no personal data)."""
-    f = figures(db)
+    """Return the public figures (no personal data; hidden counts are "x")."""
+    f = public_figures(db)
     return Figures(
-        persons=shown(f.persons),
-        requests=shown(f.requests),
-        reports=shown(f.reports),
-        by_status={k: shown(v) for k, v in f.by_status.items()},
-        by_region={k: shown(v) for k, v in f.by_region.items()},
+        persons=f.persons,
+        requests=f.requests,
+        reports=f.reports,
+        by_status={c.key: c.text for c in f.by_status},
+        by_region={c.key: c.text for c in f.by_region},
     )

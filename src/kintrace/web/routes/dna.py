@@ -28,6 +28,7 @@ from kintrace.instance import Instance
 from kintrace.reporting.identification import recorded_report
 from kintrace.reporting.pdf import render_pdf
 from kintrace.web.deps import DbSession, SignedIn, get_instance
+from kintrace.web.limits import RowId, max_upload_bytes, read_upload
 from kintrace.web.routes.pages import confirms, page, require_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -92,6 +93,7 @@ async def upload_dvi(
     request: Request,
     db: DbSession,
     viewer: SignedIn,
+    instance: InstanceDep,
     csrf: Annotated[str, Form()],
     result: Annotated[UploadFile, File()],
 ) -> RedirectResponse:
@@ -100,7 +102,8 @@ async def upload_dvi(
     viewer.require(MAY_PROPOSE, "propose identifications")
     name = result.filename or "upload"
     try:
-        data = json.loads(await result.read())
+        raw = await read_upload(result, limit=max_upload_bytes(instance.settings.max_upload_mb))
+        data = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise InvalidInput(f"{name}: not a JSON file ({error})") from error
     propose_from_dvi(db, viewer, data, source=name)
@@ -120,7 +123,7 @@ def decide_review(
     db: DbSession,
     viewer: SignedIn,
     instance: InstanceDep,
-    identification_id: int,
+    identification_id: RowId,
     csrf: Annotated[str, Form()],
     decision: Annotated[str, Form()],
     note: Annotated[str, Form()] = "",
@@ -140,7 +143,7 @@ def decide_review(
 
 
 @router.get("/identifications/{identification_id}/report.pdf")
-def identification_report(db: DbSession, viewer: SignedIn, identification_id: int) -> Response:
+def identification_report(db: DbSession, viewer: SignedIn, identification_id: RowId) -> Response:
     """Download the PDF report of one identification (codes only, for the lab and reviewers)."""
     viewer.require(MAY_PROPOSE | MAY_DECIDE, "read identification reports")
     found = next(
@@ -178,7 +181,7 @@ def add_reference_sample(
     request: Request,
     db: DbSession,
     viewer: SignedIn,
-    person_id: int,
+    person_id: RowId,
     csrf: Annotated[str, Form()],
     relationship: Annotated[str, Form()],
     collected_on: Annotated[date, Form()],

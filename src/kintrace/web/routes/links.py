@@ -22,6 +22,7 @@ from kintrace.linkage.service import (
 )
 from kintrace.storage.tables import ImportedList, ListRecord, Person
 from kintrace.web.deps import DbSession, SignedIn, get_instance
+from kintrace.web.limits import MAX_ROW_ID, RowId
 from kintrace.web.routes.pages import confirms, page, require_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -64,7 +65,7 @@ def decide_link(
     db: DbSession,
     viewer: SignedIn,
     instance: InstanceDep,
-    candidate_id: int,
+    candidate_id: RowId,
     csrf: Annotated[str, Form()],
     decision: Annotated[str, Form()],
     note: Annotated[str, Form()] = "",
@@ -89,9 +90,9 @@ def merge_into(
     db: DbSession,
     viewer: SignedIn,
     instance: InstanceDep,
-    person_id: int,
+    person_id: RowId,
     csrf: Annotated[str, Form()],
-    duplicate: Annotated[int, Form()],
+    duplicate: Annotated[int, Form(ge=1, le=MAX_ROW_ID)],
     reason: Annotated[str, Form()],
 ) -> RedirectResponse:
     """Merge a duplicate into this person (every request and report is kept)."""
@@ -118,7 +119,7 @@ def undo(
     db: DbSession,
     viewer: SignedIn,
     instance: InstanceDep,
-    merge_id: int,
+    merge_id: RowId,
     csrf: Annotated[str, Form()],
 ) -> RedirectResponse:
     """Undo a merge: both persons stand apart again."""

@@ -34,25 +34,26 @@ from kintrace.linkage.service import MAY_LINK, links_of
 from kintrace.reconciliation.service import assess, gather, policy_of, recompute_person
 from kintrace.reports.model import (
     RETRACTION,
+    UNGRADED_CREDIBILITY,
     OfficialStatusDetails,
     Reliability,
     ReportDetails,
     SourceDetails,
     SourceType,
     Status,
+    check_date,
 )
 from kintrace.reports.service import (
     AUTHORITY_REQUEST_KINDS,
-    get_or_create_source,
+    file_report,
     persons_of_source,
     record_official_status,
     record_reply,
-    record_report,
     send_authority_request,
     set_source_reliability,
     sources_with_counts,
 )
-from kintrace.stats.service import figures, shown
+from kintrace.stats.service import public_figures
 from kintrace.storage.tables import (
     Attachment,
     AuthorityRequest,
@@ -63,6 +64,7 @@ from kintrace.storage.tables import (
 )
 from kintrace.web.cookies import COOKIE, check_csrf, csrf_token
 from kintrace.web.deps import CurrentViewer, DbSession, SignedIn, get_instance
+from kintrace.web.limits import PageNo, RowId, parse_row_id
 from kintrace.web.render import templates
 
 router = APIRouter(include_in_schema=False)
@@ -113,12 +115,12 @@ def cases(
     status: str = "",
     flag: str = "",
     region_text: Annotated[str, Query(alias="region")] = "",
-    page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+    page_no: PageNo = 1,
 ) -> HTMLResponse:
     """List the cases this viewer may see, with search and filters."""
     if not viewer.sees_persons:
         raise Forbidden(f"a {viewer.role.value} works on coded samples, not on named persons")
-    region = int(region_text) if region_text.strip().isdigit() else None  # "" from the form
+    region = parse_row_id(region_text, "region")  # "" from the form: every region
     result = search_persons(
         db, viewer, text=q, status=status, flag=flag, region_id=region, page=page_no
     )
@@ -147,7 +149,7 @@ def cases(
 
 @router.get("/persons/{person_id}")
 def person_page(
-    request: Request, db: DbSession, viewer: SignedIn, instance: InstanceDep, person_id: int
+    request: Request, db: DbSession, viewer: SignedIn, instance: InstanceDep, person_id: RowId
 ) -> Response:
     """Show one person's case: requests, reports in time order, official and assessed status."""
     merged = db.get(Person, person_id)
@@ -166,7 +168,7 @@ def person_page(
         changes=result.changes,
         samples=samples,
         advice=extra_sample_advice(Relationship(s.relationship_) for s in samples),
-        identifications=identifications_of(db, person_id),
+        identifications=identifications_of(db, person_id, viewer),
         may_register_samples=viewer.role in MAY_REGISTER_SAMPLES,
         may_link=viewer.role in MAY_LINK,
         list_links=links_of(db, person_id) if viewer.role in SEES_ALL_PERSONS else [],
@@ -183,39 +185,48 @@ def add_report(
     db: DbSession,
     viewer: SignedIn,
     instance: InstanceDep,
-    person_id: int,
+    person_id: RowId,
     csrf: Annotated[str, Form()],
-    source_type: Annotated[str, Form()],
     claim: Annotated[str, Form()],
     observed_on: Annotated[date, Form()],
-    credibility: Annotated[int, Form()],
+    source_type: Annotated[str, Form()] = "",
+    credibility: Annotated[str, Form()] = "",
     source_name: Annotated[str, Form()] = "",
     text: Annotated[str, Form()] = "",
     place: Annotated[str, Form()] = "",
     retracts: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
-    """Record a new report and recompute the assessed status in the same transaction."""
+    """Record a new report and recompute the assessed status in the same transaction.
+
+    A relative's form has no grade: the report is recorded as what the relative says, with
+    the source they name kept in its text, and graded by analysts (see ``file_report``).
+    """
     require_csrf(request, csrf)
     viewer.require(MAY_RECORD_REPORTS, "record reports")
     person = get_person(db, viewer, person_id)
+    relative = viewer.role is Role.RELATIVE
     try:
-        kind = SourceType(source_type)
+        kind = SourceType(source_type or (SourceType.RELATIVE.value if relative else ""))
     except ValueError as error:
         raise InvalidInput(f"field 'source_type': unknown source type {source_type!r}") from error
-    if observed_on > date.today():
-        raise InvalidInput("field 'observed_on': the date is in the future")
-    if viewer.role is Role.RELATIVE:
-        kind = SourceType.RELATIVE if kind is not SourceType.SOCIAL_MEDIA else kind
-    source = get_or_create_source(db, SourceDetails(source_name.strip() or kind.value, kind))
+    if relative and credibility.strip() not in ("", str(UNGRADED_CREDIBILITY)):
+        raise InvalidInput("field 'credibility': an analyst grades a relative's report")
+    if relative or not credibility.strip():
+        grade = UNGRADED_CREDIBILITY
+    elif credibility.strip() in {"1", "2", "3", "4", "5", "6"}:
+        grade = int(credibility)
+    else:
+        raise InvalidInput(f"field 'credibility': {credibility[:20]!r} is not a digit 1-6")
     details = ReportDetails(
         claim=claim,
         observed_on=observed_on,
-        credibility=credibility,
+        credibility=grade,
         text=text.strip(),
         place=place.strip(),
-        retracts=retracts or None if claim == RETRACTION else None,
+        retracts=retracts.strip() if claim == RETRACTION else None,
     )
-    record_report(db, person=person, source=source, details=details, actor_id=viewer.user_id)
+    said_by = SourceDetails(source_name.strip()[:200] or kind.value, kind)
+    file_report(db, viewer, person=person, said_by=said_by, details=details)
     _recompute(db, instance, [person.id], "new report")
     return RedirectResponse(f"/persons/{person.id}#reports", status_code=303)
 
@@ -246,7 +257,7 @@ def worklist_page(
     region_text: Annotated[str, Query(alias="region")] = "",
 ) -> HTMLResponse:
     """List the cases that need work: overdue answers, disagreements, contradictions."""
-    region = int(region_text) if region_text.strip().isdigit() else None  # "" from the form
+    region = parse_row_id(region_text, "region")  # "" from the form: every region
     if not viewer.sees_persons or viewer.role is Role.RELATIVE:
         raise Forbidden("the worklist is for regional desks and analysts")
     if flag and flag not in WORK_FLAGS:
@@ -272,7 +283,7 @@ def worklist_page(
 @router.get("/stats")
 def stats_page(request: Request, db: DbSession, viewer: CurrentViewer) -> HTMLResponse:
     """Show the public figures (no personal data; small counts suppressed)."""
-    return page(request, "stats.html", viewer, figures=figures(db), shown=shown)
+    return page(request, "stats.html", viewer, figures=public_figures(db))
 
 
 def _recompute(db: DbSession, instance: Instance, person_ids: list[int], reason: str) -> None:
@@ -286,7 +297,7 @@ def add_official_status(
     db: DbSession,
     viewer: SignedIn,
     instance: InstanceDep,
-    person_id: int,
+    person_id: RowId,
     csrf: Annotated[str, Form()],
     status: Annotated[str, Form()],
     since: Annotated[date, Form()],
@@ -300,8 +311,7 @@ def add_official_status(
         official = Status(status)
     except ValueError as error:
         raise InvalidInput(f"field 'status': unknown status {status!r}") from error
-    if since > date.today():
-        raise InvalidInput("field 'since': the date is in the future")
+    check_date(since, "since", today=date.today())
     if not authority.strip():
         raise InvalidInput("field 'authority': say which authority says so")
     record_official_status(
@@ -320,7 +330,7 @@ def add_authority_request(
     db: DbSession,
     viewer: SignedIn,
     instance: InstanceDep,
-    person_id: int,
+    person_id: RowId,
     csrf: Annotated[str, Form()],
     kind: Annotated[str, Form()],
     authority: Annotated[str, Form()],
@@ -333,6 +343,7 @@ def add_authority_request(
     person = get_person(db, viewer, person_id)
     if not authority.strip():
         raise InvalidInput("field 'authority': say which authority it went to")
+    check_date(sent_on, "sent_on", today=date.today())
     try:
         due = (
             date.fromisoformat(due_on)
@@ -354,7 +365,7 @@ def add_authority_reply(
     db: DbSession,
     viewer: SignedIn,
     instance: InstanceDep,
-    request_id: int,
+    request_id: RowId,
     csrf: Annotated[str, Form()],
     replied_on: Annotated[date, Form()],
     reply: Annotated[str, Form()],
@@ -388,7 +399,7 @@ def grade_source(
     db: DbSession,
     viewer: SignedIn,
     instance: InstanceDep,
-    source_id: int,
+    source_id: RowId,
     csrf: Annotated[str, Form()],
     reliability: Annotated[str, Form()],
 ) -> RedirectResponse:
