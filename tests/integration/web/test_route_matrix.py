@@ -1,0 +1,277 @@
+"""Every route of the app against every role, from one table.
+
+The table is checked against the app's own route table: a new route without a row fails, and
+so does a row whose route is gone. Each cell says what the role gets:
+
+- ``y``: the route does its work (no refusal; a 409 or 422 about the form's content is fine);
+- ``n``: refused (403, or 404 where the answer must not tell that a record exists);
+- ``s``: sign in first (pages send to the sign-in form, the API answers 401);
+- ``*``: any answer but a server error (sign-in and sign-out, tested on their own).
+
+Roles, in column order: signed out, relative, desk, analyst, lab, reviewer, admin.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from starlette.routing import BaseRoute, Mount
+
+from kintrace.instance import Instance
+from kintrace.reports.service import attach_file
+from kintrace.storage.db import transaction
+from kintrace.storage.tables import (
+    AuthorityRequest,
+    Identification,
+    LinkCandidate,
+    Person,
+    Report,
+    Source,
+)
+from kintrace.web.app import create_app
+
+ROLES = ("signed-out", "relative", "desk", "analyst", "lab", "reviewer", "admin")
+
+MATRIX: dict[tuple[str, str], str] = {
+    ("GET", "/api/openapi.json"): "yyyyyyy",
+    ("GET", "/api/docs"): "yyyyyyy",
+    ("GET", "/healthz"): "yyyyyyy",
+    ("GET", "/"): "syyyyyy",
+    ("GET", "/login"): "yyyyyyy",
+    ("POST", "/login"): "*******",
+    ("POST", "/logout"): "*******",
+    ("GET", "/login/code"): "*******",
+    ("POST", "/login/code"): "*******",
+    ("GET", "/account"): "syyyyyy",
+    ("POST", "/account/password"): "*******",
+    ("POST", "/account/sessions/end"): "*******",
+    ("POST", "/account/second-factor"): "syyyyyy",
+    ("POST", "/account/second-factor/confirm"): "syyyyyy",
+    ("GET", "/stats"): "yyyyyyy",
+    ("GET", "/api/stats"): "yyyyyyy",
+    ("GET", "/cases"): "syyynyy",
+    ("GET", "/worklist"): "snyynyy",
+    ("GET", "/persons/{person_id}"): "syyynyy",
+    ("GET", "/api/persons"): "syyynyy",
+    ("GET", "/api/persons/{person_id}"): "syyynyy",
+    ("POST", "/persons/{person_id}/reports"): "syyynny",
+    ("GET", "/attachments/{sha256}"): "syyynyy",
+    ("POST", "/persons/{person_id}/official"): "snyynny",
+    ("POST", "/persons/{person_id}/authority-requests"): "snyynny",
+    ("POST", "/authority-requests/{request_id}/reply"): "snyynny",
+    ("GET", "/sources"): "snnynny",
+    ("POST", "/sources/{source_id}/reliability"): "snnynny",
+    ("GET", "/lab"): "snnnyny",
+    ("POST", "/lab/remains"): "snnnyny",
+    ("POST", "/lab/proposals"): "snnnyny",
+    ("POST", "/lab/dvi"): "snnnyny",
+    ("POST", "/persons/{person_id}/samples"): "snyynny",  # the lab never names persons
+    ("GET", "/reviews"): "snnnnyy",
+    ("POST", "/reviews/{identification_id}"): "snnnnyy",
+    ("GET", "/identifications/{identification_id}/report.pdf"): "snnnyyy",
+    ("GET", "/links"): "snnynny",
+    ("POST", "/links/{candidate_id}"): "snnynny",
+    ("POST", "/persons/{person_id}/merge"): "snnynny",
+    ("POST", "/merges/{merge_id}/undo"): "snnynny",
+}
+
+
+def app_routes(routes: list[BaseRoute]) -> Iterator[tuple[str, str]]:
+    """Every (method, path) the app answers, nested routers included (static files aside)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None) or getattr(route, "routes", None)
+        if isinstance(route, Mount):
+            continue
+        if inner is not None and not hasattr(route, "methods"):
+            yield from app_routes(inner.routes if hasattr(inner, "routes") else inner)
+            continue
+        for method in sorted(getattr(route, "methods", None) or []):
+            if method != "HEAD":
+                yield method, getattr(route, "path", "")
+
+
+@dataclass
+class Objects:
+    """The records the routes' path parameters name: each one the relative's own case."""
+
+    person_id: int
+    duplicate_id: int
+    source_id: int
+    request_id: int
+    identification_id: int
+    candidate_id: int
+    sha256: str
+
+
+@pytest.fixture(scope="module")
+def app(demo_instance: Instance) -> FastAPI:
+    return create_app(demo_instance)
+
+
+@pytest.fixture(scope="module")
+def objects(demo_instance: Instance) -> Objects:
+    with transaction(demo_instance.sessions) as db:
+        person = db.get(Person, 1)
+        assert person is not None
+        # a second person of the same desk: the merge's duplicate
+        duplicate = db.scalar(
+            select(Person.id)
+            .where(Person.region_id == person.region_id, Person.id != person.id)
+            .order_by(Person.id)
+        )
+        assert duplicate is not None
+        source = db.scalar(select(Source.id).order_by(Source.id))
+        identification = db.scalar(select(Identification.id).order_by(Identification.id))
+        candidate = LinkCandidate(
+            person_id=person.id,
+            other_person_id=duplicate,
+            probability=0.9,
+            evidence={},
+            state="pending",
+            created_at=datetime(2026, 10, 1),
+        )
+        db.add(candidate)
+        request = AuthorityRequest(
+            person_id=person.id,
+            kind="status_inquiry",
+            authority="Military commissariat",
+            sent_on=date(2026, 1, 10),
+            due_on=date(2026, 2, 9),
+            reply="",
+            created_at=datetime(2026, 1, 10),
+        )
+        db.add(request)
+        db.flush()
+        report = db.scalar(select(Report).where(Report.person_id == person.id).limit(1))
+        assert report is not None
+        link = attach_file(
+            db, demo_instance.files, report=report, data=b"%PDF-1.4 matrix", filename="m.pdf"
+        )
+        assert source and identification
+        return Objects(
+            person_id=person.id,
+            duplicate_id=duplicate,
+            source_id=source,
+            request_id=request.id,
+            identification_id=identification,
+            candidate_id=candidate.id,
+            sha256=link.sha256,
+        )
+
+
+def signed_in(app: FastAPI, role: str) -> TestClient:
+    client = TestClient(app, follow_redirects=False)
+    if role != "signed-out":
+        username = role
+        response = client.post("/login", data={"username": username, "password": "demo"})
+        assert response.status_code == 303, response.text
+    return client
+
+
+CSRF_PAGES = ("/persons/1", "/lab", "/reviews", "/links", "/sources", "/cases", "/stats")
+
+
+def csrf_of(client: TestClient) -> str:
+    """The session's CSRF token, read from the first page of the role that carries a form."""
+    for path in CSRF_PAGES:
+        found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
+        if found:
+            return found.group(1)
+    return ""
+
+
+def form_for(path: str, o: Objects) -> dict[str, str]:
+    """A well-formed form for each route, so that only access decides the answer."""
+    today = date.today().isoformat()
+    return {
+        "source_type": "relative",
+        "claim": "alive_reported",
+        "observed_on": "2026-10-01",
+        "credibility": "3",
+        "source_name": "matrix test",
+        "text": "heard from a comrade",
+        "status": "missing",
+        "since": "2026-01-01",
+        "authority": "Ministry of Defence",
+        "kind": "status_inquiry",
+        "sent_on": "2026-10-01",
+        "replied_on": today,
+        "reply": "no information",
+        "reliability": "B",
+        "collected_on": "2026-10-01",
+        "relationship": "mother",
+        "decision": "reject",
+        "note": "matrix test",
+        "duplicate": str(o.duplicate_id),
+        "reason": "same person",
+        "remains": "R-0000",
+        "missing": "M-0000",
+        "lr": "1000",
+        "conclusion": "probable",
+    }
+
+
+def url_of(path: str, o: Objects) -> str:
+    return path.format(
+        person_id=o.person_id,
+        source_id=o.source_id,
+        request_id=o.request_id,
+        identification_id=o.identification_id,
+        candidate_id=o.candidate_id,
+        merge_id=1,
+        sha256=o.sha256,
+    )
+
+
+def test_the_table_names_every_route_of_the_app(app: FastAPI) -> None:
+    routes = set(app_routes(app.routes))
+    assert routes - set(MATRIX) == set(), "routes without a row in MATRIX"
+    assert set(MATRIX) - routes == set(), "rows of MATRIX for routes that are gone"
+    assert all(len(row) == len(ROLES) for row in MATRIX.values())
+
+
+def outcome(response_status: int, location: str, api: bool) -> str:
+    if response_status >= 500:
+        return "500"
+    if response_status == 401 or (response_status == 303 and location.startswith("/login")):
+        return "s"
+    if response_status in (403, 404):
+        return "n"
+    return "y"
+
+
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_every_role_gets_what_the_table_says_on_every_route(
+    app: FastAPI, objects: Objects, role_index: int
+) -> None:
+    role = ROLES[role_index]
+    client = signed_in(app, role)
+    token = csrf_of(client) if role != "signed-out" else ""
+    wrong: list[str] = []
+    for (method, path), row in sorted(MATRIX.items(), key=lambda item: item[0][0]):
+        expected = row[role_index]
+        url = url_of(path, objects)
+        if method == "GET":
+            response = client.get(url)
+        elif path == "/lab/dvi":
+            response = client.post(
+                url, data={"csrf": token}, files={"result": ("r.json", b"{}", "application/json")}
+            )
+        elif expected == "*":
+            continue  # sign-in and what ends sessions: each has tests of its own
+        else:
+            response = client.post(url, data={"csrf": token, **form_for(path, objects)})
+        got = outcome(response.status_code, response.headers.get("location", ""), "/api" in path)
+        if expected != "*" and got != expected:
+            wrong.append(f"{method} {path}: expected {expected}, got {response.status_code}")
+        elif got == "500":
+            wrong.append(f"{method} {path}: server error")
+    client.close()
+    assert wrong == []
