@@ -22,7 +22,7 @@ import typer
 from rich.table import Table
 
 from kintrace.cli.common import console, err_console, reporting_errors
-from kintrace.cli.kinship import MUTATION_HELP, _frequencies, _read, _spec, _xlinked
+from kintrace.cli.kinship import MUTATION_HELP, _finite, _frequencies, _read, _spec, _xlinked
 from kintrace.dvi.data import DviData, check_dvi, parse_dvi_families, parse_remains
 from kintrace.dvi.familias import common_mutation, describe_mutation, parse_fam_dvi
 from kintrace.dvi.solve import DviResult, Identification, Settings, solve_dvi
@@ -324,9 +324,9 @@ def dvi_command(
 ) -> None:
     """Identify remains against reference families jointly (pairwise LR, undisputed, joint)."""
     with reporting_errors():
-        if threshold <= 1.0:
+        if _finite(threshold, "--threshold") <= 1.0:
             raise SourceFormatError(f"--threshold: {threshold} must be greater than 1")
-        if not 0.0 < max_chance <= 1.0:
+        if not 0.0 < _finite(max_chance, "--max-chance") <= 1.0:
             raise SourceFormatError(f"--max-chance: {max_chance} must be in (0, 1]")
         case = _input_case(fam, families, remains, freqs, mutation)
         table = case.table

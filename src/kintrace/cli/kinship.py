@@ -39,6 +39,13 @@ def _frequencies(path: Path) -> FrequencyTable:
     return parse_frequency_csv(_read(path), source=str(path))
 
 
+def _finite(value: float, option: str) -> float:
+    """Return a numeric option's value, or refuse nan and infinity (no comparison catches nan)."""
+    if not math.isfinite(value):
+        raise InvalidInput(f"{option}: {value} is not a finite number")
+    return value
+
+
 def _spec(text: str | None, option: str) -> MutationSpec | None:
     if text is None:
         return None
@@ -84,6 +91,9 @@ def lr_command(
 ) -> None:
     """Compute the likelihood ratio of H1 against H2, per marker and in total."""
     with reporting_errors():
+        _finite(theta, "--theta")
+        if min_freq is not None:
+            _finite(min_freq, "--min-freq")
         table = _frequencies(freqs)
         model = _mutation(mutation, mutation_female, mutation_male)
         xlinked = _xlinked(table)

@@ -63,6 +63,8 @@ def parse_dvi_families(
         raise SourceFormatError(error.problems[0], problems=[*error.problems, *problems]) from error
     if problems:
         raise SourceFormatError(problems[0], problems=problems)
+    if not families:
+        raise SourceFormatError(f"{source}: no family, only a header; expected one row per person")
     return families
 
 
@@ -85,12 +87,17 @@ def check_dvi(
     remains_text: str = "",
     remains_source: str = "<remains>",
 ) -> DviData:
-    """Check that no remains id is also a person id in the families; return the case data.
+    """Check that there are families and remains and that no remains id is also a person id in
+    the families; return the case data.
 
     Raises:
-        SourceFormatError: one line per clashing id (with its line in the remains file when
-            ``remains_text`` is given).
+        SourceFormatError: a file with no family or no remains (a header alone); one line per
+            clashing id (with its line in the remains file when ``remains_text`` is given).
     """
+    if not families:
+        raise SourceFormatError("the families file has no family (a header alone?)")
+    if not remains:
+        raise SourceFormatError(f"{remains_source}: no remains (a header alone?)")
     persons = {p for f in families for p in f.data.pedigree.ids}
     lines = dict((person, line) for line, person in _id_lines(remains_text, 0))
     problems = [

@@ -40,6 +40,7 @@ import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -274,14 +275,15 @@ class _Component:
         nodes = 0
         n = len(self.cols)
 
-        def visit(i: int, score: float) -> None:
+        def enter(i: int, score: float) -> bool:
+            """Count the node, prune it or score its leaf; return whether to expand it."""
             nonlocal nodes
             nodes += 1
             if prune:
                 mass = score + self.log_mass[i]
                 if nodes > max_nodes:
                     totals.prune(mass)
-                    return
+                    return False
                 heap = totals.heap
                 if (
                     len(heap) >= keep
@@ -289,21 +291,41 @@ class _Component:
                     and totals.negligible(mass, tolerance)
                 ):
                     totals.prune(mass)
-                    return
+                    return False
             if i == n:
                 exact = self.rescore(chosen, score)
                 totals.leaf(exact, tuple(sorted((c, r) for c, r, _ in chosen)))
-                return
-            for r, w in self.cands[i]:
-                if r not in used:
-                    used.add(r)
-                    chosen.append((self.cols[i], r, w))
-                    visit(i + 1, score + w)
-                    chosen.pop()
-                    used.discard(r)
-            visit(i + 1, score)
+                return False
+            return True
 
-        visit(0, 0.0)
+        # Depth first with an explicit stack (one frame per body: as deep as the component has
+        # remains, past Python's recursion limit), in the order of the recursive search: each
+        # unused candidate of body i in turn, then body i left unassigned.
+        # A frame is [body, score, next candidate, row placed by this frame or -1].
+        stack: list[list[Any]] = [[0, 0.0, 0, -1]] if enter(0, 0.0) else []
+        while stack:
+            frame = stack[-1]
+            i, score, k, placed = frame
+            if placed >= 0:
+                chosen.pop()
+                used.discard(placed)
+                frame[3] = -1
+            cands = self.cands[i]
+            while k < len(cands) and cands[k][0] in used:
+                k += 1
+            if k < len(cands):
+                r, w = cands[k]
+                frame[2], frame[3] = k + 1, r
+                used.add(r)
+                chosen.append((self.cols[i], r, w))
+                if enter(i + 1, score + w):
+                    stack.append([i + 1, score + w, 0, -1])
+            elif k == len(cands):
+                frame[2] = k + 1
+                if enter(i + 1, score):
+                    stack.append([i + 1, score, 0, -1])
+            else:
+                stack.pop()
         return totals, totals.left_out == -math.inf
 
 

@@ -29,6 +29,7 @@ stabilisation) are not supported and raise an error; so does a ``[DVI]`` section
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -46,6 +47,8 @@ from kintrace.kinship.mutation import (
 from kintrace.kinship.pedigree import NO_PARENT, Pedigree, Sex, build_pedigree
 
 ADDED_PREFIX = "added_"
+MAX_EXTRA_PERSONS = 1000
+"""Most extra (untyped) females or males a pedigree of a ``.fam`` file may add."""
 _MODEL_CODES = {0: "equal", 1: "proportional", 2: "stepwise", 4: "stepwise"}
 _THETA = re.compile(r"Theta/Kinship/Fst:\s*([0-9.eE+-]+)")
 
@@ -89,9 +92,20 @@ class _Lines:
 
     def number(self, what: str) -> float:
         try:
-            return float(self.text(what))
+            value = float(self.text(what))
         except ValueError:
             raise self.error(what) from None
+        if not math.isfinite(value):
+            raise self.error(f"{what} (a finite number)")
+        return value
+
+    def count(self, what: str, *, lines_each: int = 1, cap: int | None = None) -> int:
+        """Read a count of items that follow: not negative, within ``cap`` and the file."""
+        value = self.integer(what)
+        most = (len(self.lines) - self.at) // lines_each if cap is None else cap
+        if not 0 <= value <= most:
+            raise self.error(f"{what} (a whole number from 0 to {most})")
+        return value
 
 
 @dataclass
@@ -137,12 +151,12 @@ def _read_main(cur: _Lines, xlinked: bool) -> _Main:
         cur.text("a header line")
     if cur.lines[cur.at : cur.at + 1] == [""]:
         cur.at += 1
-    persons = [_read_person(cur) for _ in range(cur.integer("the number of persons"))]
+    persons = [_read_person(cur) for _ in range(cur.count("the number of persons", lines_each=5))]
     if cur.text('"Known relations"') != "Known relations":
         raise cur.error('"Known relations"')
     shared_extra, shared_pairs = _read_relations(cur)
     hypotheses: list[tuple[str, tuple[int, int], list[tuple[int, int]]]] = []
-    n_peds = cur.integer("the number of pedigrees")
+    n_peds = cur.count("the number of pedigrees", lines_each=5)
     for k in range(n_peds):
         cur.integer("the pedigree index")
         name = cur.text("the pedigree name") or f"Ped {k + 1}"
@@ -152,7 +166,12 @@ def _read_main(cur: _Lines, xlinked: bool) -> _Main:
     if header.startswith("#TRUE#"):
         raise cur.error("no precomputed probabilities (#FALSE#)")
     match = _THETA.search(header)
-    theta = float(match.group(1)) if match else 0.0
+    try:
+        theta = float(match.group(1)) if match else 0.0
+    except ValueError:
+        theta = math.nan
+    if not 0.0 <= theta < 1.0:
+        raise cur.error("a theta (Fst) from 0 to below 1")
     table, mutation, database, order = _read_database(cur, xlinked)
     return _Main(
         persons, shared_extra, shared_pairs, hypotheses, theta, table, mutation, database, order
@@ -212,7 +231,7 @@ def _read_person(cur: _Lines) -> _Person:
         cur.text("a person field")
     male = cur.text("#TRUE# or #FALSE# (male)") == "#TRUE#"
     alleles = []
-    for _ in range(cur.integer(f"the number of typed markers of {name}")):
+    for _ in range(cur.count(f"the number of typed markers of {name}", lines_each=3)):
         line = cur.at + 1
         first = cur.integer("an allele index")
         second = cur.integer("an allele index")
@@ -221,10 +240,10 @@ def _read_person(cur: _Lines) -> _Person:
 
 
 def _read_relations(cur: _Lines) -> tuple[tuple[int, int], list[tuple[int, int]]]:
-    females = cur.integer("the number of extra females")
-    males = cur.integer("the number of extra males")
+    females = cur.count("the number of extra females", cap=MAX_EXTRA_PERSONS)
+    males = cur.count("the number of extra males", cap=MAX_EXTRA_PERSONS)
     pairs = []
-    for _ in range(cur.integer("the number of parent-child pairs")):
+    for _ in range(cur.count("the number of parent-child pairs", lines_each=2)):
         line = cur.at + 1
         parent = cur.text("a parent index")
         if "Direct" in parent:
@@ -239,7 +258,7 @@ def _read_relations(cur: _Lines) -> tuple[tuple[int, int], list[tuple[int, int]]
 def _read_database(
     cur: _Lines, xlinked: bool
 ) -> tuple[FrequencyTable, MutationByMarker, str, dict[str, list[str]]]:
-    n_loci = cur.integer("the number of loci")
+    n_loci = cur.count("the number of loci", lines_each=12)
     database = cur.text("the database name") if cur.text("#TRUE#") == "#TRUE#" else ""
     markers = {}
     order: dict[str, list[str]] = {}
@@ -255,7 +274,7 @@ def _read_database(
         if cur.text("#FALSE# (no silent allele)") != "#FALSE#":
             raise cur.error("#FALSE# (silent alleles are not supported)")
         cur.number("the silent allele frequency")
-        n_alleles = cur.integer("the number of alleles")
+        n_alleles = cur.count("the number of alleles", lines_each=2)
         freqs: dict[str, float] = {}
         for _ in range(n_alleles):
             allele = cur.text("an allele")

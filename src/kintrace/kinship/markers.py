@@ -23,6 +23,9 @@ import numpy.typing as npt
 from kintrace.errors import FrequencyError, SourceFormatError
 
 FREQUENCY_TOLERANCE = 0.01
+MIN_FREQUENCY = 1e-12
+"""Smallest allele frequency read: below it (a subnormal 1e-320, say) products of likelihoods
+lose every digit; real databases give rare alleles about 1e-4 or a minimum of 5/2N."""
 """How far the frequencies of a marker may sum from 1 (tables are rounded at the source)."""
 
 
@@ -82,16 +85,18 @@ class Marker:
 def make_marker(
     name: str, freqs: Mapping[str, float], *, xlinked: bool = False, source: str = "<marker>"
 ) -> Marker:
-    """Build a marker from allele → frequency, checking that frequencies are in (0, 1] and sum to 1.
+    """Build a marker from allele → frequency, checking that frequencies are in [MIN_FREQUENCY, 1]
+    (finite) and sum to 1.
 
     >>> make_marker("TH01", {"9.3": 0.3, "6": 0.7}).alleles
     ('6', '9.3')
     """
     problems = []
     for allele, p in freqs.items():
-        if not (0.0 < p <= 1.0):
+        if not (MIN_FREQUENCY <= p <= 1.0):
             problems.append(
-                f"{source}: marker {name}: allele {allele}: frequency {p} not in (0, 1]"
+                f"{source}: marker {name}: allele {allele}: frequency {p} not in "
+                f"[{MIN_FREQUENCY:g}, 1]"
             )
     total = sum(freqs.values())
     if freqs and abs(total - 1.0) > FREQUENCY_TOLERANCE:

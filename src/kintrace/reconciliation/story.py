@@ -7,12 +7,14 @@ A report without an id gets the key ``#<index>`` and is referred to by its index
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from kintrace.cases.dates import YEAR_MAX, YEAR_MIN
 from kintrace.errors import InvalidInput, StoryError
 from kintrace.reconciliation.clocks import ClockPolicy
 from kintrace.reconciliation.explain import explain
@@ -86,10 +88,14 @@ class _Fields:
         try:
             if not _DATE.match(value):
                 raise ValueError(value)
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             self.problem(name, f"bad date {value!r}: expected YYYY-MM-DD")
             return None
+        if not YEAR_MIN <= day.year <= YEAR_MAX:
+            self.problem(name, f"{value} is outside the years {YEAR_MIN}..{YEAR_MAX}")
+            return None
+        return day
 
     def word(self, name: str, words: tuple[str, ...], required: bool = True) -> str | None:
         value = self.text(name, required)
@@ -150,7 +156,7 @@ def _report(index: int, raw: object, today: date | None, problems: list[str]) ->
     return ReportInput(key, day, SourceType(source), grade, said, retracts, text)
 
 
-def _official(raw: object, problems: list[str]) -> OfficialStatus | None:
+def _official(raw: object, today: date | None, problems: list[str]) -> OfficialStatus | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
@@ -160,6 +166,9 @@ def _official(raw: object, problems: list[str]) -> OfficialStatus | None:
     status = fields.word("status", _STATUSES)
     since = fields.day("since")
     authority = fields.text("authority", required=False) or ""
+    if since is not None and today is not None and since > today:
+        fields.problem("since", f"{since.isoformat()} is after today ({today.isoformat()})")
+        return None
     if status is not None and since is not None:
         return OfficialStatus(Status(status), since, authority)
     return None
@@ -179,12 +188,62 @@ def _request(
     sent = fields.day("sent")
     due = fields.day("due", required=False)
     replied = fields.day("replied", required=False)
+    if replied is not None and sent is not None and replied < sent:
+        fields.problem(
+            "replied", f"{replied.isoformat()} is before the request ({sent.isoformat()})"
+        )
+    if due is not None and sent is not None and due < sent:
+        fields.problem("due", f"{due.isoformat()} is before the request ({sent.isoformat()})")
     if len(problems) > before or authority is None or sent is None:
         return None
     ident = raw.get("id")
     key = ident if isinstance(ident, str) and ident else f"#{index}"
     due = due or sent + timedelta(days=policy.reply_days)
     return AuthorityRequest(key, authority, sent, due, replied, RequestKind(kind))
+
+
+MAX_STORY_DEPTH = 64
+"""Deepest nesting of arrays and objects read in a story (a real one nests four deep)."""
+
+
+def decode_story(text: str, *, source: str = "<story>") -> object:
+    """Decode a story's JSON text, refusing nesting deeper than MAX_STORY_DEPTH.
+
+    The depth is measured before decoding, so a file nested 100,000 deep is one StoryError
+    instead of a RecursionError.
+
+    >>> decode_story('{"today": "2024-01-01"}')
+    {'today': '2024-01-01'}
+    """
+    depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_STORY_DEPTH:
+                message = f"{source}: nested deeper than {MAX_STORY_DEPTH} levels"
+                raise StoryError(message, [message])
+        elif char in "]}":
+            depth -= 1
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        message = (
+            f"{source}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        )
+        raise StoryError(message, [message]) from error
+    except RecursionError as error:  # the count above keeps this away; kept as a last guard
+        message = f"{source}: nested too deep"
+        raise StoryError(message, [message]) from error
 
 
 def parse_story(data: object) -> Story:
@@ -194,7 +253,7 @@ def parse_story(data: object) -> Story:
         raise StoryError("the story must be a JSON object", ["the story must be a JSON object"])
     top = _Fields("story", data, problems)
     today = top.day("today")
-    official = _official(data.get("official"), problems)
+    official = _official(data.get("official"), today, problems)
     raw_policy = data.get("policy", {})
     policy = ClockPolicy()
     if isinstance(raw_policy, dict):

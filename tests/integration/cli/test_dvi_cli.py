@@ -317,3 +317,27 @@ def test_suggestions_use_the_mutation_model(case: Path) -> None:
     # a mutation model lowers the expected LR of every informative option (step 7)
     assert all(mutated[k] < plain[k] for k in plain if plain[k] > 0.0)
     assert any(mutated[k] < plain[k] for k in plain)
+
+
+def test_a_families_file_with_only_a_header_is_one_clear_error(case: Path) -> None:
+    (case / "families.ped").write_text(FAMILIES.splitlines()[0] + "\n", encoding="utf-8")
+    code, output = run(case)
+    assert code == 2
+    assert "families.ped: no family, only a header" in output
+    assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("option", ["--threshold", "--max-chance"])
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_non_finite_numbers_are_refused(case: Path, option: str, value: str) -> None:
+    code, output = run(case, option, value)
+    assert code == 2
+    assert option in output
+
+
+def test_a_subnormal_allele_frequency_is_refused(case: Path) -> None:
+    freqs = FREQS.replace("TH01,12,0.25\nTH01,13,0.25", "TH01,12,1e-320\nTH01,13,0.5")
+    (case / "freqs.csv").write_text(freqs, encoding="utf-8")
+    code, output = run(case)
+    assert code == 2
+    assert "TH01" in output and "1e-320" in output

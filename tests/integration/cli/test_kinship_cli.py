@@ -244,3 +244,25 @@ def test_fam_reference_mutation_and_table(runner: CliRunner, tmp_path: Path) -> 
     bad = runner.invoke(app, ["kinship", "fam", str(path), "--reference", "nobody"])
     assert bad.exit_code == 2
     assert "--reference 'nobody' is not a pedigree of the file" in bad.stderr
+
+
+def test_a_fam_file_with_a_huge_count_of_extra_persons_is_refused(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = fam_file(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    at = text.index('"father"\n') + len('"father"\n')
+    assert text[at : at + 4] == "0\n0\n"  # no extra females, no extra males
+    path.write_text(text[:at] + "999999999\n" + text[at + 2 :], encoding="utf-8")
+    result = runner.invoke(app, ["kinship", "fam", str(path)])
+    assert result.exit_code == 2
+    assert "the number of extra females (a whole number from 0 to 1000)" in result.stderr
+
+
+@pytest.mark.parametrize(("option", "value"), [("--theta", "nan"), ("--min-freq", "inf")])
+def test_non_finite_numeric_options_are_refused(
+    runner: CliRunner, files: dict[str, Path], option: str, value: str
+) -> None:
+    code, _, err = lr(runner, files, option, value)
+    assert code == 2
+    assert f"{option}: {value} is not a finite number" in err

@@ -215,3 +215,29 @@ def test_by_default_workers_start_only_when_there_are_enough_persons() -> None:
     assert auto_workers(persons=100, batch=2000) == 1
     assert auto_workers(persons=8000, batch=2000) == 1
     assert auto_workers(persons=8001, batch=2000) == (os.cpu_count() or 1)
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"today": "9999-12-31"}, "field 'today': 9999-12-31 is outside the years 1880..2100"),
+        (
+            {"official": {"status": "missing", "since": "2023-02-01"}},
+            "official: field 'since': 2023-02-01 is after today (2023-01-15)",
+        ),
+        (
+            {
+                "requests": [
+                    {"authority": "ministry", "sent": "2022-10-01", "replied": "2022-09-01"}
+                ]
+            },
+            "request 0: field 'replied': 2022-09-01 is before the request (2022-10-01)",
+        ),
+    ],
+)
+def test_dates_out_of_bounds_or_order_are_refused(
+    runner: CliRunner, tmp_path: Path, change: dict[str, Any], words: str
+) -> None:
+    code, _, err = assess(runner, tmp_path, {**STORY, **change})
+    assert code == 2
+    assert words in err
