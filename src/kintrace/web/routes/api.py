@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated
 
@@ -9,7 +11,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from kintrace.cases.dossier import Dossier, dossier
-from kintrace.cases.service import birth_of, search_persons
+from kintrace.cases.service import FLAG_WORDS, STATUS_WORDS, birth_of, search_persons
 from kintrace.errors import Forbidden
 from kintrace.stats.service import public_figures
 from kintrace.web.deps import CurrentViewer, DbSession, SignedIn
@@ -156,13 +158,18 @@ def _assessment(case: Dossier) -> AssessmentOut | None:
     )
 
 
+def _one_of(words: Iterable[str]) -> str:
+    """A pattern that admits the empty string or one of the words (the schema lists them)."""
+    return "^(" + "|".join(["", *sorted(re.escape(w) for w in words)]) + ")$"
+
+
 @router.get("/persons", response_model=PersonList)
 def list_persons(
     db: DbSession,
     viewer: SignedIn,
     q: str = "",
-    status: str = "",
-    flag: str = "",
+    status: Annotated[str, Query(pattern=_one_of(STATUS_WORDS))] = "",
+    flag: Annotated[str, Query(pattern=_one_of(FLAG_WORDS))] = "",
     region: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
     page: Annotated[int, Query(ge=1, le=MAX_ROW_ID)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
