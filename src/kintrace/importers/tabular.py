@@ -20,6 +20,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from openpyxl.cell.read_only import ReadOnlyCell
@@ -190,43 +191,49 @@ def _check_archive(path: Path) -> None:
 
 def _sheet_cells(path: Path, *, data_only: bool) -> Iterator[tuple[int, list[ReadOnlyCell]]]:
     """Yield (row number, cells) of the first sheet as stored, not as its dimension claims."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # a date out of range becomes an error cell, refused
-            book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise SourceFormatError(f"{path}: not a readable XLSX workbook ({error})") from error
-    try:
-        if not book.worksheets:
-            raise SourceFormatError(f"{path}: the workbook has no sheet")
-        sheet = book.worksheets[0]
-        reset = getattr(sheet, "reset_dimensions", None)
-        if reset is not None:
-            reset()  # iterate the stored cells, never a padded rectangle of the claimed size
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for row in sheet.iter_rows():
-                cells = [c for c in row if isinstance(c, ReadOnlyCell) and c.value is not None]
-                if not cells:
-                    continue
-                number = cells[0].row
-                if number > MAX_ROWS:
-                    raise SourceFormatError(
-                        f"{path}: row {number}: the sheet has values past row {MAX_ROWS}"
-                    )
-                far = max(c.column for c in cells)
-                if far > MAX_COLUMNS:
-                    raise SourceFormatError(
-                        f"{path}: row {number}: a value in column {_column_letter(far)}, past "
-                        f"column {_column_letter(MAX_COLUMNS)}"
-                    )
-                yield number, cells
-    except SourceFormatError:
-        raise
-    except Exception as error:  # a broken sheet part surfaces while iterating
-        raise SourceFormatError(f"{path}: not a readable XLSX workbook ({error})") from error
-    finally:
-        book.close()
+    # the file is opened here, so that it is closed even when openpyxl fails half-way
+    with path.open("rb") as handle:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # a date out of range becomes an error cell
+                book = openpyxl.load_workbook(handle, read_only=True, data_only=data_only)
+        except Exception as error:  # openpyxl raises many kinds for a broken file
+            raise SourceFormatError(f"{path}: not a readable XLSX workbook ({error})") from error
+        try:
+            yield from _stored_cells(path, book)
+        except SourceFormatError:
+            raise
+        except Exception as error:  # a broken sheet part surfaces while iterating
+            raise SourceFormatError(f"{path}: not a readable XLSX workbook ({error})") from error
+        finally:
+            book.close()
+
+
+def _stored_cells(path: Path, book: Any) -> Iterator[tuple[int, list[ReadOnlyCell]]]:
+    if not book.worksheets:
+        raise SourceFormatError(f"{path}: the workbook has no sheet")
+    sheet = book.worksheets[0]
+    reset = getattr(sheet, "reset_dimensions", None)
+    if reset is not None:
+        reset()  # iterate the stored cells, never a padded rectangle of the claimed size
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for row in sheet.iter_rows():
+            cells = [c for c in row if isinstance(c, ReadOnlyCell) and c.value is not None]
+            if not cells:
+                continue
+            number = cells[0].row
+            if number > MAX_ROWS:
+                raise SourceFormatError(
+                    f"{path}: row {number}: the sheet has values past row {MAX_ROWS}"
+                )
+            far = max(c.column for c in cells)
+            if far > MAX_COLUMNS:
+                raise SourceFormatError(
+                    f"{path}: row {number}: a value in column {_column_letter(far)}, past "
+                    f"column {_column_letter(MAX_COLUMNS)}"
+                )
+            yield number, cells
 
 
 def _read_xlsx(path: Path) -> Iterator[tuple[int, list[str]]]:

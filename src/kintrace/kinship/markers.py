@@ -134,7 +134,13 @@ class FrequencyTable:
 
 def parse_frequency_csv(text: str, *, source: str = "<frequencies>") -> FrequencyTable:
     """Parse ``marker,allele,frequency[,chromosome]`` CSV text (``X`` marks an X-linked marker)."""
-    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as error:
+        raise SourceFormatError(
+            f"{source}: not a CSV file that can be read exactly ({error})"
+        ) from error
+    reader = iter(rows)
     header = [h.strip().lower() for h in next(reader, [])]
     if header[:3] != ["marker", "allele", "frequency"] or header[3:] not in ([], ["chromosome"]):
         raise SourceFormatError(
