@@ -10,6 +10,7 @@ the ids written back to files (``kintrace link --out``) are never live formulas.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -65,6 +66,8 @@ class PersonRecord:
     line: int
     details: PersonDetails
     report_date: date | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+    """The row's values under columns that are not standard ones, kept as written."""
 
 
 def _parse_row(
@@ -152,6 +155,12 @@ def parse_persons(
     day = today or date.today()
     if "id" not in table.columns:
         raise SourceFormatError(f"{table.path}: row 1: required column 'id' is missing")
+    misspelt = misspelt_columns(table.columns)
+    if misspelt:
+        raise SourceFormatError(
+            f"{table.path}: {len(misspelt)} problem(s)", [f"{table.path}: {p}" for p in misspelt]
+        )
+    others = [c for c in table.columns if c not in PERSON_COLUMNS]
     problems: list[str] = []
     records: list[PersonRecord] = []
     seen: dict[str, int] = {}
@@ -165,9 +174,44 @@ def parse_persons(
             )
         seen.setdefault(rid, row.line)
         if record is not None:
+            extra = tuple((c, row.values[c]) for c in others if row.values.get(c))
             records.append(
-                PersonRecord(record.record_id, row.line, record.details, record.report_date)
+                PersonRecord(record.record_id, row.line, record.details, record.report_date, extra)
             )
     if problems:
         raise SourceFormatError(f"{table.path}: {len(problems)} problem(s)", problems)
     return records
+
+
+def _header_key(header: str) -> str:
+    return re.sub(r"[\s\-.]+", "_", header.strip().lower())
+
+
+def misspelt_columns(columns: tuple[str, ...] | list[str]) -> list[str]:
+    """Problems for headers that look like a standard column the file lacks.
+
+    A header such as ``birthdate``, ``Surname`` or ``personal number`` would otherwise be kept
+    as an extra column while the standard field stays empty: the birth dates of the whole list
+    would vanish without a word. Such a header is refused with the mapping that reads it.
+    Headers that resemble no standard column are kept as the row's extra values.
+
+    >>> misspelt_columns(["id", "surname", "birthdate", "notes"])
+    ["row 1, field 'birthdate': not a standard column; did you mean 'birth_date'? \
+(read it with --columns birth_date=birthdate)"]
+    >>> misspelt_columns(["id", "surname", "birth_date", "birthdate"])
+    []
+    """
+    problems = []
+    present = set(columns)
+    for header in columns:
+        if header in PERSON_COLUMNS:
+            continue
+        key = _header_key(header)
+        matches = difflib.get_close_matches(key, PERSON_COLUMNS, n=1, cutoff=0.8)
+        if matches and matches[0] not in present:
+            standard = matches[0]
+            problems.append(
+                f"row 1, field {header!r}: not a standard column; did you mean {standard!r}? "
+                f"(read it with --columns {standard}={header})"
+            )
+    return problems

@@ -91,7 +91,7 @@ def import_list(
                 unit=d.unit,
                 rank=d.rank,
                 personal_number=d.personal_number,
-                extra={},
+                extra=dict(record.extra),
             )
         )
         if as_persons:

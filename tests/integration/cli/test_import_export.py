@@ -244,3 +244,26 @@ def test_export_never_writes_a_live_formula(
     assert {c.data_type for c in cells} == {"s"}
     with zipfile.ZipFile(tmp_path / "out.xlsx") as archive:
         assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_a_misspelt_standard_header_is_refused_and_other_columns_are_kept(
+    runner: CliRunner, tmp_path: Path, database_url: str
+) -> None:
+    misspelt = tmp_path / "misspelt.csv"
+    misspelt.write_text("id,surname,birthdate\n1,Петров,03.05.1998\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["import", str(misspelt), "--list", "m", "--database", database_url]
+    )
+    assert result.exit_code == 2
+    assert "did you mean 'birth_date'" in result.output
+    assert counts(database_url) == (0, 0, 0)
+    noted = tmp_path / "noted.csv"
+    noted.write_text("id,surname,notes\n1,Петров,seen near Bakhmut\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(noted), "--list", "n", "--database", database_url])
+    assert result.exit_code == 0, result.output
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.scalar(select(ListRecord.extra)) == {"notes": "seen near Bakhmut"}
+    finally:
+        engine.dispose()

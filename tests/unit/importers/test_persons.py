@@ -75,3 +75,25 @@ def test_the_surname_limit_is_the_column_size() -> None:
 def test_a_record_id_that_starts_a_formula_is_refused(rid: str) -> None:
     [problem] = problems_of(id=rid)
     assert "field 'id'" in problem and "formula" in problem
+
+
+@pytest.mark.parametrize(
+    ("header", "standard"),
+    [
+        ("birthdate", "birth_date"),
+        ("Given Name", "given_name"),
+        ("personal number", "personal_number"),
+    ],
+)
+def test_a_header_that_looks_like_a_missing_standard_column_is_refused(
+    header: str, standard: str
+) -> None:
+    [problem] = problems_of(**{header: "x"})
+    assert problem.startswith(f"list.csv: row 1, field {header!r}")
+    assert f"did you mean {standard!r}" in problem
+    assert f"--columns {standard}={header}" in problem
+
+
+def test_other_columns_are_kept_with_the_record_as_written() -> None:
+    [record] = parse_persons(table(notes="seen near Bakhmut", photo=""), today=TODAY)
+    assert record.extra == (("notes", "seen near Bakhmut"),)
