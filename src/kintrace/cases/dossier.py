@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from kintrace.reports.model import SourceType
 from kintrace.reports.service import (
     attachments_of,
     authority_requests_of,
+    grades_of,
     official_history,
     reports_of,
 )
@@ -25,7 +27,9 @@ from kintrace.storage.tables import (
     PersonMerge,
     Report,
     ReportAttachment,
+    ReportGrade,
     TracingRequest,
+    User,
 )
 
 
@@ -41,11 +45,27 @@ class RequestView:
 
 
 @dataclass(frozen=True, slots=True)
+class GradeView:
+    """One analyst's grade of a report's credibility: who, when, from what to what, why.
+
+    ``graded_by`` is the analyst's name for staff and "an analyst" for a relative.
+    """
+
+    graded_at: datetime
+    graded_by: str
+    previous: int
+    credibility: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReportView:
     """A report with its source, grade, attachments and whether it was retracted.
 
     ``source_name`` is the source as this viewer may see it: another relative's own source
-    is "another relative" to a relative (it holds that relative's name).
+    is "another relative" to a relative (it holds that relative's name). ``grade`` is what
+    the status engine weighs: the source's current reliability and the report's newest
+    credibility grade (``grades``, oldest first), or the one it was recorded with.
     """
 
     report: Report
@@ -53,6 +73,12 @@ class ReportView:
     retracted_by: int | None
     attachments: list[ReportAttachment]
     source_name: str = ""
+    grades: list[GradeView] = field(default_factory=list)
+
+    @property
+    def credibility(self) -> int:
+        """Return the report's credibility now: its newest grade, or as recorded."""
+        return self.grades[-1].credibility if self.grades else self.report.credibility
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +127,40 @@ def _source_name(viewer: Viewer, report: Report) -> str:
     return report.source.name
 
 
+def _grader_names(session: Session, viewer: Viewer, grades: list[ReportGrade]) -> dict[int, str]:
+    """Return who gave each grade as this viewer may see it: a relative sees no staff names."""
+    if viewer.role is Role.RELATIVE:
+        return {g.graded_by: "an analyst" for g in grades}
+    ids = {g.graded_by for g in grades}
+    found = session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()
+    names = {uid: name for uid, name in found}
+    return {uid: names.get(uid) or f"user {uid}" for uid in ids}
+
+
+def _report_view(
+    viewer: Viewer,
+    report: Report,
+    retracted_by: int | None,
+    files: list[ReportAttachment],
+    grades: list[ReportGrade],
+    names: dict[int, str],
+) -> ReportView:
+    views: list[GradeView] = []
+    previous = report.credibility
+    for g in grades:
+        views.append(GradeView(g.graded_at, names[g.graded_by], previous, g.credibility, g.reason))
+        previous = g.credibility
+    reliability = report.source.reliability or report.reliability  # as the engine weighs it
+    return ReportView(
+        report,
+        f"{reliability}{previous}",
+        retracted_by,
+        files,
+        _source_name(viewer, report),
+        views,
+    )
+
+
 def dossier(session: Session, viewer: Viewer, person_id: int) -> Dossier:
     """Gather a person's case for this viewer (access checked)."""
     person = get_person(session, viewer, person_id)
@@ -108,6 +168,8 @@ def dossier(session: Session, viewer: Viewer, person_id: int) -> Dossier:
     reports = reports_of(session, group)
     retracted = {r.retracts_id: r.id for r in reports if r.retracts_id is not None}
     files = attachments_of(session, [r.id for r in reports])
+    graded = grades_of(session, [r.id for r in reports])
+    names = _grader_names(session, viewer, [g for gs in graded.values() for g in gs])
     assessments = list(
         session.scalars(
             select(Assessment).where(Assessment.person_id == person.id).order_by(Assessment.id)
@@ -117,12 +179,8 @@ def dossier(session: Session, viewer: Viewer, person_id: int) -> Dossier:
         person=person,
         requests=[_request_view(viewer, r) for r in requests_of(session, group)],
         reports=[
-            ReportView(
-                r,
-                f"{r.reliability}{r.credibility}",
-                retracted.get(r.id),
-                files.get(r.id, []),
-                _source_name(viewer, r),
+            _report_view(
+                viewer, r, retracted.get(r.id), files.get(r.id, []), graded.get(r.id, []), names
             )
             for r in reports
         ],

@@ -50,6 +50,7 @@ from kintrace.storage.tables import (
     OfficialStatus,
     Person,
     Report,
+    ReportGrade,
     Source,
 )
 
@@ -151,7 +152,9 @@ def _fetch(session: Session, statement: ClauseElement) -> list[tuple[Any, ...]]:
 def gather_rows(session: Session, person_ids: Sequence[int]) -> dict[int, RawEvidence]:
     """Read the reports, current official status and requests of many persons at once.
 
-    The records of duplicates merged into a person count as his.
+    The records of duplicates merged into a person count as his. A report's reliability is
+    its source's current grade, its credibility the newest grade an analyst gave it (or the
+    one it was recorded with).
     """
     evidence = {pid: RawEvidence([], None, []) for pid in person_ids}
     owner = {pid: pid for pid in person_ids}
@@ -161,6 +164,14 @@ def gather_rows(session: Session, person_ids: Sequence[int]) -> dict[int, RawEvi
         if root is not None:
             owner[child] = root
     person_ids = list(owner)
+    graded = (  # an analyst's newest grade of the report, if any, is its credibility
+        select(ReportGrade.credibility)
+        .where(ReportGrade.report_id == Report.id)
+        .order_by(ReportGrade.id.desc())
+        .limit(1)
+        .correlate(Report)
+        .scalar_subquery()
+    )
     rows = _fetch(
         session,
         select(
@@ -169,7 +180,7 @@ def gather_rows(session: Session, person_ids: Sequence[int]) -> dict[int, RawEvi
             Report.observed_on,
             Source.type,
             func.coalesce(Source.reliability, Report.reliability),
-            Report.credibility,
+            func.coalesce(graded, Report.credibility),
             Report.claim,
             Report.retracts_id,
             Report.text,

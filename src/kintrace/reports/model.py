@@ -97,6 +97,16 @@ DEFAULT_RELIABILITY: dict[SourceType, Reliability] = {
 }
 """The reliability a source of each type gets until an analyst grades it otherwise."""
 
+CREDIBILITY_LABELS: dict[int, str] = {
+    1: "confirmed by other sources",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "cannot be judged",
+}
+"""The written meaning of each credibility (Admiralty code), as forms show it."""
+
 UNGRADED_CREDIBILITY = 6
 """The credibility of a claim nobody has judged yet (a relative's report until an analyst does)."""
 

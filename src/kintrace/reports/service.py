@@ -9,10 +9,12 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kintrace.access import MAY_RECORD_REPORTS, SYSTEM, Role, Viewer
+from kintrace.access import MAY_GRADE_SOURCES, MAY_RECORD_REPORTS, SYSTEM, Role, Viewer
+from kintrace.cases.service import get_person
 from kintrace.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kintrace.ids import id_list
 from kintrace.reports.model import (
+    CREDIBILITY_LABELS,
     DEFAULT_RELIABILITY,
     RETRACTION,
     UNGRADED_CREDIBILITY,
@@ -33,6 +35,7 @@ from kintrace.storage.tables import (
     Person,
     Report,
     ReportAttachment,
+    ReportGrade,
     Source,
 )
 
@@ -210,6 +213,74 @@ def file_report(
         actor_id=viewer.user_id,
         viewer=viewer,
     )
+
+
+MAY_GRADE_REPORTS = MAY_GRADE_SOURCES
+"""Who grades a report's credibility: analysts and administrators, never its author as such."""
+
+MAX_GRADE_REASON = 2000
+"""The longest reason a grade may give, in characters."""
+
+
+def grade_report(
+    session: Session, viewer: Viewer, report_id: int, *, credibility: int, reason: str
+) -> ReportGrade:
+    """Grade one report's credibility (1..6) with a reason, as a new record.
+
+    The report itself is never changed: its newest grade is the credibility the status
+    engine uses (see :func:`grades_of`), and every grade stays as its history. Its reliability
+    stays its source's, graded on the sources page. Only analysts and administrators grade,
+    so that a relative never grades a report, their own included. A report about a person the
+    viewer may not see is NotFound, in the same words as one that does not exist. The caller
+    recomputes the person's assessed status in the same transaction.
+    """
+    report = session.get(Report, report_id) if 1 <= report_id < 2**31 else None
+    if report is None:
+        raise NotFound(f"no report {report_id} among the cases you may see")
+    try:
+        get_person(session, viewer, report.person_id)
+    except NotFound as error:
+        raise NotFound(f"no report {report_id} among the cases you may see") from error
+    viewer.require(MAY_GRADE_REPORTS, "grade reports")
+    if viewer.user_id is None:
+        raise Forbidden("a grade needs the user who gives it")
+    problems: list[str] = []
+    if credibility not in CREDIBILITY_LABELS:
+        problems.append(f"field 'credibility': {credibility} is not between 1 and 6")
+    reason = reason.strip()
+    if not reason:
+        problems.append("field 'reason': say why the report gets this grade")
+    elif len(reason) > MAX_GRADE_REASON:
+        problems.append(f"field 'reason': at most {MAX_GRADE_REASON} characters")
+    if report.claim == RETRACTION:
+        problems.append(f"report {report.id} is a withdrawal: it has no credibility to grade")
+    if problems:
+        raise InvalidInput(problems[0], problems)
+    grade = ReportGrade(
+        report_id=report.id,
+        credibility=credibility,
+        reason=reason,
+        graded_by=viewer.user_id,
+        graded_at=datetime.now(),
+    )
+    session.add(grade)
+    session.flush()
+    return grade
+
+
+def grades_of(session: Session, report_ids: Sequence[int]) -> dict[int, list[ReportGrade]]:
+    """Return the grades of each report, oldest first (the last one is its credibility)."""
+    result: dict[int, list[ReportGrade]] = {}
+    if not report_ids:
+        return result
+    rows = session.scalars(
+        select(ReportGrade)
+        .where(ReportGrade.report_id.in_(id_list(report_ids)))
+        .order_by(ReportGrade.id)
+    )
+    for row in rows:
+        result.setdefault(row.report_id, []).append(row)
+    return result
 
 
 def attach_file(

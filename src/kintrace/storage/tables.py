@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -76,6 +77,8 @@ class User(Base):
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     """The 30-second step of the last code accepted: a code is never accepted twice."""
+    language: Mapped[str | None] = mapped_column(String(8))
+    """The language chosen for the web app (ru, uk, en); None: the browser's Accept-Language."""
 
 
 class WebSession(Base):
@@ -212,6 +215,23 @@ class Report(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     source: Mapped[Source] = relationship()
+
+
+class ReportGrade(Base):
+    """An analyst's grade of one report's credibility (1..6), with why. Never updated.
+
+    The newest grade of a report is its credibility for the status engine; the report keeps
+    the credibility it was recorded with, and every grade stays as its history.
+    """
+
+    __tablename__ = "report_grades"
+    __table_args__ = (CheckConstraint("credibility BETWEEN 1 AND 6", name="credibility_1_to_6"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    credibility: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    graded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    graded_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class Attachment(Base):
