@@ -123,3 +123,35 @@ def with_victim(family: Family, missing: str, profile: Profile) -> Family:
             typing[marker][missing] = genotype
     rest = tuple(m for m in family.missing if m != missing)
     return Family(family.name, PedigreeData(data.pedigree, data.markers, typing), rest)
+
+
+def jointly_informative(family: Family) -> frozenset[str]:
+    """Return the family's missing persons who are blood relatives of another missing person.
+
+    Such a person may be identified jointly even when every pairwise LR is 1 (dvir's
+    ``example1``: the grandfather, whose only typed relative is his partner, is told apart once
+    his son and grandson are placed). Two persons are blood relatives when one is the other's
+    ancestor or they share one; a person with no blood relative among the typed persons and the
+    other missing persons is independent of them all, whatever is placed.
+
+    >>> fams = parse_dvi_families("family id fid mid sex missing M\\nF A 0 0 1 1 -/-\\n"
+    ...     "F W 0 0 2 0 a/a\\nF B A W 1 1 -/-\\nF C 0 0 1 1 -/-\\n")
+    >>> sorted(jointly_informative(fams[0]))
+    ['A', 'B']
+    """
+    ped = family.data.pedigree
+    lines: list[set[int]] = []
+    for i in range(ped.size):
+        seen = {i}
+        todo = [i]
+        while todo:
+            j = todo.pop()
+            for parent in (ped.father[j], ped.mother[j]):
+                if parent >= 0 and parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        lines.append(seen)
+    missing = [ped.index(m) for m in family.missing]
+    return frozenset(
+        ped.ids[i] for i in missing if any(j != i and lines[i] & lines[j] for j in missing)
+    )

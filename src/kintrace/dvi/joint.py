@@ -10,27 +10,32 @@ of the assignments that pair them (dvir ``Bmarginal``).
 
 The *model* pairs are the sex-consistent pairs of an identifiable missing person with at most
 ``max_incompatible`` incompatible markers and an LR above ``limit``; every posterior here is
-within that model. Only model pairs with LR at least ``group_limit`` (1 by default) enter the
-search: a pair with LR below 1 never belongs to the best solution (dropping it raises the LR).
-These *search* pairs split into connected components (remains and missing persons linked by
-search pairs) which are solved alone; the best joint solutions are merged from the components'
-best lists.
+within that model. Model pairs with LR below ``group_limit`` (1 by default) are left out of the
+search only when their missing person is the only one of his family in the model (the family's
+LR is then the pair's, and dropping the pair raises the assignment's LR); with several missing
+persons in a family every model pair stays in. The *search* pairs split into connected
+components (remains and missing persons linked by search pairs, the missing persons of one
+family always together) which are solved alone; the best joint solutions are merged from the
+components' best lists.
 
-Within a component: when the number of assignments (at most ``prod (1 + candidates of V)``) is
-below ``max_enumerate``, every assignment is visited. Otherwise a depth-first branch and bound
-visits the assignments, keeping the ``keep`` best; a subtree is skipped when it cannot beat the
-worst kept one and its mass bound (its score times ``prod (1 + sum of candidate LRs)`` over the
-bodies still to place) is negligible against the mass found; after ``max_nodes`` nodes every
-subtree is skipped. ``pairing`` normalises over the visited assignments (an estimate).
+Within a component the search goes family by family (:class:`_Component`): each family's
+options are the placements of the component's bodies on its missing persons, scored exactly.
+When the number of assignments (at most ``prod (options of each family)``) is below
+``max_enumerate``, every assignment is visited. Otherwise a depth-first branch and bound visits
+the assignments, keeping the ``keep`` best; a subtree is skipped when it cannot beat the worst
+kept one (its score plus each remaining family's best option, a safe bound) and its mass bound
+(its score times ``prod (sum of option LRs)`` over the families still to place) is negligible
+against the mass found; after ``max_nodes`` nodes every subtree is skipped. ``pairing``
+normalises over the visited assignments (an estimate).
 
 ``lower`` is a guaranteed lower bound on the posterior pairing probability in the full model:
 ``P(V = M) >= (1 - leak) · found(V = M) / (found + left_out)``, where ``left_out`` sums the
 mass bounds of the skipped subtrees and ``leak`` sums ``LR / (1 + LR)`` over the model pairs
 left out of the search that touch the component (the posterior of such a pair is at most that,
-and when none is used the component's distribution is exactly the one searched). For families
-receiving several victims the search bound uses pairwise LRs (visited assignments are rescored
-exactly), so there the bound is approximate. :func:`local_lower_bound` gives a second bound,
-from the pair's own row and column only.
+and when none is used the component's distribution is exactly the one searched). Only a family
+with more than ``max_options`` placements is searched person by person with pairwise bounds
+(visited assignments rescored exactly); there the bound is approximate.
+:func:`local_lower_bound` gives a second bound, from the pair's own row and column only.
 """
 
 from __future__ import annotations
@@ -97,8 +102,15 @@ def candidate_mask(
     return mask
 
 
-def components(mask: npt.NDArray[np.bool_]) -> list[tuple[list[int], list[int]]]:
-    """Split candidate pairs into connected components: (missing rows, remains columns) each."""
+def components(
+    mask: npt.NDArray[np.bool_], families: Sequence[str] | None = None
+) -> list[tuple[list[int], list[int]]]:
+    """Split candidate pairs into connected components: (missing rows, remains columns) each.
+
+    With ``families`` (the family of each row) the missing persons of one family with candidate
+    pairs always share a component: their placements are weighed together in one family
+    likelihood, so they are not independent even when no body links them.
+    """
     n_rows, n_cols = mask.shape
     root = list(range(n_rows + n_cols))
 
@@ -110,12 +122,15 @@ def components(mask: npt.NDArray[np.bool_]) -> list[tuple[list[int], list[int]]]
 
     for r, c in zip(*np.nonzero(mask), strict=True):
         root[find(int(r))] = find(n_rows + int(c))
+    active = np.flatnonzero(mask.any(axis=1))
+    if families is not None:
+        first: dict[str, int] = {}
+        for r in active:
+            other = first.setdefault(families[int(r)], int(r))
+            root[find(int(r))] = find(other)
     groups: dict[int, tuple[list[int], list[int]]] = {}
-    for r, c in zip(*np.nonzero(mask), strict=True):
-        group = groups.setdefault(find(int(r)), ([], []))
-        del c
-        if int(r) not in group[0]:
-            group[0].append(int(r))
+    for r in active:
+        groups.setdefault(find(int(r)), ([], []))[0].append(int(r))
     for c in np.flatnonzero(mask.any(axis=0)):
         groups[find(n_rows + int(c))][1].append(int(c))
     return [(sorted(rows), sorted(cols)) for rows, cols in groups.values()]
@@ -201,62 +216,101 @@ def _log10_add(a: float, b: float) -> float:
 
 
 class _Component:
-    """One component's candidates and the search over its assignments."""
+    """One connected component: its families, each family's options and the search over them.
+
+    A *unit* is a family of the component. Its *options* are every way to place the component's
+    remains on its missing persons (each person at most one body, each body at most one person,
+    the empty placement included), each with its exact log10 LR: the pairwise LR for one victim,
+    :data:`ExactScore` (the whole family pedigree with all its victims placed at once) for
+    several. An assignment of the component picks one option per unit, no body used twice; its
+    log10 LR is the sum of the options' (families are independent given the assignment).
+
+    A family with more than ``max_options`` options is split into one unit per missing person
+    (pairwise LRs, pairs below ``group_limit`` left out, leaves rescored exactly): the search of
+    that component is then not exact (``exact`` False).
+    """
 
     def __init__(
         self,
-        cols: list[int],
+        rows: list[int],
         mask: npt.NDArray[np.bool_],
         log10_lr: npt.NDArray[np.float64],
         families: Sequence[str],
         exact_score: ExactScore | None,
+        *,
+        max_options: int = 5_000,
+        strong: npt.NDArray[np.bool_] | None = None,
     ) -> None:
-        self.cands: list[list[tuple[int, float]]] = []
-        for c in cols:
-            rows = np.flatnonzero(mask[:, c])
-            pairs = sorted(((int(r), float(log10_lr[r, c])) for r in rows), key=lambda x: -x[1])
-            self.cands.append(pairs)
-        best = [max(0.0, cands[0][1]) if cands else 0.0 for cands in self.cands]
-        order = sorted(range(len(cols)), key=lambda i: -best[i])
-        self.cols = [cols[i] for i in order]
-        self.cands = [self.cands[i] for i in order]
-        self.bound = list(itertools.accumulate(reversed([best[i] for i in order])))[::-1] + [0.0]
-        spread = [_log10_sum([w for _, w in cands]) for cands in self.cands]
-        self.log_mass = list(itertools.accumulate(reversed([_log10_add(0.0, x) for x in spread])))[
-            ::-1
-        ] + [0.0]
-        """log10 of ``prod over bodies from i on of (1 + sum of their candidate LRs)``: a bound
-        on the mass of all completions (the one-body-per-person rule dropped)."""
         self.families = families
-        rows_by_family: dict[str, set[int]] = {}
-        for cands in self.cands:
-            for r, _ in cands:
-                rows_by_family.setdefault(families[r], set()).add(r)
-        self.multi = {f for f, rows in rows_by_family.items() if len(rows) > 1}
         self.exact_score = exact_score
+        self.exact = True
+        by_family: dict[str, list[int]] = {}
+        for r in rows:
+            by_family.setdefault(families[r], []).append(r)
+        units: list[list[tuple[float, Pairs]]] = []
+        self.rescored: set[str] = set()
+        for family, family_rows in by_family.items():
+            cands = [[int(c) for c in np.flatnonzero(mask[r])] for r in family_rows]
+            if len(family_rows) > 1 and _count_options(cands, max_options) > max_options:
+                self.exact = False
+                self.rescored.add(family)
+                for r in family_rows:
+                    keep = mask[r] if strong is None else mask[r] & strong[r]
+                    units.append(
+                        [(0.0, ())]
+                        + [(float(log10_lr[r, c]), ((int(c), r),)) for c in np.flatnonzero(keep)]
+                    )
+                continue
+            options: list[tuple[float, Pairs]] = []
+            for pairs in _placements(family_rows, cands):
+                if len(pairs) == 0:
+                    score = 0.0
+                elif len(pairs) == 1:
+                    score = float(log10_lr[pairs[0][1], pairs[0][0]])
+                elif exact_score is not None:
+                    score = exact_score(family, pairs)
+                else:
+                    score = sum(float(log10_lr[r, c]) for c, r in pairs)
+                options.append((score, pairs))
+            units.append(options)
+        for options in units:
+            options.sort(key=lambda x: (-x[0], len(x[1]), x[1]))
+        best = [max(0.0, options[0][0]) for options in units]
+        order = sorted(range(len(units)), key=lambda i: -best[i])
+        self.units = [units[i] for i in order]
+        self.bound = list(itertools.accumulate(reversed([best[i] for i in order])))[::-1] + [0.0]
+        """Safe bound on what the units from ``i`` on can add: each unit's best option (the
+        rule that no body is used twice dropped)."""
+        spread = [_log10_sum([w for w, _ in options]) for options in self.units]
+        self.log_mass = list(itertools.accumulate(reversed(spread)))[::-1] + [0.0]
+        """log10 of ``prod over units from i on of (sum of their options' LRs)``: a bound on the
+        mass of all completions (the one-body-per-person rule dropped)."""
 
     def size(self, cap: int) -> int:
         """Return an upper bound on the number of assignments (capped)."""
         total = 1
-        for cands in self.cands:
-            total *= 1 + len(cands)
+        for options in self.units:
+            total *= len(options)
             if total > cap:
                 return cap + 1
         return total
 
-    def rescore(self, pairs: list[tuple[int, int, float]], score: float) -> float:
-        """Replace the pairwise score of each family with several victims by its exact score."""
-        if not self.multi or self.exact_score is None:
+    def rescore(self, pairs: list[Pairs], score: float) -> float:
+        """Replace the pairwise score of each split family with several victims by its exact one."""
+        if not self.rescored or self.exact_score is None:
             return score
-        by_family: dict[str, list[tuple[int, int, float]]] = {}
-        for item in pairs:
-            if self.families[item[1]] in self.multi:
-                by_family.setdefault(self.families[item[1]], []).append(item)
+        by_family: dict[str, list[tuple[int, int]]] = {}
+        for option in pairs:
+            for c, r in option:
+                if self.families[r] in self.rescored:
+                    by_family.setdefault(self.families[r], []).append((c, r))
         for family, items in by_family.items():
             if len(items) > 1:
-                score -= sum(w for _, _, w in items)
-                score += self.exact_score(family, tuple(sorted((c, r) for c, r, _ in items)))
+                score -= sum(self._pairwise[c, r] for c, r in items)
+                score += self.exact_score(family, tuple(sorted(items)))
         return score
+
+    _pairwise: dict[tuple[int, int], float]
 
     def search(
         self, keep: int, *, prune: bool, max_nodes: int, tolerance: float
@@ -264,16 +318,20 @@ class _Component:
         """Visit the assignments depth first; return the totals and whether every one was seen.
 
         Without ``prune`` every assignment is visited. With it, a subtree is skipped when it
-        cannot reach the ``keep`` best found so far (its score plus the best positive log10 LR
-        of each remaining body) and its mass bound (score plus ``log_mass``) is below
+        cannot reach the ``keep`` best found so far (its score plus the best option of each
+        remaining unit, a safe bound) and its mass bound (score plus ``log_mass``) is below
         ``tolerance`` times the mass found so far; after ``max_nodes`` nodes every subtree is
         skipped. Each skipped subtree adds its mass bound to ``left_out``.
         """
+        self._pairwise = {
+            (c, r): w for options in self.units for w, pairs in options if len(pairs) == 1
+            for c, r in pairs
+        }  # fmt: skip
         totals = _Search(keep)
         used: set[int] = set()
-        chosen: list[tuple[int, int, float]] = []
+        chosen: list[Pairs] = []
         nodes = 0
-        n = len(self.cols)
+        n = len(self.units)
 
         def enter(i: int, score: float) -> bool:
             """Count the node, prune it or score its leaf; return whether to expand it."""
@@ -294,39 +352,65 @@ class _Component:
                     return False
             if i == n:
                 exact = self.rescore(chosen, score)
-                totals.leaf(exact, tuple(sorted((c, r) for c, r, _ in chosen)))
+                totals.leaf(exact, tuple(sorted(pair for option in chosen for pair in option)))
                 return False
             return True
 
-        # Depth first with an explicit stack (one frame per body: as deep as the component has
-        # remains, past Python's recursion limit), in the order of the recursive search: each
-        # unused candidate of body i in turn, then body i left unassigned.
-        # A frame is [body, score, next candidate, row placed by this frame or -1].
-        stack: list[list[Any]] = [[0, 0.0, 0, -1]] if enter(0, 0.0) else []
+        # Depth first with an explicit stack (one frame per unit: as deep as the component has
+        # families, past Python's recursion limit), each option of unit i in turn (best first).
+        # A frame is [unit, score, next option, option placed by this frame or None].
+        stack: list[list[Any]] = [[0, 0.0, 0, None]] if enter(0, 0.0) else []
         while stack:
             frame = stack[-1]
             i, score, k, placed = frame
-            if placed >= 0:
+            if placed is not None:
                 chosen.pop()
-                used.discard(placed)
-                frame[3] = -1
-            cands = self.cands[i]
-            while k < len(cands) and cands[k][0] in used:
+                used.difference_update(c for c, _ in placed)
+                frame[3] = None
+            options = self.units[i]
+            while k < len(options) and any(c in used for c, _ in options[k][1]):
                 k += 1
-            if k < len(cands):
-                r, w = cands[k]
-                frame[2], frame[3] = k + 1, r
-                used.add(r)
-                chosen.append((self.cols[i], r, w))
+            if k < len(options):
+                w, pairs = options[k]
+                frame[2], frame[3] = k + 1, pairs
+                used.update(c for c, _ in pairs)
+                chosen.append(pairs)
                 if enter(i + 1, score + w):
-                    stack.append([i + 1, score + w, 0, -1])
-            elif k == len(cands):
-                frame[2] = k + 1
-                if enter(i + 1, score):
-                    stack.append([i + 1, score, 0, -1])
+                    stack.append([i + 1, score + w, 0, None])
             else:
                 stack.pop()
-        return totals, totals.left_out == -math.inf
+        return totals, totals.left_out == -math.inf and self.exact
+
+
+def _count_options(cands: list[list[int]], cap: int) -> int:
+    """Return the number of placements of bodies on a family's persons (capped past ``cap``)."""
+    counts: dict[frozenset[int], int] = {frozenset(): 1}
+    for row in cands:
+        nxt: dict[frozenset[int], int] = {}
+        for used, k in counts.items():
+            nxt[used] = nxt.get(used, 0) + k
+            for c in row:
+                if c not in used:
+                    key = used | {c}
+                    nxt[key] = nxt.get(key, 0) + k
+        counts = nxt
+        if sum(counts.values()) > cap or len(counts) > cap:
+            return cap + 1
+    return sum(counts.values())
+
+
+def _placements(rows: list[int], cands: list[list[int]]) -> list[Pairs]:
+    """Return every placement of bodies on the persons ``rows`` (``cands[i]`` for ``rows[i]``),
+    each body at most once, as sorted ``(column, row)`` pairs; the empty placement first."""
+    out: list[Pairs] = [()]
+    for r, row in zip(rows, cands, strict=True):
+        out = out + [
+            tuple(sorted((*pairs, (c, r))))
+            for pairs in out
+            for c in row
+            if all(c != used for used, _ in pairs)
+        ]
+    return out
 
 
 def _posteriors(scored: list[tuple[float, Pairs]], log10_total: float) -> list[float]:
@@ -381,6 +465,7 @@ def joint_search(
     keep: int = 500,
     max_nodes: int = 2_000_000,
     tolerance: float = 1e-9,
+    max_options: int = 5_000,
 ) -> JointResult:
     """Find the best joint assignments and the posterior pairing probabilities, with bounds.
 
@@ -398,6 +483,8 @@ def joint_search(
         max_nodes: search nodes per component; unvisited subtrees are then bounded.
         tolerance: branch and bound skips a subtree whose mass bound is below this fraction of
             the mass found so far (and which cannot enter the ``keep`` best).
+        max_options: a family with more placements of the component's bodies on its missing
+            persons is searched person by person with pairwise bounds (not exact).
 
     Returns:
         The joint result; solutions best first, with log10 LR against the null assignment.
@@ -405,18 +492,30 @@ def joint_search(
     model = candidate_mask(pm, max_incompatible=max_incompatible, limit=limit)
     with np.errstate(invalid="ignore"):
         strong = pm.log10_lr >= (math.log10(group_limit) if group_limit > 0.0 else -math.inf)
-    mask = model & strong
+    # A pair below group_limit is left out only when its missing person is his family's only
+    # one in the model: the family's LR is then the pair's LR, and dropping the pair from any
+    # assignment multiplies its LR by 1 / LR(pair) > 1, so no best assignment holds it. With
+    # several missing persons in the family, the family's LR is not a product of pairwise LRs
+    # and every model pair stays in.
+    rows_of: dict[str, int] = {}
+    for row in np.flatnonzero(model.any(axis=1)):
+        rows_of[pm.families[int(row)]] = rows_of.get(pm.families[int(row)], 0) + 1
+    multi = np.array([rows_of.get(f, 0) > 1 for f in pm.families], dtype=bool)
+    mask = model & (strong | multi[:, None])
     dropped = dropped_mass(model, mask, pm.log10_lr)
     n_rows, n_cols = mask.shape
     pairing = np.zeros((n_rows, n_cols))
     lower = np.zeros((n_rows, n_cols))
     lists: list[list[Solution]] = []
     exact = not dropped.any()
-    parts = components(mask)
+    parts = components(mask, pm.families)
     group_missing = np.zeros(n_rows)
     group_remains = np.zeros(n_cols)
     for rows, cols in parts:
-        comp = _Component(cols, mask, pm.log10_lr, pm.families, exact_score)
+        comp = _Component(
+            rows, mask, pm.log10_lr, pm.families, exact_score, max_options=max_options,
+            strong=strong,
+        )  # fmt: skip
         enumerate_all = comp.size(max_enumerate) <= max_enumerate
         totals, finished = comp.search(
             top if enumerate_all else max(keep, top), prune=not enumerate_all,

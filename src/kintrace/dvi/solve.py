@@ -38,20 +38,21 @@ Conclusions (per missing person; the same words per body):
 * ``excluded``: every sex-consistent (identifiable) counterpart has LR 0 or more than
   ``max_incompatible`` incompatible markers;
 * ``not identifiable``: the family's typed relatives cannot tell the person from an unrelated
-  one (every LR is 1; dvir ``findNonidentifiable``).
+  one (every LR is 1; dvir ``findNonidentifiable``) and no blood relative of his is missing in
+  the family (else he may be identified jointly and enters the joint search).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
 
-from kintrace.dvi.data import DviData
+from kintrace.dvi.data import DviData, jointly_informative
 from kintrace.dvi.joint import JointResult, Pairs, Solution, joint_search, local_lower_bound
 from kintrace.dvi.likelihoods import placed_log10_lr, profile_log10_likelihood
 from kintrace.dvi.pairwise import PairwiseMatrix
@@ -211,6 +212,12 @@ def solve_dvi(
     )  # fmt: skip
     found, families, left = rounds.found, rounds.families, rounds.remains
     first, pm = rounds.first, rounds.reduced
+    # the joint search weighs every missing person who may be told apart jointly: pairwise
+    # identifiable, or a blood relative of another missing person of his family
+    related = {m for f in families for m in jointly_informative(f)}
+    pm = replace(
+        pm, identifiable=pm.identifiable | np.array([m in related for m in pm.missing], bool)
+    )
     by_family = {f.name: f for f in families}
     by_profile = {p.id: p for p in left}
     # L(F) of every family after the undisputed identifications, from the peeling that gave
