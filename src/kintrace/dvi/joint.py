@@ -439,6 +439,73 @@ def merge_best(lists: Sequence[Sequence[Solution]], top: int) -> list[Solution]:
     return merged
 
 
+def with_left_out(
+    solutions: Sequence[Solution],
+    left_out: npt.NDArray[np.bool_],
+    log10_lr: npt.NDArray[np.float64],
+    top: int,
+) -> list[Solution]:
+    """Return the ``top`` best assignments once the pairs left out of the search may be added.
+
+    Every left-out pair has LR below 1 and is its family's only missing person's, so adding it
+    to an assignment multiplies the LR by its own LR < 1. An assignment holding left-out pairs
+    ranks below the same assignment without them, which is therefore among the ``top`` best of
+    the search: the answer is found by extending ``solutions`` best first (a heap over sorted
+    left-out pairs; from a set ending in pair ``i``, add the next compatible pair, or replace
+    ``i`` by the next compatible one: each set is reached once, never with a larger LR than its
+    parent). Posteriors are scaled by the added pairs' LRs (normalised over the searched mass).
+
+    >>> sols = [Solution(((0, 0),), 2.0, 0.9), Solution((), 0.0, 0.1)]
+    >>> left = np.array([[False, False], [False, True]])
+    >>> lr = np.array([[2.0, -np.inf], [-np.inf, -0.5]])
+    >>> [(s.pairs, s.log10_lr) for s in with_left_out(sols, left, lr, 3)]
+    [(((0, 0),), 2.0), (((0, 0), (1, 1)), 1.5), ((), 0.0)]
+    """
+    rows, cols = np.nonzero(left_out & (log10_lr < 0.0))
+    if len(rows) == 0 or not solutions:
+        return list(solutions)[:top]
+    order = np.argsort(-log10_lr[rows, cols], kind="stable")
+    pairs = [(int(cols[k]), int(rows[k]), float(log10_lr[rows[k], cols[k]])) for k in order]
+    counter = itertools.count()
+    heap: list[tuple[float, int, Solution, tuple[int, ...]]] = [
+        (-s.log10_lr, next(counter), s, ()) for s in solutions
+    ]
+    heapq.heapify(heap)
+
+    def following(base: Solution, added: Sequence[int], after: int) -> int:
+        used_c = {c for c, _ in base.pairs} | {pairs[k][0] for k in added}
+        used_r = {r for _, r in base.pairs} | {pairs[k][1] for k in added}
+        for j in range(after + 1, len(pairs)):
+            if pairs[j][0] not in used_c and pairs[j][1] not in used_r:
+                return j
+        return -1
+
+    out: list[Solution] = []
+    while heap and len(out) < top:
+        _, _, base, added = heapq.heappop(heap)
+        score = base.log10_lr + sum(pairs[k][2] for k in added)
+        out.append(
+            Solution(
+                tuple(sorted(base.pairs + tuple(pairs[k][:2] for k in added))),
+                score,
+                base.posterior * 10.0 ** (score - base.log10_lr),
+            )
+        )
+        last = added[-1] if added else -1
+        j = following(base, added, last)
+        if j >= 0:
+            heapq.heappush(heap, (-(score + pairs[j][2]), next(counter), base, (*added, j)))
+        if added:
+            j = following(base, added[:-1], last)
+            if j >= 0:
+                heapq.heappush(
+                    heap,
+                    (-(score - pairs[last][2] + pairs[j][2]), next(counter), base,
+                     (*added[:-1], j)),
+                )  # fmt: skip
+    return out
+
+
 def dropped_mass(
     model: npt.NDArray[np.bool_], kept: npt.NDArray[np.bool_], log10_lr: npt.NDArray[np.float64]
 ) -> npt.NDArray[np.float64]:
@@ -542,7 +609,7 @@ def joint_search(
     unmatched_remains = 1.0 - pairing.sum(axis=0)
     local_missing, local_remains = unmatched_lower_bounds(model, pm.log10_lr)
     return JointResult(
-        solutions=tuple(merge_best(lists, top)),
+        solutions=tuple(with_left_out(merge_best(lists, top), model & ~mask, pm.log10_lr, top)),
         pairing=pairing,
         lower=lower,
         unmatched_missing=unmatched_missing,

@@ -245,3 +245,41 @@ def test_best_assignment_with_default_settings_equals_brute_force(
     best = max(allowed)
     found = math.log10(res.solutions[0].lr) if res.solutions[0].lr > 0 else -math.inf
     assert found == pytest.approx(best, abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(60, 90))
+def test_top_list_keeps_assignments_with_pairs_below_one(seed: int) -> None:
+    """With the default settings (pairs below LR 1 of one-missing families left out of the
+    search) the listed assignments are still the brute-force best ones in order: a listed
+    assignment may hold a pair with LR < 1 when it beats the others."""
+    rng = random.Random(seed)
+    families, remains, table, mutation, res = _solved_case(rng, Settings(threshold=1e300, top=12))
+    pm = res.reduced
+    persons = {m for r, m in enumerate(pm.missing) if pm.identifiable[r]}
+    oracle = brute_force_assignments(families, remains, persons, table, mutation)
+    too_many = {
+        (pm.remains[c], pm.missing[r])
+        for r in range(len(pm.missing))
+        for c in range(len(pm.remains))
+        if pm.incompatible[r, c] > 2
+    }
+    ranked = sorted(
+        (v for k, v in oracle.items() if v > -math.inf and not set(k) & too_many), reverse=True
+    )
+    listed = [math.log10(s.lr) for s in res.solutions if s.lr > 0.0]
+    assert listed == pytest.approx(ranked[: len(listed)], abs=1e-9)
+    assert len(listed) == min(12, len(ranked)) or len(res.solutions) == 12
+
+
+def test_top_list_example_with_a_pair_below_one() -> None:
+    """One family, one missing person, two bodies: the body with LR < 1 still forms the
+    second-best assignment only after 'nobody', and both assignments are listed."""
+    families = "family id fid mid sex missing M\nF FA 0 0 1 0 a/a\nF MP FA 0 1 1 -/-\n"
+    remains = "id sex M\nV1 1 a/b\nV2 1 b/b\n"
+    table = FrequencyTable({"M": make_marker("M", {"a": 0.25, "b": 0.75})})
+    mutation = MutationModel.both(parse_mutation_spec("equal:rate=0.01"))
+    res = solve_dvi(check_dvi(parse_dvi_families(families), parse_remains(remains)), table,
+                    mutation, Settings(threshold=1e300))  # fmt: skip
+    listed = [(s.assignment["V1"], s.assignment["V2"]) for s in res.solutions]
+    assert listed == [("MP", None), (None, None), (None, "MP")]
+    assert res.solutions[2].lr < 1.0
