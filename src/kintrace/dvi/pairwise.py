@@ -128,13 +128,39 @@ def _incompatible_tables(
     except MendelianInconsistency:
         parts: list[tuple[int, FamilyTables | None]] = []
         for family in families:
+            part: FamilyTables | None
             try:
                 part = family_tables([family], table, NO_MUTATION, source=source)
             except MendelianInconsistency:
-                part = None
+                part = _consistent_markers_tables(family, table, source)
             parts.append((len(family.missing), part))
         return parts
     return [(len(whole.families), whole)]
+
+
+def _consistent_markers_tables(
+    family: Family, table: FrequencyTable, source: str
+) -> FamilyTables | None:
+    """No-mutation tables of a family over the markers where its references are consistent.
+
+    A marker where the references need a mutation cannot tell incompatibility (every genotype
+    of the missing person is then impossible without mutation): it counts no incompatible
+    marker; every other marker still counts. None when no marker is consistent.
+    """
+    data = family.data
+    keep: list[str] = []
+    for name in data.markers:
+        one = PedigreeData(data.pedigree, (name,), {name: data.typing.get(name, {})})
+        try:
+            family_tables([Family(family.name, one, family.missing)], table, NO_MUTATION)
+        except MendelianInconsistency:
+            continue
+        keep.append(name)
+    if not keep:
+        return None
+    typing = {name: data.typing.get(name, {}) for name in keep}
+    part = Family(family.name, PedigreeData(data.pedigree, tuple(keep), typing), family.missing)
+    return family_tables([part], table, NO_MUTATION, source=source)
 
 
 def pairwise_matrix(
