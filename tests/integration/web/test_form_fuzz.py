@@ -114,6 +114,7 @@ ROUTE_NAMES = [
     "GET /cases",
     "GET /persons/{person_id}",
     "POST /persons/{person_id}/reports",
+    "POST /reports/{report_id}/grade",
     "GET /attachments/{sha256}",
     "GET /worklist",
     "GET /stats",

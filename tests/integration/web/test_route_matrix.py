@@ -62,6 +62,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/persons"): "syyynyy",
     ("GET", "/api/persons/{person_id}"): "syyynyy",
     ("POST", "/persons/{person_id}/reports"): "syyynny",
+    ("POST", "/reports/{report_id}/grade"): "snnynny",  # never a relative, not even their own
     ("GET", "/attachments/{sha256}"): "syyynyy",
     ("POST", "/persons/{person_id}/official"): "snyynny",
     ("POST", "/persons/{person_id}/authority-requests"): "snyynny",
@@ -108,6 +109,7 @@ class Objects:
     identification_id: int
     candidate_id: int
     sha256: str
+    report_id: int
 
 
 @pytest.fixture(scope="module")
@@ -163,6 +165,7 @@ def objects(demo_instance: Instance) -> Objects:
             identification_id=identification,
             candidate_id=candidate.id,
             sha256=link.sha256,
+            report_id=report.id,
         )
 
 
@@ -227,6 +230,7 @@ def url_of(path: str, o: Objects) -> str:
         candidate_id=o.candidate_id,
         merge_id=1,
         sha256=o.sha256,
+        report_id=o.report_id,
     )
 
 

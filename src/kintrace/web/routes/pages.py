@@ -33,6 +33,7 @@ from kintrace.instance import Instance
 from kintrace.linkage.service import MAY_LINK, links_of
 from kintrace.reconciliation.service import assess, gather, policy_of, recompute_person
 from kintrace.reports.model import (
+    CREDIBILITY_LABELS,
     RETRACTION,
     UNGRADED_CREDIBILITY,
     OfficialStatusDetails,
@@ -45,7 +46,9 @@ from kintrace.reports.model import (
 )
 from kintrace.reports.service import (
     AUTHORITY_REQUEST_KINDS,
+    MAY_GRADE_REPORTS,
     file_report,
+    grade_report,
     persons_of_source,
     record_official_status,
     record_reply,
@@ -175,6 +178,8 @@ def person_page(
         relationships=[r.value for r in Relationship if r is not Relationship.COMRADE],
         may_report=viewer.role in MAY_RECORD_REPORTS,
         may_record_official=viewer.role in MAY_RECORD_OFFICIAL,
+        may_grade=viewer.role in MAY_GRADE_REPORTS,
+        credibility_labels=CREDIBILITY_LABELS,
         request_kinds=AUTHORITY_REQUEST_KINDS,
     )
 
@@ -229,6 +234,31 @@ def add_report(
     file_report(db, viewer, person=person, said_by=said_by, details=details)
     _recompute(db, instance, [person.id], "new report")
     return RedirectResponse(f"/persons/{person.id}#reports", status_code=303)
+
+
+@router.post("/reports/{report_id}/grade")
+def grade_report_form(
+    request: Request,
+    db: DbSession,
+    viewer: SignedIn,
+    instance: InstanceDep,
+    report_id: RowId,
+    csrf: Annotated[str, Form()],
+    credibility: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    """Grade a report's credibility (analysts) and recompute its person in the same transaction."""
+    require_csrf(request, csrf)
+    value = credibility.strip()  # anything but a digit 1-6 is refused by the service, as 0
+    number = int(value) if value in {str(c) for c in CREDIBILITY_LABELS} else 0
+    grade = grade_report(db, viewer, report_id, credibility=number, reason=reason)
+    report = db.get(Report, grade.report_id)
+    assert report is not None
+    person = db.get(Person, report.person_id)
+    assert person is not None
+    kept = person.merged_into_id or person.id  # a duplicate's reports count for the kept person
+    _recompute(db, instance, [kept], "report graded")
+    return RedirectResponse(f"/persons/{kept}#reports", status_code=303)
 
 
 @router.get("/attachments/{sha256}")
