@@ -325,8 +325,60 @@ def _pedigree(
             raise SourceFormatError(
                 f"{source}: pedigree {name}: relation {parent} -> {child} out of range"
             )
+    sexes = parent_roles(sexes, shared_pairs + pairs, f"{source}: pedigree {name}")
+    for parent, child in shared_pairs + pairs:
         (fathers if sexes[parent] == Sex.MALE else mothers)[child] = ids[parent]
     return build_pedigree(ids, fathers, mothers, sexes, source=f"{source}: pedigree {name}")
+
+
+def parent_roles(sexes: Sequence[Sex], pairs: Sequence[tuple[int, int]], where: str) -> list[Sex]:
+    """Return the sexes with the two parents of every child in opposite roles, as Familias reads.
+
+    Familias has no unknown sex and writes it as female, so a child's two recorded parents may
+    carry the same sex; Familias still takes both as parents. Co-parents are linked, and each
+    linked group gets the father/mother roles that keep the most recorded sexes (the other
+    persons of the group take the role's sex). Only a group that cannot be split into fathers
+    and mothers (three persons each parent with each other) is refused.
+
+    >>> [s.name for s in parent_roles([Sex.FEMALE] * 3, [(0, 2), (1, 2)], "f")]
+    ['MALE', 'FEMALE', 'FEMALE']
+    """
+    result = list(sexes)
+    parents: dict[int, list[int]] = {}
+    for parent, child in pairs:
+        if parent not in parents.setdefault(child, []):
+            parents[child].append(parent)
+    links: dict[int, set[int]] = {}
+    for child, pair in parents.items():
+        if len(pair) > 2:
+            raise SourceFormatError(f"{where}: person {child} has more than two parents")
+        if len(pair) == 2:
+            links.setdefault(pair[0], set()).add(pair[1])
+            links.setdefault(pair[1], set()).add(pair[0])
+    done: set[int] = set()
+    for start in sorted(links):
+        if start in done:
+            continue
+        side = {start: 0}
+        todo = [start]
+        while todo:
+            person = todo.pop()
+            for other in links[person]:
+                if other not in side:
+                    side[other] = 1 - side[person]
+                    todo.append(other)
+                elif side[other] == side[person]:
+                    raise SourceFormatError(
+                        f"{where}: parents that cannot be told apart as father and mother"
+                    )
+        done.update(side)
+        # side 0 male keeps how many recorded sexes? keep the better choice (ties: as recorded
+        # for the first person)
+        keep = sum((sexes[p] == Sex.MALE) == (k == 0) for p, k in side.items())
+        male_side = 0 if keep * 2 >= len(side) else 1
+        for person, k in side.items():
+            result[person] = Sex.MALE if k == male_side else Sex.FEMALE
+    return result
 
 
 def _typing(

@@ -206,3 +206,18 @@ def test_familias_frequency_file_list_and_ladder_formats() -> None:
         assert table.names == ("TH01", "VWA")
         assert table["TH01"].alleles == ("6", "9.3")
         assert table["VWA"].freqs.tolist() == [0.4, 0.6]
+
+
+def test_child_whose_two_parents_carry_the_same_recorded_sex_keeps_both() -> None:
+    """Familias writes unknown sex as female: here AF is recorded female, like MO, yet both are
+    CH's parents under H1 (as Familias reads it; pedsuite's ghep2024 kinship riddle has this
+    shape and gave H2 = 1 instead of Familias' 805.118). The LR is the paternity one, 2."""
+    text = PATERNITY.replace(
+        '"AF"\n#FALSE#\n-1\n#FALSE#\n#TRUE#', '"AF"\n#FALSE#\n-1\n#FALSE#\n#FALSE#'
+    )
+    assert text != PATERNITY
+    case = parse_fam(text, source="p.fam")
+    h1 = case.hypotheses["H1"]
+    assert {h1.pedigree.father[2], h1.pedigree.mother[2]} == {0, 1}
+    lr = likelihood_ratio(h1, case.hypotheses["H2"], case.table)
+    assert lr.lr_total == pytest.approx(1 / (2 * 0.25), rel=1e-14)
