@@ -21,11 +21,12 @@ from kintrace.cli.common import (
     print_json,
     reporting_errors,
 )
+from kintrace.cases.dates import check_day
 from kintrace.errors import StoryError
 from kintrace.instance import open_instance
 from kintrace.reconciliation.bulk import recompute_all
 from kintrace.reconciliation.rules import reconcile
-from kintrace.reconciliation.story import parse_story, story_result
+from kintrace.reconciliation.story import decode_story, parse_story, story_result
 from kintrace.reconciliation.words import Lang
 from kintrace.storage.db import transaction
 from kintrace.storage.tables import Person
@@ -47,7 +48,7 @@ def read_story(path: Path) -> Any:
         message = f"{path}: cannot read the file: {error}"
         raise StoryError(message, [message]) from error
     try:
-        return json.loads(text)
+        return decode_story(text, source=str(path))
     except json.JSONDecodeError as error:
         message = (
             f"{path}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
@@ -100,6 +101,7 @@ def recompute(
                 f"--today: {today!r} is not a date (YYYY-MM-DD)",
                 [f"--today: {today!r} is not a date (YYYY-MM-DD)"],
             ) from None
+        check_day(day, "--today")
         settings = make_settings(database, data_dir)
         with open_instance(settings) as instance:
             started = time.perf_counter()

@@ -54,7 +54,19 @@ from sqlalchemy.exc import DBAPIError
 
 from kintrace.errors import Conflict, InvalidInput, SourceFormatError
 from kintrace.storage.files import FileStore
-from kintrace.storage.tables import Attachment, Base
+from kintrace.storage.tables import Attachment, Base, SignInThrottle, WebSession
+
+NOT_BACKED_UP = frozenset({WebSession.__tablename__, SignInThrottle.__tablename__})
+"""Tables of the running instance's own state: sign-in sessions and sign-in throttles.
+
+A restored instance must not bring back sessions that were live when the backup was made
+(their cookies would work again), nor a lockout or a wait that has nothing to do with it.
+"""
+
+
+def _kept_tables() -> list[Table]:
+    """The tables a backup holds, parents before children."""
+    return [t for t in Base.metadata.sorted_tables if t.name not in NOT_BACKED_UP]
 
 FORMAT = "kintrace-backup/2"
 UNCHECKED_FORMAT = "kintrace-backup/1"
@@ -116,7 +128,7 @@ def backup(
             with tarfile.open(fileobj=raw, mode="w:gz") as tar, engine.connect() as conn:
                 _read_snapshot(conn)
                 revision = MigrationContext.configure(conn).get_current_revision()
-                for table in Base.metadata.sorted_tables:
+                for table in _kept_tables():
                     progress(table.name)
                     data, rows = _table_bytes(conn, table)
                     tables[table.name] = {"rows": rows, "sha256": hashlib.sha256(data).hexdigest()}
@@ -194,7 +206,7 @@ def restore(
         try:
             with engine.begin() as conn:
                 _check_instance(conn, source, manifest)
-                for table in Base.metadata.sorted_tables:
+                for table in _kept_tables():
                     progress(table.name)
                     counts[table.name] = _write_table(conn, table, staged, source, manifest)
                 for digest in manifest["attachments"]:
@@ -209,7 +221,7 @@ def restore(
 
 def _member_target(name: str, staged: Path) -> Path | None:
     """Where a member of the archive is unpacked (None: not a name a backup holds)."""
-    known = {f"tables/{t}.jsonl" for t in Base.metadata.tables}
+    known = {f"tables/{t.name}.jsonl" for t in _kept_tables()}
     if name == "manifest.json" or name in known:
         return staged / name
     folder, _, digest = name.partition("/")
@@ -279,7 +291,7 @@ def _check_manifest(
     if not isinstance(tables, dict):
         raise SourceFormatError(f"{where}: no table list")
     problems: list[str] = []
-    for name in Base.metadata.tables:
+    for name in (t.name for t in _kept_tables()):
         entry = tables.get(name)
         if kind == UNCHECKED_FORMAT:
             entry = {"rows": entry, "sha256": None}
@@ -305,7 +317,7 @@ def _check_manifest(
     if problems:
         raise SourceFormatError(problems[0], problems)
     if kind == UNCHECKED_FORMAT:
-        manifest["tables"] = {name: {"rows": tables[name]} for name in Base.metadata.tables}
+        manifest["tables"] = {t.name: {"rows": tables[t.name]} for t in _kept_tables()}
         manifest["attachments"] = list(dict.fromkeys(attachments))
         return manifest, [
             f"{source} is an old backup without checksums: its gzip CRC, attachment hashes "
@@ -325,7 +337,7 @@ def _check_instance(conn: Connection, source: Path, manifest: dict[str, Any]) ->
             f"{source}: backup schema {manifest['schema_revision']} differs from this "
             f"instance's {current}; upgrade kintrace to the backup's version first"
         )
-    for table in Base.metadata.sorted_tables:
+    for table in _kept_tables():
         if conn.scalar(select(func.count()).select_from(table)):
             raise Conflict(f"restore needs an empty instance; table {table.name} has rows")
 

@@ -77,6 +77,8 @@ class User(Base):
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     """The 30-second step of the last code accepted: a code is never accepted twice."""
+    language: Mapped[str | None] = mapped_column(String(8))
+    """The language chosen for the web app (ru, uk, en); None: the browser's Accept-Language."""
 
 
 class WebSession(Base):

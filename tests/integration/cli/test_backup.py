@@ -6,6 +6,7 @@ import io
 import json
 import tarfile
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,10 @@ from kintrace.config import Settings
 from kintrace.demo.load import load_demo
 from kintrace.instance import open_instance
 from kintrace.reports.service import attach_file
+from kintrace.storage.backup import NOT_BACKED_UP
 from kintrace.storage.db import transaction
 from kintrace.storage.tables import Base, Report
+from kintrace.users.sessions import SIGNED_IN, start_session
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -142,3 +145,27 @@ def test_a_file_that_is_not_a_backup_is_one_clear_error(
     result = runner.invoke(app, ["restore", str(bogus), "--database", new_database("sqlite")])
     assert result.exit_code == 2
     assert "notes.tar.gz" in result.stderr
+
+
+def test_sign_in_sessions_and_throttles_are_not_backed_up(
+    runner: CliRunner, tmp_path: Path, new_database: Callable[[str], str]
+) -> None:
+    source_url, target_url = new_database("sqlite"), new_database("sqlite")
+    build(source_url, tmp_path / "a")
+    with (
+        open_instance(Settings(database_url=source_url, data_dir=tmp_path / "a")) as instance,
+        transaction(instance.sessions) as session,
+    ):
+        start_session(session, 1, stage=SIGNED_IN, now=datetime.now())
+    archive = tmp_path / "copy.tar.gz"
+    args = ["--database", source_url, "--data-dir", str(tmp_path / "a"), "--json"]
+    made = runner.invoke(app, ["backup", str(archive), *args])
+    assert made.exit_code == 0, made.output
+    assert set(json.loads(made.stdout)["tables"]).isdisjoint(NOT_BACKED_UP)
+    restored = runner.invoke(
+        app, ["restore", str(archive), "--database", target_url, "--data-dir", str(tmp_path / "b")]
+    )
+    assert restored.exit_code == 0, restored.output
+    after = dump(target_url, tmp_path / "b")
+    assert after["web_sessions"] == [] and after["sign_in_throttles"] == []
+    assert after["users"] == dump(source_url, tmp_path / "a")["users"]

@@ -164,12 +164,23 @@ def test_recompute_keeps_history_and_only_adds_what_changed(
     assert current == 15
 
 
-def test_recompute_refuses_a_bad_day(runner: CliRunner, tmp_path: Path) -> None:
+@pytest.mark.parametrize("day", ["someday", "9999-12-31", "0001-01-01"])
+def test_recompute_refuses_a_bad_day(runner: CliRunner, tmp_path: Path, day: str) -> None:
     result = runner.invoke(
-        app, ["status", "recompute", "--data-dir", str(tmp_path), "--today", "someday"]
+        app, ["status", "recompute", "--data-dir", str(tmp_path), "--today", day]
     )
     assert result.exit_code == 2
     assert "--today" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_story_nested_too_deep_is_one_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = runner.invoke(app, ["status", "assess", str(path)])
+    assert result.exit_code == 2
+    assert str(path) in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
 @pytest.mark.parametrize(

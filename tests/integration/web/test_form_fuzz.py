@@ -118,6 +118,7 @@ ROUTE_NAMES = [
     "GET /attachments/{sha256}",
     "GET /worklist",
     "GET /stats",
+    "POST /language",
     "POST /persons/{person_id}/official",
     "POST /persons/{person_id}/authority-requests",
     "POST /authority-requests/{request_id}/reply",

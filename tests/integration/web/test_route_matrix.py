@@ -54,6 +54,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/account/sessions/end"): "*******",
     ("POST", "/account/second-factor"): "syyyyyy",
     ("POST", "/account/second-factor/confirm"): "syyyyyy",
+    ("POST", "/language"): "yyyyyyy",  # a cookie for everybody, kept in a user's account
     ("GET", "/stats"): "yyyyyyy",
     ("GET", "/api/stats"): "yyyyyyy",
     ("GET", "/cases"): "syyynyy",
@@ -218,6 +219,7 @@ def form_for(path: str, o: Objects) -> dict[str, str]:
         "missing": "M-0000",
         "lr": "1000",
         "conclusion": "probable",
+        "language": "en",
     }
 
 

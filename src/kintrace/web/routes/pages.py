@@ -67,8 +67,9 @@ from kintrace.storage.tables import (
 )
 from kintrace.web.cookies import COOKIE, check_csrf, csrf_token
 from kintrace.web.deps import CurrentViewer, DbSession, SignedIn, get_instance
+from kintrace.web.i18n import language_of
 from kintrace.web.limits import PageNo, RowId, parse_row_id
-from kintrace.web.render import templates
+from kintrace.web.render import explanation_in, templates
 
 router = APIRouter(include_in_schema=False)
 InstanceDep = Annotated[Instance, Depends(get_instance)]
@@ -181,6 +182,7 @@ def person_page(
         may_grade=viewer.role in MAY_GRADE_REPORTS,
         credibility_labels=CREDIBILITY_LABELS,
         request_kinds=AUTHORITY_REQUEST_KINDS,
+        explanation=explanation_in(result, language_of(request)),
     )
 
 
