@@ -22,7 +22,7 @@ from kintrace.instance import Instance
 from kintrace.web.deps import NotSignedIn, SecondFactorRequired
 from kintrace.web.limits import UploadTooLarge, add_limits
 from kintrace.web.render import templates
-from kintrace.web.routes import account, api, dna, links, pages
+from kintrace.web.routes import account, api, dna, language, links, pages
 
 HERE = Path(__file__).parent
 
@@ -93,6 +93,7 @@ def create_app(instance: Instance) -> FastAPI:
     app.include_router(account.router)
     app.include_router(dna.router)
     app.include_router(links.router)
+    app.include_router(language.router)
     app.include_router(api.router)
     add_limits(app, max_upload_mb=instance.settings.max_upload_mb)  # inside the headers
 

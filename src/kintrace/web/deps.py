@@ -68,6 +68,7 @@ def get_viewer(request: Request, db: DbSession) -> Viewer:
     user = db.get(User, row.user_id)
     if user is None or not user.active:
         return PUBLIC_VIEWER
+    request.state.language = user.language  # the pages speak the user's chosen language
     settings = get_instance(request).settings
     if must_enrol(user, required_for_staff=settings.require_totp_for_staff) and not (
         request.url.path.startswith(ENROL_PATHS)

@@ -1,30 +1,54 @@
-"""The Jinja2 environment of the pages, with kintrace's filters."""
+"""The Jinja2 environment of the pages, with kintrace's filters and the viewer's language.
+
+Every text a person reads goes through the gettext catalogues (``kintrace.web.i18n``): the
+templates use ``{% trans %}`` and ``_()``, and the labels below are written English words,
+marked with ``N_`` for the catalogues and translated where they are shown (``_(label)``).
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from starlette.requests import Request
 
+from kintrace.access import Role
+from kintrace.cases.model import Channel, Relationship
 from kintrace.cases.worklist import WorkItem
+from kintrace.reconciliation.explain import explain
+from kintrace.reconciliation.model import Assessment
+from kintrace.reconciliation.words import Lang
 from kintrace.reports.model import DEFAULT_RELIABILITY, SourceType, Status
+from kintrace.web import i18n
+from kintrace.web.i18n import N_
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+def language_context(request: Request) -> dict[str, Any]:
+    """Give every page the viewer's language and the languages to switch to."""
+    return {"lang": i18n.language_of(request), "LANGUAGE_NAMES": i18n.LANGUAGE_NAMES}
+
+
+templates = Jinja2Templates(
+    directory=Path(__file__).parent / "templates", context_processors=[language_context]
+)
 
 STATUS_LABELS: dict[str, str] = {
-    Status.ALIVE_SERVING: "Alive, serving",
-    Status.WOUNDED: "Wounded",
-    Status.CAPTURED_REPORTED: "Captured (reported)",
-    Status.CAPTURED_CONFIRMED: "Captured (confirmed)",
-    Status.MISSING: "Missing",
-    Status.DEAD_UNRECOVERED: "Dead, not recovered",
-    Status.REMAINS_RECOVERED: "Remains recovered",
-    Status.IDENTIFIED: "Identified",
-    Status.RETURNED: "Returned",
-    Status.DECLARED_MISSING: "Declared missing (court)",
-    Status.DECLARED_DEAD: "Declared dead (court)",
-    "retraction": "Retraction",
+    Status.ALIVE_SERVING: N_("Alive, serving"),
+    Status.WOUNDED: N_("Wounded"),
+    Status.CAPTURED_REPORTED: N_("Captured (reported)"),
+    Status.CAPTURED_CONFIRMED: N_("Captured (confirmed)"),
+    Status.MISSING: N_("Missing"),
+    Status.DEAD_UNRECOVERED: N_("Dead, not recovered"),
+    Status.REMAINS_RECOVERED: N_("Remains recovered"),
+    Status.IDENTIFIED: N_("Identified"),
+    Status.RETURNED: N_("Returned"),
+    Status.DECLARED_MISSING: N_("Declared missing (court)"),
+    Status.DECLARED_DEAD: N_("Declared dead (court)"),
+    "retraction": N_("Retraction"),
 }
 STATUS_TONE: dict[str, str] = {
     Status.ALIVE_SERVING: "good",
@@ -41,31 +65,100 @@ STATUS_TONE: dict[str, str] = {
     "retraction": "neutral",
 }
 FLAG_LABELS: dict[str, str] = {
-    "contradiction": "Contradicting reports",
-    "official_disagrees": "Official status disagrees",
-    "court_date_passed": "Court date passed",
-    "overdue": "Authority answer overdue",
-    "stale": "No news for a long time",
+    "contradiction": N_("Contradicting reports"),
+    "official_disagrees": N_("Official status disagrees"),
+    "court_date_passed": N_("Court date passed"),
+    "overdue": N_("Authority answer overdue"),
+    "stale": N_("No news for a long time"),
+    "court_declaration_contradicted": N_("Court declaration contradicted"),
+    "unresolved": N_("Reports of equal weight disagree"),
 }
+CREDIBILITY_LABELS: dict[int, str] = {
+    1: N_("confirmed by other sources"),
+    2: N_("probably true"),
+    3: N_("possibly true"),
+    4: N_("doubtful"),
+    5: N_("improbable"),
+    6: N_("cannot be judged"),
+}
+"""The written meaning of each credibility, for the catalogues (reports.model keeps the same)."""
 CHANGE_REASONS: dict[str, str] = {
-    "transition": "his fate changed",
-    "upgrade": "the same news, better established",
-    "overturn": "stronger evidence proved the earlier assessment wrong",
-    "conclusive": "conclusive: a DNA identification or a court decision",
-    "unresolved": "equally weighty reports disagree",
+    "transition": N_("the fate changed"),
+    "upgrade": N_("the same news, better established"),
+    "overturn": N_("stronger evidence proved the earlier assessment wrong"),
+    "conclusive": N_("conclusive: a DNA identification or a court decision"),
+    "unresolved": N_("equally weighty reports disagree"),
 }
 SOURCE_LABELS: dict[str, str] = {
-    t.value: t.value.replace("_", " ").capitalize() for t in SourceType
+    SourceType.OFFICIAL_NOTIFICATION: N_("Official notification"),
+    SourceType.UNIT_COMMANDER: N_("Unit commander"),
+    SourceType.COMRADE: N_("Comrade"),
+    SourceType.HOSPITAL_RECORD: N_("Hospital record"),
+    SourceType.POW_LIST_OTHER_SIDE: N_("Prisoner list published by the other side"),
+    SourceType.VIDEO_OTHER_SIDE: N_("Video published by the other side"),
+    SourceType.OTHER_SIDE_CALL: N_("Call from the other side"),
+    SourceType.RED_CROSS: N_("Red Cross"),
+    SourceType.EXCHANGE_LIST: N_("Exchange list"),
+    SourceType.SOCIAL_MEDIA: N_("Social media"),
+    SourceType.RELATIVE: N_("Relative"),
+    SourceType.DNA_LABORATORY: N_("DNA laboratory"),
+    SourceType.REMAINS_RECOVERY: N_("Remains recovery team"),
+    SourceType.COURT: N_("Court"),
+}
+RELATIONSHIP_LABELS: dict[str, str] = {
+    Relationship.MOTHER: N_("mother"),
+    Relationship.FATHER: N_("father"),
+    Relationship.WIFE: N_("wife"),
+    Relationship.HUSBAND: N_("husband"),
+    Relationship.SON: N_("son"),
+    Relationship.DAUGHTER: N_("daughter"),
+    Relationship.BROTHER: N_("brother"),
+    Relationship.SISTER: N_("sister"),
+    Relationship.GRANDPARENT: N_("grandparent"),
+    Relationship.OTHER_RELATIVE: N_("other relative"),
+    Relationship.COMRADE: N_("comrade"),
+}
+REQUEST_KIND_LABELS: dict[str, str] = {
+    "status_change": N_("Change of the official status"),
+    "pow_list_inclusion": N_("Inclusion in the prisoner-of-war lists"),
+    "dna_test": N_("DNA test"),
+    "status_inquiry": N_("Inquiry about the status"),
+}
+CHANNEL_LABELS: dict[str, str] = {
+    Channel.WEB: N_("the web site"),
+    Channel.WALK_IN: N_("a visit to the desk"),
+    Channel.PHONE: N_("the telephone"),
+    Channel.LETTER: N_("a letter"),
+}
+ROLE_LABELS: dict[str, str] = {
+    Role.RELATIVE: N_("relative"),
+    Role.OPERATOR: N_("regional desk"),
+    Role.ANALYST: N_("analyst"),
+    Role.DNA_LAB: N_("DNA laboratory"),
+    Role.REVIEWER: N_("reviewer"),
+    Role.ADMINISTRATOR: N_("administrator"),
+    Role.PUBLIC: N_("public"),
+}
+STATE_LABELS: dict[str, str] = {
+    "proposed": N_("proposed"),
+    "confirmed": N_("confirmed"),
+    "rejected": N_("rejected"),
+    "pending": N_("waiting for a decision"),
+    "automatic": N_("linked automatically"),
+    "undisputed": N_("undisputed"),
+    "probable": N_("probable"),
 }
 
-MONTHS = "January February March April May June July August September October November December"
+
+def label(labels: dict[str, str], key: str, lang: str) -> str:
+    """Return the written label of a key in a language (the key itself if it has none)."""
+    return i18n.tr(lang, labels[key]) if key in labels else key
 
 
-def long_date(value: date | None) -> str:
-    """Write a date as ``12 April 2023``."""
-    if value is None:
-        return "—"
-    return f"{value.day} {MONTHS.split()[value.month - 1]} {value.year}"
+def explanation_in(assessment: Assessment, lang: str) -> str:
+    """Explain an assessment in the viewer's language, naming each report by its number."""
+    reference = i18n.tr(lang, "report #%(id)s")
+    return explain(assessment, Lang(lang), lambda key: reference % {"id": key})
 
 
 def months_between(start: date, end: date) -> int:
@@ -76,7 +169,12 @@ def months_between(start: date, end: date) -> int:
     return max(months, 0)
 
 
-def work_reasons(item: WorkItem, today: date) -> list[str]:
+def long_date(value: date | None, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """Write a date in full: ``12 April 2023``, ``12 апреля 2023``, ``12 квітня 2023``."""
+    return i18n.long_date(value, lang)
+
+
+def work_reasons(item: WorkItem, today: date, lang: str = i18n.DEFAULT_LANGUAGE) -> list[str]:
     """Say in words why a case is on the worklist.
 
     >>> from types import SimpleNamespace as NS
@@ -85,43 +183,166 @@ def work_reasons(item: WorkItem, today: date) -> list[str]:
     ...     assessment=NS(status="captured_confirmed", status_since=date(2026, 4, 12),
     ...     court_date=None), overdue=[])
     >>> work_reasons(item, date(2026, 11, 23))  # doctest: +NORMALIZE_WHITESPACE
-    ['Officially missing for 5 months (Ministry of Defence); the evidence supports captured
-      (confirmed) since 12 April 2026.']
+    ['Officially “Missing” for 5 months (Ministry of Defence); the evidence supports
+      “Captured (confirmed)” since 12 April 2026.']
+    >>> work_reasons(item, date(2026, 11, 23), "ru")  # doctest: +NORMALIZE_WHITESPACE
+    ['Официально «Пропал без вести» уже 5 месяцев (Ministry of Defence); собранные сведения
+      говорят: «В плену (подтверждено)» с 12 апреля 2026.']
     """
+
+    def _(message: str) -> str:
+        return i18n.tr(lang, message)
+
     reasons: list[str] = []
     a, o = item.assessment, item.official
     if "official_disagrees" in item.flags and o is not None:
         months = months_between(o.since, today) if o.since else 0
-        length = f" for {months} month{'s' if months != 1 else ''}" if months else ""
-        since = f" since {long_date(a.status_since)}" if a.status_since else ""
-        reasons.append(
-            f"Officially {STATUS_LABELS.get(o.status, o.status).lower()}{length} "
-            f"({o.authority}); the evidence supports "
-            f"{STATUS_LABELS.get(a.status, a.status).lower()}{since}."
-        )
+        values = {
+            "official": label(STATUS_LABELS, o.status, lang),
+            "authority": o.authority,
+            "months": months,
+            "evidence": label(STATUS_LABELS, a.status, lang),
+            "date": long_date(a.status_since, lang),
+        }
+        if months and a.status_since:
+            text = i18n.tr_n(
+                lang,
+                "Officially “%(official)s” for %(months)d month (%(authority)s); "
+                "the evidence supports “%(evidence)s” since %(date)s.",
+                "Officially “%(official)s” for %(months)d months (%(authority)s); "
+                "the evidence supports “%(evidence)s” since %(date)s.",
+                months,
+            )
+        elif months:
+            text = i18n.tr_n(
+                lang,
+                "Officially “%(official)s” for %(months)d month (%(authority)s); "
+                "the evidence supports “%(evidence)s”.",
+                "Officially “%(official)s” for %(months)d months (%(authority)s); "
+                "the evidence supports “%(evidence)s”.",
+                months,
+            )
+        elif a.status_since:
+            text = _(
+                "Officially “%(official)s” (%(authority)s); the evidence supports "
+                "“%(evidence)s” since %(date)s."
+            )
+        else:
+            text = _(
+                "Officially “%(official)s” (%(authority)s); the evidence supports “%(evidence)s”."
+            )
+        reasons.append(text % values)
     for request in item.overdue:
+        late = (today - request.due_on).days
         reasons.append(
-            f"{request.authority} has not answered the {request.kind.replace('_', ' ')} request "
-            f"of {long_date(request.sent_on)}: due {long_date(request.due_on)}, "
-            f"{(today - request.due_on).days} days late."
+            i18n.tr_n(
+                lang,
+                "%(authority)s has not answered the request “%(kind)s” of %(sent)s: "
+                "due %(due)s, %(late)d day late.",
+                "%(authority)s has not answered the request “%(kind)s” of %(sent)s: "
+                "due %(due)s, %(late)d days late.",
+                late,
+            )
+            % {
+                "authority": request.authority,
+                "kind": label(REQUEST_KIND_LABELS, request.kind, lang),
+                "sent": long_date(request.sent_on, lang),
+                "due": long_date(request.due_on, lang),
+                "late": late,
+            }
         )
     if "contradiction" in item.flags:
-        reasons.append("Credible reports contradict each other.")
+        reasons.append(_("Credible reports contradict each other."))
     if "court_date_passed" in item.flags and a.court_date:
         reasons.append(
-            f"A court may declare the person missing or dead since {long_date(a.court_date)}."
+            _("A court may declare the person missing or dead since %(date)s.")
+            % {"date": long_date(a.court_date, lang)}
         )
     return reasons
 
 
-templates.env.filters["long_date"] = long_date
-templates.env.globals["work_reasons"] = work_reasons
+def _lang(context: Context) -> str:
+    value = context.get("lang")
+    return value if isinstance(value, str) else i18n.DEFAULT_LANGUAGE
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    return i18n.tr(_lang(context), message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return i18n.tr_n(_lang(context), singular, plural, n)
+
+
+@pass_context
+def _translate(context: Context, message: str) -> str:
+    """Translate a text known only when the page is drawn (no % formatting): ``x|tr``."""
+    return i18n.translate_problem(_lang(context), message) if message else message
+
+
+@pass_context
+def _long_date(context: Context, value: date | None) -> str:
+    return i18n.long_date(value, _lang(context))
+
+
+@pass_context
+def _short_date(context: Context, value: date | datetime | None) -> str:
+    return i18n.short_date(value, _lang(context))
+
+
+@pass_context
+def _date_time(context: Context, value: datetime | None) -> str:
+    return i18n.date_time(value, _lang(context))
+
+
+@pass_context
+def _number(context: Context, value: int | float | str | None) -> str:
+    return i18n.number(value, _lang(context))
+
+
+@pass_context
+def _percent(context: Context, value: float | None) -> str:
+    return i18n.percent(value, _lang(context))
+
+
+@pass_context
+def _label(context: Context, key: str, labels: dict[str, str]) -> str:
+    """``key|label(STATUS_LABELS)``: the written label of a key, translated."""
+    return label(labels, key, _lang(context))
+
+
+@pass_context
+def _work_reasons(context: Context, item: WorkItem, today: date) -> list[str]:
+    return work_reasons(item, today, _lang(context))
+
+
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    _gettext, _ngettext, newstyle=True
+)
+templates.env.filters.update(
+    long_date=_long_date,
+    short_date=_short_date,
+    date_time=_date_time,
+    number=_number,
+    percent=_percent,
+    label=_label,
+    tr=_translate,
+)
+templates.env.globals["work_reasons"] = _work_reasons
 templates.env.globals.update(
     STATUS_LABELS=STATUS_LABELS,
     STATUS_TONE=STATUS_TONE,
     FLAG_LABELS=FLAG_LABELS,
     CHANGE_REASONS=CHANGE_REASONS,
     SOURCE_LABELS=SOURCE_LABELS,
+    RELATIONSHIP_LABELS=RELATIONSHIP_LABELS,
+    REQUEST_KIND_LABELS=REQUEST_KIND_LABELS,
+    CHANNEL_LABELS=CHANNEL_LABELS,
+    ROLE_LABELS=ROLE_LABELS,
+    STATE_LABELS=STATE_LABELS,
     STATUSES=[s.value for s in Status],
     SOURCE_TYPES=[t.value for t in SourceType],
     DEFAULT_RELIABILITY={t.value: r.value for t, r in DEFAULT_RELIABILITY.items()},

@@ -1,0 +1,210 @@
+"""The languages of the web app: Russian, Ukrainian and English, from gettext catalogues.
+
+The catalogues are ``src/kintrace/locale/<lang>/LC_MESSAGES/kintrace.po``, managed with Babel
+(``scripts/catalogues.sh``). They are compiled in memory the first time a language is used
+(a few milliseconds per process), so a compiled file can never be older than its catalogue and
+nothing is written into the installed package.
+
+A viewer's language is, in this order: the one kept in their account (``users.language``),
+the one chosen on this browser (the ``kintrace_lang`` cookie), the best match of the browser's
+``Accept-Language`` (``babel.Locale.negotiate``), English.
+"""
+
+from __future__ import annotations
+
+import gettext as gettext_module
+import re
+from datetime import date, datetime
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal as babel_format_decimal
+from babel.numbers import format_percent as babel_format_percent
+from starlette.requests import Request
+
+LANGUAGES = ("ru", "uk", "en")
+"""The languages of the web app, as Accept-Language tags and catalogue names."""
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_NAMES = {"ru": "Русский", "uk": "Українська", "en": "English"}
+"""Each language in its own words (the switcher shows them untranslated)."""
+LANGUAGE_COOKIE = "kintrace_lang"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "kintrace"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for a marked, untranslated text
+    """Mark a text for the catalogues; it is translated where it is shown."""
+    return message
+
+
+def catalogue_path(lang: str) -> Path:
+    """Return the .po catalogue of a language."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def translations(lang: str) -> gettext_module.NullTranslations:
+    """Return the compiled translations of a language (fuzzy entries are left out)."""
+    if lang not in LANGUAGES:
+        lang = DEFAULT_LANGUAGE
+    with catalogue_path(lang).open("rb") as po:
+        catalog = read_po(po, locale=lang, domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext_module.GNUTranslations(compiled)
+
+
+def tr(lang: str, message: str) -> str:
+    """Translate a text into a language (the text itself when the catalogue lacks it)."""
+    return translations(lang).gettext(message)
+
+
+def tr_n(lang: str, singular: str, plural: str, n: int) -> str:
+    """Translate a text that depends on a count (Russian and Ukrainian have three forms)."""
+    return translations(lang).ngettext(singular, plural, n)
+
+
+def parse_accept_language(header: str | None) -> list[str]:
+    """Return the tags of an Accept-Language header, most wanted first.
+
+    >>> parse_accept_language("uk-UA,uk;q=0.9,ru;q=0.8,en-US;q=0.5")
+    ['uk-UA', 'uk', 'ru', 'en-US']
+    >>> parse_accept_language("en;q=0.1, ru, *;q=0")
+    ['ru', 'en']
+    """
+    wanted: list[tuple[float, int, str]] = []
+    for index, part in enumerate((header or "").split(",")[:50]):
+        tag, _, params = part.strip().partition(";")
+        tag = tag.strip()
+        quality = 1.0
+        found = re.search(r"q\s*=\s*([0-9.]+)", params)
+        if found:
+            try:
+                quality = float(found.group(1))
+            except ValueError:
+                quality = 0.0
+        if tag and tag != "*" and quality > 0 and re.fullmatch(r"[A-Za-z0-9-]{1,35}", tag):
+            wanted.append((-quality, index, tag))
+    return [tag for _, _, tag in sorted(wanted)]
+
+
+def negotiate(header: str | None) -> str:
+    """Return the app's language that best fits an Accept-Language header (English if none).
+
+    >>> negotiate("ru-RU,ru;q=0.9,en;q=0.8"), negotiate("uk"), negotiate("de-DE"), negotiate(None)
+    ('ru', 'uk', 'en', 'en')
+    """
+    locale = Locale.negotiate(parse_accept_language(header), LANGUAGES, sep="-")
+    return str(locale.language) if locale is not None else DEFAULT_LANGUAGE
+
+
+def chosen(value: str | None) -> str | None:
+    """Return a language if it is one of the app's, else None."""
+    return value if value in LANGUAGES else None
+
+
+def language_of(request: Request) -> str:
+    """Return the viewer's language: account, then cookie, then Accept-Language, then English."""
+    kept = chosen(getattr(request.state, "language", None))
+    return (
+        kept
+        or chosen(request.cookies.get(LANGUAGE_COOKIE))
+        or negotiate(request.headers.get("accept-language"))
+    )
+
+
+def long_date(value: date | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Write a date in full, as the language writes it.
+
+    >>> day = date(2023, 4, 12)
+    >>> long_date(day), long_date(day, "ru"), long_date(day, "uk"), long_date(None)
+    ('12 April 2023', '12 апреля 2023', '12 квітня 2023', '—')
+    """
+    if value is None:
+        return "—"
+    return babel_format_date(value, "d MMMM y", locale=lang)
+
+
+def short_date(value: date | datetime | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Write a date in figures, as the language writes it (``12.04.2023`` in Russian)."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = value.date()
+    return babel_format_date(value, "short" if lang == "en" else "dd.MM.y", locale=lang)
+
+
+def date_time(value: datetime | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Write a moment with its date and time of day."""
+    if value is None:
+        return "—"
+    return babel_format_datetime(value, "short", locale=lang)
+
+
+def number(value: int | float | str | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Write a number as the language writes it (``1 234`` in Russian, ``1,234`` in English).
+
+    A text that is not a whole number (a hidden count, "x") is written as it is.
+
+    >>> number(12345, "en"), number("12345", "ru").replace("\\xa0", " "), number("x", "ru")
+    ('12,345', '12 345', 'x')
+    """
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        if not value.isascii() or not value.isdigit():
+            return value
+        value = int(value)
+    return babel_format_decimal(value, locale=lang)
+
+
+def percent(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Write a share (0..1) as a whole percentage, as the language writes it."""
+    if value is None:
+        return "—"
+    return babel_format_percent(value, locale=lang)
+
+
+# What the pages show of an error: exact texts are looked up in the catalogues; texts with
+# values in them are matched by these patterns and translated with their values put back.
+_FIELD = re.compile(r"^field '([^']*)': (.*)$", re.DOTALL)
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"^no person (?P<id>-?\d+) among the cases you may see$"),
+        N_("no person %(id)s among the cases you may see"),
+    ),
+    (re.compile(r"^a (?P<role>[a-z_]+) may not (?P<what>.+)$"), N_("a %(role)s may not %(what)s")),
+    (
+        re.compile(r"^too many attempts, try again in (?P<seconds>\d+) s$"),
+        N_("too many attempts, try again in %(seconds)s s"),
+    ),
+    (re.compile(r"^no identification (?P<id>-?\d+)$"), N_("no identification %(id)s")),
+    (re.compile(r"^no authority request (?P<id>-?\d+)$"), N_("no authority request %(id)s")),
+    (re.compile(r"^unknown flag '(?P<flag>[^']*)'$"), N_("unknown flag “%(flag)s”")),
+]
+
+
+def translate_problem(lang: str, text: str) -> str:
+    """Translate an error's text for a page: exact texts, texts with values, field problems."""
+    translated = tr(lang, text)
+    if translated != text or lang == DEFAULT_LANGUAGE:
+        return translated
+    for pattern, message in _PATTERNS:
+        found = pattern.match(text)
+        if found:
+            values = {k: tr(lang, v) for k, v in found.groupdict().items()}
+            return tr(lang, message) % values
+    field = _FIELD.match(text)
+    if field:
+        return tr(lang, "field “%(field)s”: %(problem)s") % {
+            "field": tr(lang, field.group(1)),
+            "problem": translate_problem(lang, field.group(2)),
+        }
+    return text
