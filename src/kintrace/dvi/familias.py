@@ -42,12 +42,15 @@ becomes a :class:`~kintrace.kinship.pedfile.Family`:
   engine takes one pedigree per family;
 * **missing persons**: ``Missing person`` (Familias' own name for the family's missing person,
   who appears in the relations only) and every untyped person whose name starts with
-  ``Missing`` (dvir's ``familias2dvir`` convention for families with several missing);
+  ``Missing`` (dvir's ``familias2dvir`` convention for families with several missing) or is
+  ``M`` and a number (``M1``, ``M2``: thoree/dviapp's files);
 * **persons**: those of the Persons list that are typed or appear in a relation of the chosen
   pedigree, then the names that appear in relations only, in order of appearance. Such a name
   has no recorded sex: a parent gets the sex opposite to a co-parent of known sex (the other
-  parent of a shared child); a parent whose sex cannot be told so is an error (add the other
-  parent in Familias), a person who is only a child keeps unknown sex;
+  parent of a shared child); a child's only recorded parent keeps unknown sex and takes the
+  father's place (Familias reads him as that parent; remains of either sex are compared); two
+  parents of a child whose sexes cannot be told are an error (add a sex in Familias); a person
+  who is only a child keeps unknown sex;
 * **ids**: a person's name, except that a name used in two families or by a remains is written
   ``FAMILY/NAME`` in every family (every family has a ``Missing person``);
 * **markers**: the database's loci typed in somebody, in the database's order.
@@ -58,9 +61,10 @@ a malformed section structure stops at its line.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kintrace.dvi.data import DviData
 from kintrace.dvi.fam_sections import Section, SectionReader, parse_sections
@@ -81,6 +85,8 @@ from kintrace.kinship.pedigree import Sex, build_pedigree
 MISSING_PERSON = "Missing person"
 """Familias' name, in the relations, of a reference family's missing person."""
 MISSING_PREFIX = "Missing"
+MISSING_SHORT = re.compile(r"M[0-9]+")
+"""Untyped persons named M1, M2, ... are missing too (thoree/dviapp's files name them so)."""
 """Untyped persons whose name starts with this are missing too (dvir's convention)."""
 REFERENCE_PEDIGREE = "Reference pedigree"
 """The copy of a family's pedigree that Familias keeps besides the user's own."""
@@ -330,7 +336,11 @@ def _members(
     _derive_sexes(kept, ped, where, source, problems)
     missing = []
     for person in kept.values():
-        if person.name == MISSING_PERSON or person.name.startswith(MISSING_PREFIX):
+        if (
+            person.name == MISSING_PERSON
+            or person.name.startswith(MISSING_PREFIX)
+            or (MISSING_SHORT.fullmatch(person.name) is not None and not person.genotypes)
+        ):
             if person.genotypes:
                 problems.append(
                     f"{source}:{person.line}: {where}person {person.name}: expected no DNA "
@@ -368,7 +378,8 @@ def _derive_sexes(
                     changed = True
     first_line = {p: at for p, _, at in reversed(ped.relations)}
     for parent in dict.fromkeys(p for parents in parents_of.values() for p in parents):
-        if members[parent].sex == Sex.UNKNOWN:
+        alone = all(len(ps) == 1 for ps in parents_of.values() if parent in ps)
+        if members[parent].sex == Sex.UNKNOWN and not alone:
             problems.append(
                 f"{source}:{first_line[parent]}: {where}person {parent}: expected a parent of "
                 "known sex, found none recorded and no co-parent of known sex to tell it "
@@ -408,20 +419,28 @@ def _family(
     sex = {m.name: m.sex for m in members}
     fathers: dict[str, str] = {}
     mothers: dict[str, str] = {}
+    # a parent of unknown sex is a child's only recorded parent (Familias reads him so): he
+    # takes the father's place, his sex stays unknown (remains of either sex are compared)
+    unknown = {parent for parent, _, _ in ped.relations if sex[parent] == Sex.UNKNOWN}
     for parent, child, _ in ped.relations:
-        (fathers if sex[parent] == Sex.MALE else mothers)[child] = ids[parent]
+        (fathers if sex[parent] in (Sex.MALE, Sex.UNKNOWN) else mothers)[child] = ids[parent]
     try:
         pedigree = build_pedigree(
             [ids[m.name] for m in members],
             [fathers.get(m.name) for m in members],
             [mothers.get(m.name) for m in members],
-            [int(m.sex) for m in members],
+            [int(Sex.MALE if m.name in unknown else m.sex) for m in members],
             source=source,
             lines=[m.line for m in members],
         )
     except InvalidInput as error:
         problems.extend(f"{p} (family {name})" for p in error.problems)
         return None
+    if unknown:
+        pedigree = replace(
+            pedigree, sex=tuple(m.sex if m.name in unknown else s for m, s in
+                                zip(members, pedigree.sex, strict=True)),
+        )  # fmt: skip
     typing: dict[str, dict[str, Genotype]] = {m: {} for m in markers}
     for member in members:
         for marker, genotype in member.genotypes.items():

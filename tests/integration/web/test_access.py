@@ -140,7 +140,9 @@ def test_a_form_without_its_csrf_token_is_refused(client_for: Client) -> None:
 def test_a_reviewer_may_not_record_reports(client_for: Client) -> None:
     reviewer = client_for("reviewer")
     pid = min(person_ids(reviewer))
-    assert 'name="csrf"' not in reviewer.get(f"/persons/{pid}").text  # no form is offered
+    page = reviewer.get(f"/persons/{pid}").text
+    assert f'action="/persons/{pid}/reports"' not in page  # no form is offered
+    assert 'name="claim"' not in page
     cookie = reviewer.cookies.get(COOKIE)
     form = {
         "csrf": csrf_token("test-secret", cookie),  # a valid token: the role alone is refused

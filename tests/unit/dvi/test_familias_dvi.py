@@ -291,11 +291,34 @@ def test_differing_pedigrees_and_a_parent_of_unknown_sex_are_refused() -> None:
     two = two.replace("Name= Reference pedigree", "Name= Alt")
     (problem,) = bad(fam(dvi=two))
     assert "family F1: expected one pedigree, found 2 that differ ('Alt', 'F1')" in problem
-    lone = DVI.replace("Parent= MO\nChild= Missing1", "Parent= Missing person\nChild= MO")
-    problems = bad(fam(dvi=lone))
+    both = DVI.replace(
+        "Parent= MO\nChild= Missing1",
+        "Parent= Missing person\nChild= Missing1\nParent= Other\nChild= Missing1",
+    ).replace("nRelations= 1", "nRelations= 2")
+    problems = bad(fam(dvi=both))
     assert any(
         "family F1: person Missing person: expected a parent of known sex" in p for p in problems
     )
+
+
+def test_a_missing_person_who_is_a_childs_only_recorded_parent_is_read() -> None:
+    """As in pedsuite's ghep2024 planecrash.fam (refused before): the missing person is the
+    only recorded parent of a typed child; Familias reads him as that parent, of unknown sex."""
+    lone = DVI.replace("Parent= MO\nChild= Missing1", "Parent= Missing person\nChild= MO")
+    case = parse_fam_dvi(fam(dvi=lone), source="lone.fam")
+    (family,) = case.data.families
+    ped = family.data.pedigree
+    i, mo = ped.index(family.missing[0]), ped.index("MO")
+    assert ped.sex[i] == Sex.UNKNOWN
+    assert i in (ped.father[mo], ped.mother[mo])
+
+
+def test_untyped_persons_named_m1_m2_are_missing() -> None:
+    """thoree/dviapp names missing persons M1, M2, ... (FamilyWith3Missing.fam, dvir's
+    example1 as a Familias file: read now, it gives dvir's LR 2000)."""
+    named = DVI.replace("Missing1", "M1")
+    case = parse_fam_dvi(fam(dvi=named), source="m.fam")
+    assert [m.split("/")[-1] for m in case.data.families[0].missing] == ["M1"]
 
 
 def test_a_typed_person_named_missing_is_an_error() -> None:
