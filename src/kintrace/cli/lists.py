@@ -20,9 +20,9 @@ from kintrace.importers.persons import FIELD_LIMITS, PERSON_COLUMNS, parse_perso
 from kintrace.importers.tabular import parse_column_map, read_table
 from kintrace.instance import open_instance
 from kintrace.lists.export import export_rows, write_rows
-from kintrace.lists.service import ListKind, import_list
+from kintrace.lists.service import ImportResult, ListKind, import_list
 from kintrace.storage.audit import set_actor
-from kintrace.storage.db import transaction
+from kintrace.storage.db import retrying, transaction
 
 
 def import_command(
@@ -49,23 +49,28 @@ def import_command(
             file, parse_column_map(columns, PERSON_COLUMNS), required=("id",), limits=FIELD_LIMITS
         )
         records = parse_persons(table)
-        with (
-            open_instance(make_settings(database, data_dir)) as instance,
-            Progress(console=err_console, transient=True) as progress,
-            transaction(instance.sessions) as session,
-        ):
-            set_actor(session, actor_id=SYSTEM.user_id, reason=f"import of {file.name}")
-            task = progress.add_task(f"import {file.name}", total=len(records))
-            result = import_list(
-                session,
-                path=file,
-                name=list_name,
-                kind=kind,
-                records=records,
-                as_persons=persons,
-                actor_id=None,
-                progress=lambda n: progress.update(task, completed=n),
-            )
+        with open_instance(make_settings(database, data_dir)) as instance:
+
+            def write() -> ImportResult:
+                with (
+                    Progress(console=err_console, transient=True) as progress,
+                    transaction(instance.sessions) as session,
+                ):
+                    set_actor(session, actor_id=SYSTEM.user_id, reason=f"import of {file.name}")
+                    task = progress.add_task(f"import {file.name}", total=len(records))
+                    return import_list(
+                        session,
+                        path=file,
+                        name=list_name,
+                        kind=kind,
+                        records=records,
+                        as_persons=persons,
+                        actor_id=None,
+                        progress=lambda n: progress.update(task, completed=n),
+                    )
+
+            # another import writing at the same moment: a short wait, then a new transaction
+            result = retrying(write)
     if json_out:
         print_json(
             {

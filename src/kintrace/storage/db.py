@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -21,6 +22,8 @@ from sqlalchemy.pool import NullPool
 from kintrace.errors import ConfigurationError, Conflict
 from kintrace.storage import audit
 from kintrace.storage.tables import Base
+
+T = TypeVar("T")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -107,6 +110,25 @@ def busy_error(error: BaseException) -> Conflict | None:
     constraint = getattr(diag, "constraint_name", None) or "a unique key"
     said = _BUSY_SQLSTATES[state].format(constraint=constraint)
     return Conflict(said + retry)
+
+
+def retrying(work: Callable[[], T], *, attempts: int = 3, first_wait: float = 0.25) -> T:
+    """Run ``work`` (one whole transaction), again after a short wait while the database is busy.
+
+    Only errors :func:`busy_error` recognises are retried — a lock held too long, a deadlock, a
+    unique key two writers created at once — each attempt in a new transaction, waiting
+    ``first_wait`` seconds and then four times as long; the last error is raised as it came.
+    """
+    wait = first_wait
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except DBAPIError as error:
+            if attempt == attempts or busy_error(error) is None:
+                raise
+        time.sleep(wait)
+        wait *= 4
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def session_factory(engine: Engine) -> sessionmaker[AuditedSession]:

@@ -7,12 +7,14 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
 from kintrace.cli.main import app
@@ -149,3 +151,58 @@ def test_a_killed_recompute_leaves_no_worker_and_the_next_one_runs(
         [KINTRACE, *args, "--workers", "2", "--json"], capture_output=True, timeout=120, check=False
     )
     assert done.returncode == 0, done.stderr.decode()
+
+
+def test_an_import_waits_out_a_short_lock_and_retries(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "kintrace.sqlite3"
+    url = f"sqlite:///{path}"
+    with_persons(url, tmp_path, persons=2)
+    listed = tmp_path / "list.csv"
+    listed.write_text("id,surname\n1,Петров\n", encoding="utf-8")
+    monkeypatch.setattr(db, "LOCK_TIMEOUT_S", 0.2)
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # another writer, done a moment later
+    release = threading.Timer(1.0, lambda: holder.execute("ROLLBACK"))
+    release.start()
+    try:
+        args = ["import", str(listed), "--list", "l", "--database", url]
+        result = runner.invoke(app, [*args, "--data-dir", str(tmp_path)])
+    finally:
+        release.join()
+        holder.close()
+    assert result.exit_code == 0, result.output
+
+
+def busy() -> OperationalError:
+    return OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+
+
+def test_retrying_runs_the_work_again_only_while_the_database_is_busy() -> None:
+    calls: list[int] = []
+
+    def twice_busy() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise busy()
+        return "written"
+
+    assert db.retrying(twice_busy, first_wait=0) == "written"
+    assert len(calls) == 3
+
+    def always_busy() -> str:
+        raise busy()
+
+    with pytest.raises(OperationalError):
+        db.retrying(always_busy, attempts=2, first_wait=0)
+
+    other: list[int] = []
+
+    def broken() -> str:
+        other.append(1)
+        raise OperationalError("INSERT", {}, sqlite3.OperationalError("no such table: x"))
+
+    with pytest.raises(OperationalError):
+        db.retrying(broken, first_wait=0)
+    assert len(other) == 1  # not a busy database: no second try
