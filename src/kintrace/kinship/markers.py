@@ -23,6 +23,9 @@ import numpy.typing as npt
 from kintrace.errors import FrequencyError, SourceFormatError
 
 FREQUENCY_TOLERANCE = 0.01
+RESCALE_FROM = 1e-12
+"""A marker whose frequencies sum off 1 by more than this (and at most the tolerance) is
+rescaled to sum to 1; beyond the tolerance it is refused."""
 MIN_FREQUENCY = 1e-12
 """Smallest allele frequency read: below it (a subnormal 1e-320, say) products of likelihoods
 lose every digit; real databases give rare alleles about 1e-4 or a minimum of 5/2N."""
@@ -107,7 +110,25 @@ def make_marker(
         raise FrequencyError(problems[0], problems=problems)
     alleles = sort_alleles(freqs)
     array = np.array([freqs[a] for a in alleles], dtype=np.float64)
+    if abs(total - 1.0) > RESCALE_FROM:
+        # within the tolerance: rescaled to sum to 1, as the reference packages make the
+        # founder distribution (published tables are rounded at source)
+        array = array / float(array.sum())
     return Marker(name=name, alleles=alleles, freqs=array, xlinked=xlinked)
+
+
+def rescaled_markers(freqs: Mapping[str, Mapping[str, float]]) -> list[str]:
+    """Return the markers whose frequencies :func:`make_marker` rescales (sum off 1 by more
+    than 1e-12, within the 0.01 tolerance), for a note to the user.
+
+    >>> rescaled_markers({"A": {"1": 0.5, "2": 0.505}, "B": {"1": 0.5, "2": 0.5}})
+    ['A']
+    """
+    return [
+        name
+        for name, table in freqs.items()
+        if RESCALE_FROM < abs(sum(table.values()) - 1.0) <= FREQUENCY_TOLERANCE
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,3 +73,17 @@ def test_shipped_norwegian_table() -> None:
     assert set(CORE_23) <= set(table.names)
     for name in table.names:
         assert abs(float(np.sum(table[name].freqs)) - 1.0) < 0.01
+
+
+def test_frequencies_off_one_within_the_tolerance_are_rescaled_beyond_refused() -> None:
+    """Rule (issue 17): a table summing to within 0.01 of 1 is divided by its sum (the
+    founder distribution then sums to 1, as in the reference packages); beyond, refused with
+    the file and marker named."""
+    from kintrace.kinship.markers import make_marker, rescaled_markers
+
+    marker = make_marker("A", {"1": 0.5, "2": 0.505})
+    assert float(marker.freqs.sum()) == pytest.approx(1.0, abs=1e-15)
+    assert marker.freqs[0] == pytest.approx(0.5 / 1.005, rel=1e-15)
+    assert rescaled_markers({"A": {"1": 0.5, "2": 0.505}}) == ["A"]
+    with pytest.raises(FrequencyError, match=r"f.csv: marker B: frequencies sum to 1.02"):
+        make_marker("B", {"1": 0.5, "2": 0.52}, source="f.csv")
