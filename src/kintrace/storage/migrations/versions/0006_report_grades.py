@@ -42,10 +42,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_grades")),
     )
     with op.batch_alter_table("report_grades", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_report_grades_report_id"), ["report_id"], unique=False)
+        batch_op.create_index("ix_report_grades_report_id_id", ["report_id", "id"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("report_grades", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_report_grades_report_id"))
+        batch_op.drop_index("ix_report_grades_report_id_id")
     op.drop_table("report_grades")
