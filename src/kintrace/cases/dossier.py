@@ -76,6 +76,11 @@ class ReportView:
     grades: list[GradeView] = field(default_factory=list)
 
     @property
+    def reliability(self) -> str:
+        """Return the reliability the engine weighs: the source's grade now, or as recorded."""
+        return self.report.source.reliability or self.report.reliability
+
+    @property
     def credibility(self) -> int:
         """Return the report's credibility now: its newest grade, or as recorded."""
         return self.grades[-1].credibility if self.grades else self.report.credibility

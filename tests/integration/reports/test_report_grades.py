@@ -115,7 +115,8 @@ def test_the_newest_grade_counts_and_every_grade_is_kept(db: Session) -> None:
         (6, 2, "Analyst"),
         (2, 5, "Admin"),
     ]
-    assert (staff_view.credibility, staff_view.grade) == (5, "B5")
+    assert (staff_view.reliability, staff_view.credibility, staff_view.grade) == ("B", 5, "B5")
+    assert staff_view.report.reliability == "F"  # as recorded; the source's grade weighs now
     own_view = next(
         rv for rv in dossier(db, mother, person.id).reports if rv.report.id == report.id
     )
