@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from kintrace.errors import ConfigurationError, Conflict
-from kintrace.storage import audit
+from kintrace.storage import audit, fields
 from kintrace.storage.tables import Base
 
 T = TypeVar("T")
@@ -33,6 +33,7 @@ class AuditedSession(Session):
 
 
 audit.install(AuditedSession)
+fields.install(AuditedSession)
 
 
 LOCK_TIMEOUT_S = 30.0
