@@ -54,10 +54,12 @@ from sqlalchemy.exc import DBAPIError
 
 from kintrace.errors import Conflict, InvalidInput, SourceFormatError
 from kintrace.storage.files import FileStore
-from kintrace.storage.tables import Attachment, Base, SignInThrottle, WebSession
+from kintrace.storage.tables import AccountToken, Attachment, Base, SignInThrottle, WebSession
 
-NOT_BACKED_UP = frozenset({WebSession.__tablename__, SignInThrottle.__tablename__})
-"""Tables of the running instance's own state: sign-in sessions and sign-in throttles.
+NOT_BACKED_UP = frozenset(
+    {WebSession.__tablename__, SignInThrottle.__tablename__, AccountToken.__tablename__}
+)
+"""Tables of the running instance's own state: sign-in sessions, throttles, e-mail links.
 
 A restored instance must not bring back sessions that were live when the backup was made
 (their cookies would work again), nor a lockout or a wait that has nothing to do with it.
@@ -67,6 +69,7 @@ A restored instance must not bring back sessions that were live when the backup 
 def _kept_tables() -> list[Table]:
     """The tables a backup holds, parents before children."""
     return [t for t in Base.metadata.sorted_tables if t.name not in NOT_BACKED_UP]
+
 
 FORMAT = "kintrace-backup/2"
 UNCHECKED_FORMAT = "kintrace-backup/1"

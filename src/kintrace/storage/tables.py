@@ -79,6 +79,11 @@ class User(Base):
     """The 30-second step of the last code accepted: a code is never accepted twice."""
     language: Mapped[str | None] = mapped_column(String(8))
     """The language chosen for the web app (ru, uk, en); None: the browser's Accept-Language."""
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    """The e-mail address (lower case) for confirmation and reset links; None for most staff."""
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    """When the address was confirmed; an account with an e-mail signs in only once it is."""
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class WebSession(Base):
@@ -121,6 +126,25 @@ class SignInThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failed_at: Mapped[datetime] = mapped_column(DateTime)
     locked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class AccountToken(Base):
+    """A single-use link sent by e-mail: confirm an address, reset or set a password.
+
+    The link holds a random token, the table only its SHA-256. ``purpose`` is ``confirm``,
+    ``reset`` or ``set_password``; a token counts until ``expires_at`` and once (``used_at``).
+    Short-lived bookkeeping: not written to the change log, left out of backups.
+    """
+
+    __tablename__ = "account_tokens"
+    __table_args__ = {"info": {"audit": False}}
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, info={"secret": True})
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class Person(Base):
