@@ -22,7 +22,15 @@ import typer
 from rich.table import Table
 
 from kintrace.cli.common import console, err_console, reporting_errors
-from kintrace.cli.kinship import MUTATION_HELP, _finite, _frequencies, _read, _spec, _xlinked
+from kintrace.cli.kinship import (
+    MUTATION_HELP,
+    _finite,
+    _frequencies,
+    _read,
+    _spec,
+    _xlinked,
+    rescale_note,
+)
 from kintrace.dvi.data import DviData, check_dvi, parse_dvi_families, parse_remains
 from kintrace.dvi.familias import common_mutation, describe_mutation, parse_fam_dvi
 from kintrace.dvi.solve import DviResult, Identification, Settings, solve_dvi
@@ -222,6 +230,7 @@ def _read_fam(path: Path) -> str:
 
 def _fam_case(fam: Path, mutation: str | None) -> _Case:
     case = parse_fam_dvi(_read_fam(fam), source=str(fam))
+    rescale_note(case.table, str(fam))
     data = check_dvi(case.data.families, case.data.remains, remains_source=str(fam))
     if mutation is not None:
         model = MutationModel.both(_spec(mutation, "--mutation"))

@@ -10,13 +10,18 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from kintrace.cli.common import console, print_json, reporting_errors
-from kintrace.errors import InvalidInput, SourceFormatError
-from kintrace.kinship.familias import parse_fam
+from kintrace.cli.common import console, err_console, print_json, reporting_errors
+from kintrace.errors import InvalidInput, MendelianInconsistency, SourceFormatError
+from kintrace.kinship.familias import FamiliasCase, parse_fam
 from kintrace.kinship.genotypes import add_unseen_alleles
 from kintrace.kinship.lr import LRResult, likelihood_ratio
 from kintrace.kinship.markers import FrequencyTable, parse_frequency_csv
-from kintrace.kinship.mutation import MutationModel, MutationSpec, parse_mutation_spec
+from kintrace.kinship.mutation import (
+    MutationByMarker,
+    MutationModel,
+    MutationSpec,
+    parse_mutation_spec,
+)
 from kintrace.kinship.pedfile import parse_families, parse_ped, parse_profiles
 from kintrace.kinship.search import build_family_tables, search_profiles
 from kintrace.lists.cells import csv_cell
@@ -36,7 +41,16 @@ def _read(path: Path) -> str:
 
 
 def _frequencies(path: Path) -> FrequencyTable:
-    return parse_frequency_csv(_read(path), source=str(path))
+    table = parse_frequency_csv(_read(path), source=str(path))
+    rescale_note(table, str(path))
+    return table
+
+
+def rescale_note(table: FrequencyTable, source: str) -> None:
+    """Print one line on stderr when some of the table's markers were rescaled to sum to 1."""
+    note = table.rescale_note(source)
+    if note is not None:
+        err_console.print(note, highlight=False, soft_wrap=True, markup=False)
 
 
 def _finite(value: float, option: str) -> float:
@@ -201,6 +215,31 @@ def _fam_rows(results: dict[str, LRResult]) -> list[dict[str, object]]:
     return rows
 
 
+def _check_reference(
+    fam: Path,
+    case: FamiliasCase,
+    ref: str,
+    default: bool,
+    mutation: MutationModel | MutationByMarker,
+) -> None:
+    """Refuse a reference hypothesis under which the data are impossible, pointing to --reference.
+
+    Every LR against it would divide by 0; the other hypotheses may well be possible.
+    """
+    data = case.hypotheses[ref]
+    try:
+        likelihood_ratio(data, data, case.table, mutation, case.theta, sources=("R", "R"))
+    except MendelianInconsistency as error:
+        marker = error.problems[0].removeprefix("R and R: marker ").split(": genotypes", 1)[0]
+        which = "the last pedigree, the default reference" if default else "the reference"
+        others = [name for name in case.hypotheses if name != ref]
+        raise InvalidInput(
+            f"{fam}: pedigree {ref!r} ({which}) makes the genotypes impossible at marker "
+            f"{marker} (likelihood 0), so no LR can be taken against it: choose another "
+            f"reference with --reference NAME ({', '.join(others) or 'no other pedigree'})"
+        ) from error
+
+
 @kinship_app.command("fam")
 def fam_command(
     fam: Path = typer.Argument(..., help="Familias .fam file (persons, pedigrees, database)."),
@@ -219,6 +258,7 @@ def fam_command(
     """
     with reporting_errors():
         case = parse_fam(_read(fam), source=str(fam), xlinked=xlinked)
+        rescale_note(case.table, str(fam))
         names = list(case.hypotheses)
         ref = names[-1] if reference is None else reference
         if ref not in case.hypotheses:
@@ -226,6 +266,7 @@ def fam_command(
                 f"{fam}: --reference {ref!r} is not a pedigree of the file ({', '.join(names)})"
             )
         mutation = MutationModel() if no_mutation else case.mutation
+        _check_reference(fam, case, ref, reference is None, mutation)
         results = {
             name: likelihood_ratio(
                 data,

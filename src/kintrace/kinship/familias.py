@@ -198,7 +198,13 @@ def parse_fam(text: str, *, source: str = "<fam>", xlinked: bool = False) -> Fam
             f"{source}:{line}: a DVI section: this reader takes kinship cases only "
             "(DVI files are read by kintrace.dvi.familias, `kintrace dvi --fam`)"
         )
-    hypotheses = main.hypotheses or [("Ped 1", (0, 0), [])]
+    if not main.hypotheses:
+        what = "only a frequency database" if not main.persons else "persons but no pedigree"
+        raise SourceFormatError(
+            f"{source}: no pedigree to compare: the file holds {what}; an LR needs the "
+            "pedigree hypotheses (define them in Familias)"
+        )
+    hypotheses = main.hypotheses
     persons = main.persons
     result: dict[str, PedigreeData] = {}
     for name, extra, pairs in hypotheses:

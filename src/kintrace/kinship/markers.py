@@ -66,6 +66,8 @@ class Marker:
     alleles: tuple[str, ...]
     freqs: npt.NDArray[np.float64]
     xlinked: bool = False
+    raw_sum: float = 1.0
+    """The sum of the frequencies as given, before :func:`make_marker` rescaled them."""
     _index: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -114,7 +116,7 @@ def make_marker(
         # within the tolerance: rescaled to sum to 1, as the reference packages make the
         # founder distribution (published tables are rounded at source)
         array = array / float(array.sum())
-    return Marker(name=name, alleles=alleles, freqs=array, xlinked=xlinked)
+    return Marker(name=name, alleles=alleles, freqs=array, xlinked=xlinked, raw_sum=total)
 
 
 def rescaled_markers(freqs: Mapping[str, Mapping[str, float]]) -> list[str]:
@@ -147,6 +149,28 @@ class FrequencyTable:
     def names(self) -> tuple[str, ...]:
         """Return the marker names in table order."""
         return tuple(self.markers)
+
+    def rescaled(self) -> tuple[str, ...]:
+        """Return the markers whose frequencies were rescaled to sum to 1 (see make_marker)."""
+        return tuple(n for n, m in self.markers.items() if abs(m.raw_sum - 1.0) > RESCALE_FROM)
+
+    def rescale_note(self, source: str) -> str | None:
+        """Return one line saying which markers were rescaled and by how much, or None.
+
+        >>> t = FrequencyTable({"A": make_marker("A", {"1": 0.5, "2": 0.505})})
+        >>> t.rescale_note("f.csv")
+        'note: f.csv: the frequencies of 1 marker (A) sum off 1 by up to 0.005 (within the tolerance 0.01): rescaled to sum to 1'
+        """  # noqa: E501
+        names = self.rescaled()
+        if not names:
+            return None
+        worst = max(abs(self.markers[n].raw_sum - 1.0) for n in names)
+        shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+        return (
+            f"note: {source}: the frequencies of {len(names)} marker"
+            f"{'' if len(names) == 1 else 's'} ({shown}) sum off 1 by up to {worst:.3g} "
+            f"(within the tolerance {FREQUENCY_TOLERANCE:g}): rescaled to sum to 1"
+        )
 
     def subset(self, names: Iterable[str]) -> FrequencyTable:
         """Return the table restricted to the given markers (in that order)."""

@@ -266,3 +266,58 @@ def test_non_finite_numeric_options_are_refused(
     code, _, err = lr(runner, files, option, value)
     assert code == 2
     assert f"{option}: {value} is not a finite number" in err
+
+
+def test_an_impossible_default_reference_points_to_the_reference_option(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    table = parse_frequency_csv(FREQS)
+    excluded = H1.replace("CH\tAF\tMO\t1\t12/13", "CH\tAF\tMO\t1\t13/14")
+    hypotheses = {
+        "unrelated": parse_ped(H2.replace("12/13", "13/14")),
+        "father": parse_ped(excluded),
+    }
+    path = tmp_path / "excluded.fam"
+    path.write_text(format_fam(hypotheses, table, MutationModel()), encoding="utf-8")
+    result = runner.invoke(app, ["kinship", "fam", str(path)])
+    assert result.exit_code == 2
+    assert "mutation" not in result.stderr
+    assert (
+        "pedigree 'father' (the last pedigree, the default reference) makes the genotypes "
+        "impossible at marker TH01 (likelihood 0)" in result.stderr
+    )
+    assert "--reference NAME (unrelated)" in result.stderr
+    fine = runner.invoke(app, ["kinship", "fam", str(path), "--json", "--reference", "unrelated"])
+    assert fine.exit_code == 0, fine.stderr
+    father = json.loads(fine.stdout)["hypotheses"][1]
+    assert father["name"] == "father" and father["lr"] == 0.0
+
+
+def test_a_frequency_database_only_fam_file_has_no_pedigree_to_compare(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "database.fam"
+    path.write_text(format_fam({}, parse_frequency_csv(FREQS)), encoding="utf-8")
+    result = runner.invoke(app, ["kinship", "fam", str(path), "--json"])
+    assert result.exit_code == 2
+    assert "Ped 1" not in result.stdout
+    assert "database.fam: no pedigree to compare: the file holds only a frequency database" in (
+        result.stderr
+    )
+
+
+def test_a_rescaled_frequency_table_gets_one_note_on_stderr(
+    runner: CliRunner, files: dict[str, Path]
+) -> None:
+    off = FREQS.replace("TH01,14,0.5", "TH01,14,0.505").replace("VWA,18,0.4", "VWA,18,0.399")
+    files["freqs"].write_text(off, encoding="utf-8")
+    code, out, err = lr(runner, files, "--json")
+    assert code == 0
+    notes = [line for line in err.splitlines() if line.startswith("note:")]
+    assert notes == [
+        f"note: {files['freqs']}: the frequencies of 2 markers (TH01, VWA) sum off 1 by up to "
+        "0.005 (within the tolerance 0.01): rescaled to sum to 1"
+    ]
+    assert json.loads(out)["lr_total"] == pytest.approx(1.005 / 0.5, rel=1e-12)  # 1 / (2 p_12)
+    files["freqs"].write_text(FREQS, encoding="utf-8")
+    assert "note:" not in lr(runner, files, "--json")[2]
