@@ -1,7 +1,7 @@
 """accounts: e-mail addresses, confirmation and reset links
 
 users.email (unique, may be empty: staff and desk-only relatives have none), when it was
-confirmed, and when the user last signed in. account_tokens keeps the SHA-256 of each
+confirmed, when the user last signed in, and a telephone number a desk may call. account_tokens keeps the SHA-256 of each
 single-use link sent by e-mail (confirm an address, reset or set a password), its expiry and
 when it was used.
 
@@ -26,6 +26,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("email", sa.String(length=254), nullable=True))
         batch_op.add_column(sa.Column("email_confirmed_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("last_signed_in_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("phone", sa.String(length=40), nullable=True))
         batch_op.create_unique_constraint(batch_op.f("uq_users_email"), ["email"])
 
     op.create_table(
@@ -53,6 +54,7 @@ def downgrade() -> None:
     op.drop_table("account_tokens")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_users_email"), type_="unique")
+        batch_op.drop_column("phone")
         batch_op.drop_column("last_signed_in_at")
         batch_op.drop_column("email_confirmed_at")
         batch_op.drop_column("email")
