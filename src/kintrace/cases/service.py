@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, String, cast, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, String, and_, cast, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from kintrace.access import SEES_ALL_PERSONS, Role, Viewer
 from kintrace.cases.dates import PartialDate, Precision
 from kintrace.cases.model import InquirerDetails, PersonDetails, RequestDetails
+from kintrace.cases.search import search_forms, search_key
 from kintrace.errors import Forbidden, InvalidInput, NotFound
 from kintrace.ids import id_list
 from kintrace.reconciliation.model import Flag
@@ -65,9 +66,21 @@ def add_person(
         created_at=datetime.now(),
         created_by=actor_id,
     )
+    refresh_search_key(person)
     session.add(person)
     session.flush()
     return person
+
+
+def refresh_search_key(person: Person) -> None:
+    """Make a person's search key again from his names, number and unit (after any edit)."""
+    person.search_key = search_key(
+        surname=person.surname,
+        given_name=person.given_name or "",
+        patronymic=person.patronymic or "",
+        personal_number=person.personal_number or "",
+        unit=person.unit or "",
+    )
 
 
 def birth_of(person: Person) -> PartialDate | None:
@@ -216,6 +229,47 @@ def escape_like(text: str) -> str:
     )
 
 
+_SEARCHED_AS_WRITTEN = (
+    Person.surname,
+    Person.given_name,
+    Person.patronymic,
+    Person.personal_number,
+    Person.unit,
+)
+
+
+def _finds(word: str) -> ColumnElement[bool]:
+    """Return the condition that a person answers one search word.
+
+    The stored search key answers in any script and case, on both engines (see
+    :mod:`kintrace.cases.search`); a person into whom a duplicate was merged answers the
+    duplicate's spelling too. The fields as written still answer a word that has no key form
+    (punctuation: ``%`` and ``_`` match themselves).
+    """
+    like = f"%{escape_like(word.lower())}%"
+    conditions: list[ColumnElement[bool]] = [
+        func.lower(column).like(like, escape=LIKE_ESCAPE) for column in _SEARCHED_AS_WRITTEN
+    ]
+    forms = search_forms(word)
+    if forms:
+        keyed = and_(
+            *(
+                Person.search_key.like(f"%{escape_like(form)}%", escape=LIKE_ESCAPE)
+                for form in forms
+            )
+        )
+        duplicate = aliased(Person)
+        merged_in = select(duplicate.merged_into_id).where(
+            duplicate.merged_into_id.is_not(None),
+            *(
+                duplicate.search_key.like(f"%{escape_like(form)}%", escape=LIKE_ESCAPE)
+                for form in forms
+            ),
+        )
+        conditions += [keyed, Person.id.in_(merged_in)]
+    return or_(*conditions)
+
+
 def search_persons(
     session: Session,
     viewer: Viewer,
@@ -236,23 +290,8 @@ def search_persons(
     if flag and flag not in FLAG_WORDS:
         raise InvalidInput(f"field 'flag': unknown flag {flag[:40]!r}")
     query = visible_persons(viewer)
-    if text.strip():
-        for word in text.split():
-            like = f"%{escape_like(word.lower())}%"
-            query = query.where(
-                or_(
-                    *(
-                        func.lower(column).like(like, escape=LIKE_ESCAPE)
-                        for column in (
-                            Person.surname,
-                            Person.given_name,
-                            Person.patronymic,
-                            Person.personal_number,
-                            Person.unit,
-                        )
-                    )
-                )
-            )
+    for word in text.split():
+        query = query.where(_finds(word))
     if region_id is not None:
         query = query.where(Person.region_id == region_id)
     if status or flag:

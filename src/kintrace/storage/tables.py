@@ -167,6 +167,8 @@ class Person(Base):
     unit: Mapped[str] = mapped_column(String(200), default="")
     rank: Mapped[str] = mapped_column(String(100), default="")
     personal_number: Mapped[str] = mapped_column(String(100), default="")
+    # every name, number and unit in one Latin case-folded form (kintrace.cases.search)
+    search_key: Mapped[str] = mapped_column(String(1000), default="", server_default="")
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
@@ -174,7 +176,10 @@ class Person(Base):
 
     region: Mapped[Region | None] = relationship()
 
-    __table_args__ = (Index("ix_persons_surname", "surname"),)
+    __table_args__ = (
+        Index("ix_persons_surname", "surname"),
+        Index("ix_persons_search_key", "search_key"),
+    )
 
 
 class Inquirer(Base):

@@ -1,0 +1,97 @@
+"""Search finds a person in any script and case, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+from tests.db_builders import person_details
+
+from kintrace.access import Role, Viewer
+from kintrace.cases.service import add_person, get_or_create_region, search_persons
+from kintrace.config import Settings
+from kintrace.linkage.service import merge_persons, undo_merge
+from kintrace.storage.db import make_engine, migrate
+from kintrace.storage.tables import Person
+
+ANALYST = Viewer(None, Role.ANALYST)
+
+
+def found(db: Session, query: str) -> set[int]:
+    return {row.person.id for row in search_persons(db, ANALYST, text=query, per_page=100).rows}
+
+
+def stasiv(db: Session) -> Person:
+    details = person_details("Стасів", "Микола")
+    return add_person(db, details, region=get_or_create_region(db, "Львівська"), actor_id=None)
+
+
+@pytest.mark.parametrize("query", ["стасів", "Стасів", "STASIV", "Stasiv", "СТАСІВ", "стас"])
+def test_a_cyrillic_surname_in_any_case_and_script(db: Session, query: str) -> None:
+    person = stasiv(db)
+    assert person.id in found(db, query)
+
+
+@pytest.mark.parametrize("query", ["Микола", "микола", "Mykola", "MYKOLA", "Стасів Микола"])
+def test_a_given_name_in_any_case_and_script(db: Session, query: str) -> None:
+    person = stasiv(db)
+    assert person.id in found(db, query)
+
+
+@pytest.mark.parametrize("query", ["ав-123456", "AB123456", "АВ123456", "ab-123", "12345"])
+def test_a_personal_number_and_unit_however_written(db: Session, query: str) -> None:
+    person = stasiv(db)  # personal number АВ-123456 (Cyrillic letters), unit в/ч 12345
+    assert person.id in found(db, query)
+
+
+def test_other_persons_are_not_found(db: Session) -> None:
+    person = stasiv(db)
+    other = add_person(db, person_details("Коваленко", "Петро"), region=None, actor_id=None)
+    assert person.id not in found(db, "Коваленко")
+    assert other.id not in found(db, "Stasiv")
+    assert found(db, "Stasiv Петро") == set()
+
+
+@pytest.mark.parametrize("query", ["%", "_", "%%", "_%_"])
+def test_wildcards_still_match_themselves(db: Session, query: str) -> None:
+    stasiv(db)
+    assert found(db, query) == set()
+
+
+def test_a_merged_duplicate_spelling_finds_the_kept_person(db: Session) -> None:
+    kept = stasiv(db)
+    duplicate = add_person(db, person_details("Stasiw", "Nikolai"), region=None, actor_id=None)
+    merge = merge_persons(
+        db,
+        ANALYST,
+        kept_id=kept.id,
+        merged_id=duplicate.id,
+        reason="same man",
+        settings=Settings(secret_key="x"),
+        today=date(2024, 1, 1),
+    )
+    assert found(db, "Stasiw") == {kept.id}
+    undo_merge(db, ANALYST, merge.id, settings=Settings(secret_key="x"), today=date(2024, 1, 1))
+    assert duplicate.id in found(db, "Stasiw")
+
+
+def test_the_migration_fills_the_key_of_persons_recorded_before(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    migrate(engine, "0008")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "insert into persons (surname, given_name, patronymic, script, sex, home_region,"
+                " unit, rank, personal_number, created_at) values ('Стасів', 'Микола', '',"
+                " 'cyrillic', 'male', '', 'в/ч А0224', '', 'АВ-1', :now)"
+            ),
+            {"now": datetime(2024, 1, 1)},
+        )
+    migrate(engine)
+    with engine.connect() as connection:
+        key = connection.execute(text("select search_key from persons")).scalar_one()
+    engine.dispose()
+    assert " stasiv " in key and " mikola " in key and " ab1 " in key and " a0224 " in key
