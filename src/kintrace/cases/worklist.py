@@ -1,19 +1,32 @@
-"""The regional worklist: cases that need work now, most urgent first."""
+"""The regional worklist: cases that need work now, a page at a time, with the whole count."""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from kintrace.access import Viewer
-from kintrace.cases.service import current_official, visible_persons
+from kintrace.cases.service import STATUS_WORDS, current_official, visible_persons
+from kintrace.errors import InvalidInput
+from kintrace.lists.cells import csv_row
 from kintrace.storage.tables import Assessment, AuthorityRequest, OfficialStatus, Person
 
 WORK_FLAGS = ("overdue", "official_disagrees", "contradiction", "court_date_passed")
 """The flags that put a case on the worklist."""
+
+WORK_SORTS = ("silent", "recent", "court", "name")
+"""Orders of the worklist: longest without news first (the default), newest news first,
+the soonest court date first, by surname."""
+
+PER_PAGE = 50
+"""Cases on one page of the worklist."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,16 +41,50 @@ class WorkItem:
     overdue: list[AuthorityRequest]
 
 
-def worklist(
-    session: Session,
-    viewer: Viewer,
-    *,
-    today: date,
-    flag: str = "",
-    region_id: int | None = None,
-    limit: int = 200,
-) -> list[WorkItem]:
-    """Return the viewer's cases with a work flag, those silent longest first."""
+@dataclass(frozen=True, slots=True)
+class WorkPage:
+    """One page of the worklist and how many cases the whole list holds."""
+
+    items: Sequence[WorkItem]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """Return the number of pages (at least one)."""
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        """Return the position of the page's first case (0 on an empty page)."""
+        return (self.page - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        """Return the position of the page's last case (0 on an empty page)."""
+        return (self.page - 1) * self.per_page + len(self.items)
+
+
+def _order(sort: str) -> list[Any]:
+    if sort == "recent":
+        return [Assessment.last_information_on.desc().nulls_last(), Person.id]
+    if sort == "court":
+        return [Assessment.court_date.asc().nulls_last(), Person.id]
+    if sort == "name":
+        return [Person.surname, Person.given_name, Person.id]
+    return [Assessment.last_information_on.asc().nulls_first(), Person.id]
+
+
+def _query(
+    viewer: Viewer, *, flag: str, region_id: int | None, status: str, sort: str
+) -> Select[Any]:
+    if flag and flag not in WORK_FLAGS:
+        raise InvalidInput(f"field 'flag': unknown flag {flag[:40]!r}")
+    if status and status not in STATUS_WORDS:
+        raise InvalidInput(f"field 'status': unknown status {status[:40]!r}")
+    if sort and sort not in WORK_SORTS:
+        raise InvalidInput(f"field 'sort': unknown order {sort[:40]!r}")
     flags = (flag,) if flag else WORK_FLAGS
     text = cast(Assessment.flags, String)
     query = (
@@ -45,12 +92,17 @@ def worklist(
         .add_columns(Assessment)
         .join(Assessment, (Assessment.person_id == Person.id) & Assessment.is_current)
         .where(or_(*[text.like(f'%"{f}"%') for f in flags]))
-        .order_by(Assessment.last_information_on.asc().nulls_first(), Person.id)
-        .limit(limit)
     )
     if region_id is not None:
         query = query.where(Person.region_id == region_id)
-    rows = list(session.execute(query).all())
+    if status:
+        query = query.where(Assessment.status == status)
+    return query.order_by(*_order(sort))
+
+
+def _items(
+    session: Session, rows: Sequence[tuple[Person, Assessment]], today: date
+) -> list[WorkItem]:
     ids = [p.id for p, _ in rows]
     official = current_official(session, ids)
     late: dict[int, list[AuthorityRequest]] = {}
@@ -75,3 +127,106 @@ def worklist(
         )
         for p, a in rows
     ]
+
+
+def worklist(
+    session: Session,
+    viewer: Viewer,
+    *,
+    today: date,
+    flag: str = "",
+    region_id: int | None = None,
+    status: str = "",
+    sort: str = "silent",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> WorkPage:
+    """Return one page of the viewer's cases with a work flag, and how many there are.
+
+    An unknown flag, status or order is refused; a page past the last one is empty.
+    """
+    query = _query(viewer, flag=flag, region_id=region_id, status=status, sort=sort)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    page = max(1, page)
+    rows = [
+        (row[0], row[1])
+        for row in session.execute(query.offset((page - 1) * per_page).limit(per_page))
+    ]
+    return WorkPage(_items(session, rows, today), total, page, per_page)
+
+
+def all_work(
+    session: Session,
+    viewer: Viewer,
+    *,
+    today: date,
+    flag: str = "",
+    region_id: int | None = None,
+    status: str = "",
+    sort: str = "silent",
+    batch: int = 500,
+) -> Iterator[WorkItem]:
+    """Yield every case of the worklist in its order, a batch at a time (for an export)."""
+    query = _query(viewer, flag=flag, region_id=region_id, status=status, sort=sort)
+    offset = 0
+    while True:
+        rows = [(row[0], row[1]) for row in session.execute(query.offset(offset).limit(batch))]
+        yield from _items(session, rows, today)
+        if len(rows) < batch:
+            return
+        offset += batch
+
+
+CSV_COLUMNS = (
+    "person_id",
+    "surname",
+    "given_name",
+    "patronymic",
+    "personal_number",
+    "unit",
+    "assessed_status",
+    "official_status",
+    "flags",
+    "last_information_on",
+    "days_without_news",
+    "court_date",
+    "overdue_requests",
+)
+"""The columns of the worklist's CSV export, in order."""
+
+
+def worklist_csv(items: Iterable[WorkItem]) -> str:
+    r"""Write worklist cases as CSV text; no cell is ever read as a formula by a spreadsheet.
+
+    >>> from types import SimpleNamespace as NS
+    >>> item = NS(person=NS(id=7, surname="=HYPERLINK(1)", given_name="Ім'я", patronymic="",
+    ...     personal_number="", unit=""), assessment=NS(status="missing", last_information_on=None,
+    ...     court_date=None), official=None, flags=["overdue"], days_silent=None, overdue=[1])
+    >>> worklist_csv([item]).splitlines()[1]
+    "7,'=HYPERLINK(1),Ім'я,,,,missing,,overdue,,,,1"
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for item in items:
+        p, a = item.person, item.assessment
+        writer.writerow(
+            csv_row(
+                [
+                    p.id,
+                    p.surname,
+                    p.given_name,
+                    p.patronymic,
+                    p.personal_number,
+                    p.unit,
+                    a.status,
+                    item.official.status if item.official else "",
+                    " ".join(item.flags),
+                    a.last_information_on.isoformat() if a.last_information_on else "",
+                    "" if item.days_silent is None else item.days_silent,
+                    a.court_date.isoformat() if a.court_date else "",
+                    len(item.overdue),
+                ]
+            )
+        )
+    return out.getvalue()

@@ -117,6 +117,7 @@ ROUTE_NAMES = [
     "POST /reports/{report_id}/grade",
     "GET /attachments/{sha256}",
     "GET /worklist",
+    "GET /worklist.csv",
     "GET /stats",
     "POST /language",
     "POST /persons/{person_id}/official",

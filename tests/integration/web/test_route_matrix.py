@@ -59,6 +59,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/stats"): "yyyyyyy",
     ("GET", "/cases"): "syyynyy",
     ("GET", "/worklist"): "snyynyy",
+    ("GET", "/worklist.csv"): "snyynyy",
     ("GET", "/persons/{person_id}"): "syyynyy",
     ("GET", "/api/persons"): "syyynyy",
     ("GET", "/api/persons/{person_id}"): "syyynyy",

@@ -20,7 +20,7 @@ from kintrace.access import (
 from kintrace.cases.dossier import dossier
 from kintrace.cases.model import Relationship
 from kintrace.cases.service import get_person, search_persons
-from kintrace.cases.worklist import WORK_FLAGS, worklist
+from kintrace.cases.worklist import WORK_FLAGS, WORK_SORTS, all_work, worklist, worklist_csv
 from kintrace.errors import Forbidden, InvalidInput, NotFound
 from kintrace.identification.advice import extra_sample_advice
 from kintrace.identification.service import (
@@ -280,35 +280,79 @@ def attachment(db: DbSession, viewer: SignedIn, instance: InstanceDep, sha256: s
     )
 
 
+def _worklist_regions(db: DbSession, viewer: Viewer) -> list[Region]:
+    if not viewer.sees_persons or viewer.role is Role.RELATIVE:
+        raise Forbidden("the worklist is for regional desks and analysts")
+    if viewer.role in SEES_ALL_PERSONS:
+        return list(db.scalars(select(Region).order_by(Region.name)))
+    return []
+
+
 @router.get("/worklist")
 def worklist_page(
     request: Request,
     db: DbSession,
     viewer: SignedIn,
     flag: str = "",
+    status: str = "",
+    sort: str = "silent",
     region_text: Annotated[str, Query(alias="region")] = "",
+    page_no: PageNo = 1,
 ) -> HTMLResponse:
-    """List the cases that need work: overdue answers, disagreements, contradictions."""
+    """List the cases that need work, a page at a time: late answers, disagreements..."""
     region = parse_row_id(region_text, "region")  # "" from the form: every region
-    if not viewer.sees_persons or viewer.role is Role.RELATIVE:
-        raise Forbidden("the worklist is for regional desks and analysts")
-    if flag and flag not in WORK_FLAGS:
-        raise InvalidInput(f"unknown flag {flag!r}")
-    items = worklist(db, viewer, today=date.today(), flag=flag, region_id=region)
-    regions = (
-        list(db.scalars(select(Region).order_by(Region.name)))
-        if viewer.role in SEES_ALL_PERSONS
-        else []
+    regions = _worklist_regions(db, viewer)
+    result = worklist(
+        db,
+        viewer,
+        today=date.today(),
+        flag=flag,
+        region_id=region,
+        status=status,
+        sort=sort or "silent",
+        page=page_no,
     )
     return page(
         request,
         "worklist.html",
         viewer,
-        items=items,
+        result=result,
+        items=result.items,
         flag=flag,
+        status=status,
+        sort=sort or "silent",
         work_flags=WORK_FLAGS,
+        work_sorts=WORK_SORTS,
         region=region,
         regions=regions,
+    )
+
+
+@router.get("/worklist.csv")
+def worklist_export(
+    db: DbSession,
+    viewer: SignedIn,
+    flag: str = "",
+    status: str = "",
+    sort: str = "silent",
+    region_text: Annotated[str, Query(alias="region")] = "",
+) -> Response:
+    """Export the whole worklist (every page) as CSV, in the order and with the filters shown."""
+    region = parse_row_id(region_text, "region")
+    _worklist_regions(db, viewer)
+    items = all_work(
+        db,
+        viewer,
+        today=date.today(),
+        flag=flag,
+        region_id=region,
+        status=status,
+        sort=sort or "silent",
+    )
+    return Response(
+        worklist_csv(items),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="worklist.csv"'},
     )
 
 
