@@ -10,6 +10,8 @@ and eliminates the rest, with two-factor steps run as batched matrix products
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,7 +26,7 @@ from kintrace.kinship.likelihood import (
     structure_factors,
 )
 from kintrace.kinship.markers import Marker
-from kintrace.kinship.pedigree import Pedigree
+from kintrace.kinship.pedigree import NO_PARENT, Pedigree
 
 
 def peel_batch(
@@ -63,7 +65,9 @@ def peel_batch(
             table = _evidence_tables(genotypes, marker, n, len(variables) == 1)
             factors.append(Factor(variables, table, batched=True))
         keep = person_variables(ped, missing, model.xlinked) if missing in component else ()
-        result = eliminate_batched(fold_parents(ped, persons, factors, model, keep), keep)
+        folded = fold_parents(ped, persons, factors, model, keep)
+        folded = fold_sibships(ped, persons, folded, model, keep, typed_any, marker, size)
+        result = eliminate_batched(folded, keep)
         values = np.asarray(
             result.table
             if result.batched
@@ -214,6 +218,185 @@ def fold_parents(
         folded = _fold(g if batched else g[None], list(children.values()))
         result = [*rest, Factor(tuple(children), folded if batched else folded[0], batched)]
     return result
+
+
+MAX_SIBSHIP_TERMS = 256
+"""Most evidence-term combinations :func:`fold_sibships` sums over (``2^k`` for ``k`` typed
+children, ``3`` per half-typed one); beyond, the sibship is left to the general elimination."""
+
+
+def _child_terms(
+    genotypes: Sequence[Genotype | None] | None, marker: Marker, n: int, size: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Write one child's 0/1 evidence ``E[b](c, d)`` as ``sum_r u[b, r, c] v[b, r, d]``.
+
+    ``a/b``: ``e_a e_bᵀ + e_b e_aᵀ``; ``a/a``: ``e_a e_aᵀ``; ``a/-``: ``e_a 1ᵀ + 1 e_aᵀ -
+    e_a e_aᵀ``; untyped (or absent): ``1 1ᵀ``. Returns ``(u, v)`` of shape (batch, terms, n).
+    """
+    cells = list(genotypes) if genotypes is not None else [None] * size
+    half = any(c is not None and is_typed(c) and (c[0] is None or c[1] is None) for c in cells)
+    terms = 3 if half else 2
+    u = np.zeros((size, terms, n))
+    v = np.zeros((size, terms, n))
+    for b, cell in enumerate(cells):
+        known = [] if cell is None or not is_typed(cell) else [x for x in cell if x is not None]
+        index = [marker.index(x) for x in known]
+        if not index:
+            u[b, 0] = v[b, 0] = 1.0
+        elif len(index) == 1:
+            (a,) = index
+            u[b, 0, a] = 1.0
+            v[b, 0] = 1.0
+            u[b, 1] = 1.0
+            v[b, 1, a] = 1.0
+            u[b, 2, a] = -1.0
+            v[b, 2, a] = 1.0
+        else:
+            a, c = index
+            u[b, 0, a] = v[b, 0, c] = 1.0
+            if a != c:
+                u[b, 1, c] = v[b, 1, a] = 1.0
+    return u, v
+
+
+def _sibship(
+    ped: Pedigree, persons: Sequence[int], father: int, mother: int, xlinked: bool
+) -> list[int] | None:
+    """Return the kept children of a couple when they are all the kept children of either
+    parent and none of them has kept children; else None."""
+    kept = set(persons)
+    children = [c for c in ped.children(father) if c in kept]
+    if sorted(children) != sorted(c for c in ped.children(mother) if c in kept):
+        return None
+    if any(ped.mother[c] != mother or ped.father[c] != father for c in children):
+        return None
+    if any(g in kept for c in children for g in ped.children(c)):
+        return None
+    if any(len(person_variables(ped, c, xlinked)) != 2 for c in children):
+        return None
+    return children
+
+
+def fold_sibships(
+    ped: Pedigree,
+    persons: Sequence[int],
+    factors: Sequence[Factor],
+    model: AlleleModel,
+    keep: Sequence[int],
+    typed_any: dict[int, list[Genotype | None]],
+    marker: Marker,
+    size: int,
+) -> list[Factor]:
+    """Sum a couple and their childless children out in closed form, however many children.
+
+    For parents with alleles ``(a, a')`` and ``(b, b')``, their own factors ``G_f``, ``G_m``
+    (founder priors, their evidence, what folding their parents left) and children ``k``
+    whose evidence is ``E_k(c, d) = sum_r u_kr(c) v_kr(d)`` (:func:`_child_terms`, at most
+    two terms for a typed child), the children's transmissions factor by side::
+
+        L = sum_{r_1..r_K} [sum_{a,a'} G_f(a,a') prod_k (f_k[a] + f_k[a']) / 2]
+                           [sum_{b,b'} G_m(b,b') prod_k (g_k[b] + g_k[b']) / 2]
+
+    with ``f_k = M_male u_{k r_k}``, ``g_k = M_female v_{k r_k}``. ``2^K n²`` work per family
+    (``K`` typed children), where eliminating the couple jointly costs ``n⁴`` memory per family
+    (55 alleles: 9 million cells; that was most of the time and memory of the tables on
+    nuclear families with untyped parents and three children). The missing person, when he is
+    one of the children, keeps his alleles: ``J(x, y) = sum_r A_r(x) B_r(y)`` with ``A_r =
+    (row and column sums of the father's product) M_male / 2``. The sum is the same, so every
+    likelihood is unchanged; couples that do not fit (a parent with another mate or kept
+    grandchildren, the missing person a parent, X-linked markers) are left as they are.
+    """
+    result = list(factors)
+    if model.female.ndim != 2 or model.xlinked:
+        return result
+    n = model.n
+    done: set[tuple[int, int]] = set()
+    for child in persons:
+        father, mother = ped.father[child], ped.mother[child]
+        if father == NO_PARENT or mother == NO_PARENT or (father, mother) in done:
+            continue
+        done.add((father, mother))
+        children = _sibship(ped, persons, father, mother, model.xlinked)
+        if children is None or len(children) < 3:
+            continue
+        fpair = person_variables(ped, father, False)
+        mpair = person_variables(ped, mother, False)
+        if set(fpair + mpair) & set(keep):
+            continue
+        kids = {c: person_variables(ped, c, False) for c in children}
+        missing = [c for c in children if set(kids[c]) & set(keep)]
+        if len(missing) > 1 or (missing and tuple(keep) != kids[missing[0]]):
+            continue
+        transmissions = {(*fpair, kids[c][0]) for c in children}
+        transmissions |= {(*mpair, kids[c][1]) for c in children}
+        evidence = {kids[c] for c in children if c not in missing}
+        own_f: list[Factor] = []
+        own_m: list[Factor] = []
+        rest: list[Factor] = []
+        child_vars = {v for c in children for v in kids[c]}
+        fits = True
+        seen: set[tuple[int, ...]] = set()
+        for f in result:
+            scope = set(f.variables)
+            if f.variables in transmissions:
+                continue
+            if f.variables in evidence and f.variables not in seen and f.batched:
+                seen.add(f.variables)
+                continue
+            if scope & child_vars:
+                fits = False
+                break
+            if scope & set(fpair):
+                if not scope <= set(fpair):
+                    fits = False
+                    break
+                own_f.append(f)
+            elif scope & set(mpair):
+                if not scope <= set(mpair):
+                    fits = False
+                    break
+                own_m.append(f)
+            else:
+                rest.append(f)
+        typed_children = [c for c in children if c not in missing]
+        if not fits or seen != {kids[c] for c in typed_children if c in typed_any}:
+            continue
+        if any(c not in typed_any for c in typed_children):
+            continue
+        terms = [_child_terms(typed_any[c], marker, n, size) for c in typed_children]
+        if math.prod(u.shape[1] for u, _ in terms) > MAX_SIBSHIP_TERMS:
+            continue
+        gf = _side_block(own_f, fpair, n, size)
+        gm = _side_block(own_m, mpair, n, size)
+        f_side = [u @ model.male.T for u, _ in terms]  # (batch, terms, n)
+        m_side = [v @ model.female.T for _, v in terms]
+        total = np.zeros((size, n, n)) if missing else np.zeros(size)
+        for combo in itertools.product(*(range(u.shape[1]) for u, _ in terms)):
+            wf, wm = gf, gm
+            for k, r in enumerate(combo):
+                x, y = f_side[k][:, r], m_side[k][:, r]
+                wf = wf * (0.5 * (x[:, :, None] + x[:, None, :]))
+                wm = wm * (0.5 * (y[:, :, None] + y[:, None, :]))
+            if missing:
+                a = 0.5 * ((wf.sum(axis=2) + wf.sum(axis=1)) @ model.male)
+                b = 0.5 * ((wm.sum(axis=2) + wm.sum(axis=1)) @ model.female)
+                total = total + a[:, :, None] * b[:, None, :]
+            else:
+                total = total + wf.sum(axis=(1, 2)) * wm.sum(axis=(1, 2))
+        out = tuple(keep) if missing else ()
+        result = [*rest, Factor(out, total, batched=True)]
+    return result
+
+
+def _side_block(
+    own: Sequence[Factor], pair: tuple[int, ...], n: int, size: int
+) -> npt.NDArray[np.float64]:
+    """Return a parent's own factors multiplied over his alleles, (batch, n, n) (ones: none)."""
+    block = _parent_block(own, (pair[0], pair[1]), n)
+    if block is None:
+        return np.ones((size, n, n))
+    g, batched = block
+    return np.array(g if batched else np.broadcast_to(g, (size, n, n)))
 
 
 def _evidence_tables(
