@@ -63,7 +63,7 @@ def serve(
         address = host or settings.host
         instance = open_instance(settings)
         check_serving(instance.settings, address)
-        app = create_app(instance)
+        app = create_app(instance, daily_clocks=True)
     why = weak_secret(instance.settings.secret_key)
     if why is not None:
         err_console.print(
@@ -108,7 +108,7 @@ def demo(
     if no_serve:
         return
     err_console.print(f"serving on [bold]http://{host}:{port}[/] (Ctrl+C stops)")
-    uvicorn.run(create_app(instance), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(instance, daily_clocks=True), host=host, port=port, log_level="warning")
 
 
 def backup_command(

@@ -13,6 +13,7 @@ import typer
 from rich.progress import Progress
 from sqlalchemy import func, select
 
+from kintrace.cases.dates import check_day
 from kintrace.cli.common import (
     DATA_DIR_HELP,
     DATABASE_HELP,
@@ -21,10 +22,10 @@ from kintrace.cli.common import (
     print_json,
     reporting_errors,
 )
-from kintrace.cases.dates import check_day
 from kintrace.errors import StoryError
-from kintrace.instance import open_instance
+from kintrace.instance import Instance, open_instance
 from kintrace.reconciliation.bulk import recompute_all
+from kintrace.reconciliation.daily import recompute_clocks
 from kintrace.reconciliation.rules import reconcile
 from kintrace.reconciliation.story import decode_story, parse_story, story_result
 from kintrace.reconciliation.words import Lang
@@ -91,8 +92,18 @@ def recompute(
         "(0: one per core when there are more than a few thousand persons).",
     ),
     json_out: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+    clocks: bool = typer.Option(
+        False,
+        "--clocks",
+        help="Only the persons whose date-driven flags (overdue, court date passed, stale) "
+        "lag the date, in short transactions: for a daily cron job.",
+    ),
 ) -> None:
-    """Recompute every person's assessed status in one transaction; changes are kept as history."""
+    """Recompute every person's assessed status in one transaction; changes are kept as history.
+
+    With --clocks, only the persons whose date-driven flags the date has moved past, a few
+    hundred per transaction (``kintrace serve`` does the same every day by itself).
+    """
     with reporting_errors():
         try:
             day = date.fromisoformat(today) if today else date.today()
@@ -105,22 +116,10 @@ def recompute(
         settings = make_settings(database, data_dir)
         with open_instance(settings) as instance:
             started = time.perf_counter()
-            with transaction(instance.sessions) as session:
-                total = session.scalar(select(func.count()).select_from(Person)) or 0
-                if workers == 0:
-                    workers = auto_workers(total, batch)
-                with Progress(console=err_console, transient=True) as progress:
-                    task = progress.add_task("recompute", total=total)
-                    seen, changed = recompute_all(
-                        session,
-                        today=day,
-                        settings=settings,
-                        reason=reason,
-                        batch=batch,
-                        workers=workers,
-                        read_in_workers=True,  # this transaction changes no report
-                        progress=lambda n: progress.update(task, completed=n),
-                    )
+            if clocks:
+                seen, changed = recompute_clocks(instance.sessions, today=day, settings=settings)
+            else:
+                seen, changed = _recompute_everyone(instance, day, reason, batch, workers)
             elapsed = time.perf_counter() - started
     figures = {"persons": seen, "changed": changed, "seconds": round(elapsed, 3)}
     if json_out:
@@ -130,3 +129,25 @@ def recompute(
         err_console.print(
             f"recomputed {seen} persons ({changed} changed) in {elapsed:.1f} s, {rate:,.0f}/s"
         )
+
+
+def _recompute_everyone(
+    instance: Instance, day: date, reason: str, batch: int, workers: int
+) -> tuple[int, int]:
+    """Recompute every person in one transaction, with a progress bar."""
+    with transaction(instance.sessions) as session:
+        total = session.scalar(select(func.count()).select_from(Person)) or 0
+        if workers == 0:
+            workers = auto_workers(total, batch)
+        with Progress(console=err_console, transient=True) as progress:
+            task = progress.add_task("recompute", total=total)
+            return recompute_all(
+                session,
+                today=day,
+                settings=instance.settings,
+                reason=reason,
+                batch=batch,
+                workers=workers,
+                read_in_workers=True,  # this transaction changes no report
+                progress=lambda n: progress.update(task, completed=n),
+            )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from datetime import date
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -19,6 +23,7 @@ from kintrace.errors import (
     TooManyAttempts,
 )
 from kintrace.instance import Instance
+from kintrace.reconciliation.daily import every_day, recompute_clocks
 from kintrace.web.deps import NotSignedIn, SecondFactorRequired
 from kintrace.web.limits import UploadTooLarge, add_limits
 from kintrace.web.render import templates
@@ -76,9 +81,34 @@ async def handle_invalid_request(request: Request, error: Exception) -> Response
     return await handle_error(request, InvalidInput("; ".join(problems), problems))
 
 
-def create_app(instance: Instance) -> FastAPI:
-    """Return the web app serving this instance."""
+def create_app(instance: Instance, *, daily_clocks: bool = False) -> FastAPI:
+    """Return the web app serving this instance.
+
+    With ``daily_clocks`` (``kintrace serve``), the date-driven flags are recomputed at
+    start-up and every day after midnight while the app runs (kintrace.reconciliation.daily).
+    """
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if not daily_clocks:
+            yield
+            return
+
+        def job() -> object:
+            return recompute_clocks(
+                instance.sessions, today=date.today(), settings=instance.settings
+            )
+
+        task = asyncio.create_task(every_day(job))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+
     app = FastAPI(
+        lifespan=lifespan,
         title="kintrace",
         version=__version__,
         docs_url=None,  # Swagger UI loads from a CDN; /api/docs is our own page, served locally
