@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -165,6 +166,13 @@ def link(
     upper: float = typer.Option(
         0.95, "--upper", min=0.0, max=1.0, help="With --list: link automatically at or above."
     ),
+    lower: float | None = typer.Option(
+        None,
+        "--lower",
+        min=0.0,
+        max=1.0,
+        help="With --list: queue for review at or above (default: --min-probability, 0.5).",
+    ),
     database: str | None = typer.Option(None, "--database", help=DATABASE_HELP),
     data_dir: Path | None = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
     json_out: bool = typer.Option(False, "--json", help="With --list: print the figures as JSON."),
@@ -184,13 +192,22 @@ def link(
                 raise InvalidInput("--list links an imported list: give no files and no --out")
             if no_twins_guard:
                 raise InvalidInput("--no-twins-guard is for files: persons have relatives")
-            _link_list(list_name, upper, min_probability, database, data_dir, json_out)
+            _link_list(
+                list_name,
+                upper,
+                min_probability if lower is None else lower,
+                database,
+                data_dir,
+                json_out,
+            )
         return
     started = time.perf_counter()
     with reporting_errors():
         files = files or []
         if out is None:
             raise InvalidInput("--out is required when linking files")
+        if lower is not None:
+            raise InvalidInput("--lower is for --list; files take --min-probability")
         if not 1 <= len(files) <= 2:
             raise InvalidInput(f"give one or two files, not {len(files)}")
         _check_outputs(out, clusters, files)
@@ -272,6 +289,8 @@ def _link_list(
             upper=upper,
             lower=lower,
             on_stage=lambda stage: progress.update(task, description=f"linking: {stage}"),
+            status_settings=instance.settings,
+            today=date.today(),
         )
     figures = {
         "list": name,
@@ -282,6 +301,8 @@ def _link_list(
         "duplicates": run.duplicates,
         "unmatched": run.unmatched,
         "pairs_scored": run.pairs_scored,
+        "reports": run.reports,
+        "statuses_changed": run.statuses_changed,
         "seconds": round(time.perf_counter() - started, 2),
     }
     if json_out:
@@ -290,7 +311,8 @@ def _link_list(
         console.print(
             f"{run.records} records of {name!r} against {run.persons} persons: "
             f"{run.automatic} linked automatically, {run.review} to review, "
-            f"{run.duplicates} duplicate persons to review, {run.unmatched} without a match "
+            f"{run.duplicates} duplicate persons to review, {run.unmatched} without a match; "
+            f"{run.reports} reports made, {run.statuses_changed} statuses changed "
             f"({run.pairs_scored} pairs scored, {figures['seconds']} s)",
             highlight=False,
             soft_wrap=True,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.progress import Progress
@@ -16,13 +18,63 @@ from kintrace.cli.common import (
     print_json,
     reporting_errors,
 )
-from kintrace.importers.persons import FIELD_LIMITS, PERSON_COLUMNS, parse_persons
+from kintrace.errors import InvalidInput, SourceFormatError
+from kintrace.importers.persons import (
+    FIELD_LIMITS,
+    PERSON_COLUMNS,
+    PersonRecord,
+    parse_persons,
+)
 from kintrace.importers.tabular import parse_column_map, read_table
-from kintrace.instance import open_instance
+from kintrace.instance import Instance, open_instance
+from kintrace.linkage.service import LinkRun, link_list
+from kintrace.lists.evidence import saved_column_map
 from kintrace.lists.export import export_rows, write_rows
-from kintrace.lists.service import ImportResult, ListKind, import_list
+from kintrace.lists.service import (
+    ImportResult,
+    ListKind,
+    content_hash,
+    import_list,
+    list_holding,
+)
 from kintrace.storage.audit import set_actor
 from kintrace.storage.db import retrying, transaction
+
+
+class _Preview(Exception):
+    """Raised inside a dry run's transaction so that it is rolled back, carrying the figures."""
+
+    def __init__(self, figures: dict[str, Any]) -> None:
+        super().__init__("dry run")
+        self.figures = figures
+
+
+def _published(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as error:
+        raise InvalidInput(f"--published: {text[:40]!r} is not a date YYYY-MM-DD") from error
+
+
+def _columns_for(file: Path, source: str, instance: Instance) -> tuple[dict[str, str], bool]:
+    """Return the mapping saved with the publisher's newest list, if this file has its headers.
+
+    The second value says whether the saved mapping is used.
+    """
+    with instance.sessions() as session:
+        saved = saved_column_map(session, source)
+    if not saved:
+        return {}, False
+    headers = set(read_table(file).columns)
+    if all(header in headers for header in saved.values()):
+        return saved, True
+    return {}, False
+
+
+def _read(file: Path, column_map: dict[str, str]) -> list[PersonRecord]:
+    return parse_persons(read_table(file, column_map, required=("id",), limits=FIELD_LIMITS))
 
 
 def import_command(
@@ -31,11 +83,27 @@ def import_command(
         ..., "--list", help="Name of the list, unique (e.g. 'UA-2023-05')."
     ),
     kind: ListKind = typer.Option(ListKind.OTHER, help="What the list is."),
+    source: str | None = typer.Option(
+        None,
+        "--source",
+        help="Who published the list (a source, graded like any other); its linked rows "
+        "become reports from it.",
+    ),
+    published: str | None = typer.Option(
+        None, "--published", help="When the list was published, YYYY-MM-DD."
+    ),
     columns: str | None = typer.Option(
-        None, help="Map standard columns to the file's headers: surname=last_name,..."
+        None,
+        help="Map standard columns to the file's headers: surname=last_name,... "
+        "(default: the mapping of the source's last list, if this file has its headers).",
     ),
     persons: bool = typer.Option(
         False, "--persons", help="Also create a missing person per row (a registry import)."
+    ),
+    dry_run: bool = typer.Option(
+        False,
+        "--dry-run",
+        help="Show what the import and linking would do (linked, created, queued); write nothing.",
     ),
     database: str | None = typer.Option(None, "--database", help=DATABASE_HELP),
     data_dir: Path | None = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
@@ -43,22 +111,38 @@ def import_command(
 ) -> None:
     """Import a list of persons (standard columns: id, surname, given_name, patronymic, sex,
     birth_date, age, report_date, region, unit, rank, personal_number). Every bad row is
-    reported with file, row and field, and nothing is written unless every row is good."""
+    reported with file, row and field, and nothing is written unless every row is good. A file
+    whose content was imported before adds nothing (exit 0) and names the list holding it."""
     with reporting_errors():
-        table = read_table(
-            file, parse_column_map(columns, PERSON_COLUMNS), required=("id",), limits=FIELD_LIMITS
-        )
-        records = parse_persons(table)
+        published_on = _published(published)
+        if not file.is_file():
+            raise SourceFormatError(f"{file}: no such file")
+        digest = content_hash(file)
+        column_map = parse_column_map(columns, PERSON_COLUMNS)
+        records: list[PersonRecord] | None = None
+        if columns is not None or source is None:  # no saved mapping to look up: read first
+            records = _read(file, column_map)
         with open_instance(make_settings(database, data_dir)) as instance:
+            with instance.sessions() as session:
+                holding = list_holding(session, digest)
+                earlier = (holding.id, holding.name) if holding is not None else None
+            if earlier is not None:
+                _say_imported_already(file, list_name, earlier, json_out)
+                return
+            if records is None:
+                column_map, saved = _columns_for(file, source or "", instance)
+                records = _read(file, column_map)
+                if saved:
+                    err_console.print(f"columns read with the mapping saved for {source!r}")
 
-            def write() -> ImportResult:
+            def write(preview: bool) -> tuple[ImportResult, LinkRun | None]:
                 with (
                     Progress(console=err_console, transient=True) as progress,
                     transaction(instance.sessions) as session,
                 ):
                     set_actor(session, actor_id=SYSTEM.user_id, reason=f"import of {file.name}")
                     task = progress.add_task(f"import {file.name}", total=len(records))
-                    return import_list(
+                    result = import_list(
                         session,
                         path=file,
                         name=list_name,
@@ -67,24 +151,112 @@ def import_command(
                         as_persons=persons,
                         actor_id=None,
                         progress=lambda n: progress.update(task, completed=n),
+                        source=source,
+                        published_on=published_on,
+                        column_map=column_map,
+                        sha256=digest,
                     )
+                    if not preview:
+                        return result, None
+                    progress.update(task, description=f"linking {list_name} (dry run)")
+                    run = link_list(
+                        session,
+                        list_name=list_name,
+                        status_settings=instance.settings,
+                        today=date.today(),
+                    )
+                    raise _Preview(_preview_figures(result, run))
 
+            if dry_run:
+                try:
+                    write(True)
+                except _Preview as rolled_back:
+                    _say_preview(rolled_back.figures, json_out)
+                return
             # another import writing at the same moment: a short wait, then a new transaction
-            result = retrying(write)
+            result, _ = retrying(lambda: write(False))
+    if json_out:
+        figures: dict[str, Any] = {
+            "list": result.name,
+            "list_id": result.list_id,
+            "rows": result.rows,
+            "persons_created": result.persons_created,
+        }
+        if result.source is not None:
+            figures |= {
+                "kind": kind.value,
+                "source": result.source,
+                "published": result.published_on.isoformat() if result.published_on else None,
+            }
+        print_json(figures)
+    else:
+        err_console.print(
+            f"imported {result.rows} rows into list {result.name!r}"
+            + (f" from {result.source!r}" if result.source is not None else "")
+            + (f"; {result.persons_created} persons created" if persons else "")
+        )
+
+
+def _say_imported_already(
+    file: Path, list_name: str, earlier: tuple[int, str], json_out: bool
+) -> None:
+    """Say that this content is held by an earlier list and nothing was written."""
     if json_out:
         print_json(
             {
-                "list": result.name,
-                "list_id": result.list_id,
-                "rows": result.rows,
-                "persons_created": result.persons_created,
+                "list": list_name,
+                "already_imported": True,
+                "imported_as": earlier[1],
+                "list_id": earlier[0],
+                "rows": 0,
+                "persons_created": 0,
             }
         )
     else:
         err_console.print(
-            f"imported {result.rows} rows into list {result.name!r}"
-            + (f"; {result.persons_created} persons created" if persons else "")
+            f"{file.name} was imported already: list {earlier[1]!r} holds the same content "
+            "(SHA-256); nothing written",
+            highlight=False,
+            soft_wrap=True,
         )
+
+
+def _preview_figures(result: ImportResult, run: LinkRun) -> dict[str, Any]:
+    return {
+        "dry_run": True,
+        "list": result.name,
+        "rows": result.rows,
+        "persons_created": result.persons_created,
+        "source": result.source,
+        "published": result.published_on.isoformat() if result.published_on else None,
+        "linked": run.automatic,
+        "queued": run.review,
+        "created": result.persons_created,
+        "automatic": run.automatic,
+        "review": run.review,
+        "duplicates": run.duplicates,
+        "unmatched": run.unmatched,
+        "reports": run.reports,
+        "statuses_changed": run.statuses_changed,
+    }
+
+
+def _say_preview(figures: dict[str, Any], json_out: bool) -> None:
+    if json_out:
+        print_json(figures)
+        return
+    err_console.print(
+        f"dry run, nothing written: {figures['rows']} rows would be imported into list "
+        f"{figures['list']!r}"
+        + (f" from {figures['source']!r}" if figures["source"] else "")
+        + f"; {figures['persons_created']} persons created; "
+        f"linking would link {figures['linked']} automatically "
+        f"({figures['reports']} reports, {figures['statuses_changed']} statuses changed), "
+        f"queue {figures['queued']} for review and {figures['duplicates']} duplicate persons, "
+        f"and leave {figures['unmatched']} without a match",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def export_command(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from kintrace.cases.service import add_person, get_or_create_region
 from kintrace.errors import Conflict
 from kintrace.importers.persons import PersonRecord
+from kintrace.lists.evidence import KIND_CLAIMS, list_source
+from kintrace.reports.model import check_date
 from kintrace.storage.tables import ImportedList, ListRecord
 
 
@@ -25,6 +27,7 @@ class ListKind(StrEnum):
     CASUALTY_LIST = "casualty_list"
     HOSPITAL_LIST = "hospital_list"
     EXCHANGE_LIST = "exchange_list"
+    REPATRIATED_REMAINS = "repatriated_remains"
     REQUESTS = "requests"
     CHAT_EXPORT = "chat_export"
     REGISTRY = "registry"
@@ -39,6 +42,24 @@ class ImportResult:
     name: str
     rows: int
     persons_created: int
+    source: str | None = None
+    published_on: date | None = None
+
+
+def content_hash(path: Path) -> str:
+    """Return the SHA-256 of a file's bytes, read in blocks (a list may be hundreds of MB)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def list_holding(session: Session, sha256: str) -> ImportedList | None:
+    """Return the list imported earlier from a file of exactly these bytes, if any."""
+    return session.scalar(
+        select(ImportedList).where(ImportedList.sha256 == sha256).order_by(ImportedList.id).limit(1)
+    )
 
 
 def import_list(
@@ -51,21 +72,38 @@ def import_list(
     as_persons: bool,
     actor_id: int | None,
     progress: Callable[[int], None] = lambda _n: None,
+    source: str | None = None,
+    published_on: date | None = None,
+    column_map: dict[str, str] | None = None,
+    sha256: str | None = None,
 ) -> ImportResult:
     """Store a validated list and its rows (and, if asked, a person per row).
 
-    The caller owns the transaction: either everything is written or nothing.
+    ``source`` names who published the list (a source, created on first use; a list of a
+    kind that claims something and names nobody is its own source, ``list NAME``) and
+    ``published_on`` when; ``column_map`` is kept with the list, to read the publisher's next
+    file the same way. The caller owns the transaction: either everything is written or
+    nothing. The caller checks first that the content was not imported already
+    (:func:`list_holding`).
     """
     if session.scalar(select(ImportedList).where(ImportedList.name == name)) is not None:
         raise Conflict(f"a list named {name!r} exists already; choose another --list name")
+    if published_on is not None:
+        check_date(published_on, "published", today=date.today())
+    if source is None and kind.value in KIND_CLAIMS:
+        source = f"list {name}"  # its own source, ungraded, until the publisher is named
+    publisher = list_source(session, source, kind.value) if source is not None else None
     imported = ImportedList(
         name=name,
         kind=kind.value,
         filename=path.name,
-        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        sha256=sha256 or content_hash(path),
         row_count=len(records),
         imported_at=datetime.now(),
         imported_by=actor_id,
+        source_id=publisher.id if publisher is not None else None,
+        published_on=published_on,
+        column_map=dict(column_map) if column_map else None,
     )
     session.add(imported)
     session.flush()
@@ -102,4 +140,11 @@ def import_list(
             session.flush()
         progress(index)
     session.flush()
-    return ImportResult(imported.id, name, len(records), created)
+    return ImportResult(
+        imported.id,
+        name,
+        len(records),
+        created,
+        publisher.name if publisher is not None else None,
+        published_on,
+    )

@@ -348,10 +348,16 @@ class ImportedList(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(32))
     filename: Mapped[str] = mapped_column(String(300))
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)  # the same file, found again
     row_count: Mapped[int] = mapped_column(Integer)
     imported_at: Mapped[datetime] = mapped_column(DateTime)
     imported_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), index=True)
+    """Who published the list; its linked rows are reports from this source (None: older lists)."""
+    published_on: Mapped[date | None] = mapped_column(Date)
+    """When the list was published: the date of a row's report when the row gives none."""
+    column_map: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    """The --columns mapping the file was read with (standard name -> the file's header)."""
 
 
 class ListRecord(Base):
@@ -473,6 +479,8 @@ class LinkCandidate(Base):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     note: Mapped[str] = mapped_column(Text, default="")
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    """The report a linked list record became (its list's claim); retracted when unlinked."""
 
 
 class PersonMerge(Base):
