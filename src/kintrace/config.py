@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -60,6 +61,28 @@ class Settings(BaseSettings):
         default=30, description="Days an authority has to answer a request before it is overdue."
     )
     max_upload_mb: int = Field(default=25, description="Largest attachment accepted, in MiB.")
+    public_url: str = Field(
+        default="",
+        description="The address people reach the web app at (https://kintrace.example.org), "
+        "used in the links that e-mails carry; empty means http://<host>:<port>. Never taken "
+        "from a request's Host header.",
+    )
+    smtp_host: str = Field(
+        default="",
+        description="SMTP server that sends e-mail (confirmation and reset links); empty means "
+        "mails are written to <data_dir>/outbox as .eml files instead.",
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_user: str = Field(default="", description="SMTP user name; empty: no sign-in.")
+    smtp_password: str = Field(default="", description="SMTP password (with smtp_user).")
+    smtp_from: str = Field(
+        default="kintrace@localhost", description="The sender address of kintrace's e-mails."
+    )
+    smtp_tls: Literal["starttls", "ssl", "none"] = Field(
+        default="starttls",
+        description="How the SMTP connection is secured: starttls (port 587), ssl (port 465) "
+        "or none (a relay on the same machine only).",
+    )
 
     @property
     def resolved_database_url(self) -> str:
@@ -72,3 +95,13 @@ class Settings(BaseSettings):
     def attachments_dir(self) -> Path:
         """Return the folder where attachments are stored by content hash."""
         return self.data_dir / "attachments"
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Return the folder e-mails are written to when no SMTP server is set."""
+        return self.data_dir / "outbox"
+
+    @property
+    def link_base(self) -> str:
+        """Return the address e-mailed links start with (no trailing slash)."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")

@@ -14,6 +14,10 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from kintrace.errors import InvalidInput
+
+MIN_PASSWORD_LENGTH = 10
+
 _HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory profile: 64 MiB, t=3, p=4
 
 
@@ -65,3 +69,12 @@ def waste_a_check(password: str) -> None:
     the answer would tell whether a name exists.
     """
     check_password(password, _dummy_hash())
+
+
+def check_new_password(password: str, *, email: str | None, username: str) -> None:
+    """Refuse a password shorter than 10 characters, or one that is the e-mail or the name."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"field 'password': use at least {MIN_PASSWORD_LENGTH} characters")
+    same = password.strip().casefold()
+    if same in {(email or "").casefold(), username.casefold()}:
+        raise InvalidInput("field 'password': the password may not be the e-mail or the name")

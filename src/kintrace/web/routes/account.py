@@ -10,10 +10,22 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kintrace.errors import Forbidden, InvalidInput, TooManyAttempts
 from kintrace.instance import Instance
+from kintrace.notify.mail import send_account_link
 from kintrace.storage.audit import set_actor
 from kintrace.storage.tables import User
 from kintrace.users import throttle
-from kintrace.users.passwords import check_password
+from kintrace.users.accounts import (
+    BAD_LINK,
+    RESET,
+    SET_PASSWORD,
+    confirm_email,
+    normal_email,
+    request_reset,
+    reset_password,
+    sign_up,
+    token_is_usable,
+)
+from kintrace.users.passwords import check_new_password, check_password
 from kintrace.users.second_factor import (
     begin_enrolment,
     confirm_enrolment,
@@ -40,6 +52,7 @@ from kintrace.web.deps import (
     current_session,
     get_instance,
 )
+from kintrace.web.i18n import language_of
 from kintrace.web.routes.pages import page, require_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -301,3 +314,144 @@ def finish_enrolment(
     return _account_page(
         request, db, viewer, instance, message="The second factor is on: sign-in asks for a code."
     )
+
+
+# Self sign-up, confirmation and password reset by e-mail link. Every form carries the CSRF
+# token; sign-up and reset answer the same page whether the address has an account or not.
+
+ONE_ANSWER_POLICY = throttle.ThrottlePolicy(lockout_failures=10**9)
+"""Sign-up and reset requests are counted like failed sign-ins (waits, never a lock)."""
+
+
+def _count_request(request: Request, db: DbSession, instance: Instance, key: str) -> None:
+    """Throttle sign-up and reset requests per address asked for and per client address."""
+    counted = {
+        "secret": instance.settings.secret_key,
+        "username": key,
+        "address": client_address(request),
+    }
+    now = datetime.now()
+    throttle.refuse_if_throttled(db, now=now, policy=ONE_ANSWER_POLICY, **counted)
+    throttle.record_failure(db, now=now, policy=ONE_ANSWER_POLICY, **counted)
+
+
+@router.get("/signup")
+def signup_form(request: Request, viewer: CurrentViewer) -> HTMLResponse:
+    """Show the sign-up form for relatives."""
+    return page(request, "signup.html", viewer, error="", form={})
+
+
+@router.post("/signup")
+def signup(
+    request: Request,
+    db: DbSession,
+    viewer: CurrentViewer,
+    instance: InstanceDep,
+    csrf: Annotated[str, Form()],
+    email: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=200)],
+    repeat: Annotated[str, Form(max_length=200)],
+    display_name: Annotated[str, Form(max_length=200)],
+    language: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    """Register a relative and e-mail the confirmation link (the same answer for any address)."""
+    require_csrf(request, csrf)
+    set_actor(db, actor_id=viewer.user_id, reason="sign-up")
+    form = {"email": email, "display_name": display_name, "language": language}
+    try:
+        if password != repeat:
+            raise InvalidInput("field 'repeat': the two passwords differ")
+        address = normal_email(email)
+        check_new_password(password, email=address, username=address)
+        _count_request(request, db, instance, f"signup:{address}")
+        outgoing = sign_up(
+            db,
+            email=email,
+            password=password,
+            display_name=display_name,
+            language=language or language_of(request),
+            now=datetime.now(),
+        )
+    except (InvalidInput, TooManyAttempts) as error:
+        response = page(request, "signup.html", viewer, error=str(error), form=form)
+        response.status_code = 429 if isinstance(error, TooManyAttempts) else 422
+        return response
+    if outgoing is not None:
+        send_account_link(instance.settings, outgoing)
+    return page(request, "mail_sent.html", viewer, kind="signup")
+
+
+@router.get("/signup/confirm")
+def confirm(
+    request: Request, db: DbSession, viewer: CurrentViewer, token: str = ""
+) -> HTMLResponse:
+    """Confirm an address from the e-mailed link; the account works from now on."""
+    set_actor(db, actor_id=viewer.user_id, reason="e-mail confirmed")
+    confirm_email(db, token, now=datetime.now())
+    return page(request, "mail_sent.html", viewer, kind="confirmed")
+
+
+@router.get("/reset")
+def reset_form(request: Request, viewer: CurrentViewer) -> HTMLResponse:
+    """Ask for the address to send a reset link to."""
+    return page(request, "reset.html", viewer, error="")
+
+
+@router.post("/reset")
+def reset_request(
+    request: Request,
+    db: DbSession,
+    viewer: CurrentViewer,
+    instance: InstanceDep,
+    csrf: Annotated[str, Form()],
+    email: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """E-mail a reset link when the address has an account (the same answer when not)."""
+    require_csrf(request, csrf)
+    set_actor(db, actor_id=viewer.user_id, reason="password reset asked")
+    try:
+        _count_request(request, db, instance, f"reset:{email.strip().lower()}")
+    except TooManyAttempts as error:
+        return _refused(request, "reset.html", error)
+    outgoing = request_reset(db, email=email, now=datetime.now())
+    if outgoing is not None:
+        send_account_link(instance.settings, outgoing)
+    return page(request, "mail_sent.html", viewer, kind="reset")
+
+
+@router.get("/reset/password")
+def new_password_form(
+    request: Request, db: DbSession, viewer: CurrentViewer, token: str = ""
+) -> HTMLResponse:
+    """Show the form to choose a password, while the link still works."""
+    if not token_is_usable(db, token, {RESET, SET_PASSWORD}, now=datetime.now()):
+        raise Forbidden(BAD_LINK)
+    return page(request, "reset_password.html", viewer, token=token, error="")
+
+
+@router.post("/reset/password")
+def new_password(
+    request: Request,
+    db: DbSession,
+    viewer: CurrentViewer,
+    instance: InstanceDep,
+    csrf: Annotated[str, Form()],
+    token: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=200)],
+    repeat: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """Set the password the link allows; every session of the user ends."""
+    require_csrf(request, csrf)
+    set_actor(db, actor_id=viewer.user_id, reason="password set from an e-mailed link")
+    try:
+        if password != repeat:
+            raise InvalidInput("field 'repeat': the two passwords differ")
+        reset_password(db, token, password, now=datetime.now())
+    except InvalidInput as error:
+        response = page(request, "reset_password.html", viewer, token=token, error=str(error))
+        response.status_code = 422
+        return response
+    response = page(request, "mail_sent.html", None, kind="password_set")
+    if viewer.user_id is not None:  # this browser's session ended with the others
+        clear_session_cookie(response, instance.settings)
+    return response

@@ -1,9 +1,9 @@
 """accounts: e-mail addresses, confirmation and reset links
 
 users.email (unique, may be empty: staff and desk-only relatives have none), when it was
-confirmed, when the user last signed in, and a telephone number a desk may call. account_tokens keeps the SHA-256 of each
-single-use link sent by e-mail (confirm an address, reset or set a password), its expiry and
-when it was used.
+confirmed, when the user last signed in, and a telephone number a desk may call.
+account_tokens keeps the SHA-256 of each single-use link sent by e-mail (confirm an address,
+reset or set a password), its expiry and when it was used.
 
 Revision ID: 0008
 Revises: 0007

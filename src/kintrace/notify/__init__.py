@@ -1,0 +1,1 @@
+"""Telling people things: e-mail (and later in-app notifications)."""
