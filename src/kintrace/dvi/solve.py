@@ -179,6 +179,19 @@ class DviResult:
         }
 
 
+def _power10(x: float) -> float:
+    """Return ``10**x``, infinity beyond the largest float (three missing brothers placed
+    together reached LR 10^320; ``10.0**x`` raised OverflowError).
+
+    >>> _power10(2.0), _power10(320.0)
+    (100.0, inf)
+    """
+    try:
+        return 10.0**x
+    except OverflowError:
+        return math.inf
+
+
 def _finite(x: float) -> float | None:
     return x if math.isfinite(x) else None
 
@@ -338,7 +351,7 @@ def _assignment(
     return JointAssignment(
         assignment=assignment,
         loglik=(log10_null + sol.log10_lr) * LN10,
-        lr=10.0**sol.log10_lr,
+        lr=_power10(sol.log10_lr),
         posterior=sol.posterior,
     )
 

@@ -170,3 +170,35 @@ def test_a_later_round_pair_of_a_held_back_family_is_held_back_too() -> None:
     reasons = held_back([second, first, other], {"M1": 500, "M2": 500, "M3": 500}, 0.01)
     assert set(reasons) == {"M1", "M2"}
     assert reasons["M2"] == "found after V1 = M1 was placed in the family, a pairing not concluded"
+
+
+def test_a_joint_lr_beyond_the_largest_float_is_infinite_not_an_error() -> None:
+    """25 fathers, each with two missing sons and their two bodies (homozygous for the father's
+    own allele at 10 markers of 25 equal alleles): each pair LR 25^10, none undisputed (two
+    brothers each), the joint LR about 10^699. ``10.0 ** log10_lr`` raised OverflowError
+    (found by the benchmark of three missing brothers in 20 families)."""
+    markers = [f"L{k}" for k in range(10)]
+    alleles = [str(a) for a in range(1, 26)]
+    table = FrequencyTable({m: make_marker(m, dict.fromkeys(alleles, 0.04)) for m in markers})
+    header = " ".join(markers)
+    fams = [f"family id fid mid sex missing {header}"]
+    bodies = [f"id sex {header}"]
+    for f, a in enumerate(alleles):
+        fams.append(f"F{f} FA{f} 0 0 1 0 " + " ".join([f"{a}/{a}"] * 10))
+        for son in ("MP", "MQ"):
+            fams.append(f"F{f} {son}{f} FA{f} 0 1 1 " + " ".join(["-/-"] * 10))
+        for body in ("V", "W"):
+            bodies.append(f"{body}{f} 1 " + " ".join([f"{a}/{a}"] * 10))
+    data = check_dvi(
+        parse_dvi_families("\n".join(fams) + "\n"), parse_remains("\n".join(bodies) + "\n")
+    )
+    result = solve_dvi(data, table)
+    best = result.solutions[0]
+    assert not result.undisputed
+    for f in range(25):  # each body on one of his family's sons, the two on different sons
+        sons = {best.assignment[f"V{f}"], best.assignment[f"W{f}"]}
+        assert sons == {f"MP{f}", f"MQ{f}"}
+    assert best.lr == math.inf
+    assert best.loglik > -math.inf
+    document = result.as_dict()
+    assert document["joint"][0]["lr"] is None  # type: ignore[index]
