@@ -187,7 +187,7 @@ def _power10(x: float) -> float:
     (100.0, inf)
     """
     try:
-        return 10.0**x
+        return float(10.0**x)
     except OverflowError:
         return math.inf
 
