@@ -146,6 +146,18 @@ ROUTE_NAMES = [
     "POST /account/password",
     "POST /account/second-factor",
     "POST /account/second-factor/confirm",
+    "POST /signup",
+    "GET /signup/confirm",
+    "POST /reset",
+    "GET /reset/password",
+    "POST /reset/password",
+    "POST /admin/users",
+    "POST /admin/users/{user_id}/active",
+    "POST /admin/users/{user_id}/role",
+    "POST /admin/users/{user_id}/region",
+    "POST /admin/users/{user_id}/sessions/end",
+    "POST /admin/users/{user_id}/unlock",
+    "POST /desk/relatives",
 ]
 NOT_FUZZED = {
     "POST /login": "sign-in has tests of its own (throttling would lock the roles out)",
