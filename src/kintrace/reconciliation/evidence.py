@@ -52,7 +52,8 @@ CREDIBILITY_FACTOR: dict[int, float] = {
 CREDIBLE_GRADE = 0.2
 """A report whose grade factor reaches this is credible: it raises flags and moves the status.
 
-D3 (0.24) is credible; E3 (0.12), F3 (0.18) and anything graded 5 are not.
+D3 (0.24) is credible; E3 (0.12), F3 (0.18) and anything graded 5 are not (F1-F3 still raise
+the ``contradiction`` flag: see :func:`raises_contradiction`).
 """
 
 SOURCE_STRENGTH: dict[SourceType, Strength] = {
@@ -152,6 +153,30 @@ def grade_factor(grade: Grade) -> float:
 def is_credible(grade: Grade) -> bool:
     """Tell whether a grade is good enough for a report to raise flags and move the status."""
     return grade_factor(grade) >= CREDIBLE_GRADE
+
+
+FLAGGING_CREDIBILITY = 3
+"""The worst credibility (3: possibly true) at which a report from a source that cannot be
+judged (reliability F) still raises the ``contradiction`` flag."""
+
+
+def raises_contradiction(grade: Grade) -> bool:
+    """Tell whether a contradicting report of this grade must bring the case to an analyst.
+
+    A credible grade does (see :func:`is_credible`). So does a source that *cannot be judged*
+    (F: a new source with no track record, such as a soldier of the other side calling a
+    mother) when the information itself is judged possibly true or better (F1, F2, F3):
+    F is not E (unreliable), and what such a source says is exactly what an analyst has to
+    look at. Such a report still does not move the status: its weight stays what it is.
+    Not E, not a credibility of 4 or 5 (doubtful, improbable), and not 6 (cannot be judged:
+    a relative's own ungraded report is F6 until an analyst grades it).
+
+    >>> [raises_contradiction(Grade.parse(g)) for g in ("D3", "F3", "F1", "F4", "F6", "E3")]
+    [True, True, True, False, False, False]
+    """
+    if is_credible(grade):
+        return True
+    return grade.reliability is Reliability.F and grade.credibility <= FLAGGING_CREDIBILITY
 
 
 def strength(source: SourceType, claim: Status) -> Strength:

@@ -28,6 +28,7 @@ from kintrace.reconciliation.evidence import (
     counted_as,
     is_conclusive,
     is_credible,
+    raises_contradiction,
     weight,
 )
 from kintrace.reconciliation.model import (
@@ -442,7 +443,7 @@ def _flags(
     days = clocks.days_since_last_information
     raised = {
         Flag.CONTRADICTION: any(
-            w.role is Role.CONTRADICTING and is_credible(w.report.grade) for w in weighed
+            w.role is Role.CONTRADICTING and raises_contradiction(w.report.grade) for w in weighed
         ),
         Flag.OFFICIAL_DISAGREES: official is not None and official.status is not status,
         Flag.COURT_DATE_PASSED: clocks.court_date is not None and today >= clocks.court_date,

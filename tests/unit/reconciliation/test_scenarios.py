@@ -311,3 +311,53 @@ def test_a_weak_death_rumour_does_not_overturn_a_red_cross_registration():
     assert result.contradicting == ("r2",)
     assert Flag.CONTRADICTION not in result.flags  # E3 is not credible
     assert result.confidence >= 0.85
+
+
+def test_the_seed_story_a_call_from_the_other_side_against_a_death_notice():
+    """The ministry tells the mother her son burned in a vehicle; a soldier of the other side
+    calls her to say he is alive in a hospital. The call's source cannot be judged (F) and what
+    it says is possibly true (3): it does not move the status, but the case must carry the
+    contradiction flag and come to the analyst's worklist."""
+    result = assess(
+        a_report("r1", "2022-09-18", "unit_commander", "B3", "missing"),
+        a_report(
+            "r2", "2022-10-10", "official_notification", "B2", "dead_unrecovered",
+            text="burned in a vehicle",
+        ),
+        a_report(
+            "r3", "2022-11-02", "other_side_call", "F3", "captured_reported",
+            text="alive, in a hospital",
+        ),
+        official=officially("dead_unrecovered", "2022-10-10"),
+        today=date(2022, 12, 1),
+    )  # fmt: skip
+
+    assert result.status is Status.DEAD_UNRECOVERED  # the status does not move
+    assert result.contradicting == ("r3",)
+    assert Flag.CONTRADICTION in result.flags
+    assert Flag.OFFICIAL_DISAGREES not in result.flags
+
+
+@pytest.mark.parametrize(
+    ("grade", "flagged"),
+    [
+        ("F1", True),
+        ("F2", True),
+        ("F3", True),
+        ("F4", False),  # doubtful
+        ("F5", False),  # improbable
+        ("F6", False),  # nobody has judged it: a relative's own report until an analyst does
+        ("E3", False),  # unreliable is not "cannot be judged"
+        ("E2", False),  # an unreliable source, even saying something probably true
+        ("D3", True),  # credible (0.24): it raised the flag before
+    ],
+)
+def test_which_grades_of_a_contradicting_call_raise_the_flag(grade: str, flagged: bool):
+    result = assess(
+        a_report("r2", "2022-10-10", "official_notification", "B2", "dead_unrecovered"),
+        a_report("r3", "2022-11-02", "other_side_call", grade, "captured_reported"),
+        today=date(2022, 12, 1),
+    )
+
+    assert result.status is Status.DEAD_UNRECOVERED
+    assert (Flag.CONTRADICTION in result.flags) is flagged
