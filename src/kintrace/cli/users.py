@@ -162,7 +162,8 @@ def add(
     data_dir: Path | None = DataDirOpt,
 ) -> None:
     """Add a user: with a password, an e-mailed link to choose one, or (relatives) neither."""
-    chosen = _role(role)
+    with _reporting_errors():
+        chosen = _role(role)
     if new_password is None and email is None and not no_password:
         new_password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     with _account(database, data_dir, f"kintrace user add {username}") as (instance, session):
