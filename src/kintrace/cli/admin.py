@@ -87,7 +87,14 @@ def demo(
     """Build a fresh demo instance on SQLite with realistic data and serve it."""
     with reporting_errors():
         prepare_demo_folder(data_dir)
-        settings = make_settings(None, data_dir).model_copy(update={"database_url": ""})
+        settings = make_settings(None, data_dir)
+        settings = settings.model_copy(
+            update={
+                "database_url": "",
+                # e-mailed links point at the address the demo serves on
+                "public_url": settings.public_url or f"http://{host}:{port}",
+            }
+        )
         instance = open_instance(settings)
         with Progress(console=err_console, transient=True) as progress:
             task = progress.add_task("demo data", total=persons)
@@ -105,6 +112,8 @@ def demo(
     err_console.print("sign in with any of these (password [bold]demo[/]):")
     for username, role in summary.users:
         err_console.print(f"  {username:<12} {role}")
+    if not settings.smtp_host:
+        err_console.print(f"e-mails (sign-up, password reset) are written to {settings.outbox_dir}")
     if no_serve:
         return
     err_console.print(f"serving on [bold]http://{host}:{port}[/] (Ctrl+C stops)")

@@ -163,3 +163,25 @@ def test_set_role_refuses_an_operator_without_a_region(runner: CliRunner, place:
     assert result.exit_code == 2
     assert "region" in result.output
     assert listed(runner, place)["ana"]["role"] == "analyst"
+
+
+def test_a_backup_leaves_the_e_mailed_links_out(
+    runner: CliRunner, place: list[str], tmp_path: Path
+) -> None:
+    assert run(runner, place, "add", "m", "--role", "relative", "--email", "m@x.org").exit_code == 0
+    archive = tmp_path / "copy.tar.gz"
+    made = runner.invoke(cli, ["backup", str(archive), *place, "--json"])
+    assert made.exit_code == 0, made.output
+    tables = json.loads(made.stdout)["tables"]
+    assert "users" in tables
+    assert "account_tokens" not in tables  # a restore never brings back a live link
+
+
+def test_the_demo_says_where_its_e_mails_go(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    result = runner.invoke(
+        cli, ["demo", "--data-dir", str(folder), "--persons", "3", "--no-serve", "--port", "8123"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "outbox" in result.output
+    assert str(folder / "outbox") in result.output.replace("\n", "")
