@@ -227,15 +227,19 @@ def link_list(
             run=list_name,
             created_at=now,
         )
-        session.add(candidate)
         if state == "automatic":
             linked.append((candidate, records[record]))
-    session.flush()
+        else:
+            session.add(candidate)
     reports = statuses_changed = 0
     if linked and imported.kind in KIND_CLAIMS:
         if on_stage is not None:
             on_stage("reports")
+        # the reports first, so that each link is inserted with its report (not updated)
         reports = report_links(session, linked, imported=imported)
+    session.add_all([candidate for candidate, _ in linked])
+    session.flush()
+    if reports:
         statuses_changed = recompute_persons(
             session,
             [c.person_id for c, _ in linked if c.report_id is not None],

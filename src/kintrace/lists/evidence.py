@@ -174,7 +174,9 @@ def report_links(
     """Record the reports of many automatic links of one list at once; return how many.
 
     The same reports as :func:`report_link` (checked once: one source, one claim), inserted
-    in one flush instead of one each: a list has up to hundreds of thousands of rows.
+    in one flush instead of one each: a list has up to hundreds of thousands of rows. The
+    links are new (not yet added to the session): each gets its report's id before it is
+    inserted, so that no link is updated (and audited) afterwards.
     """
     source = session.get(Source, imported.source_id) if imported.source_id else None
     if source is None or imported.kind not in KIND_CLAIMS:
@@ -204,7 +206,6 @@ def report_links(
     session.flush()
     for candidate, report in made:
         candidate.report_id = report.id
-    session.flush()
     return len(made)
 
 
