@@ -27,7 +27,7 @@ from kintrace.reconciliation.daily import every_day, recompute_clocks
 from kintrace.web.deps import NotSignedIn, SecondFactorRequired
 from kintrace.web.limits import UploadTooLarge, add_limits
 from kintrace.web.render import templates
-from kintrace.web.routes import account, admin, api, dna, language, links, pages
+from kintrace.web.routes import account, admin, api, dna, language, links, pages, requests
 
 HERE = Path(__file__).parent
 
@@ -120,6 +120,7 @@ def create_app(instance: Instance, *, daily_clocks: bool = False) -> FastAPI:
     app.add_exception_handler(RequestValidationError, handle_invalid_request)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
+    app.include_router(requests.router)
     app.include_router(account.router)
     app.include_router(admin.router)
     app.include_router(dna.router)

@@ -118,6 +118,8 @@ ROUTE_NAMES = [
     "GET /attachments/{sha256}",
     "GET /worklist",
     "GET /worklist.csv",
+    "GET /requests/new",
+    "POST /requests/new",
     "GET /stats",
     "POST /language",
     "POST /persons/{person_id}/official",

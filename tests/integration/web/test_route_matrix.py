@@ -78,6 +78,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/cases"): "syyynyy",
     ("GET", "/worklist"): "snyynyy",
     ("GET", "/worklist.csv"): "snyynyy",
+    ("GET", "/requests/new"): "syyynny",
+    ("POST", "/requests/new"): "syyynny",
     ("GET", "/persons/{person_id}"): "syyynyy",
     ("GET", "/api/persons"): "syyynyy",
     ("GET", "/api/persons/{person_id}"): "syyynyy",
