@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from kintrace.access import SEES_ALL_PERSONS, Role, Viewer
+from kintrace.access import MAY_RECORD_OFFICIAL, SEES_ALL_PERSONS, Role, Viewer
 from kintrace.cases.dates import PartialDate, Precision
 from kintrace.cases.model import InquirerDetails, PersonDetails, RequestDetails
 from kintrace.cases.search import search_forms, search_key
@@ -17,8 +17,10 @@ from kintrace.errors import Forbidden, InvalidInput, NotFound
 from kintrace.ids import id_list
 from kintrace.reconciliation.model import Flag
 from kintrace.reports.model import Status
+from kintrace.storage.audit import set_actor
 from kintrace.storage.tables import (
     Assessment,
+    ChangeLog,
     Inquirer,
     OfficialStatus,
     Person,
@@ -81,6 +83,86 @@ def refresh_search_key(person: Person) -> None:
         personal_number=person.personal_number or "",
         unit=person.unit or "",
     )
+
+
+MAX_EDIT_REASON = 300
+"""The longest reason an edit of a person may give, in characters."""
+
+
+def edit_person(
+    session: Session, viewer: Viewer, person_id: int, details: PersonDetails, *, reason: str
+) -> Person:
+    """Correct a person's details as a desk or analyst entered them; the change log keeps
+    the old values, who changed them and why. The search key follows the new names."""
+    viewer.require(MAY_RECORD_OFFICIAL, "edit persons")
+    person = get_person(session, viewer, person_id)
+    if not details.surname.strip():
+        raise InvalidInput("field 'surname': a person needs a surname")
+    if not reason.strip():
+        raise InvalidInput("field 'reason': say why the details change")
+    birth = details.birth
+    person.surname = details.surname.strip()
+    person.given_name = details.given_name.strip()
+    person.patronymic = details.patronymic.strip()
+    person.script = details.script.value
+    person.sex = details.sex.value
+    person.birth_year = birth.year if birth else None
+    person.birth_month = birth.month if birth else None
+    person.birth_day = birth.day if birth else None
+    person.birth_precision = birth.precision.value if birth else None
+    person.home_region = details.home_region.strip()
+    person.unit = details.unit.strip()
+    person.rank = details.rank.strip()
+    person.personal_number = details.personal_number.strip()
+    refresh_search_key(person)
+    set_actor(session, actor_id=viewer.user_id, reason=reason.strip()[:MAX_EDIT_REASON])
+    session.flush()
+    return person
+
+
+PERSON_FIELDS = (
+    "surname",
+    "given_name",
+    "patronymic",
+    "sex",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "home_region",
+    "unit",
+    "rank",
+    "personal_number",
+)
+"""The details of a person that an edit changes, and its history shows."""
+
+
+@dataclass(frozen=True, slots=True)
+class PersonEdit:
+    """One change of a person's details: when, why, and each field from what to what."""
+
+    at: datetime
+    reason: str
+    changes: tuple[tuple[str, object, object], ...]
+
+
+def edits_of(session: Session, person_id: int) -> list[PersonEdit]:
+    """Return the history of a person's details, newest first (from the change log)."""
+    rows = session.scalars(
+        select(ChangeLog)
+        .where(ChangeLog.table_name == "persons", ChangeLog.row_key == str(person_id))
+        .order_by(ChangeLog.id.desc())
+    )
+    edits = []
+    for row in rows:
+        after = row.after or {}
+        changes = tuple(
+            (name, row.before.get(name), after.get(name))
+            for name in PERSON_FIELDS
+            if name in after and row.before.get(name) != after.get(name)
+        )
+        if changes:
+            edits.append(PersonEdit(row.at, row.reason, changes))
+    return edits
 
 
 def birth_of(person: Person) -> PartialDate | None:

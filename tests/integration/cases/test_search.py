@@ -11,8 +11,15 @@ from sqlalchemy.orm import Session
 from tests.db_builders import person_details
 
 from kintrace.access import Role, Viewer
-from kintrace.cases.service import add_person, get_or_create_region, search_persons
+from kintrace.cases.service import (
+    add_person,
+    edit_person,
+    edits_of,
+    get_or_create_region,
+    search_persons,
+)
 from kintrace.config import Settings
+from kintrace.errors import Forbidden, InvalidInput, NotFound
 from kintrace.linkage.service import merge_persons, undo_merge
 from kintrace.storage.db import make_engine, migrate
 from kintrace.storage.tables import Person
@@ -95,3 +102,26 @@ def test_the_migration_fills_the_key_of_persons_recorded_before(tmp_path: Path) 
         key = connection.execute(text("select search_key from persons")).scalar_one()
     engine.dispose()
     assert " stasiv " in key and " mikola " in key and " ab1 " in key and " a0224 " in key
+
+
+def test_an_edited_name_is_found_by_its_new_spelling_and_the_old_is_kept(db: Session) -> None:
+    person = stasiv(db)
+    desk = Viewer(None, Role.OPERATOR, person.region_id)
+    fixed = person_details("Коваленко", "Микола")
+    edit_person(db, desk, person.id, fixed, reason="the mother corrected it")
+    assert person.id in found(db, "KOVALENKO")
+    assert person.id not in found(db, "Stasiv")
+    (edit,) = edits_of(db, person.id)
+    assert edit.reason == "the mother corrected it"
+    assert ("surname", "Стасів", "Коваленко") in edit.changes
+
+
+def test_an_edit_needs_a_reason_and_a_desk_of_his_region(db: Session) -> None:
+    person = stasiv(db)
+    elsewhere = Viewer(None, Role.OPERATOR, get_or_create_region(db, "Одеська").id)
+    with pytest.raises(NotFound):
+        edit_person(db, elsewhere, person.id, person_details("X"), reason="why")
+    with pytest.raises(InvalidInput, match="reason"):
+        edit_person(db, ANALYST, person.id, person_details("X"), reason=" ")
+    with pytest.raises(Forbidden):
+        edit_person(db, Viewer(None, Role.REVIEWER), person.id, person_details("X"), reason="r")

@@ -120,6 +120,8 @@ ROUTE_NAMES = [
     "GET /worklist.csv",
     "GET /requests/new",
     "POST /requests/new",
+    "GET /persons/{person_id}/edit",
+    "POST /persons/{person_id}/edit",
     "GET /stats",
     "POST /language",
     "POST /persons/{person_id}/official",

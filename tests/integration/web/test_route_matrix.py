@@ -80,6 +80,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/worklist.csv"): "snyynyy",
     ("GET", "/requests/new"): "syyynny",
     ("POST", "/requests/new"): "syyynny",
+    ("GET", "/persons/{person_id}/edit"): "snyynny",
+    ("POST", "/persons/{person_id}/edit"): "snyynny",
     ("GET", "/persons/{person_id}"): "syyynyy",
     ("GET", "/api/persons"): "syyynyy",
     ("GET", "/api/persons/{person_id}"): "syyynyy",

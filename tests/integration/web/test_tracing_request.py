@@ -108,3 +108,43 @@ def test_the_form_refuses_what_it_cannot_read(client_for: Client) -> None:
 def test_the_lab_and_reviewers_file_no_requests(client_for: Client) -> None:
     for user in ("lab", "reviewer"):
         assert client_for(user).get("/requests/new").status_code == 403
+
+
+def test_a_desk_corrects_a_name_the_history_keeps_it_and_search_follows(
+    client_for: Client,
+) -> None:
+    desk = client_for("desk")
+    pid = desk.get("/api/persons", params={"per_page": 1}).json()["persons"][0]["id"]
+    page = desk.get(f"/persons/{pid}/edit")
+    assert page.status_code == 200
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found
+    old = desk.get(f"/api/persons/{pid}").json()
+    fixed = desk.post(
+        f"/persons/{pid}/edit",
+        data={
+            "csrf": found.group(1),
+            "surname": "Стасів",
+            "given_name": old["given_name"],
+            "patronymic": old["patronymic"],
+            "birth": "1998",
+            "reason": "his mother corrected the spelling",
+        },
+    )
+    assert fixed.status_code == 303, fixed.text[:300]
+    assert desk.get(f"/api/persons/{pid}").json()["surname"] == "Стасів"
+    history = desk.get(f"/persons/{pid}/edit").text
+    assert "his mother corrected the spelling" in history
+    assert f"{old['surname']} → Стасів" in history
+    found_again = desk.get("/api/persons", params={"q": "stasiv"}).json()["persons"]
+    assert pid in {p["id"] for p in found_again}
+    missing_reason = desk.post(
+        f"/persons/{pid}/edit", data={"csrf": found.group(1), "surname": "X", "reason": ""}
+    )
+    assert missing_reason.status_code == 422
+
+
+def test_a_relative_corrects_nothing(client_for: Client) -> None:
+    relative = client_for("relative")
+    mine = min(p["id"] for p in relative.get("/api/persons").json()["persons"])
+    assert relative.get(f"/persons/{mine}/edit").status_code == 403

@@ -9,7 +9,7 @@ from typing import Annotated, TypeVar
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kintrace.access import Role, Viewer
+from kintrace.access import MAY_RECORD_OFFICIAL, Role, Viewer
 from kintrace.cases.dates import PartialDate, parse_partial_date
 from kintrace.cases.intake import (
     MAY_FILE_REQUESTS,
@@ -29,12 +29,13 @@ from kintrace.cases.model import (
     RequestDetails,
     Sex,
 )
+from kintrace.cases.service import MAX_EDIT_REASON, edit_person, edits_of, get_person
 from kintrace.errors import InvalidInput
 from kintrace.instance import Instance
 from kintrace.reconciliation.service import recompute_person
 from kintrace.reports.model import SourceDetails, SourceType, Status, check_date
 from kintrace.web.deps import DbSession, SignedIn, get_instance
-from kintrace.web.limits import parse_row_id
+from kintrace.web.limits import RowId, parse_row_id
 from kintrace.web.routes.pages import page, require_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -249,3 +250,48 @@ def post_request(
     filed, _ = file_intake(db, viewer, intake, person_id=person_id)
     recompute_person(db, filed.id, today=today, settings=instance.settings, reason="new report")
     return RedirectResponse(f"/persons/{filed.id}", status_code=303)
+
+
+@router.get("/persons/{person_id}/edit")
+def edit_person_page(
+    request: Request, db: DbSession, viewer: SignedIn, person_id: RowId
+) -> Response:
+    """Show a person's details for correction, with the history of earlier corrections."""
+    viewer.require(MAY_RECORD_OFFICIAL, "edit persons")
+    person = get_person(db, viewer, person_id)
+    return page(request, "person_edit.html", viewer, p=person, edits=edits_of(db, person.id))
+
+
+@router.post("/persons/{person_id}/edit")
+def edit_person_form(
+    request: Request,
+    db: DbSession,
+    viewer: SignedIn,
+    person_id: RowId,
+    csrf: Text,
+    reason: Text = "",
+    surname: Text = "",
+    given_name: Text = "",
+    patronymic: Text = "",
+    sex: Text = "male",
+    birth: Text = "",
+    unit: Text = "",
+    rank: Text = "",
+    personal_number: Text = "",
+    home_region: Text = "",
+) -> RedirectResponse:
+    """Correct a person's details (desks and analysts); the change log keeps the old ones."""
+    require_csrf(request, csrf)
+    details = PersonDetails(
+        surname=surname.strip(),
+        given_name=given_name.strip(),
+        patronymic=patronymic.strip(),
+        sex=_choice(sex, "sex", Sex),
+        birth=parse_partial_date(birth) if birth.strip() else None,
+        home_region=home_region,
+        unit=unit,
+        rank=rank,
+        personal_number=personal_number,
+    )
+    edit_person(db, viewer, person_id, details, reason=reason[:MAX_EDIT_REASON])
+    return RedirectResponse(f"/persons/{person_id}", status_code=303)
