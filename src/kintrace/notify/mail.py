@@ -157,13 +157,13 @@ ACCOUNT_MAILS: dict[str, tuple[tuple[str, str], str, int]] = {
 """Each account mail: its texts, the page its link opens, how many hours the link works."""
 
 
-def send_account_link(settings: Settings, outgoing: Outgoing) -> bool:
-    """E-mail a confirmation, reset or first-password link to its user, in their language."""
+def account_mail(settings: Settings, outgoing: Outgoing) -> Mail:
+    """The confirmation, reset or first-password mail of a link, in its user's language."""
     template, page, hours = ACCOUNT_MAILS[outgoing.kind]
     user = outgoing.user
     assert user.email is not None
     link = f"{settings.link_base}{page}?{urlencode({'token': outgoing.token})}"
-    mail = compose(
+    return compose(
         template,
         to=user.email,
         language=user.language,
@@ -171,4 +171,8 @@ def send_account_link(settings: Settings, outgoing: Outgoing) -> bool:
         link=link,
         hours=hours,
     )
-    return send(settings, mail)
+
+
+def send_account_link(settings: Settings, outgoing: Outgoing) -> bool:
+    """E-mail a confirmation, reset or first-password link to its user; say whether it went."""
+    return send(settings, account_mail(settings, outgoing))

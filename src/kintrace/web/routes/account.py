@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kintrace.errors import Forbidden, InvalidInput, TooManyAttempts
 from kintrace.instance import Instance
-from kintrace.notify.mail import send_account_link
+from kintrace.notify.mail import account_mail, send
 from kintrace.storage.audit import set_actor
 from kintrace.storage.tables import User
 from kintrace.users import throttle
@@ -347,6 +347,7 @@ def signup(
     db: DbSession,
     viewer: CurrentViewer,
     instance: InstanceDep,
+    later: BackgroundTasks,
     csrf: Annotated[str, Form()],
     email: Annotated[str, Form(max_length=200)],
     password: Annotated[str, Form(max_length=200)],
@@ -376,8 +377,8 @@ def signup(
         response = page(request, "signup.html", viewer, error=str(error), form=form)
         response.status_code = 429 if isinstance(error, TooManyAttempts) else 422
         return response
-    if outgoing is not None:
-        send_account_link(instance.settings, outgoing)
+    if outgoing is not None:  # sent after the answer: its time tells nothing either
+        later.add_task(send, instance.settings, account_mail(instance.settings, outgoing))
     return page(request, "mail_sent.html", viewer, kind="signup")
 
 
@@ -403,6 +404,7 @@ def reset_request(
     db: DbSession,
     viewer: CurrentViewer,
     instance: InstanceDep,
+    later: BackgroundTasks,
     csrf: Annotated[str, Form()],
     email: Annotated[str, Form(max_length=200)],
 ) -> Response:
@@ -414,8 +416,8 @@ def reset_request(
     except TooManyAttempts as error:
         return _refused(request, "reset.html", error)
     outgoing = request_reset(db, email=email, now=datetime.now())
-    if outgoing is not None:
-        send_account_link(instance.settings, outgoing)
+    if outgoing is not None:  # sent after the answer: its time tells nothing either
+        later.add_task(send, instance.settings, account_mail(instance.settings, outgoing))
     return page(request, "mail_sent.html", viewer, kind="reset")
 
 
