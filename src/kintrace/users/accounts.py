@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kintrace.access import Role, Viewer
@@ -170,8 +171,11 @@ def sign_up(
         email=address,
         language=language if language in LANGUAGES else None,
     )
-    session.add(user)
-    session.flush()
+    try:
+        with session.begin_nested():  # the same address signing up twice at once: one wins
+            session.add(user)
+    except IntegrityError:
+        return None
     return Outgoing(user, "confirm", issue_token(session, user, CONFIRM, now=now))
 
 

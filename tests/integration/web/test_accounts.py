@@ -27,6 +27,7 @@ from kintrace.access import Role
 from kintrace.cases.service import get_or_create_region
 from kintrace.config import Settings
 from kintrace.instance import Instance, open_instance
+from kintrace.notify.mail import Mail, send
 from kintrace.storage.db import transaction
 from kintrace.storage.tables import AccountToken, ChangeLog, Region, User, WebSession
 from kintrace.users import throttle
@@ -550,3 +551,60 @@ def test_without_an_smtp_server_mails_go_to_the_outbox(tmp_path: Path) -> None:
         assert message["To"] == "offline@example.org"
         assert "http://127.0.0.1:8000/signup/confirm?token=" in eml.read_text()
         c.close()
+
+
+def test_a_link_works_only_for_its_purpose_and_a_newer_one_voids_it(
+    client: Client, sink: Sink
+) -> None:
+    c = client()
+    sign_up(c, "vera@example.org")
+    confirm_token = token_of(link_of(sink.to("vera@example.org")[0], "/signup/confirm"))
+    # a confirmation link does not set a password
+    assert c.get("/reset/password", params={"token": confirm_token}).status_code == 403
+    assert c.get("/signup/confirm", params={"token": confirm_token}).status_code == 200
+    for _ in range(2):
+        c.post("/reset", data={"csrf": csrf(c, "/reset"), "email": "vera@example.org"})
+    first, second = (
+        token_of(link_of(m, "/reset/password")) for m in sink.to("vera@example.org")[1:]
+    )
+    assert c.get("/reset/password", params={"token": first}).status_code == 403
+    assert c.get("/reset/password", params={"token": second}).status_code == 200
+    # a reset link does not confirm a sign-up
+    assert c.get("/signup/confirm", params={"token": second}).status_code == 403
+
+
+def test_links_never_take_the_requests_host(client: Client, sink: Sink) -> None:
+    c = client()
+    confirmed(c, sink, "host@example.org", "a long password")
+    c.post(
+        "/reset",
+        data={"csrf": csrf(c, "/reset"), "email": "host@example.org"},
+        headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"},
+    )
+    body = sink.to("host@example.org")[-1].get_body(preferencelist=("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "https://kintrace.test/reset/password?token=" in text
+    assert "evil" not in text
+
+
+def test_a_region_in_other_digits_is_a_clear_error(client: Client, instance: Instance) -> None:
+    boss = client("boss")
+    with transaction(instance.sessions) as db:
+        ana_id = db.scalar(select(User.id).where(User.username == "ana"))
+    answer = admin_post(boss, f"/admin/users/{ana_id}/region", region="①")
+    assert answer.status_code == 422
+
+
+def test_a_mail_that_cannot_be_sent_is_logged_without_the_address(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(
+        data_dir=tmp_path, smtp_host="127.0.0.1", smtp_port=free_port(), smtp_tls="none"
+    )
+    mail = Mail(to="secret.person@example.org", subject="s", body="b")
+    with caplog.at_level("WARNING"):
+        assert send(settings, mail) is False
+    assert caplog.records
+    assert "secret.person" not in caplog.text
+    assert not (tmp_path / "outbox").exists()

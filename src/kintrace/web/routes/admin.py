@@ -93,9 +93,10 @@ def _regions(db: Session) -> list[Region]:
 def _region_id(value: str) -> int | None:
     if not value.strip():
         return None
-    if not value.strip().isdigit() or len(value.strip()) > 9:
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
         raise InvalidInput("field 'region': choose the desk's region")
-    return int(value)
+    return int(text)
 
 
 def _role(value: str) -> Role:
