@@ -74,6 +74,18 @@ MESSAGES = (
 )
 """Texts the pages of this module (and the account services) show, for the catalogues."""
 
+FIELDS = (
+    N_("email"),
+    N_("password"),
+    N_("display_name"),
+    N_("phone"),
+    N_("region"),
+    N_("role"),
+    N_("username"),
+    N_("active"),
+)
+"""Form fields of the account pages named in errors: each has a written name."""
+
 
 def _admin(viewer: Viewer, db: Session, why: str) -> None:
     if viewer.role is not Role.ADMINISTRATOR:
