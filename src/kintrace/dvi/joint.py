@@ -55,8 +55,9 @@ from kintrace.dvi.pairwise import PairwiseMatrix
 Pairs = tuple[tuple[int, int], ...]
 """An assignment as sorted ``(remains column, missing row)`` pairs; absent remains are unmatched."""
 
-ExactScore = Callable[[str, Pairs], float]
-"""log10 LR of a family receiving several victims: (family, its pairs) -> log10 LR."""
+ExactScore = Callable[[str, Sequence[Pairs]], list[float]]
+"""log10 LR of a family receiving several victims, for many placements at once:
+(family, the placements' pairs) -> one log10 LR each (scored in one batched peeling)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,14 +262,21 @@ class _Component:
                         + [(float(log10_lr[r, c]), ((int(c), r),)) for c in np.flatnonzero(keep)]
                     )
                 continue
+            placements = _placements(family_rows, cands)
+            several = [pairs for pairs in placements if len(pairs) > 1]
+            exact = dict(
+                zip(several, exact_score(family, several), strict=True)
+                if exact_score is not None and several
+                else ()
+            )
             options: list[tuple[float, Pairs]] = []
-            for pairs in _placements(family_rows, cands):
+            for pairs in placements:
                 if len(pairs) == 0:
                     score = 0.0
                 elif len(pairs) == 1:
                     score = float(log10_lr[pairs[0][1], pairs[0][0]])
                 elif exact_score is not None:
-                    score = exact_score(family, pairs)
+                    score = exact[pairs]
                 else:
                     score = sum(float(log10_lr[r, c]) for c, r in pairs)
                 options.append((score, pairs))
@@ -307,7 +315,7 @@ class _Component:
         for family, items in by_family.items():
             if len(items) > 1:
                 score -= sum(self._pairwise[c, r] for c, r in items)
-                score += self.exact_score(family, tuple(sorted(items)))
+                score += self.exact_score(family, [tuple(sorted(items))])[0]
         return score
 
     _pairwise: dict[tuple[int, int], float]

@@ -54,7 +54,7 @@ import numpy.typing as npt
 
 from kintrace.dvi.data import DviData, jointly_informative
 from kintrace.dvi.joint import JointResult, Pairs, Solution, joint_search, local_lower_bound
-from kintrace.dvi.likelihoods import placed_log10_lr, profile_log10_likelihood
+from kintrace.dvi.likelihoods import placed_log10_lrs, profile_log10_likelihood
 from kintrace.dvi.pairwise import PairwiseMatrix
 from kintrace.dvi.undisputed import Undisputed, undisputed_rounds
 from kintrace.kinship.markers import FrequencyTable
@@ -238,13 +238,16 @@ def solve_dvi(
     base = rounds.log10_family
     cache: dict[Pairs, float] = {}
 
-    def exact_score(family: str, pairs: Pairs) -> float:
-        if pairs not in cache:
-            placed = {pm.missing[r]: by_profile[pm.remains[c]] for c, r in pairs}
-            cache[pairs] = placed_log10_lr(
-                by_family[family], placed, table, mutation, base=base[family]
-            )
-        return cache[pairs]
+    def exact_score(family: str, placements: Sequence[Pairs]) -> list[float]:
+        todo = list(dict.fromkeys(p for p in placements if p not in cache))
+        cache.update(
+            zip(todo, placed_log10_lrs(
+                by_family[family], [{pm.missing[r]: by_profile[pm.remains[c]] for c, r in p}
+                                    for p in todo],
+                table, mutation, base=base[family],
+            ), strict=True)
+        )  # fmt: skip
+        return [cache[p] for p in placements]
 
     joint = joint_search(
         pm, exact_score=exact_score, max_incompatible=s.max_incompatible, limit=s.limit,
