@@ -1,6 +1,11 @@
 """Benchmark: joint DVI of simulated remains against simulated families (prints the figures).
 
-Run: ``uv run python benchmarks/bench_dvi.py [FAMILIES] [REMAINS] [FROM_FAMILIES] [REPEAT]``
+Run: ``uv run python benchmarks/bench_dvi.py [FAMILIES] [REMAINS] [FROM_FAMILIES] [REPEAT]``,
+or ``uv run python benchmarks/bench_dvi.py shapes [NAME ...]`` for the case shapes of issue 17
+(:data:`SHAPES`: nuclear families with untyped parents, grandparents and half-siblings, several
+missing brothers, a grave, a plane, 1,000 remains × 500 families): each case is written to
+files and ``kintrace dvi`` is run on them as a user runs it (process start included); the wall
+time, the peak memory of the process and precision and recall against the truth are printed.
 (default 100 150 80 1). Families are nuclear (father, mother, missing son, sibling) with 1–3
 typed relatives; genotypes are simulated with a fixed seed on the 23 core markers of the
 Norwegian table; the LRs use an ``equal`` mutation model (rate 0.001). Prints the time to the
@@ -18,9 +23,15 @@ from this machine.
 
 from __future__ import annotations
 
+import json
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
@@ -154,5 +165,239 @@ def main() -> None:
     print(f"precision {precision:.3f}, recall {recall:.3f}")
 
 
+Person = tuple[str, str | None, str | None, int]
+"""id, father, mother, sex (1 male, 2 female)."""
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A family shape: its persons, the typed ones, the missing ones; how many families,
+    how many of their missing persons' remains are found, how many unrelated remains."""
+
+    persons: tuple[Person, ...]
+    typed: tuple[str, ...]
+    missing: tuple[str, ...]
+    families: int
+    found: float
+    unrelated: int
+
+
+NUCLEAR = (("FA", None, None, 1), ("MO", None, None, 2), ("MP", "FA", "MO", 1))
+SHAPES: dict[str, list[Shape]] = {
+    "nuclear, untyped parents (100 families x 150 remains)": [
+        Shape(NUCLEAR, ("FA",), ("MP",), 25, 0.8, 0),
+        Shape((*NUCLEAR, ("SIB", "FA", "MO", 1)), ("FA", "SIB"), ("MP",), 25, 0.8, 0),
+        Shape(
+            (
+                ("GF", None, None, 1),
+                ("GM", None, None, 2),
+                ("FA", "GF", "GM", 1),
+                ("MO", None, None, 2),
+                ("MP", "FA", "MO", 1),
+            ),
+            ("GM", "MO"),
+            ("MP",),
+            25,
+            0.8,
+            0,
+        ),
+        Shape(
+            (*NUCLEAR, ("SIB", "FA", "MO", 1), ("SIS", "FA", "MO", 2)),
+            ("SIB", "SIS"),
+            ("MP",),
+            25,
+            0.8,
+            70,
+        ),
+    ],
+    "grandparents and half-siblings (60 families x 80 remains)": [
+        Shape(
+            (
+                ("GF", None, None, 1),
+                ("GM", None, None, 2),
+                ("FA", "GF", "GM", 1),
+                ("MO", None, None, 2),
+                ("MP", "FA", "MO", 1),
+            ),
+            ("GF", "GM"),
+            ("MP",),
+            30,
+            0.8,
+            0,
+        ),
+        Shape(
+            (
+                ("FA", None, None, 1),
+                ("MO", None, None, 2),
+                ("M2", None, None, 2),
+                ("MP", "FA", "MO", 1),
+                ("HS", "FA", "M2", 1),
+                ("HS2", "FA", "M2", 2),
+            ),
+            ("HS", "HS2", "MO"),
+            ("MP",),
+            30,
+            0.8,
+            32,
+        ),
+    ],
+    "several missing brothers (20 families x 60 remains)": [
+        Shape(
+            (*NUCLEAR, ("B2", "FA", "MO", 1), ("B3", "FA", "MO", 1), ("SIS", "FA", "MO", 2)),
+            ("MO", "SIS"),
+            ("MP", "B2", "B3"),
+            20,
+            0.8,
+            12,
+        ),
+    ],
+    "grave (1 family, 8 missing, 8 remains)": [
+        Shape(
+            (
+                ("GF", None, None, 1),
+                ("GM", None, None, 2),
+                ("S1", "GF", "GM", 1),
+                ("S2", "GF", "GM", 1),
+                ("S3", "GF", "GM", 1),
+                ("W1", None, None, 2),
+                ("W2", None, None, 2),
+                ("W3", None, None, 2),
+                ("C1", "S1", "W1", 1),
+                ("C2", "S1", "W1", 1),
+                ("C3", "S2", "W2", 1),
+                ("C4", "S2", "W2", 1),
+                ("C5", "S3", "W3", 1),
+                ("D3", "S3", "W3", 2),
+            ),
+            ("GM", "W1", "W2", "W3", "D3"),
+            ("S1", "S2", "S3", "C1", "C2", "C3", "C4", "C5"),
+            1,
+            1.0,
+            0,
+        ),
+    ],
+    "plane (150 small families x 150 remains)": [
+        Shape(NUCLEAR, ("FA", "MO"), ("MP",), 75, 1.0, 0),
+        Shape((("MO", None, None, 2), ("MP", None, "MO", 1)), ("MO",), ("MP",), 75, 1.0, 0),
+    ],
+    "1,000 remains x 500 families": [
+        Shape(NUCLEAR, ("FA",), ("MP",), 125, 0.8, 0),
+        Shape((*NUCLEAR, ("SIB", "FA", "MO", 1)), ("MO", "SIB"), ("MP",), 125, 0.8, 0),
+        Shape((*NUCLEAR, ("SIB", "FA", "MO", 1)), ("SIB",), ("MP",), 125, 0.8, 0),
+        Shape(
+            (*NUCLEAR, ("SIB", "FA", "MO", 1), ("SIS", "FA", "MO", 2)),
+            ("SIB", "SIS"),
+            ("MP",),
+            125,
+            0.8,
+            600,
+        ),
+    ],
+}
+
+
+def simulate_shapes(shapes: list[Shape], seed: int = 11) -> tuple[str, str, dict[str, str]]:
+    """Simulate families of the given shapes and their remains; return the two files' text
+    and the truth (remains id -> missing person id)."""
+    rng = np.random.default_rng(seed)
+    table = norwegian_frequencies()
+    markers = list(CORE_23)
+    rows, remains, truth = [], [], {}
+    f = 0
+    for shape in shapes:
+        ids = [p[0] for p in shape.persons]
+        ped = build_pedigree(
+            ids, [p[1] for p in shape.persons], [p[2] for p in shape.persons],
+            [p[3] for p in shape.persons],
+        )  # fmt: skip
+        for k in range(shape.families):
+            f += 1
+            geno = simulate_genotypes(ped, table, markers, rng)
+            for person, fid, mid, sex in shape.persons:
+                cells = [
+                    format_genotype(geno[m][person]) if person in shape.typed else "-/-"
+                    for m in markers
+                ]
+                parents = [f"F{f}{x}" if x else "0" for x in (fid, mid)]
+                missing = int(person in shape.missing)
+                rows.append(f"F{f}\tF{f}{person}\t{parents[0]}\t{parents[1]}\t{sex}\t"
+                            f"{missing}\t" + "\t".join(cells))  # fmt: skip
+            for person in shape.missing:
+                if rng.random() < shape.found or shape.found >= 1.0:
+                    v = f"V{len(remains)}"
+                    sex = next(p[3] for p in shape.persons if p[0] == person)
+                    cells = [format_genotype(geno[m][person]) for m in markers]
+                    remains.append(f"{v}\t{sex}\t" + "\t".join(cells))
+                    truth[v] = f"F{f}{person}"
+            del k
+        single = build_pedigree(["X"], [None], [None], [1])
+        for _ in range(shape.unrelated):
+            geno = simulate_genotypes(single, table, markers, rng)
+            v = f"U{len(remains)}"
+            remains.append(f"{v}\t1\t" + "\t".join(format_genotype(geno[m]["X"]) for m in markers))
+    header = "\t".join(markers)
+    families_text = f"family\tid\tfid\tmid\tsex\tmissing\t{header}\n" + "\n".join(rows) + "\n"
+    remains_text = f"id\tsex\t{header}\n" + "\n".join(remains) + "\n"
+    return families_text, remains_text, truth
+
+
+def run_shape(name: str, shapes: list[Shape], folder: Path, timeout: float = 120.0) -> None:
+    """Run ``kintrace dvi`` on one simulated case; print time, peak memory, precision, recall."""
+    families_text, remains_text, truth = simulate_shapes(shapes)
+    table = norwegian_frequencies().subset(CORE_23)
+    paths = {k: folder / f"{k}.txt" for k in ("families", "remains", "freqs", "out")}
+    paths["families"].write_text(families_text, encoding="utf-8")
+    paths["remains"].write_text(remains_text, encoding="utf-8")
+    paths["freqs"].write_text(
+        "marker,allele,frequency\n" + "".join(
+            f"{m},{a},{float(p)!r}\n" for m in table.names
+            for a, p in zip(table[m].alleles, table[m].freqs, strict=True)
+        ), encoding="utf-8",
+    )  # fmt: skip
+    command = [
+        sys.executable, "-c", "from kintrace.cli.main import app; app()", "dvi",
+        "--families", str(paths["families"]),
+        "--remains", str(paths["remains"]), "--freqs", str(paths["freqs"]),
+        "--mutation", "equal:rate=0.001", "--json", str(paths["out"]),
+    ]  # fmt: skip
+    n_fam = sum(s.families for s in shapes)
+    n_rem = remains_text.count("\n") - 1
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        print(f"{name}: {n_fam} families, {n_rem} remains: over {timeout:.0f} s (stopped)")
+        return
+    wall = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if done.returncode != 0:
+        print(f"{name}: exit {done.returncode}: {done.stderr.strip()[-300:]}")
+        return
+    result = json.loads(paths["out"].read_text(encoding="utf-8"))
+    claimed = {
+        (i["remains"], i["missing"])
+        for i in result["identifications"]
+        if i.get("conclusion") in ("undisputed", "probable") and i.get("remains")
+    }
+    correct = sum(1 for v, m in claimed if truth.get(v) == m)
+    precision = correct / len(claimed) if claimed else 1.0
+    recall = correct / len(truth) if truth else 1.0
+    print(f"{name}: {n_fam} families, {n_rem} remains ({len(truth)} true): "
+          f"{wall:.2f} s, peak {peak:.0f} MB (largest run so far), precision "
+          f"{precision:.3f}, recall {recall:.3f} ({len(claimed)} identified)")  # fmt: skip
+
+
+def main_shapes(names: list[str]) -> None:
+    """Run the case shapes (all, or those whose name starts with one of ``names``)."""
+    with tempfile.TemporaryDirectory() as folder:
+        for name, shapes in SHAPES.items():
+            if names and not any(name.startswith(n) for n in names):
+                continue
+            run_shape(name, shapes, Path(folder))
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["shapes"]:
+        main_shapes(sys.argv[2:])
+    else:
+        main()
