@@ -19,23 +19,20 @@ from kintrace.cli.common import (
     reporting_errors,
 )
 from kintrace.errors import InvalidInput, SourceFormatError
-from kintrace.importers.persons import (
-    FIELD_LIMITS,
-    PERSON_COLUMNS,
-    PersonRecord,
-    parse_persons,
-)
-from kintrace.importers.tabular import parse_column_map, read_table
-from kintrace.instance import Instance, open_instance
+from kintrace.importers.persons import PERSON_COLUMNS, PersonRecord
+from kintrace.importers.tabular import parse_column_map
+from kintrace.instance import open_instance
 from kintrace.linkage.service import LinkRun, link_list
-from kintrace.lists.evidence import saved_column_map
 from kintrace.lists.export import export_rows, write_rows
+from kintrace.lists.preview import Preview
 from kintrace.lists.service import (
     ImportResult,
     ListKind,
+    columns_for,
     content_hash,
     import_list,
     list_holding,
+    read_list,
 )
 from kintrace.storage.audit import set_actor
 from kintrace.storage.db import retrying, transaction
@@ -56,25 +53,6 @@ def _published(text: str | None) -> date | None:
         return date.fromisoformat(text.strip())
     except ValueError as error:
         raise InvalidInput(f"--published: {text[:40]!r} is not a date YYYY-MM-DD") from error
-
-
-def _columns_for(file: Path, source: str, instance: Instance) -> tuple[dict[str, str], bool]:
-    """Return the mapping saved with the publisher's newest list, if this file has its headers.
-
-    The second value says whether the saved mapping is used.
-    """
-    with instance.sessions() as session:
-        saved = saved_column_map(session, source)
-    if not saved:
-        return {}, False
-    headers = set(read_table(file).columns)
-    if all(header in headers for header in saved.values()):
-        return saved, True
-    return {}, False
-
-
-def _read(file: Path, column_map: dict[str, str]) -> list[PersonRecord]:
-    return parse_persons(read_table(file, column_map, required=("id",), limits=FIELD_LIMITS))
 
 
 def import_command(
@@ -121,7 +99,7 @@ def import_command(
         column_map = parse_column_map(columns, PERSON_COLUMNS)
         records: list[PersonRecord] | None = None
         if columns is not None or source is None:  # no saved mapping to look up: read first
-            records = _read(file, column_map)
+            records = read_list(file, column_map)
         with open_instance(make_settings(database, data_dir)) as instance:
             with instance.sessions() as session:
                 holding = list_holding(session, digest)
@@ -130,8 +108,9 @@ def import_command(
                 _say_imported_already(file, list_name, earlier, json_out)
                 return
             if records is None:
-                column_map, saved = _columns_for(file, source or "", instance)
-                records = _read(file, column_map)
+                with instance.sessions() as session:
+                    column_map, saved = columns_for(session, file, columns, source)
+                records = read_list(file, column_map)
                 if saved:
                     err_console.print(f"columns read with the mapping saved for {source!r}")
 
@@ -165,7 +144,7 @@ def import_command(
                         status_settings=instance.settings,
                         today=date.today(),
                     )
-                    raise _Preview(_preview_figures(result, run))
+                    raise _Preview(Preview(result, run).figures())
 
             if dry_run:
                 try:
@@ -219,26 +198,6 @@ def _say_imported_already(
             highlight=False,
             soft_wrap=True,
         )
-
-
-def _preview_figures(result: ImportResult, run: LinkRun) -> dict[str, Any]:
-    return {
-        "dry_run": True,
-        "list": result.name,
-        "rows": result.rows,
-        "persons_created": result.persons_created,
-        "source": result.source,
-        "published": result.published_on.isoformat() if result.published_on else None,
-        "linked": run.automatic,
-        "queued": run.review,
-        "created": result.persons_created,
-        "automatic": run.automatic,
-        "review": run.review,
-        "duplicates": run.duplicates,
-        "unmatched": run.unmatched,
-        "reports": run.reports,
-        "statuses_changed": run.statuses_changed,
-    }
 
 
 def _say_preview(figures: dict[str, Any], json_out: bool) -> None:

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from kintrace.cases.service import add_person, get_or_create_region
 from kintrace.errors import Conflict
-from kintrace.importers.persons import PersonRecord
-from kintrace.lists.evidence import KIND_CLAIMS, list_source
+from kintrace.importers.persons import FIELD_LIMITS, PERSON_COLUMNS, PersonRecord, parse_persons
+from kintrace.importers.tabular import parse_column_map, read_table
+from kintrace.lists.evidence import KIND_CLAIMS, list_source, saved_column_map
 from kintrace.reports.model import check_date
 from kintrace.storage.tables import ImportedList, ListRecord
 
@@ -148,3 +149,27 @@ def import_list(
         publisher.name if publisher is not None else None,
         published_on,
     )
+
+
+def columns_for(
+    session: Session, path: Path, columns: str | None, source: str | None
+) -> tuple[dict[str, str], bool]:
+    """Return the column mapping to read a list file with, and whether it is a saved one.
+
+    Given columns win; without them, the mapping kept with the newest list of the same
+    publisher is used when the file has every header it names (else the standard headers).
+    """
+    if columns is not None or source is None:
+        return parse_column_map(columns, PERSON_COLUMNS), False
+    saved = saved_column_map(session, source)
+    if not saved:
+        return {}, False
+    headers = set(read_table(path).columns)
+    if all(header in headers for header in saved.values()):
+        return saved, True
+    return {}, False
+
+
+def read_list(path: Path, column_map: dict[str, str]) -> list[PersonRecord]:
+    """Read and validate every row of a list file (one error naming each bad row and field)."""
+    return parse_persons(read_table(path, column_map, required=("id",), limits=FIELD_LIMITS))

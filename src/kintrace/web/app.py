@@ -27,7 +27,17 @@ from kintrace.reconciliation.daily import every_day, recompute_clocks
 from kintrace.web.deps import NotSignedIn, SecondFactorRequired
 from kintrace.web.limits import UploadTooLarge, add_limits
 from kintrace.web.render import templates
-from kintrace.web.routes import account, admin, api, dna, language, links, pages, requests
+from kintrace.web.routes import (
+    account,
+    admin,
+    api,
+    dna,
+    language,
+    links,
+    lists,
+    pages,
+    requests,
+)
 
 HERE = Path(__file__).parent
 
@@ -125,6 +135,7 @@ def create_app(instance: Instance, *, daily_clocks: bool = False) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(dna.router)
     app.include_router(links.router)
+    app.include_router(lists.router)
     app.include_router(language.router)
     app.include_router(api.router)
     add_limits(app, max_upload_mb=instance.settings.max_upload_mb)  # inside the headers

@@ -139,6 +139,7 @@ ROUTE_NAMES = [
     "POST /persons/{person_id}/samples",
     "GET /links",
     "POST /links/{candidate_id}",
+    "POST /lists",
     "POST /persons/{person_id}/merge",
     "POST /merges/{merge_id}/undo",
     "GET /api/persons",

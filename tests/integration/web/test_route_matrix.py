@@ -103,6 +103,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/identifications/{identification_id}/report.pdf"): "snnnyyy",
     ("GET", "/links"): "snnynny",
     ("POST", "/links/{candidate_id}"): "snnynny",
+    ("GET", "/lists"): "snnynny",
+    ("POST", "/lists"): "snnynny",  # list uploads with their preview: analysts, admins
     ("POST", "/persons/{person_id}/merge"): "snnynny",
     ("POST", "/merges/{merge_id}/undo"): "snnynny",
 }
