@@ -283,3 +283,64 @@ def test_top_list_example_with_a_pair_below_one() -> None:
     listed = [(s.assignment["V1"], s.assignment["V2"]) for s in res.solutions]
     assert listed == [("MP", None), (None, None), (None, "MP")]
     assert res.solutions[2].lr < 1.0
+
+
+GRAVE = (
+    ("GF", "0", "0", 1, False, False), ("GM", "0", "0", 2, True, False),
+    ("S1", "GF", "GM", 1, False, True), ("S2", "GF", "GM", 1, False, True),
+    ("W1", "0", "0", 2, True, False), ("W2", "0", "0", 2, True, False),
+    ("C1", "S1", "W1", 1, False, True), ("C2", "S2", "W2", 1, False, True),
+)  # fmt: skip
+"""A small grave: two missing sons of an untyped grandfather and a typed grandmother, and one
+missing grandson of each with his typed mother (id, father, mother, sex, typed, missing)."""
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_small_grave_is_searched_exactly(seed: int) -> None:
+    """Four missing men of one family and their four bodies plus one stranger, every placement
+    scored in one batched peeling: the listed LRs, the posteriors and every pairing
+    probability equal brute-force enumeration (each family likelihood summed over every
+    genotype of all eight persons)."""
+    import numpy as np
+
+    from kintrace.dvi.simulate import simulate_genotypes
+    from kintrace.kinship.genotypes import format_genotype
+    from kintrace.kinship.pedigree import build_pedigree
+
+    gen = np.random.default_rng(seed)
+    table = FrequencyTable(
+        {m: make_marker(m, {"a": 0.3 + 0.2 * k, "b": 0.7 - 0.2 * k}) for k, m in enumerate("LM")}
+    )
+    ped = build_pedigree(
+        [p[0] for p in GRAVE], [None if p[1] == "0" else p[1] for p in GRAVE],
+        [None if p[2] == "0" else p[2] for p in GRAVE], [p[3] for p in GRAVE],
+    )  # fmt: skip
+    geno = simulate_genotypes(ped, table, ["L", "M"], gen)
+    lines = ["family id fid mid sex missing L M"]
+    for pid, fid, mid, sex, typed, missing in GRAVE:
+        cells = [format_genotype(geno[m][pid]) if typed else "-/-" for m in "LM"]
+        lines.append(f"G {pid} {fid} {mid} {sex} {int(missing)} " + " ".join(cells))
+    bodies = ["id sex L M"]
+    for k, pid in enumerate(["S1", "S2", "C1", "C2"]):
+        bodies.append(f"V{k} 1 " + " ".join(format_genotype(geno[m][pid]) for m in "LM"))
+    bodies.append("V4 1 a/b a/a")
+    families = parse_dvi_families("\n".join(lines) + "\n")
+    remains = parse_remains("\n".join(bodies) + "\n")
+    settings = Settings(threshold=1e300, max_incompatible=99, group_limit=0.0, top=1000)
+    res = solve_dvi(check_dvi(families, remains), table, NO_MUTATION, settings)
+    assert res.joint.exact
+    persons = {"S1", "S2", "C1", "C2"}
+    oracle = brute_force_assignments(list(families), list(remains), persons, table, NO_MUTATION)
+    finite = {k: v for k, v in oracle.items() if v > -math.inf}
+    ranked = sorted(finite.values(), reverse=True)
+    listed = [math.log10(s.lr) for s in res.solutions if s.lr > 0.0]
+    assert listed == pytest.approx(ranked[: len(listed)], abs=1e-9)
+    assert len(listed) == len(ranked)
+    total = sum(10.0 ** (v - ranked[0]) for v in ranked)
+    pm = res.reduced
+    for r, m in enumerate(pm.missing):
+        for c, v in enumerate(pm.remains):
+            expected = (
+                sum(10.0 ** (w - ranked[0]) for k, w in finite.items() if (v, m) in k) / total
+            )
+            assert float(res.joint.pairing[r, c]) == pytest.approx(expected, abs=1e-9)
