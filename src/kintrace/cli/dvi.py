@@ -38,10 +38,6 @@ from kintrace.dvi.suggest import Suggestion, weak_missing
 from kintrace.errors import InvalidInput, SourceFormatError
 from kintrace.kinship.markers import FrequencyTable
 from kintrace.kinship.mutation import MutationModel, marker_mutation
-from kintrace.lists.cells import csv_cell
-from kintrace.reporting.html import render_html
-from kintrace.reporting.identification import reports_from_dvi
-from kintrace.reporting.pdf import render_pdf
 
 
 def _number(value: float | None) -> str:
@@ -52,6 +48,8 @@ def _rows_csv(rows: list[dict[str, object]], fields: list[str]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
+    from kintrace.lists.cells import csv_cell  # openpyxl: imported only when CSV is written
+
     writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     return buffer.getvalue()
 
@@ -167,6 +165,12 @@ def report_files(
     result: DviResult, *, mutation: str, threshold: float, made_on: date
 ) -> dict[str, str | bytes]:
     """Return the HTML and PDF report of each identification, by file name."""
+    # imported here: fpdf2 and the report model take seconds to import, and only runs that
+    # write reports need them
+    from kintrace.reporting.html import render_html
+    from kintrace.reporting.identification import reports_from_dvi
+    from kintrace.reporting.pdf import render_pdf
+
     out: dict[str, str | bytes] = {}
     for report in reports_from_dvi(result, mutation=mutation, threshold=threshold, made_on=made_on):
         stem = f"identification-{_safe(report.missing)}"

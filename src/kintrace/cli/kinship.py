@@ -24,7 +24,6 @@ from kintrace.kinship.mutation import (
 )
 from kintrace.kinship.pedfile import parse_families, parse_ped, parse_profiles
 from kintrace.kinship.search import build_family_tables, search_profiles
-from kintrace.lists.cells import csv_cell
 
 kinship_app = typer.Typer(
     name="kinship", help="DNA kinship: likelihood ratios and familial search.", no_args_is_help=True
@@ -173,6 +172,8 @@ def search_command(
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["profile"])
         writer.writeheader()
+        from kintrace.lists.cells import csv_cell  # openpyxl: only when CSV is written
+
         writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
         with reporting_errors():
             try:
