@@ -34,7 +34,12 @@ from sqlalchemy.orm import Session
 from kintrace.access import Role, Viewer
 from kintrace.cases.dates import PartialDate, Precision
 from kintrace.cases.model import PersonDetails, Sex
-from kintrace.cases.service import add_person, birth_of, get_or_create_region
+from kintrace.cases.service import (
+    add_person,
+    birth_of,
+    get_or_create_region,
+    refresh_search_key,
+)
 from kintrace.config import Settings
 from kintrace.errors import Conflict, InvalidInput, NotFound
 from kintrace.linkage.labels import PairLabel
@@ -427,8 +432,10 @@ def undo_link(
     """
     viewer.require(MAY_LINK, "undo record links")
     candidate = session.get(LinkCandidate, candidate_id)
-    if candidate is None or candidate.list_record_id is None:
-        raise NotFound(f"no link of a list record {candidate_id}")
+    if candidate is None:
+        raise NotFound(f"no link candidate {candidate_id}")
+    if candidate.list_record_id is None:
+        raise Conflict(f"link candidate {candidate_id} pairs two persons: undo their merge")
     if candidate.state not in ("automatic", "confirmed"):
         raise Conflict(f"link candidate {candidate_id} is {candidate.state}, not a link")
     reason = reason.strip()
@@ -555,6 +562,7 @@ def merge_persons(
     )
     session.add(merge)
     session.flush()
+    refresh_search_key(kept, session)  # the duplicate's spellings find the kept person
     recompute_person(session, kept_id, today=today, settings=settings, reason=f"merge: {reason}")
     return merge
 
@@ -581,6 +589,10 @@ def undo_merge(
     merge.undone_by = viewer.user_id
     merge.undone_at = datetime.now()
     session.flush()
+    for pid in (merge.kept_id, merge.merged_id):
+        standing = session.get(Person, pid)
+        if standing is not None:
+            refresh_search_key(standing, session)
     for pid in (merge.kept_id, merge.merged_id):
         recompute_person(session, pid, today=today, settings=settings, reason="merge undone")
     return merge

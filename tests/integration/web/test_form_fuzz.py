@@ -140,6 +140,8 @@ ROUTE_NAMES = [
     "GET /links",
     "POST /links/{candidate_id}",
     "POST /lists",
+    "POST /links/{candidate_id}/undo",
+    "POST /list-records/{record_id}/case",
     "POST /persons/{person_id}/merge",
     "POST /merges/{merge_id}/undo",
     "GET /api/persons",

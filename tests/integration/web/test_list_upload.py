@@ -119,3 +119,68 @@ def test_a_relative_or_desk_cannot_upload_and_bad_fields_are_refused(
     )
     assert exe.status_code == 422
     assert analyst.post("/lists", data={"csrf": "forged", "name": "x"}).status_code == 403
+
+
+def imported_through_the_web(analyst: TestClient, rows: str, name: str) -> None:
+    token = csrf(analyst, "/lists")
+    fields = {"csrf": token, "name": name, "kind": "prisoner_list", "source": "Web publisher",
+              "published": "2026-10-01"}  # fmt: skip
+    preview = analyst.post(
+        "/lists", data={**fields, "action": "preview"},
+        files={"file": (f"{name}.csv", rows.encode(), "text/csv")},
+    )  # fmt: skip
+    stored = re.search(r'name="stored" value="([0-9a-f]{64})"', preview.text)
+    assert stored is not None, preview.text[:500]
+    done = analyst.post(
+        "/lists",
+        data={**fields, "action": "import", "stored": stored.group(1), "filename": f"{name}.csv"},
+    )
+    assert done.status_code == 303, done.text[:500]
+
+
+def test_a_row_linked_to_nobody_opens_a_case_and_a_link_is_undone_with_a_reason(
+    client_for: Client, demo_instance: Instance
+) -> None:
+    analyst = client_for("analyst")
+    stranger = (
+        "id,surname,given_name,patronymic,sex,birth_date\n"
+        "s1,Щербаковський,Ярополк,Всеволодович,m,1961\n"
+    )
+    imported_through_the_web(analyst, stranger, "web-strangers")
+    page = analyst.get("/lists").text
+    waiting = re.search(r'data-waiting="(\d+)"', page)
+    assert waiting is not None
+    token = csrf(analyst, "/lists")
+    opened = analyst.post(f"/list-records/{waiting.group(1)}/case", data={"csrf": token})
+    assert opened.status_code == 303
+    person_page = analyst.get(opened.headers["location"])
+    assert "Щербаковський" in person_page.text
+    link = re.search(r'data-list-link="(\d+)"', person_page.text)
+    assert link is not None
+    person_id = int(opened.headers["location"].rsplit("/", 1)[1])
+    with demo_instance.sessions() as session:
+        status = session.scalar(
+            select(Assessment.status).where(
+                Assessment.person_id == person_id, Assessment.is_current
+            )
+        )
+    assert status == "captured_reported"
+    no_reason = analyst.post(f"/links/{link.group(1)}/undo", data={"csrf": token, "reason": " "})
+    assert no_reason.status_code == 422
+    undone = analyst.post(
+        f"/links/{link.group(1)}/undo", data={"csrf": token, "reason": "a namesake"}
+    )
+    assert undone.status_code == 303
+    with demo_instance.sessions() as session:
+        claims = list(
+            session.scalars(
+                select(Report.claim).where(Report.person_id == person_id).order_by(Report.id)
+            )
+        )
+        status = session.scalar(
+            select(Assessment.status).where(
+                Assessment.person_id == person_id, Assessment.is_current
+            )
+        )
+    assert claims == ["captured_reported", "retraction"]
+    assert status == "missing"

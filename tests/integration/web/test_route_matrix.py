@@ -31,7 +31,9 @@ from kintrace.storage.db import transaction
 from kintrace.storage.tables import (
     AuthorityRequest,
     Identification,
+    ImportedList,
     LinkCandidate,
+    ListRecord,
     Person,
     Report,
     Source,
@@ -105,6 +107,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/links/{candidate_id}"): "snnynny",
     ("GET", "/lists"): "snnynny",
     ("POST", "/lists"): "snnynny",  # list uploads with their preview: analysts, admins
+    ("POST", "/links/{candidate_id}/undo"): "snnynny",
+    ("POST", "/list-records/{record_id}/case"): "snnynny",
     ("POST", "/persons/{person_id}/merge"): "snnynny",
     ("POST", "/merges/{merge_id}/undo"): "snnynny",
 }
@@ -137,6 +141,7 @@ class Objects:
     sha256: str
     report_id: int
     user_id: int
+    record_id: int
 
 
 @pytest.fixture(scope="module")
@@ -177,6 +182,15 @@ def objects(demo_instance: Instance) -> Objects:
             created_at=datetime(2026, 1, 10),
         )
         db.add(request)
+        pow_list = ImportedList(
+            name="matrix list", kind="prisoner_list", filename="m.csv", sha256="0" * 64,
+            row_count=1, imported_at=datetime(2026, 10, 1),
+        )  # fmt: skip
+        db.add(pow_list)
+        db.flush()
+        record = ListRecord(list_id=pow_list.id, record_id="m1", line=2, surname="Матрица",
+                            sex="male", extra={})  # fmt: skip
+        db.add(record)
         db.flush()
         report = db.scalar(select(Report).where(Report.person_id == person.id).limit(1))
         assert report is not None
@@ -197,6 +211,7 @@ def objects(demo_instance: Instance) -> Objects:
             sha256=link.sha256,
             report_id=report.id,
             user_id=target.id,
+            record_id=record.id,
         )
 
 
@@ -271,6 +286,7 @@ def url_of(path: str, o: Objects) -> str:
         sha256=o.sha256,
         report_id=o.report_id,
         user_id=o.user_id,
+        record_id=o.record_id,
     )
 
 

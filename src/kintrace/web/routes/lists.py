@@ -24,13 +24,13 @@ from sqlalchemy.orm import Session
 from kintrace.access import Viewer
 from kintrace.errors import InvalidInput
 from kintrace.instance import Instance
-from kintrace.linkage.service import MAY_LINK, link_list, unmatched_records
+from kintrace.linkage.service import MAY_LINK, link_list, open_case, undo_link, unmatched_records
 from kintrace.lists.preview import preview_import
 from kintrace.lists.service import ListKind, columns_for, import_list, list_holding, read_list
 from kintrace.storage.tables import ImportedList, LinkCandidate, ListRecord, Source
 from kintrace.web.deps import DbSession, SignedIn, get_instance
 from kintrace.web.i18n import N_
-from kintrace.web.limits import max_upload_bytes, read_upload
+from kintrace.web.limits import RowId, max_upload_bytes, read_upload
 from kintrace.web.routes.pages import page, require_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -221,3 +221,39 @@ async def upload_list(
         imported = import_list(db, **arguments, as_persons=False, actor_id=viewer.user_id)
     link_list(db, list_name=imported.name, status_settings=instance.settings, today=today)
     return RedirectResponse(f"/lists#list-{imported.list_id}", status_code=303)
+
+
+@router.post("/links/{candidate_id}/undo")
+def undo_list_link(
+    request: Request,
+    db: DbSession,
+    viewer: SignedIn,
+    instance: InstanceDep,
+    candidate_id: RowId,
+    csrf: Annotated[str, Form()],
+    reason: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    """Undo the link of a list row to a person: its report is retracted with the reason."""
+    require_csrf(request, csrf)
+    link = undo_link(
+        db, viewer, candidate_id, reason=reason, settings=instance.settings, today=date.today()
+    )
+    return RedirectResponse(f"/persons/{link.person_id}#merges", status_code=303)
+
+
+@router.post("/list-records/{record_id}/case")
+def open_case_for_row(
+    request: Request,
+    db: DbSession,
+    viewer: SignedIn,
+    instance: InstanceDep,
+    record_id: RowId,
+    csrf: Annotated[str, Form()],
+    note: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    """Open a new case for a list row that links to nobody (with its report)."""
+    require_csrf(request, csrf)
+    link = open_case(
+        db, viewer, record_id, note=note, settings=instance.settings, today=date.today()
+    )
+    return RedirectResponse(f"/persons/{link.person_id}", status_code=303)
