@@ -13,6 +13,7 @@ from kintrace.access import SYSTEM
 from kintrace.cli.common import (
     DATA_DIR_HELP,
     DATABASE_HELP,
+    console,
     err_console,
     make_settings,
     print_json,
@@ -192,7 +193,7 @@ def _say_imported_already(
             }
         )
     else:
-        err_console.print(
+        console.print(
             f"{file.name} was imported already: list {earlier[1]!r} holds the same content "
             "(SHA-256); nothing written",
             highlight=False,
@@ -204,7 +205,7 @@ def _say_preview(figures: dict[str, Any], json_out: bool) -> None:
     if json_out:
         print_json(figures)
         return
-    err_console.print(
+    console.print(
         f"dry run, nothing written: {figures['rows']} rows would be imported into list "
         f"{figures['list']!r}"
         + (f" from {figures['source']!r}" if figures["source"] else "")

@@ -150,9 +150,9 @@ def test_the_same_content_again_writes_nothing_and_names_the_list_holding_it(
     copy.write_bytes(first.read_bytes())
     assert kintrace(runner, database_url, *import_args(first))[0] == 0
     before = written(database_url)
-    code, _, err = kintrace(runner, database_url, *import_args(copy, name="pow-again"))
+    code, out, err = kintrace(runner, database_url, *import_args(copy, name="pow-again"))
     assert code == 0, err
-    assert "pow-1" in err and "nothing written" in err
+    assert "pow-1" in out and "nothing written" in out
     code, out, _ = kintrace(runner, database_url, *import_args(copy, name="x"), "--json")
     assert code == 0
     assert json.loads(out)["imported_as"] == "pow-1" and json.loads(out)["rows"] == 0
@@ -171,7 +171,7 @@ def test_a_dry_run_writes_nothing_and_says_what_the_real_run_then_does(
     preview = json.loads(out)
     assert written(database_url) == before
     code, text_out, err = kintrace(runner, database_url, *import_args(pow_list), "--dry-run")
-    assert code == 0 and "nothing written" in err and "2 automatically" in err
+    assert code == 0 and "nothing written" in text_out and "2 automatically" in text_out
     assert written(database_url) == before
     code, out, err = kintrace(runner, database_url, *import_args(pow_list), "--json")
     assert code == 0, err
