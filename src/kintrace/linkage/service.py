@@ -17,9 +17,8 @@ Merging keeps every request, report and history of both persons; a merge can be 
 A linked record of a list that claims something (a prisoner list, an exchange list...)
 becomes a report on its person from the list's source (:mod:`kintrace.lists.evidence`), made
 when the link is made (automatically, or when an analyst confirms it) and retracted when it
-is undone; the person's status is recomputed in the same transaction. A record that links to
-nobody waits (:func:`unmatched_records`) until an analyst opens a new case for it
-(:func:`open_case`).
+is undone; the person's status is recomputed in the same transaction. Undoing a link, and
+opening a case for a record that links to nobody, are in :mod:`kintrace.lists.decisions`.
 """
 
 from __future__ import annotations
@@ -35,9 +34,7 @@ from kintrace.access import Role, Viewer
 from kintrace.cases.dates import PartialDate, Precision
 from kintrace.cases.model import PersonDetails, Sex
 from kintrace.cases.service import (
-    add_person,
     birth_of,
-    get_or_create_region,
     refresh_search_key,
 )
 from kintrace.config import Settings
@@ -45,13 +42,7 @@ from kintrace.errors import Conflict, InvalidInput, NotFound
 from kintrace.linkage.labels import PairLabel
 from kintrace.linkage.model import LinkageSettings, ScoredPair, link_features
 from kintrace.linkage.normalise import PersonFeatures, person_features
-from kintrace.lists.evidence import (
-    KIND_CLAIMS,
-    recompute_persons,
-    report_link,
-    report_links,
-    retract_link,
-)
+from kintrace.lists.evidence import KIND_CLAIMS, link_evidence, recompute_persons, report_links
 from kintrace.reconciliation.service import recompute_person
 from kintrace.storage.tables import (
     ImportedList,
@@ -378,153 +369,9 @@ def decide_candidate(
             today=today,
         )
     elif candidate.list_record_id is not None and (confirm or was_linked):
-        _list_evidence(
+        link_evidence(
             session, viewer, candidate, linked=confirm, reason=note, settings=settings, today=today
         )
-    session.flush()
-    return candidate
-
-
-def _list_evidence(
-    session: Session,
-    viewer: Viewer,
-    candidate: LinkCandidate,
-    *,
-    linked: bool,
-    reason: str,
-    settings: Settings,
-    today: date,
-) -> None:
-    """Make (linked) or retract (not) the report of a list record's link; recompute."""
-    record = session.get(ListRecord, candidate.list_record_id)
-    assert record is not None
-    imported = session.get(ImportedList, record.list_id)
-    assert imported is not None
-    if linked:
-        made = report_link(
-            session, candidate, record=record, imported=imported, actor_id=viewer.user_id
-        )
-    else:
-        made = retract_link(session, candidate, viewer, reason=reason, today=today)
-    if made is not None:
-        recompute_persons(
-            session,
-            [candidate.person_id],
-            today=today,
-            settings=settings,
-            reason=f"list {imported.name}: link {'confirmed' if linked else 'undone'}",
-        )
-
-
-def undo_link(
-    session: Session,
-    viewer: Viewer,
-    candidate_id: int,
-    *,
-    reason: str,
-    settings: Settings,
-    today: date,
-) -> LinkCandidate:
-    """Undo the link of a list record to a person (automatic or confirmed), with a reason.
-
-    The pair is rejected from then on (a label for the model, never proposed again), the
-    report the link made is retracted with the reason, and the person's status is recomputed.
-    """
-    viewer.require(MAY_LINK, "undo record links")
-    candidate = session.get(LinkCandidate, candidate_id)
-    if candidate is None:
-        raise NotFound(f"no link candidate {candidate_id}")
-    if candidate.list_record_id is None:
-        raise Conflict(f"link candidate {candidate_id} pairs two persons: undo their merge")
-    if candidate.state not in ("automatic", "confirmed"):
-        raise Conflict(f"link candidate {candidate_id} is {candidate.state}, not a link")
-    reason = reason.strip()
-    if not reason:
-        raise InvalidInput("field 'reason': say why the record is not this person")
-    candidate.state = "rejected"
-    candidate.decided_by = viewer.user_id
-    candidate.decided_at = datetime.now()
-    candidate.note = reason
-    _list_evidence(
-        session, viewer, candidate, linked=False, reason=reason, settings=settings, today=today
-    )
-    session.flush()
-    return candidate
-
-
-def unmatched_records(
-    session: Session, *, list_name: str | None = None, limit: int = 100
-) -> list[tuple[ListRecord, str]]:
-    """Return list records linked to nobody and proposed for nobody, with their list's name.
-
-    They wait here until an analyst opens a new case for one (:func:`open_case`).
-    """
-    taken = select(LinkCandidate.list_record_id).where(
-        LinkCandidate.list_record_id.is_not(None),
-        LinkCandidate.state.in_(("automatic", "confirmed", "pending")),
-    )
-    statement = (
-        select(ListRecord, ImportedList.name)
-        .join(ImportedList, ImportedList.id == ListRecord.list_id)
-        .where(ListRecord.id.not_in(taken), ImportedList.kind.in_(list(KIND_CLAIMS)))
-        .order_by(ListRecord.id)
-        .limit(limit)
-    )
-    if list_name is not None:
-        statement = statement.where(ImportedList.name == list_name)
-    return [(r, name) for r, name in session.execute(statement).all()]
-
-
-def open_case(
-    session: Session,
-    viewer: Viewer,
-    list_record_id: int,
-    *,
-    note: str,
-    settings: Settings,
-    today: date,
-) -> LinkCandidate:
-    """Open a new case for a list record that links to nobody: a person as the row gives him.
-
-    The record is linked to the new person (a confirmed link, kept with the analyst's note),
-    its report is made and the new person's status computed.
-    """
-    viewer.require(MAY_LINK, "open cases from list records")
-    record = session.get(ListRecord, list_record_id)
-    if record is None:
-        raise NotFound(f"no list record {list_record_id}")
-    linked = session.scalar(
-        select(LinkCandidate.id)
-        .where(
-            LinkCandidate.list_record_id == record.id,
-            LinkCandidate.state.in_(("automatic", "confirmed")),
-        )
-        .limit(1)
-    )
-    if linked is not None:
-        raise Conflict(f"list record {list_record_id} is linked to a person already")
-    details = record_details(record)
-    region = get_or_create_region(session, details.home_region) if details.home_region else None
-    person = add_person(session, details, region=region, actor_id=viewer.user_id)
-    now = datetime.now()
-    candidate = LinkCandidate(
-        person_id=person.id,
-        list_record_id=record.id,
-        probability=1.0,
-        evidence={},
-        state="confirmed",
-        run="new case",
-        created_at=now,
-        decided_by=viewer.user_id,
-        decided_at=now,
-        note=note.strip(),
-    )
-    session.add(candidate)
-    session.flush()
-    _list_evidence(
-        session, viewer, candidate, linked=True, reason=note, settings=settings, today=today
-    )
-    recompute_person(session, person.id, today=today, settings=settings, reason="new case")
     session.flush()
     return candidate
 

@@ -283,3 +283,38 @@ def recompute_persons(
             before.get(pid, Status.MISSING.value) != result.status.value for pid, result in results
         )
     return changed
+
+
+def link_evidence(
+    session: Session,
+    viewer: Viewer,
+    candidate: LinkCandidate,
+    *,
+    linked: bool,
+    reason: str,
+    settings: Settings,
+    today: date,
+) -> None:
+    """Make (linked) or retract (not linked) the report of a list record's link.
+
+    The person's status is recomputed when a report was made or retracted. ``reason`` is the
+    retraction's text.
+    """
+    record = session.get(ListRecord, candidate.list_record_id)
+    assert record is not None
+    imported = session.get(ImportedList, record.list_id)
+    assert imported is not None
+    if linked:
+        made = report_link(
+            session, candidate, record=record, imported=imported, actor_id=viewer.user_id
+        )
+    else:
+        made = retract_link(session, candidate, viewer, reason=reason, today=today)
+    if made is not None:
+        recompute_persons(
+            session,
+            [candidate.person_id],
+            today=today,
+            settings=settings,
+            reason=f"list {imported.name}: link {'confirmed' if linked else 'undone'}",
+        )

@@ -15,13 +15,8 @@ from kintrace.config import Settings
 from kintrace.errors import Conflict, Forbidden, InvalidInput
 from kintrace.importers.persons import parse_persons
 from kintrace.importers.tabular import read_table
-from kintrace.linkage.service import (
-    decide_candidate,
-    link_list,
-    open_case,
-    undo_link,
-    unmatched_records,
-)
+from kintrace.linkage.service import decide_candidate, link_list
+from kintrace.lists.decisions import open_case, undo_link, unmatched_records
 from kintrace.lists.service import ListKind, import_list
 from kintrace.reconciliation.service import recompute_person
 from kintrace.reports.model import RETRACTION

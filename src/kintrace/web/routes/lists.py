@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from kintrace.access import Viewer
 from kintrace.errors import InvalidInput
 from kintrace.instance import Instance
-from kintrace.linkage.service import MAY_LINK, link_list, open_case, undo_link, unmatched_records
+from kintrace.linkage.service import MAY_LINK, link_list
+from kintrace.lists.decisions import open_case, undo_link, unmatched_records
 from kintrace.lists.preview import preview_import
 from kintrace.lists.service import ListKind, columns_for, import_list, list_holding, read_list
 from kintrace.storage.tables import ImportedList, LinkCandidate, ListRecord, Source
