@@ -53,6 +53,10 @@ def search_key(
         words.append(normalise_unit(unit).lower())
         words.append(_number_form(unit))
         words.extend(phonetic_key(token) for token in name_tokens(unit))
+    return _joined(words)
+
+
+def _joined(words: list[str]) -> str:
     kept: list[str] = []
     for word in words:
         if word and word not in kept:
@@ -61,6 +65,15 @@ def search_key(
     if len(key) > SEARCH_KEY_LENGTH:
         key = key[: key.rfind(" ", 0, SEARCH_KEY_LENGTH - 1) + 1]
     return key
+
+
+def join_keys(keys: list[str]) -> str:
+    """Join search keys into one (a person's and his merged duplicates'), each word once.
+
+    >>> join_keys([" stasiv mikola ", " stasiw mikola nikolai "])
+    ' stasiv mikola stasiw nikolai '
+    """
+    return _joined([word for key in keys for word in key.split()])
 
 
 def search_forms(word: str) -> tuple[str, ...]:

@@ -125,3 +125,12 @@ def test_an_edit_needs_a_reason_and_a_desk_of_his_region(db: Session) -> None:
         edit_person(db, ANALYST, person.id, person_details("X"), reason=" ")
     with pytest.raises(Forbidden):
         edit_person(db, Viewer(None, Role.REVIEWER), person.id, person_details("X"), reason="r")
+
+
+def test_postgresql_keeps_the_key_in_a_trigram_index(db: Session) -> None:
+    if db.connection().dialect.name != "postgresql":
+        pytest.skip("a trigram index is PostgreSQL's")
+    definition = db.scalar(
+        text("select indexdef from pg_indexes where indexname = 'ix_persons_search_key'")
+    )
+    assert definition is not None and "gin" in definition and "gin_trgm_ops" in definition

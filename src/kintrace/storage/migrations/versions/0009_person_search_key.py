@@ -3,6 +3,8 @@
 SQLite's lower() folds ASCII only, so "стасів" did not find "Стасів" there, and no engine
 found it from "Stasiv". The key is made by kintrace.cases.search (the linkage module's
 normalisation) and filled here for the persons already recorded, a thousand at a time.
+On PostgreSQL its index is a trigram index (pg_trgm), which answers a search for any part of
+the key; elsewhere, or where the extension cannot be installed, a plain one.
 
 Revision ID: 0009
 Revises: 0008
@@ -29,7 +31,18 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("search_key", sa.String(length=1000), server_default="", nullable=False)
         )
-        batch_op.create_index("ix_persons_search_key", ["search_key"], unique=False)
+    connection = op.get_bind()
+    if connection.dialect.name == "postgresql" and _trigrams(connection):
+        # a trigram index answers LIKE '%stasiv%' without reading every person
+        op.create_index(
+            "ix_persons_search_key",
+            "persons",
+            ["search_key"],
+            postgresql_using="gin",
+            postgresql_ops={"search_key": "gin_trgm_ops"},
+        )
+    else:
+        op.create_index("ix_persons_search_key", "persons", ["search_key"])
     persons = sa.table(
         "persons",
         sa.column("id", sa.Integer),
@@ -40,7 +53,6 @@ def upgrade() -> None:
         sa.column("unit", sa.String),
         sa.column("search_key", sa.String),
     )
-    connection = op.get_bind()
     after = 0
     while True:
         rows = connection.execute(
@@ -77,7 +89,17 @@ def upgrade() -> None:
         after = rows[-1].id
 
 
+def _trigrams(connection: sa.Connection) -> bool:
+    """Install pg_trgm (a trusted extension: the database's owner may) or say it is missing."""
+    try:
+        with connection.begin_nested():
+            connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+    except sa.exc.DBAPIError:
+        return False
+    return True
+
+
 def downgrade() -> None:
+    op.drop_index("ix_persons_search_key", table_name="persons")
     with op.batch_alter_table("persons", schema=None) as batch_op:
-        batch_op.drop_index("ix_persons_search_key")
         batch_op.drop_column("search_key")
