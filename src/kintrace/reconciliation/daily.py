@@ -30,7 +30,7 @@ from kintrace.reconciliation.service import (
     write_changes,
 )
 from kintrace.storage.audit import set_actor
-from kintrace.storage.db import AuditedSession, transaction
+from kintrace.storage.db import AuditedSession, retrying, transaction
 from kintrace.storage.tables import Assessment, AuthorityRequest, Person
 
 log = logging.getLogger(__name__)
@@ -92,19 +92,27 @@ def recompute_clocks(
     policy = policy_of(settings)
     seen = changed = 0
     after = 0
-    while True:
+
+    def one_batch() -> tuple[list[int], int]:
         with transaction(sessions) as session:
             set_actor(session, actor_id=None, reason=CLOCK_REASON)
             ids = clock_candidates(
                 session, today=today, settings=settings, after=after, limit=batch
             )
             if not ids:
-                return seen, changed
+                return ids, 0
             pending = assess_rows(gather_rows(session, ids), today, policy, CLOCK_REASON)
             found = changes_of(session, pending)
             stale = write_changes(session, found)
-            changed += len(found.rows) - len(stale)
+            return ids, len(found.rows) - len(stale)
+
+    while True:
+        # a web request holding the writer lock a moment: this batch again, in a new transaction
+        ids, written = retrying(one_batch)
+        if not ids:
+            return seen, changed
         seen += len(ids)
+        changed += written
         after = ids[-1]
 
 

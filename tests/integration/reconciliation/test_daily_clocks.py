@@ -8,12 +8,16 @@ it touches only those whose clock flags lag the date.
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from tests.db_builders import a_person, a_report
 from typer.testing import CliRunner
@@ -22,6 +26,7 @@ from kintrace.cli.main import app as cli
 from kintrace.config import Settings
 from kintrace.demo.load import load_demo
 from kintrace.instance import open_instance
+from kintrace.reconciliation import daily
 from kintrace.reconciliation.daily import CLOCK_REASON, clock_candidates, recompute_clocks
 from kintrace.reconciliation.service import recompute_person
 from kintrace.reports.model import SourceType
@@ -165,3 +170,30 @@ def test_the_app_alone_runs_no_job(tmp_path: Path) -> None:
             assert client.get("/healthz").status_code == 200
         with transaction(instance.sessions) as session:
             assert current(session, pid).reason == "t"
+
+
+def test_a_batch_that_finds_the_database_busy_runs_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(data_dir=tmp_path, secret_key="x")
+    calls: list[int] = []
+    real = daily.clock_candidates
+
+    def busy_once(session: Session, **kw: Any) -> list[int]:
+        calls.append(1)
+        if len(calls) == 1:
+            locked = sqlite3.OperationalError("database is locked")
+            raise OperationalError("select", {}, locked)
+        return real(session, **kw)
+
+    with open_instance(settings) as instance:
+        with transaction(instance.sessions) as session:
+            load_demo(session, persons=6, seed=3)
+            for pid in range(1, 7):
+                recompute_person(session, pid, today=date(2023, 1, 1), settings=settings,
+                                 reason="t")  # fmt: skip
+        monkeypatch.setattr(daily, "clock_candidates", busy_once)
+        seen, changed = daily.recompute_clocks(
+            instance.sessions, today=date(2035, 1, 1), settings=settings
+        )
+    assert len(calls) >= 3 and seen > 0 and changed > 0
