@@ -241,20 +241,23 @@ class _Component:
         *,
         max_options: int = 5_000,
         strong: npt.NDArray[np.bool_] | None = None,
+        unit_of: Sequence[str] | None = None,
     ) -> None:
         self.families = families
+        self.unit_of = families if unit_of is None else unit_of
         self.exact_score = exact_score
         self.exact = True
         by_family: dict[str, list[int]] = {}
         for r in rows:
-            by_family.setdefault(families[r], []).append(r)
+            by_family.setdefault(self.unit_of[r], []).append(r)
         units: list[list[tuple[float, Pairs]]] = []
         self.rescored: set[str] = set()
-        for family, family_rows in by_family.items():
+        for unit, family_rows in by_family.items():
+            family = families[family_rows[0]]
             cands = [[int(c) for c in np.flatnonzero(mask[r])] for r in family_rows]
             if len(family_rows) > 1 and _count_options(cands, max_options) > max_options:
                 self.exact = False
-                self.rescored.add(family)
+                self.rescored.add(unit)
                 for r in family_rows:
                     keep = mask[r] if strong is None else mask[r] & strong[r]
                     units.append(
@@ -310,11 +313,12 @@ class _Component:
         by_family: dict[str, list[tuple[int, int]]] = {}
         for option in pairs:
             for c, r in option:
-                if self.families[r] in self.rescored:
-                    by_family.setdefault(self.families[r], []).append((c, r))
-        for family, items in by_family.items():
+                if self.unit_of[r] in self.rescored:
+                    by_family.setdefault(self.unit_of[r], []).append((c, r))
+        for items in by_family.values():
             if len(items) > 1:
                 score -= sum(self._pairwise[c, r] for c, r in items)
+                family = self.families[items[0][1]]
                 score += self.exact_score(family, [tuple(sorted(items))])[0]
         return score
 
@@ -541,6 +545,7 @@ def joint_search(
     max_nodes: int = 2_000_000,
     tolerance: float = 1e-9,
     max_options: int = 5_000,
+    unit_of: Sequence[str] | None = None,
 ) -> JointResult:
     """Find the best joint assignments and the posterior pairing probabilities, with bounds.
 
@@ -560,6 +565,11 @@ def joint_search(
             the mass found so far (and which cannot enter the ``keep`` best).
         max_options: a family with more placements of the component's bodies on its missing
             persons is searched person by person with pairwise bounds (not exact).
+        unit_of: the search unit of each row (default: its family). Rows of one family in
+            different units must be independent given the family's typed members
+            (:func:`kintrace.dvi.data.independent_groups`): the family's LR is then the product
+            of its units' exact LRs, and each unit's placements are enumerated alone (a sum of
+            option counts instead of their product).
 
     Returns:
         The joint result; solutions best first, with log10 LR against the null assignment.
@@ -589,7 +599,7 @@ def joint_search(
     for rows, cols in parts:
         comp = _Component(
             rows, mask, pm.log10_lr, pm.families, exact_score, max_options=max_options,
-            strong=strong,
+            strong=strong, unit_of=unit_of,
         )  # fmt: skip
         enumerate_all = comp.size(max_enumerate) <= max_enumerate
         totals, finished = comp.search(

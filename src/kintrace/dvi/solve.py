@@ -52,7 +52,7 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from kintrace.dvi.data import DviData, jointly_informative
+from kintrace.dvi.data import DviData, independent_groups, jointly_informative
 from kintrace.dvi.joint import JointResult, Pairs, Solution, joint_search, local_lower_bound
 from kintrace.dvi.likelihoods import placed_log10_lrs, profile_log10_likelihood
 from kintrace.dvi.pairwise import PairwiseMatrix
@@ -249,9 +249,17 @@ def solve_dvi(
         )  # fmt: skip
         return [cache[p] for p in placements]
 
+    # missing persons of one family that its typed members (victims placed as undisputed
+    # included) separate are searched as separate units: their placements multiply
+    groups = {f.name: independent_groups(f) for f in families}
+    unit_of = [
+        f"{family}\x00{groups[family].get(m, -1)}"
+        for family, m in zip(pm.families, pm.missing, strict=True)
+    ]
     joint = joint_search(
         pm, exact_score=exact_score, max_incompatible=s.max_incompatible, limit=s.limit,
         group_limit=s.group_limit, top=s.top, max_enumerate=s.max_enumerate, keep=s.keep,
+        unit_of=unit_of,
     )  # fmt: skip
     log10_null = sum(base.values()) + sum(profile_log10_likelihood(p, table) for p in left)
     fixed = {u.remains: u.missing for u in found}
