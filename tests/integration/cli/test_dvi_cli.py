@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import re
-import zlib
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kintrace.cli.main import app
+from pdf_pages import pdf_text
 
 FAMILIES = (
     "family\tid\tfid\tmid\tsex\tmissing\tTH01\tVWA\n"
@@ -24,17 +22,6 @@ FAMILIES = (
 )
 REMAINS = "id\tsex\tTH01\tVWA\nV1\t1\t12/13\t16/17\nV2\t1\t12/12\t18/18\nV3\t2\t14/14\t17/18\n"
 FREQS = "marker,allele,frequency\nTH01,12,0.25\nTH01,13,0.25\nTH01,14,0.5\nVWA,16,0.3\nVWA,17,0.3\nVWA,18,0.4\n"  # noqa: E501
-
-
-def pdf_text(data: bytes) -> str:
-    """Return the text a PDF of fpdf2's core fonts shows (Tj strings, streams inflated)."""
-    shown: list[bytes] = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        with contextlib.suppress(zlib.error):  # uncompressed streams are read as they are
-            stream = zlib.decompress(stream)
-        shown += re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", stream)
-    text = re.sub(r"\\(.)", r"\1", " ".join(s.decode("latin-1") for s in shown))
-    return " ".join(text.split())
 
 
 @pytest.fixture

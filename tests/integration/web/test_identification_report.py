@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
-import zlib
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
+from pdf_pages import pdf_text
+
 Client = Callable[[str | None], TestClient]
-
-
-def pdf_text(data: bytes) -> str:
-    """Return the text a PDF of fpdf2's core fonts shows (Tj strings, streams inflated)."""
-    shown: list[bytes] = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        with contextlib.suppress(zlib.error):  # uncompressed streams are read as they are
-            stream = zlib.decompress(stream)
-        shown += re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", stream)
-    text = re.sub(r"\\(.)", r"\1", " ".join(s.decode("latin-1") for s in shown))
-    return " ".join(text.split())
 
 
 def csrf(client: TestClient, path: str) -> str:

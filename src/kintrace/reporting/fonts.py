@@ -1,0 +1,91 @@
+"""Unicode fonts for every PDF kintrace writes: the DejaVu family shipped inside matplotlib.
+
+fpdf2's core fonts (Helvetica, Times, Courier) are Latin-1 only, so Cyrillic names could not be
+printed. matplotlib, a dependency of kintrace, ships the DejaVu Sans TrueType family (Bitstream
+Vera derivative, free licence, Latin, Cyrillic and Greek) in ``matplotlib.get_data_path()/fonts/
+ttf``; nothing is downloaded at run time. fpdf2 embeds only the glyphs a document uses (subset),
+so a short PDF stays small.
+
+:func:`register_fonts` adds the family to one :class:`fpdf.FPDF` (regular, bold, italic, bold
+italic) and the monospaced DejaVu Sans Mono under :data:`MONO`; :func:`new_pdf` makes an A4
+document with both registered, the usual margins and automatic page breaks.
+
+fpdf2 and matplotlib are imported inside the functions: this module is imported only when a PDF
+is written, and the CLI's start stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kintrace.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+FAMILY = "dejavu"
+"""Name the proportional DejaVu Sans family is registered under."""
+
+MONO = "dejavu-mono"
+"""Name DejaVu Sans Mono is registered under (hashes, codes)."""
+
+# fpdf2 style -> file name; "I" is DejaVu's Oblique.
+_SANS = {
+    "": "DejaVuSans.ttf",
+    "B": "DejaVuSans-Bold.ttf",
+    "I": "DejaVuSans-Oblique.ttf",
+    "BI": "DejaVuSans-BoldOblique.ttf",
+}
+_MONO = {
+    "": "DejaVuSansMono.ttf",
+    "B": "DejaVuSansMono-Bold.ttf",
+    "I": "DejaVuSansMono-Oblique.ttf",
+    "BI": "DejaVuSansMono-BoldOblique.ttf",
+}
+
+
+def font_folder() -> Path:
+    """Return the folder of matplotlib's bundled TrueType fonts."""
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+def register_fonts(pdf: FPDF) -> str:
+    """Register DejaVu Sans (every style present) and DejaVu Sans Mono on ``pdf``.
+
+    Returns the family name to pass to ``pdf.set_font``. A missing bold or italic file is
+    skipped (fpdf2 then refuses that style loudly); a missing regular file raises
+    :class:`~kintrace.errors.ConfigurationError` (a broken matplotlib install).
+    """
+    folder = font_folder()
+    for family, files in ((FAMILY, _SANS), (MONO, _MONO)):
+        if not (folder / files[""]).is_file():
+            raise ConfigurationError(
+                f"{folder / files['']}: font file not found (reinstall matplotlib)"
+            )
+        for style, name in files.items():
+            path = folder / name
+            if path.is_file():
+                pdf.add_font(family, style=style, fname=str(path))
+    return FAMILY
+
+
+def new_pdf(*, compress: bool = True, margin: float = 20) -> FPDF:
+    """Return an A4 :class:`fpdf.FPDF` with DejaVu registered and selected (10 pt).
+
+    Text shaping (HarfBuzz) stays off: Cyrillic and Latin need none, and shaping would slow
+    every page. Margins and the automatic page break are ``margin`` millimetres.
+    """
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_compression(compress)
+    pdf.set_margins(margin, margin, margin)
+    pdf.set_auto_page_break(auto=True, margin=margin)
+    pdf.set_text_shaping(False)
+    register_fonts(pdf)
+    pdf.set_font(FAMILY, size=10)
+    pdf.set_creator("kintrace")
+    return pdf
