@@ -86,6 +86,8 @@ class User(Base):
     last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime)
     phone: Mapped[str | None] = mapped_column(String(40))
     """A telephone number a desk may call (walk-in relatives who have no e-mail)."""
+    shows_name: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    """Relatives see this user's name, not only role and desk, on "who looked at my case"."""
 
 
 class WebSession(Base):
@@ -283,6 +285,8 @@ class Attachment(Base):
     size: Mapped[int] = mapped_column(Integer)
     media_type: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    thumbnail: Mapped[str | None] = mapped_column(String(64))
+    """The SHA-256 of an image's small thumbnail (itself a row here), made at upload."""
 
 
 class ReportAttachment(Base):
@@ -293,6 +297,67 @@ class ReportAttachment(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
     sha256: Mapped[str] = mapped_column(ForeignKey("attachments.sha256"))
     filename: Mapped[str] = mapped_column(String(300))
+
+
+class ReportLink(Base):
+    """A link (a URL kept as text, never fetched by the server) given with a report."""
+
+    __tablename__ = "report_links"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class RequestAttachment(Base):
+    """A file (``sha256``) or a link (``url``, never fetched) given with a tracing request."""
+
+    __tablename__ = "request_attachments"
+    __table_args__ = (CheckConstraint("(sha256 IS NULL) <> (url IS NULL)", name="file_or_link"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("tracing_requests.id"), index=True)
+    sha256: Mapped[str | None] = mapped_column(ForeignKey("attachments.sha256"))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    filename: Mapped[str] = mapped_column(String(300), default="")
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ConsentChange(Base):
+    """A relative's choice of with whom their request may be shared, from ``changed_at`` on.
+
+    Never updated: each change is a new row, and the newest row of an inquirer is the
+    consent in force (``inquirers.consent`` keeps what was given with the request).
+    """
+
+    __tablename__ = "consent_changes"
+    __table_args__ = (Index("ix_consent_changes_inquirer_id_id", "inquirer_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inquirer_id: Mapped[int] = mapped_column(ForeignKey("inquirers.id"))
+    scopes: Mapped[str] = mapped_column(String(200), default="")  # comma-separated scopes
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CaseView(Base):
+    """Someone looked at or changed a person's case: who (role, desk), what (a code), when.
+
+    ``action`` is ``view``, ``change``, ``export``, ``dossier`` or ``letter``; ``what`` a short
+    code of the page or change (``person_page``, ``report``...), never personal data.
+    Never updated; kept in backups.
+    """
+
+    __tablename__ = "case_views"
+    __table_args__ = (Index("ix_case_views_person_id_id", "person_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str] = mapped_column(String(32))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    action: Mapped[str] = mapped_column(String(16))
+    what: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class OfficialStatus(Base):
