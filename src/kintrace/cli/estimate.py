@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from kintrace.cli.common import console, print_json, reporting_errors
@@ -77,7 +79,7 @@ def estimate_fields(estimate: ModelEstimate) -> dict[str, Any]:
 def _fmt(value: float | None, digits: int) -> str:
     if value is None or not math.isfinite(value):
         return "—"
-    return f"{value:,.{digits}f}"
+    return f"{value:.{digits}f}"
 
 
 def _print_models(
@@ -96,23 +98,26 @@ def _print_models(
         title=f"{table.n_observed:,} persons observed on {table.n_lists} lists: "
         + ", ".join(table.lists),
         title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 0, 0, 1),
+        pad_edge=False,
     )
     grid.add_column("model", no_wrap=True)
-    for header in ("N", "s.e.", "95% low", "95% high", "deviance", "df", "AIC", "BIC"):
+    for header in ("N", "s.e.", "low 95%", "high 95%", "deviance", "df", "AIC", "BIC"):
         grid.add_column(header, justify="right", no_wrap=True)
     for e in shown:
         mark = " *" if e is selected else ""
         style = "bold" if e is selected else None
         grid.add_row(
-            e.name + mark,
+            escape(e.name) + mark,
             _fmt(e.abundance, 1),
             _fmt(e.stderr, 1),
             _fmt(e.ci_low, 1),
             _fmt(e.ci_high, 1),
-            _fmt(e.deviance, 3),
+            _fmt(e.deviance, 1),
             str(e.df),
-            _fmt(e.aic, 3),
-            _fmt(e.bic, 3),
+            _fmt(e.aic, 1),
+            _fmt(e.bic, 1),
             style=style,
         )
     console.print(grid)
@@ -120,7 +125,7 @@ def _print_models(
     if hidden > 0:
         console.print(f"{hidden} more searched models are in --json.", highlight=False)
     console.print(
-        f"* selected by {criterion.value.upper()}: {selected.name}, "
+        f"* selected by {criterion.value.upper()}: {escape(selected.name)}, "
         f"{_fmt(selected.abundance, 1)} (95% {_fmt(selected.ci_low, 1)} – "
         f"{_fmt(selected.ci_high, 1)})",
         highlight=False,

@@ -58,6 +58,7 @@ def test_readable_table_marks_the_selected_model():
     result = run(DATA / "lesbian.csv", "--models", "Mt,Mth Darroch,[12,13,14]")
     assert result.exit_code == 0, result.output
     assert "2,185 persons observed on 4 lists" in result.stdout
+    assert "4055.6" in result.stdout
     assert "selected by BIC" in result.stdout
     assert "[12,13,14] *" in result.stdout
 
