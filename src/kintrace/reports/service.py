@@ -39,7 +39,13 @@ from kintrace.storage.tables import (
     Source,
 )
 
-AUTHORITY_REQUEST_KINDS = ("status_change", "pow_list_inclusion", "dna_test")
+AUTHORITY_REQUEST_KINDS = (
+    "status_change",
+    "pow_list_inclusion",
+    "dna_test",
+    "remains_return",  # letters (kintrace.letters)
+    "objection",
+)
 
 
 def get_or_create_source(session: Session, details: SourceDetails) -> Source:
