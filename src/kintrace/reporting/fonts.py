@@ -8,7 +8,8 @@ so a short PDF stays small.
 
 :func:`register_fonts` adds the family to one :class:`fpdf.FPDF` (regular, bold, italic, bold
 italic) and the monospaced DejaVu Sans Mono under :data:`MONO`; :func:`new_pdf` makes an A4
-document with both registered, the usual margins and automatic page breaks.
+document with both registered, the usual margins and automatic page breaks, and
+:func:`setup_pdf` does the same to a document of one's own class (a footer on every page).
 
 fpdf2 and matplotlib are imported inside the functions: this module is imported only when a PDF
 is written, and the CLI's start stays fast.
@@ -72,15 +73,13 @@ def register_fonts(pdf: FPDF) -> str:
     return FAMILY
 
 
-def new_pdf(*, compress: bool = True, margin: float = 20) -> FPDF:
-    """Return an A4 :class:`fpdf.FPDF` with DejaVu registered and selected (10 pt).
+def setup_pdf(pdf: FPDF, *, compress: bool = True, margin: float = 20) -> FPDF:
+    """Set up an A4 :class:`fpdf.FPDF` (or a subclass with its own header or footer).
 
-    Text shaping (HarfBuzz) stays off: Cyrillic and Latin need none, and shaping would slow
-    every page. Margins and the automatic page break are ``margin`` millimetres.
+    DejaVu is registered and selected (10 pt); text shaping (HarfBuzz) stays off: Cyrillic and
+    Latin need none, and shaping would slow every page. Margins and the automatic page break
+    are ``margin`` millimetres. Returns ``pdf``.
     """
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
     pdf.set_compression(compress)
     pdf.set_margins(margin, margin, margin)
     pdf.set_auto_page_break(auto=True, margin=margin)
@@ -89,3 +88,10 @@ def new_pdf(*, compress: bool = True, margin: float = 20) -> FPDF:
     pdf.set_font(FAMILY, size=10)
     pdf.set_creator("kintrace")
     return pdf
+
+
+def new_pdf(*, compress: bool = True, margin: float = 20) -> FPDF:
+    """Return an A4 :class:`fpdf.FPDF` set up by :func:`setup_pdf`."""
+    from fpdf import FPDF
+
+    return setup_pdf(FPDF(format="A4"), compress=compress, margin=margin)
