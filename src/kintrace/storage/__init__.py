@@ -1,1 +1,4 @@
 """Storage: the only package that talks SQL (SQLAlchemy 2, Alembic; SQLite or PostgreSQL)."""
+
+# Tables kept in modules of their own join Base.metadata here, whatever is imported first.
+from kintrace.storage import chat_tables as chat_tables

@@ -1,0 +1,1 @@
+"""Relatives' chat groups: Telegram exports read, soldiers' mentions found and moderated."""
