@@ -26,6 +26,7 @@ import openpyxl
 from openpyxl.cell.read_only import ReadOnlyCell
 
 from kintrace.errors import SourceFormatError
+from kintrace.importers.encodings import decode_text
 
 MAX_CELL_CHARS = 10_000
 """Longest cell read, in characters (each standard field has a tighter limit of its own)."""
@@ -110,15 +111,16 @@ def _delimiter(header_line: str) -> str:
 
 
 def _read_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """Yield (row number, cells) of a UTF-8 CSV file; refuse what csv cannot read exactly."""
+    """Yield (row number, cells) of a CSV file; refuse what csv cannot read exactly.
+
+    The encoding is read by :func:`kintrace.importers.encodings.decode_text`: UTF-8 (with or
+    without a byte order mark), UTF-16 or UTF-32 with one, or Cyrillic Windows-1251.
+    """
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise SourceFormatError(
-            f"{path}: not UTF-8 text (byte {error.start}); save the file as UTF-8 CSV"
-        ) from error
+        data = path.read_bytes()
     except OSError as error:
         raise SourceFormatError(f"{path}: cannot read: {error.strerror}") from error
+    text, _ = decode_text(data, str(path))
     first = text.split("\n", 1)[0]
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=_delimiter(first), quotechar='"', strict=True
@@ -272,7 +274,7 @@ def read_table(
     required: Sequence[str] = (),
     limits: Mapping[str, int] | None = None,
 ) -> Table:
-    """Read a CSV (UTF-8) or XLSX file; rename mapped headers to their standard names.
+    """Read a CSV (UTF-8, UTF-16, Windows-1251) or XLSX file; rename mapped headers.
 
     ``columns`` maps a standard name to the header the file uses for it. Blank rows are
     skipped; cells are stripped. Raises SourceFormatError naming the file, row and field for a
