@@ -18,6 +18,7 @@ from rich.table import Table
 from kintrace.cli.common import console, print_json, reporting_errors
 from kintrace.errors import InvalidInput, SourceFormatError
 from kintrace.estimation.histories import CaptureHistories, parse_histories_csv
+from kintrace.estimation.lcm import LatentClassEstimate, estimate_lcm
 from kintrace.estimation.loglinear import ModelEstimate
 from kintrace.estimation.models import NAMED_MODELS, ModelSpec, default_models, parse_model
 from kintrace.estimation.selection import Criterion, criterion_value, fit_models, select_model
@@ -159,14 +160,40 @@ def estimate(
         )
         estimates = fit_models(table, specs)
         selected = select_model(estimates, select)
+    latent = estimate_lcm(table, seed=seed) if lcm else None
     if json_output:
-        print_json(
-            {
-                "n_observed": table.n_observed,
-                "lists": list(table.lists),
-                "models": [estimate_fields(e) for e in estimates],
-                "selected": {"criterion": select.value, **estimate_fields(selected)},
+        output: dict[str, Any] = {
+            "n_observed": table.n_observed,
+            "lists": list(table.lists),
+            "models": [estimate_fields(e) for e in estimates],
+            "selected": {"criterion": select.value, **estimate_fields(selected)},
+        }
+        if latent is not None:
+            output["lcm"] = {
+                "median": latent.median,
+                "ci_low": latent.ci_low,
+                "ci_high": latent.ci_high,
             }
-        )
+        print_json(output)
         return
     _print_models(table, estimates, selected, select)
+    if latent is not None:
+        _print_lcm(latent)
+
+
+def _print_lcm(latent: LatentClassEstimate) -> None:
+    d = latent.diagnostics
+    console.print(
+        f"Latent classes (LCMCR-style, seed-fixed): median {latent.median:.0f}, "
+        f"95% {latent.ci_low:.0f} – {latent.ci_high:.0f}",
+        highlight=False,
+    )
+    geweke = ", ".join(f"{z:+.2f}" for z in d.geweke_z)
+    # thresholds of Vehtari, Gelman, Simpson, Carpenter & Bürkner (2021), Bayesian Analysis
+    settled = d.split_rhat < 1.01 and d.ess > 400
+    verdict = "chains agree" if settled else "chains disagree: read with care"
+    console.print(
+        f"  {d.chains} chains x {d.draws} draws: split R-hat {d.split_rhat:.3f}, "
+        f"effective sample size {d.ess:.0f}, Geweke z {geweke} ({verdict})",
+        highlight=False,
+    )

@@ -91,3 +91,19 @@ def test_unknown_model_and_missing_file_exit_2(tmp_path):
     assert result.exit_code == 2 and "unknown model 'Mq'" in result.stderr
     result = run(tmp_path / "absent.csv")
     assert result.exit_code == 2 and "absent.csv: cannot read" in result.stderr
+
+
+def test_lcm_adds_its_median_and_interval_and_is_fixed_by_the_seed():
+    args = (DATA / "hare.csv", "--models", "Mt", "--lcm", "--seed", "5", "--json")
+    first = json.loads(run(*args).stdout)
+    again = json.loads(run(*args).stdout)
+    assert set(first["lcm"]) == {"median", "ci_low", "ci_high"}
+    assert first["lcm"] == again["lcm"]
+    assert 68 <= first["lcm"]["ci_low"] <= first["lcm"]["median"] <= first["lcm"]["ci_high"]
+
+
+def test_lcm_readable_output_prints_convergence_diagnostics():
+    result = run(DATA / "hare.csv", "--models", "Mt", "--lcm")
+    assert result.exit_code == 0, result.output
+    assert "Latent classes" in result.stdout
+    assert "split R-hat" in result.stdout and "Geweke" in result.stdout

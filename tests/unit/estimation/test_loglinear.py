@@ -24,6 +24,7 @@ from kintrace.estimation.models import (
 )
 from kintrace.estimation.poisson import fit_poisson
 from kintrace.estimation.selection import Criterion, fit_models, select_model
+from kintrace.estimation.simulate import Population, simulate_table
 
 
 def named(table: CaptureHistories):
@@ -165,3 +166,18 @@ def test_selection_skips_a_runaway_model_even_when_its_criterion_is_smallest(har
     good = fit_model(hare, parse_model("Mt", 6), interval=False)
     runaway = dataclasses.replace(good, name="runaway", abundance=1e9, aic=-1.0, bic=-1.0)
     assert select_model([runaway, good], Criterion.AIC) is good
+
+
+def test_selected_model_interval_covers_a_simulated_size_in_most_seeds():
+    # Mild heterogeneity, no latent groups, list 2 fed by list 1: the 1·2 interaction is real.
+    population = Population(
+        size=2000, capture_rates=(0.3, 0.25, 0.2, 0.3), heterogeneity_sd=0.2, group_effect=1.0
+    )
+    covered = 0
+    for seed in range(5):
+        table = simulate_table(population, np.random.default_rng(seed))
+        best = select_model(fit_models(table, default_models(4)), Criterion.BIC)
+        assert "12" in best.name  # the dependence is found
+        assert best.ci_low is not None and best.ci_high is not None
+        covered += best.ci_low <= population.size <= best.ci_high
+    assert covered >= 4
