@@ -13,8 +13,8 @@ Cyrillic code page 1251 of older Russian and Ukrainian systems. The rule, in thi
 3. Otherwise the file is Windows-1251 only when it decodes in it and reads as Cyrillic text
    (:func:`looks_cyrillic`): it has Cyrillic letters, every character beyond ASCII is a
    Cyrillic letter or a common typographic mark, no word mixes Cyrillic and Latin letters,
-   and the bytes are not mostly UTF-8's two-byte Cyrillic sequences (``D0``/``D1`` and a byte
-   ``80``-``BF``: a UTF-8 file with a broken byte, which read as 1251 is ``Рё`` for ``и``).
+   and the bytes are not mostly UTF-8 (:func:`mostly_utf8`: a UTF-8 file with a broken byte,
+   which read as 1251 has ``Рё`` for ``и``).
    A Latin-1 file (``José Müller`` becomes ``Josй Mьller`` in 1251) or a KOI8-R file
    (``Иван`` becomes ``йЧБО``: capitals inside a word) fails this test.
 4. Anything else is refused with the file and the byte offset (and row) where UTF-8 fails.
@@ -42,17 +42,21 @@ _ALLOWED = re.compile("[\x00-\x7fА-яЁёІіЇїЄєҐґЎў«»–—№’�
 _WORD = re.compile(r"\w+")
 _LATIN = re.compile("[A-Za-z]")
 _MIXED_CASE = re.compile("[а-яёіїєґў][А-ЯЁІЇЄҐЎ]")
-_UTF8_CYRILLIC = re.compile(b"[\xd0\xd1][\x80-\xbf]")
 
 
 def mostly_utf8(data: bytes) -> bool:
-    """Say whether most bytes beyond ASCII form UTF-8's two-byte Cyrillic sequences.
+    """Say whether bytes that are not UTF-8 are mostly UTF-8 all the same (a broken byte).
 
-    >>> mostly_utf8("Петров".encode() + bytes([0xFF])), mostly_utf8("Петров".encode("cp1251"))
+    They are when the characters beyond ASCII that decode as UTF-8 outnumber the bytes that
+    do not; Windows-1251 text is almost never valid UTF-8 (its small letters E0-FF would
+    have to be followed by continuation bytes), so it fails nearly everywhere.
+
+    >>> mostly_utf8("Петров".encode() + bytes([0xFF])), mostly_utf8("Сірко".encode("cp1251"))
     (True, False)
     """
-    high = sum(1 for byte in data if byte > 0x7F)
-    return high > 0 and 4 * len(_UTF8_CYRILLIC.findall(data)) > high  # pair bytes > half
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    return sum(1 for char in text if ord(char) > 0x7F) - broken > broken
 
 
 def looks_cyrillic(text: str) -> bool:
