@@ -17,6 +17,7 @@ from rich.table import Table
 
 from kintrace.cli.common import console, print_json, reporting_errors
 from kintrace.errors import InvalidInput, SourceFormatError
+from kintrace.estimation.decomposable import DecomposableEstimate, estimate_decomposable
 from kintrace.estimation.histories import CaptureHistories, parse_histories_csv
 from kintrace.estimation.lcm import LatentClassEstimate, estimate_lcm
 from kintrace.estimation.loglinear import ModelEstimate
@@ -158,6 +159,7 @@ def estimate(
             if models is not None
             else default_models(table.n_lists)
         )
+        averaged = estimate_decomposable(table) if decomposable else None
         estimates = fit_models(table, specs)
         selected = select_model(estimates, select)
     latent = estimate_lcm(table, seed=seed) if lcm else None
@@ -174,11 +176,30 @@ def estimate(
                 "ci_low": latent.ci_low,
                 "ci_high": latent.ci_high,
             }
+        if averaged is not None:
+            output["decomposable"] = {
+                "median": averaged.median,
+                "mean": averaged.mean,
+                "ci_low": averaged.ci_low,
+                "ci_high": averaged.ci_high,
+            }
         print_json(output)
         return
     _print_models(table, estimates, selected, select)
     if latent is not None:
         _print_lcm(latent)
+    if averaged is not None:
+        _print_decomposable(averaged)
+
+
+def _print_decomposable(averaged: DecomposableEstimate) -> None:
+    console.print(
+        f"Decomposable graphs (dga-style, {averaged.graphs} models averaged): median "
+        f"{averaged.median:.0f}, mean {averaged.mean:.1f}, 95% {averaged.ci_low:.0f} – "
+        f"{averaged.ci_high:.0f}; most probable graph {escape(averaged.top_graph)} "
+        f"({averaged.top_probability:.2f})",
+        highlight=False,
+    )
 
 
 def _print_lcm(latent: LatentClassEstimate) -> None:

@@ -107,3 +107,18 @@ def test_lcm_readable_output_prints_convergence_diagnostics():
     assert result.exit_code == 0, result.output
     assert "Latent classes" in result.stdout
     assert "split R-hat" in result.stdout and "Geweke" in result.stdout
+
+
+def test_decomposable_adds_median_mean_and_interval():
+    result = run(DATA / "HIV.csv", "--models", "Mt", "--decomposable", "--json")
+    assert result.exit_code == 0, result.output
+    averaged = json.loads(result.stdout)["decomposable"]
+    assert set(averaged) == {"median", "mean", "ci_low", "ci_high"}
+    assert 1896 <= averaged["ci_low"] < averaged["median"] < averaged["ci_high"]
+    readable = run(DATA / "HIV.csv", "--models", "Mt", "--decomposable")
+    assert "Decomposable graphs" in readable.stdout and "61 models" in readable.stdout
+
+
+def test_decomposable_refuses_more_than_five_lists_with_exit_2():
+    result = run(DATA / "duck.csv", "--decomposable")
+    assert result.exit_code == 2 and "at most 5 lists" in result.stderr
