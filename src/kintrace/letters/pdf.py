@@ -1,12 +1,10 @@
 """A letter as a PDF (fpdf2 with the DejaVu fonts of kintrace.reporting.fonts: Cyrillic prints).
 
-The only module of the letters that imports fpdf2, so that writing a letter's text (the web
-preview) does not load it.
+The only module of the letters that uses fpdf2, and only inside :func:`letter_pdf`: the
+command line and a letter's text (the web preview) do not load it.
 """
 
 from __future__ import annotations
-
-from fpdf.enums import XPos, YPos
 
 from kintrace.letters.model import Letter
 from kintrace.reporting.fonts import FAMILY, new_pdf
@@ -16,6 +14,8 @@ _LINE = 5.5  # millimetres per line of 10-point text
 
 def letter_pdf(letter: Letter) -> bytes:
     """Return a letter as the bytes of an A4 PDF."""
+    from fpdf.enums import XPos, YPos  # fpdf2 loads only when a PDF is written
+
     pdf = new_pdf()
     pdf.set_title(letter.title)
     pdf.set_lang(letter.lang)

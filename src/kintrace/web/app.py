@@ -33,6 +33,7 @@ from kintrace.web.routes import (
     api,
     dna,
     language,
+    letters,
     links,
     lists,
     pages,
@@ -134,6 +135,7 @@ def create_app(instance: Instance, *, daily_clocks: bool = False) -> FastAPI:
     app.include_router(account.router)
     app.include_router(admin.router)
     app.include_router(dna.router)
+    app.include_router(letters.router)
     app.include_router(links.router)
     app.include_router(lists.router)
     app.include_router(language.router)

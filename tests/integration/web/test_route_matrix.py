@@ -92,6 +92,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/attachments/{sha256}"): "syyynyy",
     ("POST", "/persons/{person_id}/official"): "snyynny",
     ("POST", "/persons/{person_id}/authority-requests"): "snyynny",
+    ("GET", "/persons/{person_id}/letters"): "syyynny",  # the family, its desk, analysts
+    ("GET", "/persons/{person_id}/letters.pdf"): "syyynny",
+    ("POST", "/persons/{person_id}/letters/sent"): "syyynny",
     ("POST", "/authority-requests/{request_id}/reply"): "snyynny",
     ("GET", "/sources"): "snnynny",
     ("POST", "/sources/{source_id}/reliability"): "snnynny",
