@@ -122,6 +122,8 @@ REQUEST_KIND_LABELS: dict[str, str] = {
     "status_change": N_("Change of the official status"),
     "pow_list_inclusion": N_("Inclusion in the prisoner-of-war lists"),
     "dna_test": N_("DNA test"),
+    "remains_return": N_("Return of remains"),  # letters (kintrace.letters)
+    "objection": N_("Objection to a declaration of death"),
     "status_inquiry": N_("Inquiry about the status"),
 }
 CHANNEL_LABELS: dict[str, str] = {
