@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from kintrace.access import MAY_RECORD_OFFICIAL, Role, Viewer
 from kintrace.cases.consent import format_scopes, parse_scopes
-from kintrace.cases.model import ConsentScope
-from kintrace.cases.service import get_person
-from kintrace.errors import Conflict, NotFound
+from kintrace.cases.model import ConsentScope, Relationship
+from kintrace.cases.service import get_person, merged_group
+from kintrace.errors import Conflict, InvalidInput, NotFound
 from kintrace.ids import id_list
 from kintrace.storage.tables import (
     ConsentChange,
@@ -218,10 +218,12 @@ def require_consent(session: Session, inquirer_id: int, scope: ConsentScope) -> 
         )
 
 
-def relatives_who_share(session: Session, person_id: int, viewer: Viewer) -> set[int]:
+def shared_inquirers(session: Session, viewer: Viewer, person_id: int) -> set[int]:
     """Return the inquirers of a person whose requests and reports this relative may see:
     their own, and those of relatives who consented to share with other relatives."""
-    consents = consents_of(session, [person_id])[person_id]
+    consents: dict[int, frozenset[ConsentScope]] = {}
+    for found in consents_of(session, merged_group(session, person_id)).values():
+        consents.update(found)  # his own requests and those of duplicates merged into him
     own = set(
         session.scalars(
             select(Inquirer.id).where(
@@ -230,3 +232,34 @@ def relatives_who_share(session: Session, person_id: int, viewer: Viewer) -> set
         )
     )
     return own | {i for i, s in consents.items() if ConsentScope.OTHER_RELATIVES in s}
+
+
+def sample_giver(
+    session: Session, person_id: int, relationship: Relationship, inquirer_id: int | None
+) -> int:
+    """Return the relative (inquirer) who gives a reference sample for a person.
+
+    ``inquirer_id`` names one of the relatives who asked for him; without it, the relative
+    of that relationship who agreed to share with the DNA laboratory (or, when none did, one
+    of them, so that the refusal names the missing consent). A relative who asked for
+    nobody has no consent on record: Conflict, until their request (with consent) is filed.
+    """
+    rows = session.execute(
+        select(Inquirer.id, Inquirer.relationship_)
+        .join(TracingRequest, TracingRequest.inquirer_id == Inquirer.id)
+        .where(TracingRequest.person_id.in_(merged_group(session, person_id)))
+        .order_by(Inquirer.id)
+    ).all()
+    if inquirer_id is not None:
+        if inquirer_id not in {i for i, _ in rows}:
+            raise InvalidInput(f"field 'inquirer': {inquirer_id} did not ask for this person")
+        return inquirer_id
+    kin = [i for i, r in rows if r == relationship.value]
+    if not kin:
+        raise Conflict(
+            "no relative of this relationship asked for him: record their tracing request, "
+            "with their consent to the DNA laboratory, first"
+        )
+    scopes = consent_in_force(session, kin)
+    agreed = [i for i in kin if ConsentScope.DNA_LABORATORY in scopes.get(i, frozenset())]
+    return (agreed or kin)[0]

@@ -9,6 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kintrace.access import Role, Viewer
+from kintrace.attachments.service import Shown, report_files, request_files
+from kintrace.cases.consent_service import givers_of, shared_inquirers
 from kintrace.cases.model import ConsentScope
 from kintrace.cases.service import get_person, merged_group, requests_of
 from kintrace.reports.model import SourceType
@@ -42,6 +44,7 @@ class RequestView:
     relationship: str
     contacts: str
     own: bool
+    files: list[Shown] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,8 @@ class ReportView:
     attachments: list[ReportAttachment]
     source_name: str = ""
     grades: list[GradeView] = field(default_factory=list)
+    files: list[Shown] = field(default_factory=list)
+    """The report's files and links (``attachments`` keeps the bare file rows)."""
 
     @property
     def reliability(self) -> str:
@@ -109,7 +114,9 @@ class Dossier:
         return self.official[-1] if self.official else None
 
 
-def _request_view(viewer: Viewer, request: TracingRequest) -> RequestView:
+def _request_view(
+    viewer: Viewer, request: TracingRequest, files: list[Shown] | None = None
+) -> RequestView:
     inquirer = request.inquirer
     own = viewer.user_id is not None and inquirer.user_id == viewer.user_id
     shared = ConsentScope.OTHER_RELATIVES.value in inquirer.consent.split(",")
@@ -122,6 +129,7 @@ def _request_view(viewer: Viewer, request: TracingRequest) -> RequestView:
         relationship=inquirer.relationship_,
         contacts=contacts if (own or staff) else "",
         own=own,
+        files=files or [],
     )
 
 
@@ -149,6 +157,7 @@ def _report_view(
     files: list[ReportAttachment],
     grades: list[ReportGrade],
     names: dict[int, str],
+    shown: list[Shown] | None = None,
 ) -> ReportView:
     views: list[GradeView] = []
     previous = report.credibility
@@ -163,6 +172,7 @@ def _report_view(
         files,
         _source_name(viewer, report),
         views,
+        shown or [],
     )
 
 
@@ -171,6 +181,14 @@ def dossier(session: Session, viewer: Viewer, person_id: int) -> Dossier:
     person = get_person(session, viewer, person_id)
     group = merged_group(session, person.id)  # his own records and those of merged duplicates
     reports = reports_of(session, group)
+    requests = requests_of(session, group)
+    if viewer.role is Role.RELATIVE:  # other relatives' only where they agreed to share
+        shared = shared_inquirers(session, viewer, person.id)
+        givers = givers_of(session, reports)
+        reports = [r for r in reports if givers[r.id] is None or givers[r.id] in shared]
+        requests = [r for r in requests if r.inquirer_id in shared]
+    shown = report_files(session, [r.id for r in reports])
+    request_shown = request_files(session, [r.id for r in requests])
     retracted = {r.retracts_id: r.id for r in reports if r.retracts_id is not None}
     files = attachments_of(session, [r.id for r in reports])
     graded = grades_of(session, [r.id for r in reports])
@@ -182,10 +200,16 @@ def dossier(session: Session, viewer: Viewer, person_id: int) -> Dossier:
     )
     return Dossier(
         person=person,
-        requests=[_request_view(viewer, r) for r in requests_of(session, group)],
+        requests=[_request_view(viewer, r, request_shown.get(r.id)) for r in requests],
         reports=[
             _report_view(
-                viewer, r, retracted.get(r.id), files.get(r.id, []), graded.get(r.id, []), names
+                viewer,
+                r,
+                retracted.get(r.id),
+                files.get(r.id, []),
+                graded.get(r.id, []),
+                names,
+                shown.get(r.id),
             )
             for r in reports
         ],

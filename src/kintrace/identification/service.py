@@ -21,7 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kintrace.access import Role, Viewer
-from kintrace.cases.model import Relationship
+from kintrace.cases.consent_service import require_consent
+from kintrace.cases.model import ConsentScope, Relationship
 from kintrace.config import Settings
 from kintrace.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kintrace.reconciliation.service import recompute_person
@@ -71,10 +72,16 @@ def register_sample(
     inquirer_id: int | None = None,
     relationship: Relationship | None = None,
 ) -> Sample:
-    """Register a reference sample (for a missing person, from a relative) or remains."""
+    """Register a reference sample (for a missing person, from a relative) or remains.
+
+    A reference sample of a relative who asked for him (``inquirer_id``) needs that
+    relative's consent to the DNA laboratory: Conflict otherwise, nothing written.
+    """
     if kind == "reference":
         if person is None or relationship is None:
             raise InvalidInput("a reference sample names the missing person and the relative")
+        if inquirer_id is not None:
+            require_consent(session, inquirer_id, ConsentScope.DNA_LABORATORY)
         case_of(session, person.id)
     elif kind == "remains":
         if person is not None:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kintrace.access import MAY_GRADE_SOURCES, MAY_RECORD_REPORTS, SYSTEM, Role, Viewer
+from kintrace.attachments.service import Upload, store_file
 from kintrace.cases.service import get_person
 from kintrace.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kintrace.ids import id_list
@@ -27,9 +28,8 @@ from kintrace.reports.model import (
     Status,
     check_date,
 )
-from kintrace.storage.files import FileStore, sniff_media_type
+from kintrace.storage.files import FileStore
 from kintrace.storage.tables import (
-    Attachment,
     AuthorityRequest,
     OfficialStatus,
     Person,
@@ -292,16 +292,10 @@ def grades_of(session: Session, report_ids: Sequence[int]) -> dict[int, list[Rep
 def attach_file(
     session: Session, store: FileStore, *, report: Report, data: bytes, filename: str
 ) -> ReportAttachment:
-    """Store a file by content hash and attach it to a report."""
-    media_type = sniff_media_type(data, filename)
-    digest = store.put(data)
-    if session.get(Attachment, digest) is None:
-        session.add(
-            Attachment(
-                sha256=digest, size=len(data), media_type=media_type, created_at=datetime.now()
-            )
-        )
-    link = ReportAttachment(report_id=report.id, sha256=digest, filename=filename[:300])
+    """Store a file by content hash (sniffed, an image's thumbnail made) and attach it to a
+    report (see :mod:`kintrace.attachments.service`)."""
+    stored = store_file(session, store, Upload(filename, data))
+    link = ReportAttachment(report_id=report.id, sha256=stored.sha256, filename=filename[:300])
     session.add(link)
     session.flush()
     return link

@@ -31,12 +31,17 @@ from kintrace.web.routes import (
     account,
     admin,
     api,
+    attachments,
+    chats,
     dna,
+    dossier,
+    handover,
     language,
     letters,
     links,
     lists,
     pages,
+    portal,
     requests,
 )
 
@@ -131,12 +136,17 @@ def create_app(instance: Instance, *, daily_clocks: bool = False) -> FastAPI:
     app.add_exception_handler(RequestValidationError, handle_invalid_request)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
+    app.include_router(attachments.router)
+    app.include_router(portal.router)
     app.include_router(requests.router)
     app.include_router(account.router)
     app.include_router(admin.router)
     app.include_router(dna.router)
+    app.include_router(dossier.router)
+    app.include_router(handover.router)
     app.include_router(letters.router)
     app.include_router(links.router)
+    app.include_router(chats.router)
     app.include_router(lists.router)
     app.include_router(language.router)
     app.include_router(api.router)

@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kintrace.attachments.service import Upload
 from kintrace.errors import InvalidInput
 from kintrace.web.render import templates
 
@@ -79,6 +80,28 @@ async def read_upload(upload: UploadFile, *, limit: int) -> bytes:
             raise UploadTooLarge(too_large_message(limit, upload.filename or "the file"))
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def read_files(files: list[UploadFile] | None, *, max_upload_mb: int) -> list[Upload]:
+    """Read a form's files in chunks, stopping as soon as they pass the upload limit together.
+
+    The body limit has already refused a request over the limit while it streamed in; this
+    counts again, per form, so that nothing over it is ever held whole.
+    """
+    limit = max_upload_bytes(max_upload_mb)
+    total = 0
+    uploads = []
+    for upload in files or []:
+        if not upload.filename:
+            continue  # an empty file input
+        chunks = []
+        while chunk := upload.file.read(CHUNK):
+            total += len(chunk)
+            if total > limit:
+                raise UploadTooLarge(too_large_message(limit, "the files"))
+            chunks.append(chunk)
+        uploads.append(Upload(upload.filename, b"".join(chunks)))
+    return uploads
 
 
 def too_large_message(limit: int, what: str = "the upload") -> str:

@@ -24,7 +24,10 @@ from kintrace.storage.db import transaction
 from kintrace.storage.tables import Base, Report
 from kintrace.users.sessions import SIGNED_IN, start_session
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = bytes.fromhex(  # a real 2x2 image: attachments are sniffed by Pillow
+    "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a7300000016494441"
+    "54789c633cc1c5c5c0c0c0c4c0c0c0c0c000000b3800e011f4d5d60000000049454e44ae426082"
+)
 
 
 def build(url: str, folder: Path) -> None:
@@ -86,15 +89,15 @@ def test_a_backup_restores_into_an_empty_instance_exactly(
     assert made.exit_code == 0, made.output
     manifest = json.loads(made.stdout)
     assert manifest["tables"]["persons"]["rows"] == 12
-    assert len(manifest["attachments"]) == 1
+    assert len(manifest["attachments"]) == 2  # the photo and its thumbnail
     restored = runner.invoke(
         app, ["restore", str(archive), "--database", target_url, "--data-dir", str(tmp_path / "b")]
     )
     assert restored.exit_code == 0, restored.output
     assert dump(target_url, tmp_path / "b") == dump(source_url, tmp_path / "a")
-    (digest,) = manifest["attachments"]
     with open_instance(Settings(database_url=target_url, data_dir=tmp_path / "b")) as instance:
-        assert instance.files.get(digest) == PNG
+        assert {instance.files.get(d) == PNG for d in manifest["attachments"]} == {True, False}
+        assert all(instance.files.verify(d) for d in manifest["attachments"])
 
 
 def test_restore_refuses_an_instance_that_has_data(

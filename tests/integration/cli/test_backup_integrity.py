@@ -25,7 +25,10 @@ from kintrace.storage.db import transaction
 from kintrace.storage.files import FileStore
 from kintrace.storage.tables import Base, Report
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = bytes.fromhex(  # a real 2x2 image: attachments are sniffed by Pillow
+    "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a7300000016494441"
+    "54789c633cc1c5c5c0c0c0c4c0c0c0c0c000000b3800e011f4d5d60000000049454e44ae426082"
+)
 PDF = b"%PDF-1.4 a letter from the ministry"
 
 Edit = Callable[[str, bytes], bytes | None]
@@ -99,7 +102,7 @@ def test_a_good_backup_restores_and_reports_the_rows_counted(
     restored = json.loads(result.stdout)
     assert restored["tables"]["persons"] == 6
     assert restored["warnings"] == []
-    assert len(restored["attachments"]) == 2
+    assert len(restored["attachments"]) == 3  # the photo, its thumbnail and the letter
 
 
 @pytest.mark.parametrize("fraction", [0.1, 0.3, 0.5, 0.7, 0.9, 0.999])

@@ -93,6 +93,13 @@ def test_the_family_sees_who_gave_samples_and_what_would_help(client_for: Client
         "relationship": "sister",
         "collected_on": "2026-05-02",
     }
+    # no sister asked for him: no consent to the DNA laboratory on record, nothing written
+    refused = analyst.post(f"/persons/{pid}/samples", data=form)
+    assert refused.status_code == 409 and "consent" in refused.text
+    walk_in = {"csrf": form["csrf"], "surname": "x", "relationship": "sister",
+               "inquirer_name": "Сестра", "consent": "dna_laboratory",
+               "person": str(pid)}  # fmt: skip
+    assert analyst.post("/requests/new", data=walk_in).status_code == 303
     assert analyst.post(f"/persons/{pid}/samples", data=form).status_code == 303
     page = analyst.get(f"/persons/{pid}").text
     assert "Reference samples given" in page and "sister" in page

@@ -116,6 +116,11 @@ ROUTE_NAMES = [
     "POST /persons/{person_id}/reports",
     "POST /reports/{report_id}/grade",
     "GET /attachments/{sha256}",
+    "GET /attachments/{sha256}/thumbnail",
+    "POST /requests/{tracing_id}/attachments",
+    "GET /persons/{person_id}/views",
+    "POST /consent/{inquirer_id}",
+    "POST /account/show-name",
     "GET /worklist",
     "GET /worklist.csv",
     "GET /requests/new",
@@ -129,6 +134,9 @@ ROUTE_NAMES = [
     "GET /persons/{person_id}/letters",
     "GET /persons/{person_id}/letters.pdf",
     "POST /persons/{person_id}/letters/sent",
+    "GET /persons/{person_id}/dossier",
+    "GET /persons/{person_id}/dossier.pdf",
+    "POST /dossier/verify",
     "POST /authority-requests/{request_id}/reply",
     "GET /sources",
     "POST /sources/{source_id}/reliability",
@@ -140,10 +148,14 @@ ROUTE_NAMES = [
     "POST /reviews/{identification_id}",
     "GET /identifications/{identification_id}/report.pdf",
     "POST /persons/{person_id}/samples",
+    "GET /persons/{person_id}/handover",
+    "POST /persons/{person_id}/handover",
     "GET /links",
     "POST /links/{candidate_id}",
     "POST /lists",
     "POST /links/{candidate_id}/undo",
+    "GET /chats",
+    "POST /chats/{mention_id}",
     "POST /list-records/{record_id}/case",
     "POST /persons/{person_id}/merge",
     "POST /merges/{merge_id}/undo",
@@ -169,6 +181,9 @@ ROUTE_NAMES = [
     "POST /admin/users/{user_id}/unlock",
     "POST /desk/relatives",
 ]
+UPLOADS = ("/requests/{tracing_id}/attachments", "/persons/{person_id}/reports", "/requests/new")
+"""Routes that take files: fuzzed with random bytes too."""
+
 NOT_FUZZED = {
     "POST /login": "sign-in has tests of its own (throttling would lock the roles out)",
     "POST /account/sessions/end": "it ends the fuzzing client's own session",
@@ -231,11 +246,13 @@ def test_no_hostile_value_makes_a_server_error(
             response = client.get(url, params=query)
         else:
             files = {"result": ("x.json", upload, "application/json")}
+            if path in UPLOADS:  # any bytes, under a name and type that claim an image
+                files = {"files": ("photo.jpg", upload, "image/jpeg")}
             response = client.post(
                 url,
                 params=query,
                 data={"csrf": token, **form},
-                files=files if path == "/lab/dvi" else None,
+                files=files if path == "/lab/dvi" or path in UPLOADS else None,
             )
         assert response.status_code < 500, (role, url, query, form, response.text[:500])
         assert response.headers.get("x-content-type-options") == "nosniff", (role, url)

@@ -27,19 +27,28 @@ from starlette.routing import BaseRoute, Mount
 from kintrace.access import Role
 from kintrace.instance import Instance
 from kintrace.reports.service import attach_file
+from kintrace.storage.chat_tables import ChatMention
 from kintrace.storage.db import transaction
 from kintrace.storage.tables import (
     AuthorityRequest,
     Identification,
     ImportedList,
+    Inquirer,
     LinkCandidate,
     ListRecord,
     Person,
     Report,
     Source,
+    TracingRequest,
+    User,
 )
 from kintrace.users.service import create_user
 from kintrace.web.app import create_app
+
+PNG = bytes.fromhex(  # a 2x2 PNG: the matrix's attachment has a thumbnail
+    "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a7300000016494441"
+    "54789c633cc1c5c5c0c0c0c4c0c0c0c0c000000b3800e011f4d5d60000000049454e44ae426082"
+)
 
 ROLES = ("signed-out", "relative", "desk", "analyst", "lab", "reviewer", "admin")
 
@@ -90,11 +99,20 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/persons/{person_id}/reports"): "syyynny",
     ("POST", "/reports/{report_id}/grade"): "snnynny",  # never a relative, not even their own
     ("GET", "/attachments/{sha256}"): "syyynyy",
+    ("GET", "/attachments/{sha256}/thumbnail"): "syyynyy",
+    ("POST", "/requests/{tracing_id}/attachments"): "syyynny",  # its relative, or the case's staff
+    ("GET", "/persons/{person_id}/views"): "syyynyy",  # who looked at the case
+    ("POST", "/consent/{inquirer_id}"): "synnnnn",  # the relative's own (staff: walk-ins only)
+    ("POST", "/account/show-name"): "syyyyyy",
     ("POST", "/persons/{person_id}/official"): "snyynny",
     ("POST", "/persons/{person_id}/authority-requests"): "snyynny",
     ("GET", "/persons/{person_id}/letters"): "syyynny",  # the family, its desk, analysts
     ("GET", "/persons/{person_id}/letters.pdf"): "syyynny",
     ("POST", "/persons/{person_id}/letters/sent"): "syyynny",
+    ("GET", "/persons/{person_id}/dossier"): "syyynny",  # the family, its desk, analysts
+    ("GET", "/persons/{person_id}/dossier.pdf"): "syyynny",  # made and recorded
+    ("GET", "/dossier/verify"): "syyyyyy",  # any signed-in user may verify a file
+    ("POST", "/dossier/verify"): "syyyyyy",  # (what changed: only for who may see the case)
     ("POST", "/authority-requests/{request_id}/reply"): "snyynny",
     ("GET", "/sources"): "snnynny",
     ("POST", "/sources/{source_id}/reliability"): "snnynny",
@@ -103,6 +121,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/lab/proposals"): "snnnyny",
     ("POST", "/lab/dvi"): "snnnyny",
     ("POST", "/persons/{person_id}/samples"): "snyynny",  # the lab never names persons
+    ("GET", "/persons/{person_id}/handover"): "syyynyy",
+    ("POST", "/persons/{person_id}/handover"): "snyynny",
     ("GET", "/reviews"): "snnnnyy",
     ("POST", "/reviews/{identification_id}"): "snnnnyy",
     ("GET", "/identifications/{identification_id}/report.pdf"): "snnnyyy",
@@ -114,6 +134,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/list-records/{record_id}/case"): "snnynny",
     ("POST", "/persons/{person_id}/merge"): "snnynny",
     ("POST", "/merges/{merge_id}/undo"): "snnynny",
+    ("GET", "/chats"): "snnynny",  # chat mentions waiting for moderation: analysts, admins
+    ("POST", "/chats/{mention_id}"): "snnynny",
 }
 
 
@@ -145,6 +167,9 @@ class Objects:
     report_id: int
     user_id: int
     record_id: int
+    tracing_id: int
+    inquirer_id: int
+    mention_id: int
 
 
 @pytest.fixture(scope="module")
@@ -195,11 +220,33 @@ def objects(demo_instance: Instance) -> Objects:
                             sex="male", extra={})  # fmt: skip
         db.add(record)
         db.flush()
+        chat = ImportedList(
+            name="matrix chat", kind="chat_export", filename="result.json", sha256="1" * 64,
+            row_count=1, imported_at=datetime(2026, 10, 1),
+        )  # fmt: skip
+        db.add(chat)
+        db.flush()
+        chat_row = ListRecord(list_id=chat.id, record_id="1:1", line=1, surname="Чатов",
+                              sex="male", extra={})  # fmt: skip
+        db.add(chat_row)
+        db.flush()
+        mention = ChatMention(
+            list_record_id=chat_row.id, message_id=1, posted_at=datetime(2026, 10, 1),
+            text="Ищем Чатова Ивана", claim="missing", scam=False, scam_signals=[],
+            state="pending", sender="", place="", reason="", created_at=datetime(2026, 10, 1),
+        )  # fmt: skip
+        db.add(mention)
+        db.flush()
         report = db.scalar(select(Report).where(Report.person_id == person.id).limit(1))
         assert report is not None
-        link = attach_file(
-            db, demo_instance.files, report=report, data=b"%PDF-1.4 matrix", filename="m.pdf"
+        link = attach_file(db, demo_instance.files, report=report, data=PNG, filename="m.png")
+        tracing = db.scalar(
+            select(TracingRequest)
+            .join(Inquirer, Inquirer.id == TracingRequest.inquirer_id)
+            .join(User, User.id == Inquirer.user_id)
+            .where(TracingRequest.person_id == person.id, User.username == "relative")
         )
+        assert tracing is not None, "the demo's relative asks for person 1"
         assert source and identification
         target = create_user(
             db, username="matrix-target", password="", role=Role.RELATIVE, display_name="T"
@@ -215,6 +262,9 @@ def objects(demo_instance: Instance) -> Objects:
             report_id=report.id,
             user_id=target.id,
             record_id=record.id,
+            tracing_id=tracing.id,
+            inquirer_id=tracing.inquirer_id,
+            mention_id=mention.id,
         )
 
 
@@ -275,6 +325,8 @@ def form_for(path: str, o: Objects) -> dict[str, str]:
         "username": "matrix-user",
         "role": "relative",
         "active": "yes",
+        "stage": "agreed",
+        "happened_on": "2026-10-01",
     }
 
 
@@ -290,6 +342,9 @@ def url_of(path: str, o: Objects) -> str:
         report_id=o.report_id,
         user_id=o.user_id,
         record_id=o.record_id,
+        tracing_id=o.tracing_id,
+        inquirer_id=o.inquirer_id,
+        mention_id=o.mention_id,
     )
 
 

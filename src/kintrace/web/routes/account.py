@@ -8,6 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from kintrace.access import Role
+from kintrace.cases.consent_service import consents_for
 from kintrace.errors import Forbidden, InvalidInput, TooManyAttempts
 from kintrace.instance import Instance
 from kintrace.notify.mail import account_mail, send
@@ -215,6 +217,7 @@ def _account_page(
         sessions=live_sessions(db, user.id, policy=SessionPolicy.of(settings), now=datetime.now()),
         message=message,
         error=error,
+        consents=consents_for(db, viewer) if viewer.role is Role.RELATIVE else [],
     )
     response.status_code = status_code
     return response

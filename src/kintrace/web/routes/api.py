@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from kintrace.cases.dossier import Dossier, dossier
 from kintrace.cases.service import FLAG_WORDS, STATUS_WORDS, birth_of, search_persons
+from kintrace.cases.views import log_case
 from kintrace.errors import Forbidden
 from kintrace.stats.service import public_figures
 from kintrace.web.deps import CurrentViewer, DbSession, SignedIn
@@ -224,6 +225,7 @@ def list_persons(
 def get_person_detail(db: DbSession, viewer: SignedIn, person_id: RowId) -> PersonDetail:
     """Return one person's case: requests, reports, official and assessed status."""
     case = dossier(db, viewer, person_id)
+    log_case(db, viewer, case.person.id, "view", "api")
     p = case.person
     birth = birth_of(p)
     o = case.official_now

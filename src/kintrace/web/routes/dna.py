@@ -9,8 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from kintrace.cases.consent_service import sample_giver
 from kintrace.cases.model import Relationship
 from kintrace.cases.service import get_person
+from kintrace.cases.views import log_case
 from kintrace.errors import InvalidInput, NotFound
 from kintrace.identification.service import (
     MAY_DECIDE,
@@ -28,7 +30,7 @@ from kintrace.instance import Instance
 from kintrace.reporting.identification import recorded_report
 from kintrace.reporting.pdf import render_pdf
 from kintrace.web.deps import DbSession, SignedIn, get_instance
-from kintrace.web.limits import RowId, max_upload_bytes, read_upload
+from kintrace.web.limits import RowId, max_upload_bytes, parse_row_id, read_upload
 from kintrace.web.routes.pages import confirms, page, require_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -185,8 +187,13 @@ def add_reference_sample(
     csrf: Annotated[str, Form()],
     relationship: Annotated[str, Form()],
     collected_on: Annotated[date, Form()],
+    inquirer: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
-    """Register a relative's reference sample for a missing person."""
+    """Register a relative's reference sample for a missing person.
+
+    The relative is one who asked for him (``inquirer``; else the one of that relationship)
+    and must have agreed to share with the DNA laboratory: otherwise 409, nothing written.
+    """
     require_csrf(request, csrf)
     viewer.require(MAY_REGISTER_SAMPLES, "register reference samples")
     person = get_person(db, viewer, person_id)
@@ -203,5 +210,7 @@ def add_reference_sample(
         actor_id=viewer.user_id,
         person=person,
         relationship=kin,
+        inquirer_id=sample_giver(db, person.id, kin, parse_row_id(inquirer, "inquirer")),
     )
+    log_case(db, viewer, person.id, "change", "sample")
     return RedirectResponse(f"/persons/{person.id}#dna", status_code=303)

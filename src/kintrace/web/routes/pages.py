@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
@@ -17,9 +17,12 @@ from kintrace.access import (
     Role,
     Viewer,
 )
+from kintrace.attachments.service import attach_to_report, parse_links
+from kintrace.cases.consent_service import consents_for
 from kintrace.cases.dossier import dossier
 from kintrace.cases.model import Relationship
 from kintrace.cases.service import get_person, search_persons
+from kintrace.cases.views import log_case, log_cases
 from kintrace.cases.worklist import WORK_FLAGS, WORK_SORTS, all_work, worklist, worklist_csv
 from kintrace.errors import Forbidden, InvalidInput, NotFound
 from kintrace.identification.advice import extra_sample_advice
@@ -58,17 +61,15 @@ from kintrace.reports.service import (
 )
 from kintrace.stats.service import public_figures
 from kintrace.storage.tables import (
-    Attachment,
     AuthorityRequest,
     Person,
     Region,
     Report,
-    ReportAttachment,
 )
 from kintrace.web.cookies import COOKIE, check_csrf, csrf_token
 from kintrace.web.deps import CurrentViewer, DbSession, SignedIn, get_instance
 from kintrace.web.i18n import language_of
-from kintrace.web.limits import PageNo, RowId, parse_row_id
+from kintrace.web.limits import PageNo, RowId, parse_row_id, read_files
 from kintrace.web.render import explanation_in, templates
 
 router = APIRouter(include_in_schema=False)
@@ -164,6 +165,7 @@ def person_page(
     evidence = gather(db, [person_id])[person_id]
     samples = samples_of(db, person_id)
     result = assess(evidence, today=date.today(), policy=policy_of(instance.settings))
+    log_case(db, viewer, person_id, "view", "person_page")
     return page(
         request,
         "person.html",
@@ -183,6 +185,7 @@ def person_page(
         credibility_labels=CREDIBILITY_LABELS,
         request_kinds=AUTHORITY_REQUEST_KINDS,
         explanation=explanation_in(result, language_of(request)),
+        consents=consents_for(db, viewer, person_id),
     )
 
 
@@ -202,8 +205,13 @@ def add_report(
     text: Annotated[str, Form()] = "",
     place: Annotated[str, Form()] = "",
     retracts: Annotated[str, Form()] = "",
+    links: Annotated[str, Form()] = "",
+    files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> RedirectResponse:
     """Record a new report and recompute the assessed status in the same transaction.
+
+    Files and links sent with it are kept with the report (all or nothing, see
+    :mod:`kintrace.attachments.service`).
 
     A relative's form has no grade: the report is recorded as what the relative says, with
     the source they name kept in its text, and graded by analysts (see ``file_report``).
@@ -233,7 +241,13 @@ def add_report(
         retracts=retracts.strip() if claim == RETRACTION else None,
     )
     said_by = SourceDetails(source_name.strip()[:200] or kind.value, kind)
-    file_report(db, viewer, person=person, said_by=said_by, details=details)
+    urls = parse_links(links)
+    uploads = read_files(files, max_upload_mb=instance.settings.max_upload_mb)
+    report = file_report(db, viewer, person=person, said_by=said_by, details=details)
+    attach_to_report(
+        db, instance.files, report=report, uploads=uploads, links=urls, actor_id=viewer.user_id
+    )
+    log_case(db, viewer, person.id, "change", "report")
     _recompute(db, instance, [person.id], "new report")
     return RedirectResponse(f"/persons/{person.id}#reports", status_code=303)
 
@@ -259,25 +273,9 @@ def grade_report_form(
     person = db.get(Person, report.person_id)
     assert person is not None
     kept = person.merged_into_id or person.id  # a duplicate's reports count for the kept person
+    log_case(db, viewer, kept, "change", "report_grade")
     _recompute(db, instance, [kept], "report graded")
     return RedirectResponse(f"/persons/{kept}#reports", status_code=303)
-
-
-@router.get("/attachments/{sha256}")
-def attachment(db: DbSession, viewer: SignedIn, instance: InstanceDep, sha256: str) -> Response:
-    """Serve an attachment to a viewer who may see a report it belongs to."""
-    link = db.scalar(select(ReportAttachment).where(ReportAttachment.sha256 == sha256).limit(1))
-    if link is None:
-        raise NotFound("no such attachment")
-    report = db.get(Report, link.report_id)
-    assert report is not None
-    get_person(db, viewer, report.person_id)
-    meta = db.get(Attachment, sha256)
-    return Response(
-        instance.files.get(sha256),
-        media_type=meta.media_type if meta else "application/octet-stream",
-        headers={"Content-Disposition": f'attachment; filename="{link.filename}"'},
-    )
 
 
 def _worklist_regions(db: DbSession, viewer: Viewer) -> list[Region]:
@@ -349,6 +347,7 @@ def worklist_export(
         status=status,
         sort=sort or "silent",
     )
+    log_cases(db, viewer, [i.person.id for i in items], "export", "worklist")
     return Response(
         worklist_csv(items),
         media_type="text/csv; charset=utf-8",
@@ -396,6 +395,7 @@ def add_official_status(
         details=OfficialStatusDetails(official, since, authority.strip()),
         actor_id=viewer.user_id,
     )
+    log_case(db, viewer, person.id, "change", "official_status")
     _recompute(db, instance, [person.id], "new official status")
     return RedirectResponse(f"/persons/{person.id}#status", status_code=303)
 
@@ -431,6 +431,7 @@ def add_authority_request(
     send_authority_request(
         db, person=person, kind=kind, authority=authority.strip(), sent_on=sent_on, due_on=due
     )
+    log_case(db, viewer, person.id, "change", "authority_request")
     _recompute(db, instance, [person.id], "request sent to an authority")
     return RedirectResponse(f"/persons/{person.id}#authorities", status_code=303)
 
@@ -458,6 +459,7 @@ def add_authority_reply(
     if replied_on < row.sent_on:
         raise InvalidInput("field 'replied_on': the answer cannot come before the request")
     record_reply(db, request_id, replied_on=replied_on, reply=reply.strip())
+    log_case(db, viewer, person.id, "change", "authority_reply")
     _recompute(db, instance, [person.id], "an authority answered")
     return RedirectResponse(f"/persons/{person.id}#authorities", status_code=303)
 

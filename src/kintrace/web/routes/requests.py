@@ -6,10 +6,11 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kintrace.access import MAY_RECORD_OFFICIAL, Role, Viewer
+from kintrace.attachments.service import attach_to_request, parse_links
 from kintrace.cases.dates import PartialDate, parse_partial_date
 from kintrace.cases.intake import (
     MAY_FILE_REQUESTS,
@@ -30,12 +31,13 @@ from kintrace.cases.model import (
     Sex,
 )
 from kintrace.cases.service import MAX_EDIT_REASON, edit_person, edits_of, get_person
+from kintrace.cases.views import log_case
 from kintrace.errors import InvalidInput
 from kintrace.instance import Instance
 from kintrace.reconciliation.service import recompute_person
 from kintrace.reports.model import SourceDetails, SourceType, Status, check_date
 from kintrace.web.deps import DbSession, SignedIn, get_instance
-from kintrace.web.limits import RowId, parse_row_id
+from kintrace.web.limits import RowId, parse_row_id, read_files
 from kintrace.web.routes.pages import page, require_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -225,11 +227,14 @@ def post_request(
     circumstances: Text = "",
     consent: Annotated[list[str] | None, Form()] = None,
     person: Text = "",
+    links: Text = "",
+    files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     """Look for him among the recorded persons first; then file the request.
 
     ``person`` empty: show the likely persons. ``person=new``: record a new person.
-    ``person=<id>``: join that person's case (one the viewer may see).
+    ``person=<id>``: join that person's case (one the viewer may see). Files and links
+    come with the last step (the form that names the person) and are kept with the request.
     """
     require_csrf(request, csrf)
     viewer.require(MAY_FILE_REQUESTS, "file tracing requests")
@@ -247,7 +252,13 @@ def post_request(
         likely = likely_persons(db, viewer, intake.person)
         return _form_page(request, viewer, values, chosen, likely=likely)
     person_id = None if person.strip() == "new" else parse_row_id(person, "person")
-    filed, _ = file_intake(db, viewer, intake, person_id=person_id)
+    urls = parse_links(links)
+    uploads = read_files(files, max_upload_mb=instance.settings.max_upload_mb)
+    filed, tracing = file_intake(db, viewer, intake, person_id=person_id)
+    attach_to_request(
+        db, instance.files, request=tracing, uploads=uploads, links=urls, actor_id=viewer.user_id
+    )
+    log_case(db, viewer, filed.id, "change", "request")
     recompute_person(db, filed.id, today=today, settings=instance.settings, reason="new report")
     return RedirectResponse(f"/persons/{filed.id}", status_code=303)
 
@@ -294,4 +305,5 @@ def edit_person_form(
         personal_number=personal_number,
     )
     edit_person(db, viewer, person_id, details, reason=reason[:MAX_EDIT_REASON])
+    log_case(db, viewer, person_id, "change", "person_details")
     return RedirectResponse(f"/persons/{person_id}", status_code=303)

@@ -14,14 +14,11 @@ Create Date: 2026-12-05 07:15:00
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-# 0011 (dossiers) is written by another change at the same time; until it is there, 0010
-down_revision = "0011" if any(Path(__file__).parent.glob("0011_*.py")) else "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
