@@ -22,7 +22,8 @@ from kintrace.cli.common import (
 )
 from kintrace.errors import InvalidInput, SourceFormatError
 from kintrace.exchange.pfif import parse_pfif, parse_time, write_pfif
-from kintrace.exchange.service import DEFAULT_SCOPE, export_pfif, import_pfif, instance_domain
+from kintrace.exchange.pfif_import import import_pfif
+from kintrace.exchange.service import DEFAULT_SCOPE, export_pfif, instance_domain
 from kintrace.instance import open_instance
 from kintrace.lists.service import content_hash, list_holding
 from kintrace.storage.audit import set_actor

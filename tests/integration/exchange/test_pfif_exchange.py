@@ -32,7 +32,15 @@ from kintrace.lists.evidence import recompute_persons
 from kintrace.reports.model import SourceType
 from kintrace.storage.audit import set_actor
 from kintrace.storage.db import transaction
-from kintrace.storage.tables import ImportedList, ListRecord, Person, Report, Source
+from kintrace.storage.tables import (
+    ConsentChange,
+    ImportedList,
+    Inquirer,
+    ListRecord,
+    Person,
+    Report,
+    Source,
+)
 from pfif_schema import schema_problems
 
 app = typer.Typer()
@@ -88,7 +96,19 @@ def instance_a(database_url: str, tmp_path: Path) -> Iterator[tuple[Instance, Pa
                 actor_id=None,
             )
             a_report(db, refused, "missing")
-            a_person(db, "Сидоров")
+            a_person(db, "Сидоров")  # nobody asked: known from lists, he goes
+            withdrawn = a_person(db, "Мельник")
+            a_request(db, withdrawn)  # consented to the Red Cross, then withdrew it
+            db.add(
+                ConsentChange(
+                    inquirer_id=db.scalars(
+                        select(Inquirer.id).order_by(Inquirer.id.desc())
+                    ).first(),
+                    scopes="authorities",
+                    changed_at=datetime.now(),
+                    changed_by=None,
+                )
+            )
             recompute_persons(
                 db,
                 [p.id for p in db.scalars(select(Person))],
@@ -128,9 +148,13 @@ def test_export_carries_only_consented_persons_and_standing_reports(
     )
     assert code == 0, err
     figures = json.loads(stdout)
-    assert (figures["persons"], figures["notes"], figures["withheld_without_consent"]) == (1, 4, 1)
+    # Петров (request, 3 standing reports... the withdrawn one gone, assessment), Сидоров
+    # (assessment); Коваленко's mother consented to nothing, Мельник's withdrew her consent
+    assert (figures["persons"], figures["notes"], figures["withheld_without_consent"]) == (2, 5, 2)
     document = exported(out)
-    [person] = document.persons
+    assert sorted(p.get("family_name") for p in document.persons) == ["Петров", "Сидоров"]
+    person = next(p for p in document.persons if p.get("family_name") == "Петров")
+    assert len(person.notes) == 4
     assert person.get("family_name") == "Петров"
     assert person.get("given_name") == "Александр Иванович"
     assert person.get("date_of_birth") == "1998-05-03"
@@ -143,7 +167,8 @@ def test_export_carries_only_consented_persons_and_standing_reports(
     request = next(n for n in person.notes if n.get("status") == "information_sought")
     assert request.get("author_name") == "Петрова Мария Ивановна"
     assert request.get("author_phone") == "+7 555 010-20-30"
-    assert "Коваленко" not in out.read_text(encoding="utf-8")
+    text = out.read_text(encoding="utf-8")
+    assert "Коваленко" not in text and "Мельник" not in text
 
 
 def test_round_trip_into_an_empty_instance_keeps_every_person_and_note(
@@ -160,11 +185,11 @@ def test_round_trip_into_an_empty_instance_keeps_every_person_and_note(
     code, stdout, err = kintrace(runner, url_b, dir_b, "pfif", "import", str(out), "--json")
     assert code == 0, err
     figures = json.loads(stdout)
-    assert figures["persons_created"] == len(sent.persons) == 1
-    assert figures["notes_imported"] == len(sent.all_notes()) == 4
+    assert figures["persons_created"] == len(sent.persons) == 2
+    assert figures["notes_imported"] == len(sent.all_notes()) == 5
     with open_instance(Settings(database_url=url_b, data_dir=dir_b)) as b:
         with b.sessions() as db:
-            [person] = db.scalars(select(Person))
+            person = db.scalars(select(Person).where(Person.surname == "Петров")).one()
             assert (person.surname, person.given_name, person.patronymic) == (
                 "Петров",
                 "Александр",
@@ -172,24 +197,25 @@ def test_round_trip_into_an_empty_instance_keeps_every_person_and_note(
             )
             assert (person.unit, person.rank, person.birth_year) == ("в/ч 12345", "рядовой", 1998)
             reports = list(db.scalars(select(Report)))
-            assert len(reports) == 4
+            assert len(reports) == 5
             assert {r.reliability + str(r.credibility) for r in reports} == {"F6"}
             assert {s.type for s in db.scalars(select(Source))} == {"social_media"}
-            assert db.scalar(select(ListRecord.record_id)) == sent.persons[0].get(
-                "person_record_id"
-            )
-        # a relative in B consents: B sends the same records back, under their own ids
+            assert set(db.scalars(select(ListRecord.record_id))) == {
+                p.get("person_record_id") for p in sent.persons
+            }
+        # a relative in B asks too and consents: B sends the records back under their own ids
         with transaction(b.sessions) as db:
             set_actor(db, actor_id=None, reason="test")
-            a_request(db, db.scalars(select(Person)).one())
+            a_request(db, person)
     again = tmp_path / "b.xml"
     assert kintrace(runner, url_b, dir_b, "pfif", "export", str(again))[0] == 0
     back = exported(again)
-    [returned] = back.persons
-    ignore = {"entry_date"}
-    assert {k: v for k, v in returned.values.items() if k not in ignore} == {
-        k: v for k, v in sent.persons[0].values.items() if k not in ignore
-    }
+    returned = {p.get("person_record_id"): p for p in back.persons}
+    for original in sent.persons:
+        copy = returned[original.get("person_record_id")]
+        assert {k: v for k, v in copy.values.items() if k != "entry_date"} == {
+            k: v for k, v in original.values.items() if k != "entry_date"
+        }
     sent_notes, back_notes = note_map(sent), note_map(back)
     assert {k: back_notes[k] for k in sent_notes} == sent_notes  # every note, as it was sent
     copies = [n for n in back.all_notes() if n.get("note_record_id") in sent_notes]
@@ -200,8 +226,9 @@ def test_round_trip_into_an_empty_instance_keeps_every_person_and_note(
     )
     assert code == 0, err
     figures = json.loads(stdout)
-    assert figures["persons_created"] == 0 and figures["persons_found"] == 1
-    assert figures["notes_known"] == 4 and figures["notes_imported"] == 2  # B's request, status
+    assert figures["persons_created"] == 0 and figures["persons_found"] == 2
+    assert figures["notes_known"] == 5  # A's own
+    assert figures["notes_imported"] == len(back.all_notes()) - 5 == 3  # B's request, statuses
 
 
 def test_same_file_twice_writes_nothing(
@@ -218,7 +245,7 @@ def test_same_file_twice_writes_nothing(
     assert code == 0 and "imported already" in stdout
     with open_instance(Settings(database_url=url_b, data_dir=dir_b)) as b, b.sessions() as db:
         assert db.scalar(select(func.count()).select_from(ImportedList)) == 1
-        assert db.scalar(select(func.count()).select_from(Report)) == 4
+        assert db.scalar(select(func.count()).select_from(Report)) == 5
 
 
 def test_incremental_export_carries_only_what_changed(
