@@ -45,7 +45,7 @@ COURT_RELEVANT = frozenset(
 Not for a confirmed prisoner, a man alive, returned or identified, nor one already declared dead.
 """
 
-SETTLED = frozenset({Status.IDENTIFIED, Status.RETURNED})
+SETTLED = frozenset({Status.IDENTIFIED, Status.REMAINS_RETURNED, Status.RETURNED})
 """Assessed statuses after which silence is expected: no ``stale`` flag."""
 
 

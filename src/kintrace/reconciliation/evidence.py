@@ -87,7 +87,9 @@ class Group(StrEnum):
     WOUNDED = "wounded"
     CAPTURED = "captured"
     RETURNED = "returned"
-    DEAD = "dead"  # dead_unrecovered, declared_dead, remains_recovered, identified
+    DEAD = (
+        "dead"  # dead_unrecovered, declared_dead, remains_recovered, identified, remains_returned
+    )
 
 
 GROUP: dict[Status, Group] = {
@@ -102,6 +104,7 @@ GROUP: dict[Status, Group] = {
     Status.DECLARED_DEAD: Group.DEAD,
     Status.REMAINS_RECOVERED: Group.DEAD,
     Status.IDENTIFIED: Group.DEAD,
+    Status.REMAINS_RETURNED: Group.DEAD,
 }
 
 RANK: dict[Status, int] = {
@@ -110,6 +113,7 @@ RANK: dict[Status, int] = {
     Status.DECLARED_DEAD: 1,
     Status.REMAINS_RECOVERED: 2,
     Status.IDENTIFIED: 3,
+    Status.REMAINS_RETURNED: 4,  # identified remains handed over to the family: the end
 }
 """How well established a word is within its group; absent words rank 0."""
 
@@ -202,8 +206,9 @@ def strength(source: SourceType, claim: Status) -> Strength:
 def counted_as(source: SourceType, claim: Status) -> Status:
     """Return the status a claim counts as, given who makes it.
 
-    A wounded man the other side talks about is in their hands; "confirmed" captivity and
-    an identification need strong evidence, otherwise they count one step lower.
+    A wounded man the other side talks about is in their hands; "confirmed" captivity, an
+    identification and the handover of identified remains need strong evidence, otherwise
+    they count as the step below (remains that nobody has identified: ``remains_recovered``).
 
     >>> counted_as(SourceType.OTHER_SIDE_CALL, Status.WOUNDED)
     <Status.CAPTURED_REPORTED: 'captured_reported'>
@@ -213,7 +218,7 @@ def counted_as(source: SourceType, claim: Status) -> Status:
     weak = _RANKS.index(strength(source, claim)) < _RANKS.index(Strength.STRONG)
     if weak and claim is Status.CAPTURED_CONFIRMED:
         return Status.CAPTURED_REPORTED
-    if weak and claim is Status.IDENTIFIED:
+    if weak and claim in (Status.IDENTIFIED, Status.REMAINS_RETURNED):
         return Status.REMAINS_RECOVERED
     return claim
 

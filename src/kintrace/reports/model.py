@@ -27,6 +27,7 @@ class Status(StrEnum):
     - ``dead_unrecovered``: reported dead, body not recovered.
     - ``remains_recovered``: remains recovered, not yet identified.
     - ``identified``: remains identified (DNA or otherwise).
+    - ``remains_returned``: identified remains handed over to the family.
     - ``returned``: came home (exchange, release, escape).
     - ``declared_missing``: a court declared him missing.
     - ``declared_dead``: a court declared him dead.
@@ -40,6 +41,7 @@ class Status(StrEnum):
     DEAD_UNRECOVERED = "dead_unrecovered"
     REMAINS_RECOVERED = "remains_recovered"
     IDENTIFIED = "identified"
+    REMAINS_RETURNED = "remains_returned"
     RETURNED = "returned"
     DECLARED_MISSING = "declared_missing"
     DECLARED_DEAD = "declared_dead"

@@ -567,3 +567,29 @@ class PersonMerge(Base):
     merged_at: Mapped[datetime] = mapped_column(DateTime)
     undone_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class RemainsHandover(Base):
+    """One step of handing identified remains over to the family; each step a new row.
+
+    ``stage`` is ``agreed`` (a date and place fixed with the family), ``handed_over`` or
+    ``buried``; the newest row is where the handover stands. The ``handed_over`` step records a
+    ``remains_returned`` report (``report_id``), which moves the assessed status.
+    """
+
+    __tablename__ = "remains_handovers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    identification_id: Mapped[int] = mapped_column(ForeignKey("identifications.id"))
+    stage: Mapped[str] = mapped_column(String(16))
+    happened_on: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(300), default="")
+    handed_by: Mapped[str] = mapped_column(String(300), default="")
+    received_by: Mapped[str] = mapped_column(String(300), default="")
+    burial_place: Mapped[str] = mapped_column(String(300), default="")
+    documents: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+

@@ -207,6 +207,32 @@ def test_even_a_strong_report_of_life_does_not_undo_a_dna_identification():
     assert 0.5 <= result.confidence <= 0.6
 
 
+def test_remains_handed_over_after_the_identification_end_the_story():
+    result = assess(
+        a_report("r1", "2022-09-18", "comrade", "C2", "dead_unrecovered"),
+        a_report("r2", "2023-03-02", "dna_laboratory", "A1", "identified"),
+        a_report("r3", "2023-04-20", "remains_recovery", "A1", "remains_returned"),
+        official=officially("missing", "2022-09-20"),
+        today=date(2024, 6, 1),
+    )
+
+    assert result.status is Status.REMAINS_RETURNED
+    assert set(result.supporting) == {"r1", "r2", "r3"}
+    assert result.since == date(2023, 4, 20)
+    assert result.changes[-1].report == "r3"
+    assert result.clocks.court_date is None
+    assert Flag.STALE not in result.flags  # a year of silence after the burial is expected
+
+
+def test_a_handover_told_by_a_weak_source_counts_only_as_remains_recovered():
+    result = assess(
+        a_report("r1", "2022-09-18", "comrade", "C2", "dead_unrecovered"),
+        a_report("r2", "2023-04-20", "social_media", "B2", "remains_returned"),
+    )
+
+    assert result.status is Status.REMAINS_RECOVERED
+
+
 def test_retracted_report_stays_in_the_history_but_is_not_weighed():
     result = assess(
         a_report("r1", "2022-09-18", "unit_commander", "B3", "missing"),
