@@ -28,7 +28,7 @@ How a part is chosen and inflected:
    -аго/-яго/-ово (Живаго, Дурново); in -е, -и, -у, -ю and their Ukrainian and Russian
    variants (foreign surnames: Гюго, Дюбуа-style endings are left to the dictionary); in -о in
    Russian (Шевченко, Франко: the literary norm keeps them; Ukrainian declines a man's:
-   Шевченка, Франка). Each part of a hyphenated surname is taken on its own.
+   Шевченка, Франка). Each part of a hyphenated or two-word name is taken on its own.
 5. The letter case is kept as written (Title, UPPER); a form with ё is written with е when the
    name was written without ё.
 
@@ -185,18 +185,16 @@ def inflect_word(word: str, part: Part, *, sex: Sex, case: Case, lang: str) -> s
     >>> inflect_word("Шевченко", Part.SURNAME, sex=Sex.MALE, case=Case.GENITIVE, lang="uk")
     'Шевченка'
     """
-    if (
-        not word
-        or case is Case.NOMINATIVE
-        or lang not in LANGUAGES
-        or sex is Sex.UNKNOWN
-        or not is_cyrillic(word)
-    ):
+    if not word or case is Case.NOMINATIVE or lang not in LANGUAGES or sex is Sex.UNKNOWN:
         return word
-    if part is Part.SURNAME and "-" in word.strip("-"):
-        return "-".join(
-            inflect_word(piece, part, sex=sex, case=case, lang=lang) for piece in word.split("-")
-        )
+    for joint in (" ", "-"):  # "Римский-Корсаков", "Анна Мария": each piece on its own
+        if joint in word.strip(joint):
+            return joint.join(
+                inflect_word(piece, part, sex=sex, case=case, lang=lang)
+                for piece in word.split(joint)
+            )
+    if not is_cyrillic(word):
+        return word
     if part is Part.SURNAME and _surname_stays(word, lang, sex):
         return word
     candidates = _candidates(word, lang, _gender(sex), part)

@@ -79,6 +79,12 @@ def test_the_nominative_and_latin_names_stay_as_written() -> None:
     assert str(inflect_name("Иванов", "Сергей", "", sex=M, case=G, lang="en")) == "Иванов Сергей"
 
 
+def test_each_piece_of_a_two_word_or_hyphenated_name_declines() -> None:
+    assert inflect_word("Анна Мария", Part.GIVEN, sex=F, case=D, lang="ru") == "Анне Марии"
+    assert inflect_word("Анна-Мария", Part.GIVEN, sex=F, case=D, lang="ru") == "Анне-Марии"
+    assert inflect_word("Косач-Квітка", Part.SURNAME, sex=F, case=G, lang="uk") == ("Косач-Квітки")
+
+
 def test_capitals_and_yo_are_kept_as_written() -> None:
     assert inflect_word("ИВАНОВ", Part.SURNAME, sex=M, case=G, lang="ru") == "ИВАНОВА"
     assert inflect_word("Семён", Part.GIVEN, sex=M, case=G, lang="ru") == "Семёна"
