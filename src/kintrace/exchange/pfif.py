@@ -111,13 +111,15 @@ CLAIM_STATUS: dict[Status, str] = {
     Status.DEAD_UNRECOVERED: "believed_dead",
     Status.REMAINS_RECOVERED: "believed_dead",
     Status.IDENTIFIED: "believed_dead",
+    Status.REMAINS_RETURNED: "believed_dead",
     Status.DECLARED_DEAD: "believed_dead",
 }
 """The PFIF note status each kintrace status (claimed or assessed) is written as.
 
 A prisoner, a wounded man and a man come home are alive; a man declared missing by a court
-is still missing; remains, recovered or identified, and a court's declaration of death say he
-is dead. A relative's tracing request is written as ``information_sought``."""
+is still missing; remains, recovered, identified or returned to the family, and a court's
+declaration of death say he is dead. A relative's tracing request is written as
+``information_sought``."""
 
 STATUS_CLAIM: dict[str, Status] = {
     "information_sought": Status.MISSING,
@@ -158,6 +160,8 @@ _TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6
 _BIRTH = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
 _AGE = re.compile(r"^(\d{1,3})(?:-(\d{1,3}))?$", re.ASCII)
 _RECORD_ID = re.compile(r"^[^/\s]+/\S+$")
+FORMULA = ("=", "+", "-", "@")
+"""First characters that make a spreadsheet read a cell as a formula: refused in record ids."""
 _BOOLEAN = {"true": True, "1": True, "false": False, "0": False}
 
 
@@ -283,8 +287,9 @@ def domain_of(record_id: str) -> str:
 
 
 def note_status(claim: Status) -> str:
-    """Return the PFIF note status a kintrace status is written as (see :data:`CLAIM_STATUS`)."""
-    return CLAIM_STATUS[claim]
+    """Return the PFIF note status a kintrace status is written as (see :data:`CLAIM_STATUS`);
+    a status not mapped yet is written as not stated."""
+    return CLAIM_STATUS.get(claim, "")
 
 
 def note_claim(status: str, made_contact: bool | None) -> Status | None:
@@ -479,7 +484,9 @@ def _value_problem(name: str, value: str) -> str | None:
             parse_age(value)
     except ValueError as error:
         return str(error)
-    if name.endswith("record_id") and (len(value) > MAX_RECORD_ID or not _RECORD_ID.match(value)):
+    if name.endswith("record_id") and (
+        len(value) > MAX_RECORD_ID or not _RECORD_ID.match(value) or value.startswith(FORMULA)
+    ):
         return f"{value[:40]!r} is not a record id domain/local-id of at most {MAX_RECORD_ID} chars"
     if name == "sex" and value not in SEXES:
         return f"{value[:40]!r} is not one of female, male, other"
@@ -494,9 +501,11 @@ def _value_problem(name: str, value: str) -> str | None:
 
 def _fields(
     element: _Element, allowed: Sequence[str], name: str, problems: list[str]
-) -> tuple[dict[str, str], list[_Element]]:
-    """Return a record's field values and its nested records; note each problem."""
+) -> tuple[dict[str, str], list[_Element], set[str]]:
+    """Return a record's good field values, its nested records and the fields given with a
+    bad value (already noted as problems: not missing too)."""
     values: dict[str, str] = {}
+    bad: set[str] = set()
     nested: list[_Element] = []
     kind = _local(element.tag)[1]
     for child in element.children:
@@ -520,17 +529,18 @@ def _fields(
         problem = _value_problem(local, value)
         if problem is not None:
             problems.append(f"{where}: {problem}")
+            bad.add(local)
             continue
         values[local] = value
     if "".join(element.text).strip():
         problems.append(f"{name}: line {element.line}: text directly inside a {kind}")
-    return values, nested
+    return values, nested, bad
 
 
 def _note(
     element: _Element, name: str, problems: list[str], person_id: str | None = None
 ) -> PfifNote:
-    values, _ = _fields(element, NOTE_FIELDS, name, problems)
+    values, _, bad = _fields(element, NOTE_FIELDS, name, problems)
     if person_id is not None:
         given = values.get("person_record_id")
         if given and given != person_id:
@@ -542,19 +552,19 @@ def _note(
     problems.extend(
         f"{name}: line {element.line}: note without the required field {f!r}"
         for f in (*NOTE_REQUIRED, "person_record_id")
-        if f not in values or (not values[f] and f != "text")  # a text may be empty
+        if f not in bad and (f not in values or (not values[f] and f != "text"))  # text: may be ""
     )
     return PfifNote(values, element.line)
 
 
 def _person(element: _Element, name: str, problems: list[str]) -> PfifPerson:
-    values, nested = _fields(element, PERSON_FIELDS, name, problems)
+    values, nested, bad = _fields(element, PERSON_FIELDS, name, problems)
     record_id = values.get("person_record_id", "")
     expired = not values.get("full_name") and bool(values.get("expiry_date"))
     problems.extend(
         f"{name}: line {element.line}: person without the required field {f!r}"
         for f in PERSON_REQUIRED
-        if not values.get(f) and not (expired and f == "full_name")
+        if not values.get(f) and f not in bad and not (expired and f == "full_name")
     )
     notes = tuple(_note(n, name, problems, record_id or None) for n in nested)
     return PfifPerson(values, notes, element.line)
