@@ -1,5 +1,4 @@
-
-The remains brought home: each step of a handover of identified remains to the family
+"""The remains brought home: each step of a handover of identified remains to the family
 
 ``remains_handovers`` keeps one row per step (agreed, handed over, buried), never edited; the
 handed-over step points to the ``remains_returned`` report it recorded.
