@@ -21,8 +21,9 @@ from kintrace.cli.common import (
     reporting_errors,
 )
 from kintrace.errors import InvalidInput, SourceFormatError
-from kintrace.exchange.pfif import parse_pfif, parse_time, write_pfif
+from kintrace.exchange.pfif import parse_pfif, write_pfif
 from kintrace.exchange.pfif_import import import_pfif
+from kintrace.exchange.pfif_values import parse_time
 from kintrace.exchange.service import DEFAULT_SCOPE, export_pfif, instance_domain
 from kintrace.instance import open_instance
 from kintrace.lists.service import content_hash, list_holding

@@ -29,10 +29,8 @@ from kintrace.cases.model import PersonDetails, Sex
 from kintrace.cases.service import add_person, birth_of, get_or_create_region
 from kintrace.config import Settings
 from kintrace.errors import Conflict, SourceFormatError
-from kintrace.exchange.pfif import (
-    PfifDocument,
-    PfifNote,
-    PfifPerson,
+from kintrace.exchange.pfif import PfifDocument, PfifNote, PfifPerson
+from kintrace.exchange.pfif_values import (
     domain_of,
     note_claim,
     parse_age,

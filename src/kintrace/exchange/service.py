@@ -34,14 +34,8 @@ from kintrace.cases.consent_service import consents_of, givers_of
 from kintrace.cases.model import ConsentScope
 from kintrace.cases.service import birth_of
 from kintrace.config import Settings
-from kintrace.exchange.pfif import (
-    PfifDocument,
-    PfifNote,
-    PfifPerson,
-    describe,
-    format_time,
-    note_status,
-)
+from kintrace.exchange.pfif import PfifDocument, PfifNote, PfifPerson
+from kintrace.exchange.pfif_values import describe, format_time, note_status
 from kintrace.reports.model import RETRACTION, Status
 from kintrace.storage.tables import (
     Assessment,

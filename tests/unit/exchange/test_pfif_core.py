@@ -6,19 +6,16 @@ import pytest
 
 from kintrace.errors import SourceFormatError
 from kintrace.exchange.pfif import (
-    CLAIM_STATUS,
     NOTE_FIELDS,
     NOTE_STATUSES,
     PERSON_FIELDS,
     PfifDocument,
     PfifNote,
     PfifPerson,
-    note_claim,
-    note_status,
     parse_pfif,
-    split_name,
     write_pfif,
 )
+from kintrace.exchange.pfif_values import CLAIM_STATUS, note_claim, note_status, split_name
 from kintrace.reports.model import Status
 from pfif_schema import schema_problems
 
