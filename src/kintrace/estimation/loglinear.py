@@ -66,10 +66,15 @@ class ModelEstimate:
 
 
 def _fit(
-    y: FloatArray, design: FloatArray, fixed: int, chao: bool, kept: tuple[int, ...]
+    y: FloatArray,
+    design: FloatArray,
+    fixed: int,
+    chao: bool,
+    kept: tuple[int, ...],
+    start: FloatArray | None = None,
 ) -> PoissonFit:
     """Fit, then for Chao's models drop negative heterogeneity coefficients one at a time."""
-    fit = fit_poisson(y, design, kept=kept)
+    fit = fit_poisson(y, design, kept=kept, start=start)
     while chao:
         negative = [
             column
@@ -116,9 +121,17 @@ def profile_interval(
     kept = independent_columns(augmented)
     threshold = chi2.ppf(level, 1) / 2.0
 
+    warm: list[FloatArray] = []  # the last fitted means: each refit starts from them
+
     def loglik(total: float) -> float:
         n0 = max(total - n, 0.0)
-        fit = _fit(np.append(y, n0), augmented, fixed, chao, kept)
+        counts = np.append(y, n0)
+        start = None
+        if warm:
+            start = warm[0].copy()
+            start[-1] = n0 + 0.1
+        fit = _fit(counts, augmented, fixed, chao, kept, start)
+        warm[:] = [fit.fitted]
         return -(fit.deviance - 2.0 * _cormack_correction(n0, n + n0)) / 2.0
 
     top = 1.5 * abundance
