@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import pymorphy3
 from pymorphy3.analyzer import Parse
@@ -98,13 +98,19 @@ def title_case(word: str) -> str:
     return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
 
 
-def parses(word: str, lang: str) -> list[Parse]:
-    """Parses of the message's language first, then of the other."""
+@lru_cache(maxsize=100_000)
+def parses(word: str, lang: str) -> tuple[Parse, ...]:
+    """Parses of the message's language first, then of the other.
+
+    Kept for the words seen last: pymorphy3's dictionaries are pure-Python DAWGs (about a
+    millisecond a word), and a chat repeats its words.
+    """
     morph = analyzers()
     other = "ru" if lang == "uk" else "uk"
-    return [*morph[lang].parse(word), *morph[other].parse(word)]
+    return (*morph[lang].parse(word), *morph[other].parse(word))
 
 
+@lru_cache(maxsize=100_000)
 def nominative(parse: Parse, *extra: str) -> str | None:
     """Return the word of a parse in the nominative singular (``extra``: more grammemes).
 
@@ -125,7 +131,8 @@ def _gender_options(parse: Parse) -> tuple[str | None, ...]:
     return (str(gender),) if gender else (None,)
 
 
-def _role_options(word: str, role: str, lang: str) -> list[_Option]:
+@lru_cache(maxsize=100_000)
+def _role_options(word: str, role: str, lang: str) -> tuple[_Option, ...]:
     """Return how a word can be a name part of this role (``Surn``, ``Name`` or ``Patr``)."""
     options: list[_Option] = []
     for parse in parses(word, lang):
@@ -139,9 +146,10 @@ def _role_options(word: str, role: str, lang: str) -> list[_Option]:
             options.append(_Option(case, gender, parse))
     if not options and role == "Surn" and _may_be_surname(word, lang):
         options.append(_Option(None, None, None))
-    return options
+    return tuple(options)
 
 
+@lru_cache(maxsize=100_000)
 def _may_be_surname(word: str, lang: str) -> bool:
     """Tell whether a word without a Surn reading may still be a surname.
 
@@ -171,7 +179,7 @@ _PATTERNS: tuple[tuple[str, ...], ...] = (
 )
 
 
-def _agreement(options: Sequence[list[_Option]]) -> tuple[str, str] | None:
+def _agreement(options: Sequence[Sequence[_Option]]) -> tuple[str, str] | None:
     """Return the (gender, case) all words agree in: masculine first, nominative first."""
     for gender in _GENDERS:
         cases = set(_CASES)
@@ -224,7 +232,7 @@ def _unknown_surname(word: str, gender: str, case: str) -> str:
     return title_case(word)
 
 
-def _nominative(word: str, options: list[_Option], gender: str, case: str) -> str:
+def _nominative(word: str, options: Sequence[_Option], gender: str, case: str) -> str:
     """Bring one name word from (gender, case) to the nominative."""
     fitting = [
         o
@@ -309,6 +317,7 @@ def find_names(text: str) -> list[NameSpan]:
     return found
 
 
+@lru_cache(maxsize=10_000)
 def is_feminine(given: str) -> bool:
     if not given:
         return False
