@@ -146,6 +146,7 @@ class LetterFacts:
     unit: str = ""
     rank: str = ""
     personal_number: str = ""
+    last_contact: date | None = None
     last_information: date | None = None
     court_date: date | None = None
     assessed: str | None = None

@@ -60,6 +60,7 @@ def gather(session: Session, viewer: Viewer, person_id: int) -> LetterFacts:
     person = case.person
     assessment = case.assessment
     official = case.official_now
+    contacts = [r.request.last_contact_on for r in case.requests if r.request.last_contact_on]
     try:
         sex = Sex(person.sex)
     except ValueError:
@@ -75,6 +76,7 @@ def gather(session: Session, viewer: Viewer, person_id: int) -> LetterFacts:
         unit=person.unit,
         rank=person.rank,
         personal_number=person.personal_number,
+        last_contact=max(contacts) if contacts else None,
         last_information=assessment.last_information_on if assessment else None,
         court_date=assessment.court_date if assessment else None,
         assessed=assessment.status if assessment else None,

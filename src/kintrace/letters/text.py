@@ -241,6 +241,11 @@ def _request_line(request: RequestFact, lang: str, t: Translate) -> str:
 
 def _facts(facts: LetterFacts, lang: str, t: Translate) -> Section:
     lines: list[str] = []
+    if facts.last_contact is not None:
+        lines.append(
+            t(N_("Last contact with the family: %(date)s"))
+            % {"date": _day(facts.last_contact, lang)}
+        )
     if facts.last_information is not None:
         lines.append(
             t(N_("Last information received: %(date)s"))

@@ -150,6 +150,7 @@ def test_the_facts_are_the_case_as_this_viewer_sees_it(db: Session) -> None:
     assert facts.assessed is not None
     assert facts.sender.name == "Петрова Мария Ивановна"
     assert facts.sender.relationship == "mother"
+    assert facts.last_contact == date(2022, 9, 17)  # from the mother's request
     letter = write_letter(
         db,
         SYSTEM,
@@ -165,6 +166,7 @@ def test_the_facts_are_the_case_as_this_viewer_sees_it(db: Session) -> None:
     assert "Прошу включить Иванова Сергея Петровича в списки военнопленных" in body
     assert "мать военнослужащего" in body
     assert "1 марта 2023" in body  # the date in Russian
+    assert "Последняя связь с семьёй: 17 сентября 2022 г." in body
 
 
 def test_recording_a_letter_as_sent_makes_an_authority_request_due_after_the_period(
