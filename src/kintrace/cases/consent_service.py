@@ -209,13 +209,20 @@ def consents_for(
     ]
 
 
+NO_CONSENT = {
+    ConsentScope.DNA_LABORATORY: "the relative has not agreed to share with the DNA laboratory: "
+    "record their consent first",
+    ConsentScope.AUTHORITIES: "the relative has not agreed to share with the authorities",
+    ConsentScope.RED_CROSS: "the relative has not agreed to share with the Red Cross",
+    ConsentScope.OTHER_RELATIVES: "the relative has not agreed to share with other relatives",
+}
+"""The refusal for each scope a relative did not agree to (kintrace.web.messages)."""
+
+
 def require_consent(session: Session, inquirer_id: int, scope: ConsentScope) -> None:
     """Conflict unless the relative's consent in force names ``scope``."""
     if scope not in consent_in_force(session, [inquirer_id]).get(inquirer_id, frozenset()):
-        raise Conflict(
-            f"the relative has not agreed to share with {scope.value.replace('_', ' ')}: "
-            "record their consent first"
-        )
+        raise Conflict(NO_CONSENT[scope])
 
 
 def shared_inquirers(session: Session, viewer: Viewer, person_id: int) -> set[int]:

@@ -188,6 +188,35 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^no identification (?P<id>-?\d+)$"), N_("no identification %(id)s")),
     (re.compile(r"^no authority request (?P<id>-?\d+)$"), N_("no authority request %(id)s")),
     (re.compile(r"^unknown flag '(?P<flag>[^']*)'$"), N_("unknown flag “%(flag)s”")),
+    (
+        re.compile(r"^(?P<file>.+): this kind of file is not accepted \(.+\)$"),
+        N_(
+            "%(file)s: this kind of file is not accepted (photos, PDF, office documents, text, "
+            "audio and video)"
+        ),
+    ),
+    (
+        re.compile(r"^(?P<file>.+): the image cannot be read$"),
+        N_("%(file)s: the image cannot be read"),
+    ),
+    (
+        re.compile(r"^(?P<file>.+): the image has too many pixels$"),
+        N_("%(file)s: the image has too many pixels"),
+    ),
+    (re.compile(r"^(?P<file>.+): the file is empty$"), N_("%(file)s: the file is empty")),
+    (
+        re.compile(r"^field 'links', line (?P<line>\d+): not an http or https address$"),
+        N_("field “links”, line %(line)s: not an http or https address"),
+    ),
+    (
+        re.compile(r"^field 'links', line (?P<line>\d+): longer than 2000 characters$"),
+        N_("field “links”, line %(line)s: longer than 2000 characters"),
+    ),
+    (re.compile(r"^no tracing request (?P<id>\d+)$"), N_("no tracing request %(id)s")),
+    (
+        re.compile(r"^no relative's request (?P<id>\d+) among yours$"),
+        N_("no relative's request %(id)s among yours"),
+    ),
 ]
 
 

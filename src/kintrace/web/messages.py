@@ -24,6 +24,20 @@ ERRORS = (
     N_("Enrol a second factor before anything else."),
     N_("The second factor is on: sign-in asks for a code."),
     N_("no such attachment"),
+    N_("a relative adds files to their own request only"),
+    N_("choose a file or write a link"),
+    N_("at most 20 files at once"),
+    N_("at most 20 links at once"),
+    N_("yes or nothing"),
+    N_("not one of the choices"),
+    N_("the relative has not agreed to share with the DNA laboratory: record their consent first"),
+    N_("the relative has not agreed to share with the authorities"),
+    N_("the relative has not agreed to share with the Red Cross"),
+    N_("the relative has not agreed to share with other relatives"),
+    N_(
+        "no relative of this relationship asked for him: record their tracing request, "
+        "with their consent to the DNA laboratory, first"
+    ),
     N_("the worklist is for regional desks and analysts"),
     N_("say which authority says so"),
     N_("say which authority it went to"),
