@@ -12,8 +12,13 @@ from PIL import Image
 from sqlalchemy import select
 
 from kintrace.access import Role
-from kintrace.cases.model import Channel, ConsentScope, InquirerDetails, Relationship
-from kintrace.cases.model import RequestDetails
+from kintrace.cases.model import (
+    Channel,
+    ConsentScope,
+    InquirerDetails,
+    Relationship,
+    RequestDetails,
+)
 from kintrace.cases.service import file_request
 from kintrace.instance import Instance
 from kintrace.storage.audit import set_actor
@@ -56,8 +61,13 @@ def _own_person(instance: Instance) -> int:
 def _second_relative(instance: Instance, person_id: int, consent: frozenset[ConsentScope]) -> int:
     """Another relative of the same person, with an account and a request of their own."""
     with transaction(instance.sessions) as db:
-        user = create_user(db, username=f"wife{person_id}{len(consent)}", password="",
-                           role=Role.RELATIVE, display_name="Жена")  # fmt: skip
+        user = create_user(
+            db,
+            username=f"wife{person_id}{len(consent)}",
+            password="",
+            role=Role.RELATIVE,
+            display_name="Жена",
+        )
         set_actor(db, actor_id=None, reason="test: a second relative")
         set_password(db, user, "second relative pw", now=datetime.now())
         person = db.get(Person, person_id)
@@ -85,9 +95,13 @@ def test_a_photo_with_a_report_is_kept_once_with_a_clean_thumbnail_for_who_may_s
 ) -> None:
     relative = client_for("relative")
     pid = _own_person(demo_instance)
-    form = {"csrf": csrf(relative, f"/persons/{pid}"), "claim": "captured_reported",
-            "observed_on": "2026-10-01", "text": "a photo from the hospital",
-            "links": "https://t.me/c/1/2\n"}  # fmt: skip
+    form = {
+        "csrf": csrf(relative, f"/persons/{pid}"),
+        "claim": "captured_reported",
+        "observed_on": "2026-10-01",
+        "text": "a photo from the hospital",
+        "links": "https://t.me/c/1/2\n",
+    }
     photo = _photo()
     sent = relative.post(
         f"/persons/{pid}/reports",
@@ -106,11 +120,20 @@ def test_a_photo_with_a_report_is_kept_once_with_a_clean_thumbnail_for_who_may_s
     with Image.open(io.BytesIO(small.content)) as image:
         assert max(image.size) <= 320 and len(image.getexif()) == 0
     # the same photo again is the same stored file
-    again = relative.post(f"/persons/{pid}/reports", data=form,
-                          files=[("files", ("copy.jpg", photo, "image/jpeg"))])  # fmt: skip
+    again = relative.post(
+        f"/persons/{pid}/reports", data=form, files=[("files", ("copy.jpg", photo, "image/jpeg"))]
+    )
     assert again.status_code == 303
-    assert len(set(re.findall(r'href="/attachments/([0-9a-f]{64})"><img', relative.get(
-        f"/persons/{pid}").text))) == 1  # fmt: skip
+    assert (
+        len(
+            set(
+                re.findall(
+                    r'href="/attachments/([0-9a-f]{64})"><img', relative.get(f"/persons/{pid}").text
+                )
+            )
+        )
+        == 1
+    )
     # the lab never, another relative who did not ask for him: not found
     assert client_for("lab").get(f"/attachments/{digest.group(1)}").status_code == 403
     assert client_for("analyst").get(f"/attachments/{digest.group(1)}").status_code == 200
@@ -122,10 +145,16 @@ def test_a_program_is_refused_and_nothing_is_written(
     relative = client_for("relative")
     pid = _own_person(demo_instance)
     before = relative.get(f"/persons/{pid}").text.count('data-report="')
-    form = {"csrf": csrf(relative, f"/persons/{pid}"), "claim": "captured_reported",
-            "observed_on": "2026-10-01"}  # fmt: skip
-    sent = relative.post(f"/persons/{pid}/reports", data=form,
-                         files=[("files", ("photo.jpg", b"MZ\x90\x00" + bytes(80), "image/jpeg"))])  # fmt: skip
+    form = {
+        "csrf": csrf(relative, f"/persons/{pid}"),
+        "claim": "captured_reported",
+        "observed_on": "2026-10-01",
+    }
+    sent = relative.post(
+        f"/persons/{pid}/reports",
+        data=form,
+        files=[("files", ("photo.jpg", b"MZ\x90\x00" + bytes(80), "image/jpeg"))],
+    )
     assert sent.status_code == 422 and "photo.jpg" in sent.text
     assert relative.get(f"/persons/{pid}").text.count('data-report="') == before
     bad_link = {**form, "links": "javascript:alert(1)"}
@@ -146,8 +175,9 @@ def test_files_added_to_a_request_later_and_a_document_is_a_download(
         files=[("files", ('письмо "1".pdf', b"%PDF-1.4 letter", "text/html"))],
     )
     assert sent.status_code == 303
-    digest = re.search(r'href="/attachments/([0-9a-f]{64})">📎 письмо', relative.get(
-        f"/persons/{pid}").text)  # fmt: skip
+    digest = re.search(
+        r'href="/attachments/([0-9a-f]{64})">📎 письмо', relative.get(f"/persons/{pid}").text
+    )
     assert digest
     served = relative.get(f"/attachments/{digest.group(1)}")
     assert served.headers["content-type"] == "application/pdf"
@@ -170,8 +200,9 @@ def test_who_looked_is_logged_and_names_only_who_agreed(
         kinds = set(db.scalars(select(CaseView.what).where(CaseView.person_id == pid)))
     assert name and name not in views
     assert {"person_page", "api"} <= kinds
-    shown = analyst.post("/account/show-name", data={"csrf": csrf(analyst, "/account"),
-                                                     "shows": "yes"})  # fmt: skip
+    shown = analyst.post(
+        "/account/show-name", data={"csrf": csrf(analyst, "/account"), "shows": "yes"}
+    )
     assert shown.status_code == 303
     assert name in relative.get(f"/persons/{pid}/views").text
     assert client_for("lab").get(f"/persons/{pid}/views").status_code == 403
@@ -184,33 +215,48 @@ def test_consent_decides_what_another_relative_sees_and_keeps_its_history(
     wife = _second_relative(demo_instance, pid, frozenset())
     with transaction(demo_instance.sessions) as db:
         username = db.scalar(
-            select(User.username).join(Inquirer, Inquirer.user_id == User.id)
+            select(User.username)
+            .join(Inquirer, Inquirer.user_id == User.id)
             .where(Inquirer.id == wife)
-        )  # fmt: skip
+        )
     assert username
     other = _sign_in(demo_instance, username, "second relative pw")
     relative = client_for("relative")
-    said = {"csrf": csrf(relative, f"/persons/{pid}"), "claim": "captured_reported",
-            "observed_on": "2026-10-02", "text": "only-for-the-family-7731"}  # fmt: skip
+    said = {
+        "csrf": csrf(relative, f"/persons/{pid}"),
+        "claim": "captured_reported",
+        "observed_on": "2026-10-02",
+        "text": "only-for-the-family-7731",
+    }
     assert relative.post(f"/persons/{pid}/reports", data=said).status_code == 303
     mine = relative.get(f"/persons/{pid}").text
     own_inquirer = re.search(r'data-consent="([0-9]+)"', mine)
     assert own_inquirer and "only-for-the-family-7731" in mine
     token = csrf(relative, "/account")
     for scopes, shared in (([], False), (["other_relatives", "red_cross"], True), ([], False)):
-        changed = relative.post(f"/consent/{own_inquirer.group(1)}",
-                                data={"csrf": token, "consent": scopes})  # fmt: skip
+        changed = relative.post(
+            f"/consent/{own_inquirer.group(1)}", data={"csrf": token, "consent": scopes}
+        )
         assert changed.status_code == 303
         seen = other.get(f"/persons/{pid}").text
         assert ("only-for-the-family-7731" in seen) is shared
     # the wife agreed to nothing: the first relative never sees her request
     assert "Жена" not in relative.get(f"/persons/{pid}").text
     with transaction(demo_instance.sessions) as db:
-        rows = list(db.scalars(select(ConsentChange).where(
-            ConsentChange.inquirer_id == int(own_inquirer.group(1))).order_by(ConsentChange.id)))  # fmt: skip
+        rows = list(
+            db.scalars(
+                select(ConsentChange)
+                .where(ConsentChange.inquirer_id == int(own_inquirer.group(1)))
+                .order_by(ConsentChange.id)
+            )
+        )
     assert [r.scopes for r in rows][-2:] == ["other_relatives,red_cross", ""]
     history = relative.get("/account").text
     assert history.count("the Red Cross") >= 2  # the choice and the earlier one kept
     # nobody changes another relative's consent
-    assert other.post(f"/consent/{own_inquirer.group(1)}",
-                      data={"csrf": csrf(other, "/account")}).status_code == 404  # fmt: skip
+    assert (
+        other.post(
+            f"/consent/{own_inquirer.group(1)}", data={"csrf": csrf(other, "/account")}
+        ).status_code
+        == 404
+    )
