@@ -4,8 +4,9 @@ A PFIF file is kept as a list (kind ``registry``) whose records are its persons:
 imported before (the same ``person_record_id``) or one of this instance's own (its domain,
 ``DOMAIN/person.N``) is found again; any other becomes a new person, linked to his record as
 an analyst's new case is (``kintrace link --list NAME`` afterwards proposes the persons
-already recorded who may be the same man: the review queue, never a merge by itself). Every
-note that claims something (:data:`~kintrace.exchange.pfif.STATUS_CLAIM`) becomes an
+already recorded who may be the same man as duplicates: the review queue, never a merge by
+itself). Every
+note that claims something (:data:`~kintrace.exchange.pfif_values.STATUS_CLAIM`) becomes an
 unverified report, reliability F and credibility 6, from a source named after the note's home
 repository and author (type ``social_media``, graded by analysts like any other); a note known
 already (imported before, or one of this instance's own) is skipped. The note's original id,

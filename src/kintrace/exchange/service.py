@@ -8,7 +8,7 @@ authorities, goes); a request or report a relative gave goes out only with that 
 consent in force. Each person carries as notes the requests (``information_sought``), every
 report that stands (withdrawn reports and withdrawals are left out: PFIF cannot withdraw a
 note) and the current assessed status, mapped onto PFIF's note statuses
-(:data:`~kintrace.exchange.pfif.CLAIM_STATUS`). With ``since``, only what was created or
+(:data:`~kintrace.exchange.pfif_values.CLAIM_STATUS`). With ``since``, only what was created or
 changed after that time goes out. A person imported from PFIF goes out under his original
 record id with his original fields (unless edited here since), a note imported from PFIF
 under its own id, author and status: a copy keeps its home repository's identity.

@@ -28,6 +28,7 @@ from kintrace.cli.pfif import pfif_app
 from kintrace.config import Settings
 from kintrace.exchange.pfif import PfifDocument, parse_pfif
 from kintrace.instance import Instance, open_instance
+from kintrace.linkage.service import link_list
 from kintrace.lists.evidence import recompute_persons
 from kintrace.reports.model import SourceType
 from kintrace.storage.audit import set_actor
@@ -36,6 +37,7 @@ from kintrace.storage.tables import (
     ConsentChange,
     ImportedList,
     Inquirer,
+    LinkCandidate,
     ListRecord,
     Person,
     Report,
@@ -335,3 +337,33 @@ def test_a_bad_record_among_good_ones_writes_nothing(database_url: str, tmp_path
     settings = Settings(database_url=database_url, data_dir=tmp_path / "d")
     with open_instance(settings) as i, i.sessions() as db:
         assert db.scalar(select(func.count()).select_from(Person)) == 0
+
+
+def test_linking_the_imported_list_proposes_the_recorded_duplicate(
+    instance_a: tuple[Instance, Path], database_url: str, new_database: object, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    _, data_dir = instance_a
+    out = tmp_path / "a.xml"
+    assert kintrace(runner, database_url, data_dir, "pfif", "export", str(out))[0] == 0
+    engine = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    url_c, dir_c = new_database(engine), tmp_path / "c"  # type: ignore[operator]
+    settings = Settings(database_url=url_c, data_dir=dir_c)
+    with open_instance(settings) as c:
+        with transaction(c.sessions) as db:
+            set_actor(db, actor_id=None, reason="test")
+            recorded = a_person(db, "Петров").id  # the same man, recorded here before
+        assert kintrace(runner, url_c, dir_c, "pfif", "import", str(out), "--list", "A")[0] == 0
+        with transaction(c.sessions) as db:
+            set_actor(db, actor_id=None, reason="test")
+            link_list(db, list_name="A", status_settings=settings)
+        with c.sessions() as db:
+            new = db.scalars(
+                select(Person.id).where(Person.surname == "Петров", Person.id != recorded)
+            ).one()
+            pairs = {
+                (x.person_id, x.other_person_id)
+                for x in db.scalars(select(LinkCandidate).where(LinkCandidate.state == "pending"))
+            }
+            assert (recorded, new) in pairs
+            assert db.scalar(select(func.count()).select_from(Person)) == 3
