@@ -10,6 +10,8 @@ import typer
 from rich.progress import Progress
 
 from kintrace.access import SYSTEM
+from kintrace.cases.consent import PARTNER_SCOPES
+from kintrace.cases.model import ConsentScope
 from kintrace.cli.common import (
     DATA_DIR_HELP,
     DATABASE_HELP,
@@ -223,15 +225,33 @@ def export_command(
     target: Path = typer.Argument(..., help="File to write: .csv, .xlsx or .json."),
     database: str | None = typer.Option(None, "--database", help=DATABASE_HELP),
     data_dir: Path | None = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
+    partner: str = typer.Option(
+        "",
+        "--partner",
+        help="authorities, red_cross or dna_laboratory: only the persons whose relatives "
+        "agreed to share with that partner (or whom no relative asked for).",
+    ),
 ) -> None:
-    """Export every person with official and assessed status."""
+    """Export every person with official and assessed status (each case logs the export)."""
     with (
         reporting_errors(),
         open_instance(make_settings(database, data_dir)) as instance,
-        instance.sessions() as session,
+        transaction(instance.sessions) as session,
     ):
-        count = write_rows(export_rows(session, SYSTEM), target)
+        scope = partner_scope(partner)
+        rows = export_rows(session, SYSTEM, partner=scope, log=True)
+        count = write_rows(rows, target)
     err_console.print(f"exported {count} persons to {target}")
+
+
+def partner_scope(text: str) -> ConsentScope | None:
+    """Read ``--partner``: empty for every person, else a partner's consent scope."""
+    if not text:
+        return None
+    if text not in {s.value for s in PARTNER_SCOPES}:
+        names = ", ".join(s.value for s in PARTNER_SCOPES)
+        raise InvalidInput(f"--partner: {text[:40]!r} is not one of {names}")
+    return ConsentScope(text)
 
 
 def register(app: typer.Typer) -> None:

@@ -11,12 +11,16 @@ import openpyxl
 from sqlalchemy.orm import Session
 
 from kintrace.access import Viewer
+from kintrace.cases.consent import consented_view
+from kintrace.cases.consent_service import consents_of
+from kintrace.cases.model import ConsentScope
 from kintrace.cases.service import (
     birth_of,
     current_assessments,
     current_official,
     visible_persons,
 )
+from kintrace.cases.views import log_cases
 from kintrace.errors import InvalidInput
 from kintrace.lists.cells import csv_cell, xlsx_row
 from kintrace.storage.tables import Person
@@ -41,8 +45,21 @@ EXPORT_COLUMNS = (
 FORMATS = (".csv", ".xlsx", ".json")
 
 
-def export_rows(session: Session, viewer: Viewer, batch: int = 1000) -> Iterator[dict[str, str]]:
-    """Yield one row per person the viewer may see, in id order, in batches."""
+def export_rows(
+    session: Session,
+    viewer: Viewer,
+    batch: int = 1000,
+    *,
+    partner: ConsentScope | None = None,
+    log: bool = False,
+) -> Iterator[dict[str, str]]:
+    """Yield one row per person the viewer may see, in id order, in batches.
+
+    For a ``partner`` (the authorities, the Red Cross, the DNA laboratory) only the persons
+    :func:`kintrace.cases.consent.consented_view` lets go: no relative asked for him, or one
+    who did agreed to share with that partner. With ``log``, each exported person's case
+    logs the export (``case_views``, in the caller's transaction).
+    """
     last = 0
     while True:
         persons = list(
@@ -52,7 +69,19 @@ def export_rows(session: Session, viewer: Viewer, batch: int = 1000) -> Iterator
         )
         if not persons:
             return
+        last = persons[-1].id
+        if partner is not None:
+            consents = consents_of(session, [p.id for p in persons])
+            persons = [
+                p
+                for p in persons
+                if consented_view(
+                    (), given_by=lambda _: None, consents=consents[p.id], scope=partner
+                ).person
+            ]
         ids = [p.id for p in persons]
+        if log:
+            log_cases(session, viewer, ids, "export", f"export_{partner or 'all'}")
         assessed = current_assessments(session, ids)
         official = current_official(session, ids)
         for p in persons:
@@ -76,7 +105,6 @@ def export_rows(session: Session, viewer: Viewer, batch: int = 1000) -> Iterator
                 "confidence": f"{a.confidence:.2f}" if a else "",
                 "flags": " ".join(a.flags) if a else "",
             }
-        last = ids[-1]
 
 
 def write_rows(rows: Iterator[dict[str, str]], target: Path) -> int:
