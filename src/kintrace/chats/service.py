@@ -30,15 +30,13 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kintrace.access import Viewer
+from kintrace.access import Role, Viewer
 from kintrace.chats.extract import Mention, extract_mentions
 from kintrace.chats.scam import scam_signals
 from kintrace.chats.telegram import ChatMessage
 from kintrace.config import Settings
 from kintrace.errors import Conflict, InvalidInput, NotFound
-from kintrace.linkage.service import MAY_LINK, link_list
 from kintrace.lists.evidence import kept_person, list_source, recompute_persons
-from kintrace.lists.service import ListKind
 from kintrace.reports.model import UNGRADED_CREDIBILITY, ReportDetails
 from kintrace.reports.service import record_report
 from kintrace.storage.chat_tables import ChatMention
@@ -46,6 +44,13 @@ from kintrace.storage.tables import ImportedList, LinkCandidate, ListRecord, Per
 
 CHAT_CREDIBILITY = UNGRADED_CREDIBILITY
 """The credibility of an accepted mention's claim: 6, cannot be judged (an unverified post)."""
+
+CHAT_KIND = "chat_export"
+"""The kind of a chat's list (``kintrace.lists.service.ListKind.CHAT_EXPORT``; the literal here
+keeps the list importer, and openpyxl, out of the chat commands' start)."""
+
+MAY_MODERATE = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
+"""Who accepts and rejects chat mentions: those who decide record links."""
 
 LINKED_STATES = ("automatic", "confirmed")
 """States of a link candidate that link a list row to its person."""
@@ -107,7 +112,7 @@ def _chat_list(
     """Return the chat list of this name, created (with its source) on first use."""
     imported = session.scalar(select(ImportedList).where(ImportedList.name == name))
     if imported is not None:
-        if imported.kind != ListKind.CHAT_EXPORT.value:
+        if imported.kind != CHAT_KIND:
             raise Conflict(
                 f"list {name!r} is a {imported.kind.replace('_', ' ')}, not a chat export; "
                 "choose another --list name"
@@ -116,7 +121,7 @@ def _chat_list(
     source = list_source(session, f"Telegram: {chat_name or name}"[:300], "chat_export")
     imported = ImportedList(
         name=name,
-        kind=ListKind.CHAT_EXPORT.value,
+        kind=CHAT_KIND,
         filename=filename[:300],
         sha256=sha256,
         row_count=0,
@@ -245,6 +250,10 @@ def import_chat(
             select(Person.id).where(Person.merged_into_id.is_(None)).limit(1)
         )
         if has_persons is not None:
+            # Splink (and DuckDB) imported only when an import links: `chat pending|accept|reject`
+            # start in a fraction of the time
+            from kintrace.linkage.service import link_list
+
             run = link_list(session, list_name=name, status_settings=settings, today=today)
             linked = run.automatic
     persons = linked_persons(session, [known[key] for _, _, key in found])
@@ -295,7 +304,7 @@ def pending_mentions(session: Session, *, limit: int = 100) -> list[PendingMenti
 
 
 def _pending(session: Session, viewer: Viewer, mention_id: int, action: str) -> ChatMention:
-    viewer.require(MAY_LINK, f"{action} chat mentions")
+    viewer.require(MAY_MODERATE, f"{action} chat mentions")
     mention = session.get(ChatMention, mention_id)
     if mention is None:
         raise NotFound(f"no chat mention {mention_id}")

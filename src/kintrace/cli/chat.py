@@ -10,6 +10,7 @@ See docs/chats.md.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -35,7 +36,6 @@ from kintrace.cli.common import (
     reporting_errors,
 )
 from kintrace.instance import open_instance
-from kintrace.lists.service import content_hash
 from kintrace.storage.audit import set_actor
 from kintrace.storage.db import retrying, transaction
 
@@ -63,7 +63,7 @@ def import_command(
     """
     with reporting_errors():
         messages = read_export(file)
-        digest = content_hash(file)
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()  # read whole: the file was too
         with open_instance(make_settings(database, data_dir)) as instance:
 
             def write() -> ChatImport:

@@ -15,6 +15,7 @@ from kintrace.cases.dates import PartialDate, Precision
 from kintrace.cases.model import PersonDetails
 from kintrace.cases.service import add_person, get_or_create_region
 from kintrace.chats.service import (
+    CHAT_KIND,
     accept_mention,
     import_chat,
     pending_mentions,
@@ -24,6 +25,7 @@ from kintrace.chats.telegram import read_export
 from kintrace.config import Settings
 from kintrace.errors import Conflict, Forbidden, InvalidInput
 from kintrace.lists.decisions import undo_link
+from kintrace.lists.service import ListKind
 from kintrace.reconciliation.service import recompute_person
 from kintrace.storage.chat_tables import ChatMention
 from kintrace.storage.tables import (
@@ -228,3 +230,7 @@ def test_only_analysts_decide(db: Session) -> None:
         accept_mention(db, operator, mention.id, settings=SETTINGS, today=TODAY)
     with pytest.raises(Forbidden):
         reject_mention(db, operator, mention.id, reason="no")
+
+
+def test_the_chat_list_kind_is_the_list_importers() -> None:
+    assert ListKind(CHAT_KIND) is ListKind.CHAT_EXPORT

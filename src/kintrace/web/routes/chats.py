@@ -13,10 +13,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from kintrace.chats.service import accept_mention, pending_mentions, reject_mention
+from kintrace.chats.service import MAY_MODERATE, accept_mention, pending_mentions, reject_mention
 from kintrace.errors import InvalidInput
 from kintrace.instance import Instance
-from kintrace.linkage.service import MAY_LINK
 from kintrace.web.deps import DbSession, SignedIn, get_instance
 from kintrace.web.limits import RowId
 from kintrace.web.routes.pages import page, require_csrf
@@ -28,7 +27,7 @@ InstanceDep = Annotated[Instance, Depends(get_instance)]
 @router.get("/chats")
 def chats_page(request: Request, db: DbSession, viewer: SignedIn) -> HTMLResponse:
     """The mentions waiting for an analyst, each with its message and the person it links to."""
-    viewer.require(MAY_LINK, "moderate chat mentions")
+    viewer.require(MAY_MODERATE, "moderate chat mentions")
     return page(request, "chats.html", viewer, pending=pending_mentions(db, limit=200))
 
 
@@ -45,7 +44,7 @@ def decide_mention(
 ) -> RedirectResponse:
     """Accept a mention (a report on its person) or reject it with a reason."""
     require_csrf(request, csrf)
-    viewer.require(MAY_LINK, "moderate chat mentions")
+    viewer.require(MAY_MODERATE, "moderate chat mentions")
     if decision == "accept":
         accept_mention(db, viewer, mention_id, settings=instance.settings, today=date.today())
     elif decision == "reject":
