@@ -16,9 +16,17 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from kintrace.errors import Conflict
-from kintrace.storage.tables import Assessment, Base, ChangeLog, OfficialStatus, Report
+from kintrace.storage.tables import (
+    Assessment,
+    Base,
+    CaseView,
+    ChangeLog,
+    ConsentChange,
+    OfficialStatus,
+    Report,
+)
 
-APPEND_ONLY: tuple[type[Base], ...] = (Report, OfficialStatus, ChangeLog)
+APPEND_ONLY: tuple[type[Base], ...] = (Report, OfficialStatus, ChangeLog, ConsentChange, CaseView)
 DERIVED_COLUMNS: dict[type[Base], frozenset[str]] = {Assessment: frozenset({"is_current"})}
 """Columns that hold derived bookkeeping and may change without a log entry."""
 

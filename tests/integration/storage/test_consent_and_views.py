@@ -136,3 +136,16 @@ def test_the_case_log_pages_newest_first(db: AuditedSession) -> None:
     assert len(case_views(db, viewer, person.id, page=2).rows) == 1
     with pytest.raises(ValueError, match="unknown case action"):
         log_case(db, viewer, person.id, "peek", "x")
+
+
+def test_a_consent_change_and_a_case_log_row_are_never_edited(db: AuditedSession) -> None:
+    person = a_person(db)
+    a_request(db, person)
+    change_consent(db, SYSTEM, _inquirer(db, person.id).id, frozenset())
+    log_case(db, SYSTEM, person.id, "view", "person_page")
+    db.flush()
+    change = db.scalar(select(ConsentChange).order_by(ConsentChange.id.desc()))
+    assert change is not None
+    change.scopes = "red_cross"
+    with pytest.raises(Conflict):
+        db.flush()
