@@ -161,4 +161,13 @@ def parse_histories_csv(text: str, *, source: str) -> CaptureHistories:
         raise SourceFormatError(problems[0], problems)
     if table.sum() == 0:
         raise SourceFormatError(f"{source}: no person is counted on any list")
-    return CaptureHistories(lists=lists, counts=table[1:])
+    result = CaptureHistories(lists=lists, counts=table[1:])
+    on_list = (result.membership() * result.counts[:, None]).sum(axis=0)
+    empty = [
+        f"{source}: column {j + 1}, field {name!r}: nobody is on this list; leave it out"
+        for j, (name, count) in enumerate(zip(lists, on_list, strict=True))
+        if count == 0
+    ]
+    if empty:
+        raise SourceFormatError(empty[0], empty)
+    return result

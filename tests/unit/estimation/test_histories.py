@@ -80,3 +80,8 @@ def test_repeated_list_name_and_single_list_are_refused():
 
 def test_empty_table_is_refused():
     assert "no person" in problems("A,B,count\n1,0,0\n")[0]
+
+
+def test_a_list_with_nobody_on_it_is_refused():
+    (line,) = problems("A,B,C,count\n1,0,0,5\n0,1,0,3\n1,1,0,2\n")
+    assert line == "h.csv: column 3, field 'C': nobody is on this list; leave it out"
