@@ -95,3 +95,19 @@ def new_pdf(*, compress: bool = True, margin: float = 20) -> FPDF:
     from fpdf import FPDF
 
     return setup_pdf(FPDF(format="A4"), compress=compress, margin=margin)
+
+
+def output_bytes(pdf: FPDF) -> bytes:
+    """Write the document and return its bytes, then close the font files.
+
+    fpdf2 opens each TrueType file lazily (fontTools ``lazy=True``) and never closes it: a
+    document left to the garbage collector leaks one open file per registered style (Python
+    warns: ``ResourceWarning``). Always end a document with this instead of ``pdf.output()``.
+    """
+    try:
+        return bytes(pdf.output())
+    finally:
+        for font in pdf.fonts.values():
+            ttfont = getattr(font, "ttfont", None)
+            if ttfont is not None:
+                ttfont.close()

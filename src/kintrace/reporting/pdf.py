@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from fpdf.enums import XPos, YPos
 
-from kintrace.reporting.fonts import FAMILY, new_pdf
+from kintrace.reporting.fonts import FAMILY, new_pdf, output_bytes
 from kintrace.reporting.identification import (
     CLOSING,
     IdentificationReport,
@@ -80,4 +80,4 @@ def render_pdf(report: IdentificationReport, *, compress: bool = True) -> bytes:
     if why:
         writer.paragraph(why)
     writer.paragraph(CLOSING, italic=True)
-    return bytes(writer.pdf.output())
+    return output_bytes(writer.pdf)
