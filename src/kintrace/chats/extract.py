@@ -118,7 +118,9 @@ _MONTHS = {
     **dict.fromkeys(("ноября", "ноябре", "листопада"), 11),
     **dict.fromkeys(("декабря", "декабре", "грудня"), 12),
 }
-_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})\b")
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d.])(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2}))?(?![\d]|[./]\d)"
+)
 _WORD_DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")(?:\s+(\d{4}))?", re.IGNORECASE)
 EARLIEST_EVENT = date(2014, 1, 1)
 """No claimed event of this war is older than this (a date before it is a birth date)."""
@@ -266,23 +268,32 @@ def event_date(segment: str, *, posted: date) -> date | None:
     datetime.date(2023, 3, 12)
     >>> event_date("з 05.11.22 не виходить на зв'язок", posted=date(2023, 1, 2))
     datetime.date(2022, 11, 5)
+    >>> event_date("зник 12.03 під Бахмутом", posted=date(2024, 3, 20))
+    datetime.date(2024, 3, 12)
     """
     found: list[tuple[int, date]] = []
     for match in _NUMERIC_DATE.finditer(segment):
-        day, month, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
-        year += 2000 if year < 100 else 0
-        found += [(match.start(), d) for d in _valid_date(year, month, day)]
+        day, month = int(match.group(1)), int(match.group(2))
+        found += [(match.start(), d) for d in _in_year(match.group(3), month, day, posted)]
     for match in _WORD_DATE.finditer(segment):
         day, month = int(match.group(1)), _MONTHS[match.group(2).lower()]
-        year = int(match.group(3)) if match.group(3) else posted.year
-        candidates = _valid_date(year, month, day)
-        if not match.group(3) and candidates and candidates[0] > posted:
-            candidates = _valid_date(year - 1, month, day)
-        found += [(match.start(), d) for d in candidates]
+        found += [(match.start(), d) for d in _in_year(match.group(3), month, day, posted)]
     for _, when in sorted(found):
         if EARLIEST_EVENT <= when <= posted:
             return when
     return None
+
+
+def _in_year(year_text: str | None, month: int, day: int, posted: date) -> list[date]:
+    """Return the date of a day and month in the year written, else the posting's (or the
+    year before, when the posting's would be after the posting)."""
+    if year_text:
+        year = int(year_text)
+        return _valid_date(year + (2000 if year < 100 else 0), month, day)
+    candidates = _valid_date(posted.year, month, day)
+    if candidates and candidates[0] > posted:
+        candidates = _valid_date(posted.year - 1, month, day)
+    return candidates
 
 
 def _valid_date(year: int, month: int, day: int) -> list[date]:

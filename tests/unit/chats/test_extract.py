@@ -143,6 +143,9 @@ def test_units(text: str, expected: str | None) -> None:
         ("з 05.11.22 не виходить на зв'язок", date(2022, 11, 5)),
         ("д.р. 03.05.1998", None),  # a birth date is no event of this war
         ("31.02.2024", None),
+        ("зник 12.02 під Бахмутом", date(2024, 2, 12)),  # a day and month: this year
+        ("встреча в 12.30", None),  # a time, not a date
+        ("потери 1.5.2 раза", None),
     ],
 )
 def test_event_dates(text: str, expected: date | None) -> None:
@@ -226,3 +229,32 @@ def test_any_text_gives_mentions_with_sane_fields(text: str) -> None:
         assert m.surname and text[m.start : m.end]
         assert m.birth_year is None or 1940 <= m.birth_year <= 2019
         assert m.date is None or date(2014, 1, 1) <= m.date <= POSTED.date()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Шукаємо Коваленка Андрія Вікторовича, 93 ОМБр, зник під Бахмутом",
+         [("Коваленко", "Андрій", "Вікторович", None, "93 ОМБр", "Бахмут", "missing")]),
+        ("1. Иванов Сергей Петрович 1995\n2. Петров Олег Иванович 1988\nоба в плену",
+         [("Иванов", "Сергей", "Петрович", 1995, None, None, "captured_reported"),
+          ("Петров", "Олег", "Иванович", 1988, None, None, "captured_reported")]),
+        ("Мой сын Алёшин Артём Андреевич пропал без вести в районе Кременной",
+         [("Алёшин", "Артём", "Андреевич", None, None, "Кременная", "missing")]),
+        ("Ткаченко Наталья Ивановна, медсестра, взята в плен под Мариуполем",
+         [("Ткаченко", "Наталья", "Ивановна", None, None, "Мариуполь", "captured_reported")]),
+        ("Ищу информацию о брате — Захарченко Виктор Павлович, в/ч 41698, вышел на связь, жив!",
+         [("Захарченко", "Виктор", "Павлович", None, "в/ч 41698", None, "alive_serving")]),
+        ("Вернулся домой по обмену Кравченко Максим Олегович! Спасибо всем",
+         [("Кравченко", "Максим", "Олегович", None, None, None, "returned")]),
+        ("ЯКОВЛЕВ Олег Сергеевич 04.12.1992 г.р. пропал 20.02.2024 н.п. Ласточкино",
+         [("Яковлев", "Олег", "Сергеевич", 1992, None, "Ласточкино", "missing")]),
+    ],
+)  # fmt: skip
+def test_messages_as_relatives_write_them(text: str, expected: list[tuple[object, ...]]) -> None:
+    found = [
+        (m.surname, m.given_name, m.patronymic, m.birth_year, m.unit, m.place,
+         m.claim.value if m.claim else None)
+        for m in extract_mentions(text, posted=POSTED)
+    ]  # fmt: skip
+    assert found == expected
