@@ -21,7 +21,7 @@ from kintrace.cli.common import (
     reporting_errors,
 )
 from kintrace.errors import InvalidInput, SourceFormatError
-from kintrace.exchange.pfif import parse_pfif, write_pfif
+from kintrace.exchange.pfif import MAX_FILE_BYTES, parse_pfif, write_pfif
 from kintrace.exchange.pfif_import import import_pfif
 from kintrace.exchange.pfif_values import parse_time
 from kintrace.exchange.service import DEFAULT_SCOPE, export_pfif, instance_domain
@@ -114,6 +114,8 @@ def import_command(
     with reporting_errors():
         if not source.is_file():
             raise SourceFormatError(f"{source}: no such file")
+        if source.stat().st_size > MAX_FILE_BYTES:
+            raise SourceFormatError(f"{source}: larger than {MAX_FILE_BYTES} bytes")
         try:
             data = source.read_bytes()
         except OSError as error:

@@ -27,10 +27,10 @@ from sqlalchemy.orm import Session
 
 from kintrace.cases.dates import YEAR_MIN, PartialDate, Precision
 from kintrace.cases.model import PersonDetails, Sex
-from kintrace.cases.service import add_person, birth_of, get_or_create_region
+from kintrace.cases.service import birth_of, get_or_create_region, refresh_search_key
 from kintrace.config import Settings
 from kintrace.errors import Conflict, SourceFormatError
-from kintrace.exchange.pfif import PfifDocument, PfifNote, PfifPerson
+from kintrace.exchange.pfif import MAX_PROBLEMS, PfifDocument, PfifNote, PfifPerson
 from kintrace.exchange.pfif_values import (
     domain_of,
     note_claim,
@@ -59,14 +59,13 @@ from kintrace.lists.evidence import recompute_persons
 from kintrace.reports.model import (
     UNGRADED_CREDIBILITY,
     UNGRADED_RELIABILITY,
-    ReportDetails,
     SourceDetails,
     SourceType,
     Status,
     date_problems,
 )
-from kintrace.reports.service import get_or_create_source, record_report
-from kintrace.storage.tables import ImportedList, LinkCandidate, ListRecord, Person, Source
+from kintrace.reports.service import get_or_create_source
+from kintrace.storage.tables import ImportedList, LinkCandidate, ListRecord, Person, Report, Source
 
 PLACE_LIMIT = 300
 """Longest place of a report (``reports.place``)."""
@@ -255,7 +254,10 @@ def _plan(
         problems += [f"{where}: {p}" for p in date_problems(observed, "source_date", today=today)]
         plan.notes.append((note, claim, observed))
     if problems:
-        raise SourceFormatError(f"{name}: {len(problems)} problem(s)", problems[:100])
+        shown = problems[:MAX_PROBLEMS]
+        if len(problems) > MAX_PROBLEMS:
+            shown.append(f"... and {len(problems) - MAX_PROBLEMS} more problems")
+        raise SourceFormatError(f"{name}: {len(problems)} problem(s)", shown)
     plan.order = list(
         dict.fromkeys([*plan.persons, *(n.get("person_record_id") for n, _, _ in plan.notes)])
     )
@@ -320,47 +322,13 @@ def import_pfif(
     )
     session.add(imported)
     session.flush()
-    persons: dict[str, Person] = {}
-    for record_id in plan.order:
-        if record_id in plan.found:
-            person = session.get(Person, plan.found[record_id])
-        else:
-            details = plan.details[record_id]
-            region = (
-                get_or_create_region(session, details.home_region) if details.home_region else None
-            )
-            person = add_person(session, details, region=region, actor_id=actor_id)
-        assert person is not None
-        persons[record_id] = person
-    meta: dict[str, dict[str, dict[str, str]]] = {}
-    sources: dict[str, Source] = {}
-    for note, claim, observed in plan.notes:
-        source_name = _source_name(note)
-        if source_name not in sources:
-            sources[source_name] = get_or_create_source(
-                session, SourceDetails(source_name, SourceType.SOCIAL_MEDIA, UNGRADED_RELIABILITY)
-            )
-        person_id = note.get("person_record_id")
-        report = record_report(
-            session,
-            person=persons[person_id],
-            source=sources[source_name],
-            details=ReportDetails(
-                claim=claim.value,
-                observed_on=observed,
-                credibility=UNGRADED_CREDIBILITY,
-                text=note.get("text"),
-                place=note.get("last_known_location")[:PLACE_LIMIT],
-            ),
-            actor_id=actor_id,
-        )
-        kept = {k: note.get(k) for k in NOTE_KEPT if note.get(k)}
-        meta.setdefault(person_id, {})[str(report.id)] = kept
-    created = 0
+    # rows are added in bulk, one flush per table: a flush per row walks the whole session
+    persons = _persons(session, plan, actor_id)
+    meta = _reports(session, plan, persons, actor_id)
+    records: list[tuple[ListRecord, Person, bool]] = []
     for record_id in plan.order:
         person = persons[record_id]
         new = record_id not in plan.found
-        created += new
         element = plan.persons.get(record_id)
         extra = {PFIF_KEY: "1.4"}
         if element is not None:
@@ -373,10 +341,11 @@ def import_pfif(
             extra[NOTES_KEY] = json.dumps(meta[record_id], ensure_ascii=False, sort_keys=True)
         details = plan.details.get(record_id) or _stored_details(person)
         line = element.line if element is not None else 0
-        record = _record_row(imported.id, record_id, line, details, extra)
-        session.add(record)
-        session.flush()
-        session.add(
+        records.append((_record_row(imported.id, record_id, line, details, extra), person, new))
+    session.add_all([record for record, _, _ in records])
+    session.flush()
+    session.add_all(
+        [
             LinkCandidate(
                 person_id=person.id,
                 list_record_id=record.id,
@@ -389,7 +358,10 @@ def import_pfif(
                 decided_at=now,
                 note=f"PFIF import of {name}"[:1000],
             )
-        )
+            for record, person, new in records
+        ]
+    )
+    created = sum(new for _, _, new in records)
     session.flush()
     changed = recompute_persons(
         session,
@@ -409,6 +381,85 @@ def import_pfif(
         notes_without_claim=plan.without_claim,
         statuses_changed=changed,
     )
+
+
+def _persons(session: Session, plan: _Plan, actor_id: int | None) -> dict[str, Person]:
+    """Return the person of each record id: found again, or new (as ``add_person`` makes one)."""
+    persons: dict[str, Person] = {}
+    regions: dict[str, int] = {}
+    now = datetime.now()
+    for record_id in plan.order:
+        if record_id in plan.found:
+            found = session.get(Person, plan.found[record_id])
+            assert found is not None
+            persons[record_id] = found
+            continue
+        details = plan.details[record_id]
+        region = details.home_region
+        if region and region not in regions:
+            regions[region] = get_or_create_region(session, region).id
+        birth = details.birth
+        person = Person(
+            surname=details.surname,
+            given_name=details.given_name,
+            patronymic=details.patronymic,
+            script=details.script.value,
+            sex=details.sex.value,
+            birth_year=birth.year if birth else None,
+            birth_month=birth.month if birth else None,
+            birth_day=birth.day if birth else None,
+            birth_precision=birth.precision.value if birth else None,
+            home_region=details.home_region,
+            unit=details.unit,
+            rank=details.rank,
+            personal_number=details.personal_number,
+            region_id=regions.get(region) if region else None,
+            created_at=now,
+            created_by=actor_id,
+        )
+        refresh_search_key(person)
+        persons[record_id] = person
+    session.add_all([p for r, p in persons.items() if r not in plan.found])
+    session.flush()
+    return persons
+
+
+def _reports(
+    session: Session, plan: _Plan, persons: dict[str, Person], actor_id: int | None
+) -> dict[str, dict[str, dict[str, str]]]:
+    """Record each note as a report (checked in the plan); return the notes' originals kept
+    with each person's record (record id -> report id -> fields)."""
+    sources: dict[str, Source] = {}
+    made: list[tuple[str, dict[str, str], Report]] = []
+    now = datetime.now()
+    for note, claim, observed in plan.notes:
+        source_name = _source_name(note)
+        if source_name not in sources:
+            sources[source_name] = get_or_create_source(
+                session, SourceDetails(source_name, SourceType.SOCIAL_MEDIA, UNGRADED_RELIABILITY)
+            )
+        source = sources[source_name]
+        person_id = note.get("person_record_id")
+        report = Report(
+            person_id=persons[person_id].id,
+            source_id=source.id,
+            claim=claim.value,
+            observed_on=observed,
+            place=note.get("last_known_location")[:PLACE_LIMIT],
+            reliability=source.reliability or UNGRADED_RELIABILITY.value,
+            credibility=UNGRADED_CREDIBILITY,
+            text=note.get("text"),
+            retracts_id=None,
+            created_at=now,
+            created_by=actor_id,
+        )
+        made.append((person_id, {k: note.get(k) for k in NOTE_KEPT if note.get(k)}, report))
+    session.add_all([report for _, _, report in made])
+    session.flush()
+    meta: dict[str, dict[str, dict[str, str]]] = {}
+    for person_id, kept, report in made:
+        meta.setdefault(person_id, {})[str(report.id)] = kept
+    return meta
 
 
 def _stored_details(person: Person) -> PersonDetails:
