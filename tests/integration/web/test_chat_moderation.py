@@ -99,3 +99,23 @@ def test_the_page_speaks_russian_and_ukrainian(client_for: Client, demo_instance
     for lang, word in (("ru", "Отклонить"), ("uk", "Відхилити")):
         page = analyst.get("/chats", headers={"Accept-Language": lang})
         assert f'<html lang="{lang}">' in page.text and word in page.text
+
+
+def test_a_message_is_shown_as_text_never_as_markup(
+    client_for: Client, demo_instance: Instance, tmp_path: Path
+) -> None:
+    export = tmp_path / "result.json"
+    export.write_text(
+        '{"name": "x", "messages": [{"id": 1, "type": "message", "date": "2024-02-01T10:00:00",'
+        ' "from": "<b>x</b>", "text": "Ищем Сидорова Павла, пропал <script>alert(1)</script>"}]}',
+        encoding="utf-8",
+    )
+    with transaction(demo_instance.sessions) as db:
+        set_actor(db, actor_id=None, reason="test")
+        import_chat(
+            db, messages=read_export(export), list_name="web chat markup", filename="result.json",
+            sha256="3" * 64, actor_id=None, settings=demo_instance.settings, today=date.today(),
+        )  # fmt: skip
+    page = client_for("analyst").get("/chats").text
+    assert "<script>alert(1)</script>" not in page and "<b>x</b>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
