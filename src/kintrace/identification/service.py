@@ -25,17 +25,17 @@ from kintrace.cases.consent_service import require_consent
 from kintrace.cases.model import ConsentScope, Relationship
 from kintrace.config import Settings
 from kintrace.errors import Conflict, Forbidden, InvalidInput, NotFound
+from kintrace.notify.events import Event, Kind
+from kintrace.notify.service import announce
 from kintrace.reconciliation.service import recompute_person
 from kintrace.reports.model import Reliability, ReportDetails, SourceDetails, SourceType
 from kintrace.reports.service import get_or_create_source, record_report
 from kintrace.storage.tables import (
     DnaCase,
     Identification,
-    Inquirer,
     Notification,
     Person,
     Sample,
-    TracingRequest,
 )
 
 PROPOSABLE = ("undisputed", "probable")
@@ -351,31 +351,18 @@ def decide(
         recompute_person(
             session, person.id, today=today, settings=settings, reason="identification confirmed"
         )
-        _notify_relatives(session, person, report.observed_on)
+        _notify_relatives(session, person, row)
     session.flush()
     return row
 
 
-def _notify_relatives(session: Session, person: Person, on: date) -> None:
-    users = session.scalars(
-        select(Inquirer.user_id)
-        .join(TracingRequest, TracingRequest.inquirer_id == Inquirer.id)
-        .where(TracingRequest.person_id == person.id, Inquirer.user_id.is_not(None))
-        .distinct()
-    )
-    for user_id in users:
-        assert user_id is not None
-        session.add(
-            Notification(
-                user_id=user_id,
-                person_id=person.id,
-                text=(
-                    f"{person.surname} {person.given_name}: the DNA laboratory's identification "
-                    f"was confirmed on {on.strftime('%d.%m.%Y')}. His page shows the report."
-                ),
-                created_at=datetime.now(),
-            )
-        )
+def _notify_relatives(session: Session, person: Person, row: Identification) -> None:
+    """Tell the relatives at once (the news scan would find it too; it is announced once)."""
+    name = " ".join(p for p in (person.surname, person.given_name, person.patronymic) if p)
+    decided = row.decided_at or datetime.now()
+    params = {"person": name, "remains": row.remains_code, "date": decided.date().isoformat()}
+    event = Event(Kind.IDENTIFICATION, f"identification:{row.id}", person.id, params)
+    announce(session, [event], now=decided)
 
 
 def notifications_for(session: Session, user_id: int) -> list[Notification]:

@@ -88,6 +88,10 @@ class User(Base):
     """A telephone number a desk may call (walk-in relatives who have no e-mail)."""
     shows_name: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     """Relatives see this user's name, not only role and desk, on "who looked at my case"."""
+    notify_mode: Mapped[str] = mapped_column(
+        String(16), default="immediate", server_default="immediate"
+    )
+    """News of a relative's cases by e-mail: ``immediate``, ``daily`` (a digest) or ``off``."""
 
 
 class WebSession(Base):
@@ -519,15 +523,34 @@ class Identification(Base):
 
 
 class Notification(Base):
-    """A message to a user (a relative told of a confirmed identification)."""
+    """News of a case for one relative: what changed, why, on what source (notify.events).
+
+    ``kind`` and ``params`` are the event, written in the reader's language when shown or
+    mailed; ``text`` its English words when it was made. ``event_key`` names the change, once
+    per user. ``emailed_at`` is when it went out by e-mail (in a message of its own or the
+    day's digest).
+    """
 
     __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("user_id", "event_key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    event_key: Mapped[str | None] = mapped_column(String(100))
+    params: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class NotifyMark(Base):
+    """How far the news scan has read a table (the highest id seen), by name."""
+
+    __tablename__ = "notify_marks"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
 
 
 class LinkCandidate(Base):
@@ -592,4 +615,3 @@ class RemainsHandover(Base):
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
-

@@ -23,6 +23,7 @@ from kintrace.errors import (
     TooManyAttempts,
 )
 from kintrace.instance import Instance
+from kintrace.notify.schedule import NEWS_EVERY_S, every, send_news
 from kintrace.reconciliation.daily import every_day, recompute_clocks
 from kintrace.web.deps import NotSignedIn, SecondFactorRequired
 from kintrace.web.limits import UploadTooLarge, add_limits
@@ -40,6 +41,7 @@ from kintrace.web.routes import (
     letters,
     links,
     lists,
+    notifications,
     pages,
     portal,
     requests,
@@ -101,7 +103,9 @@ def create_app(instance: Instance, *, daily_clocks: bool = False) -> FastAPI:
     """Return the web app serving this instance.
 
     With ``daily_clocks`` (``kintrace serve``), the date-driven flags are recomputed at
-    start-up and every day after midnight while the app runs (kintrace.reconciliation.daily).
+    start-up and every day after midnight while the app runs (kintrace.reconciliation.daily),
+    with the day's e-mail digests; the news of the cases is found and mailed every minute
+    (kintrace.notify).
     """
 
     @asynccontextmanager
@@ -111,17 +115,27 @@ def create_app(instance: Instance, *, daily_clocks: bool = False) -> FastAPI:
             return
 
         def job() -> object:
-            return recompute_clocks(
+            clocks = recompute_clocks(
                 instance.sessions, today=date.today(), settings=instance.settings
             )
+            send_news(instance.sessions, instance.settings, daily=True)  # the day's digests
+            return clocks
 
-        task = asyncio.create_task(every_day(job))
+        def news() -> object:
+            return send_news(instance.sessions, instance.settings)
+
+        tasks = [
+            asyncio.create_task(every_day(job)),
+            asyncio.create_task(every(NEWS_EVERY_S, news)),
+        ]
         try:
             yield
         finally:
-            task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with suppress(asyncio.CancelledError):
+                    await task
 
     app = FastAPI(
         lifespan=lifespan,
@@ -144,6 +158,7 @@ def create_app(instance: Instance, *, daily_clocks: bool = False) -> FastAPI:
     app.include_router(dna.router)
     app.include_router(dossier.router)
     app.include_router(handover.router)
+    app.include_router(notifications.router)
     app.include_router(letters.router)
     app.include_router(links.router)
     app.include_router(chats.router)

@@ -123,6 +123,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/persons/{person_id}/samples"): "snyynny",  # the lab never names persons
     ("GET", "/persons/{person_id}/handover"): "syyynyy",
     ("POST", "/persons/{person_id}/handover"): "snyynny",
+    ("GET", "/notifications"): "syyyyyy",  # one's own news (staff have none)
+    ("POST", "/notifications/read"): "syyyyyy",
+    ("POST", "/account/notifications"): "syyyyyy",
     ("GET", "/reviews"): "snnnnyy",
     ("POST", "/reviews/{identification_id}"): "snnnnyy",
     ("GET", "/identifications/{identification_id}/report.pdf"): "snnnyyy",
@@ -327,6 +330,7 @@ def form_for(path: str, o: Objects) -> dict[str, str]:
         "active": "yes",
         "stage": "agreed",
         "happened_on": "2026-10-01",
+        "mode": "daily",
     }
 
 

@@ -29,11 +29,11 @@ from kintrace.identification.advice import extra_sample_advice
 from kintrace.identification.service import (
     MAY_REGISTER_SAMPLES,
     identifications_of,
-    notifications_for,
     samples_of,
 )
 from kintrace.instance import Instance
 from kintrace.linkage.service import MAY_LINK, links_of
+from kintrace.notify.service import news_for
 from kintrace.reconciliation.service import assess, gather, policy_of, recompute_person
 from kintrace.reports.model import (
     CREDIBILITY_LABELS,
@@ -65,6 +65,7 @@ from kintrace.storage.tables import (
     Person,
     Region,
     Report,
+    User,
 )
 from kintrace.web.cookies import COOKIE, check_csrf, csrf_token
 from kintrace.web.deps import CurrentViewer, DbSession, SignedIn, get_instance
@@ -145,8 +146,9 @@ def cases(
         region=region,
         regions=regions,
         notifications=(
-            notifications_for(db, viewer.user_id)[:5]
-            if viewer.role is Role.RELATIVE and viewer.user_id is not None
+            news_for(db, user, limit=5, language=language_of(request))
+            if viewer.role is Role.RELATIVE
+            and (user := db.get(User, viewer.user_id or 0)) is not None
             else []
         ),
     )
