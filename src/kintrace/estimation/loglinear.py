@@ -104,6 +104,7 @@ def profile_interval(
     chao: bool,
     abundance: float,
     level: float = 0.95,
+    stderr: float = math.nan,
 ) -> tuple[float | None, float | None]:
     """Return the profile-likelihood interval of the abundance (Rcapture's ``closedpCI.t``).
 
@@ -114,6 +115,7 @@ def profile_interval(
         chao: whether the model is one of Chao's lower-bound models.
         abundance: the model's Poisson estimate of N (sets the search range).
         level: coverage of the interval.
+        stderr: its standard error (narrows the first brackets; optional).
     """
     n = float(y.sum())
     augmented = np.vstack([design, np.zeros((1, design.shape[1]))])
@@ -122,8 +124,11 @@ def profile_interval(
     threshold = chi2.ppf(level, 1) / 2.0
 
     warm: list[FloatArray] = []  # the last fitted means: each refit starts from them
+    seen: dict[float, float] = {}  # a point asked twice gets the same answer (root brackets)
 
     def loglik(total: float) -> float:
+        if total in seen:
+            return seen[total]
         n0 = max(total - n, 0.0)
         counts = np.append(y, n0)
         start = None
@@ -132,14 +137,25 @@ def profile_interval(
             start[-1] = n0 + 0.1
         fit = _fit(counts, augmented, fixed, chao, kept, start)
         warm[:] = [fit.fitted]
-        return -(fit.deviance - 2.0 * _cormack_correction(n0, n + n0)) / 2.0
+        seen[total] = -(fit.deviance - 2.0 * _cormack_correction(n0, n + n0)) / 2.0
+        return seen[total]
 
     top = 1.5 * abundance
     if not math.isfinite(top) or top - n < 1e-6:
         return n, n
+    # Rcapture searches the maximum on (n, 1.5 N) and the bounds from there; we first try
+    # brackets a few standard errors wide around the estimate (fewer refits, the same roots),
+    # and fall back to Rcapture's ranges when they do not hold the point sought.
+    spread = stderr if math.isfinite(stderr) and stderr > 0 else abundance - n
+    spread = max(spread, 1.0)
+    near = (max(n, abundance - 3.0 * spread), min(top, abundance + 0.5))
     best = minimize_scalar(
-        lambda total: -loglik(total), bounds=(n, top), method="bounded", options={"xatol": 1e-4}
+        lambda total: -loglik(total), bounds=near, method="bounded", options={"xatol": 1e-4}
     )
+    if near[0] > n and best.x - near[0] < 1e-3:
+        best = minimize_scalar(
+            lambda total: -loglik(total), bounds=(n, top), method="bounded", options={"xatol": 1e-4}
+        )
     n_max = float(best.x)
     level_value = -float(best.fun) - threshold
 
@@ -147,12 +163,21 @@ def profile_interval(
         return loglik(total) - level_value
 
     low: float | None = n
-    if gap(n) < 0 < gap(n_max):
-        low = float(brentq(gap, n, n_max, xtol=1e-4))
+    if gap(n_max) > 0:
+        for width in (2.5, 6.0, 15.0, math.inf):
+            edge = max(n, n_max - width * spread)
+            if gap(edge) < 0:
+                low = float(brentq(gap, edge, n_max, xtol=1e-4))
+                break
+            if edge == n:
+                break
     high: float | None = None
     start = n_max
-    for factor in UPPER_SEARCH_FACTORS:
-        stop = max(factor * abundance, n_max + 1.0)
+    stops = [n_max + w * spread for w in (3.0, 8.0, 20.0)]
+    stops += [max(factor * abundance, n_max + 1.0) for factor in UPPER_SEARCH_FACTORS]
+    for stop in stops:
+        if stop <= start:
+            continue
         if gap(stop) < 0:
             high = float(brentq(gap, start, stop, xtol=1e-4))
             break
@@ -183,7 +208,7 @@ def fit_model(table: CaptureHistories, spec: ModelSpec, *, interval: bool = True
     low: float | None = None
     high: float | None = None
     if interval and math.isfinite(abundance) and unobserved <= RUNAWAY_FACTOR * n:
-        low, high = profile_interval(y, design, fixed, chao, abundance)
+        low, high = profile_interval(y, design, fixed, chao, abundance, stderr=stderr)
     return ModelEstimate(
         name=spec.name,
         abundance=abundance,
