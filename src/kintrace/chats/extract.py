@@ -118,9 +118,7 @@ _MONTHS = {
     **dict.fromkeys(("ноября", "ноябре", "листопада"), 11),
     **dict.fromkeys(("декабря", "декабре", "грудня"), 12),
 }
-_NUMERIC_DATE = re.compile(
-    r"(?<![\d.])(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2}))?(?![\d]|[./]\d)"
-)
+_NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2}))?(?![\d]|[./]\d)")
 _WORD_DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")(?:\s+(\d{4}))?", re.IGNORECASE)
 EARLIEST_EVENT = date(2014, 1, 1)
 """No claimed event of this war is older than this (a date before it is a birth date)."""
