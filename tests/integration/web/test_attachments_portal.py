@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -23,11 +24,20 @@ from kintrace.cases.service import file_request
 from kintrace.instance import Instance
 from kintrace.storage.audit import set_actor
 from kintrace.storage.db import transaction
-from kintrace.storage.tables import CaseView, ConsentChange, Inquirer, Person, TracingRequest, User
+from kintrace.storage.tables import (
+    CaseView,
+    ConsentChange,
+    Inquirer,
+    Person,
+    Sample,
+    TracingRequest,
+    User,
+)
 from kintrace.users.service import create_user, set_password
 from kintrace.web.app import create_app
 
 Client = Callable[[str | None], TestClient]
+_NUMBERS = itertools.count(1)
 
 
 def csrf(client: TestClient, path: str) -> str:
@@ -63,7 +73,7 @@ def _second_relative(instance: Instance, person_id: int, consent: frozenset[Cons
     with transaction(instance.sessions) as db:
         user = create_user(
             db,
-            username=f"wife{person_id}{len(consent)}",
+            username=f"wife{person_id}-{next(_NUMBERS)}",
             password="",
             role=Role.RELATIVE,
             display_name="Жена",
@@ -260,3 +270,32 @@ def test_consent_decides_what_another_relative_sees_and_keeps_its_history(
         ).status_code
         == 404
     )
+
+
+def test_the_sample_form_names_the_relative_and_their_consent_decides(
+    client_for: Client, demo_instance: Instance
+) -> None:
+    pid = _own_person(demo_instance)
+    wife = _second_relative(demo_instance, pid, frozenset({ConsentScope.DNA_LABORATORY}))
+    refuser = _second_relative(demo_instance, pid, frozenset())
+    analyst = client_for("analyst")
+    page = analyst.get(f"/persons/{pid}").text
+    assert f'<option value="{wife}">' in page
+    form = {
+        "csrf": csrf(analyst, f"/persons/{pid}"),
+        "relationship": "wife",
+        "collected_on": "2026-05-02",
+    }
+    refused = analyst.post(f"/persons/{pid}/samples", data={**form, "inquirer": str(refuser)})
+    assert refused.status_code == 409
+    assert (
+        analyst.post(f"/persons/{pid}/samples", data={**form, "inquirer": "999999"}).status_code
+        == 422
+    )
+    assert (
+        analyst.post(f"/persons/{pid}/samples", data={**form, "inquirer": str(wife)}).status_code
+        == 303
+    )
+    with transaction(demo_instance.sessions) as db:
+        given = set(db.scalars(select(Sample.inquirer_id).where(Sample.person_id == pid)))
+    assert wife in given and refuser not in given
