@@ -299,3 +299,25 @@ def test_the_sample_form_names_the_relative_and_their_consent_decides(
     with transaction(demo_instance.sessions) as db:
         given = set(db.scalars(select(Sample.inquirer_id).where(Sample.person_id == pid)))
     assert wife in given and refuser not in given
+
+
+def test_a_guided_request_keeps_its_photo_and_link(client_for: Client) -> None:
+    relative = client_for("relative")
+    form = {
+        "csrf": csrf(relative, "/requests/new"),
+        "surname": "Фотографов",
+        "relationship": "mother",
+        "person": "new",
+        "links": "https://example.org/post/1",
+    }
+    photo = _photo()
+    sent = relative.post(
+        "/requests/new", data=form, files=[("files", ("son.jpg", photo, "image/jpeg"))]
+    )
+    assert sent.status_code == 303, sent.text
+    page = relative.get(sent.headers["location"]).text
+    digest = re.search(r'href="/attachments/([0-9a-f]{64})"><img', page)
+    assert digest and 'href="https://example.org/post/1"' in page
+    assert relative.get(f"/attachments/{digest.group(1)}").content == photo
+    assert client_for("analyst").get(f"/attachments/{digest.group(1)}").status_code == 200
+    assert client_for("lab").get(f"/attachments/{digest.group(1)}").status_code == 403
