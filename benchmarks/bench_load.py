@@ -1,0 +1,284 @@
+"""Load: the case page, the search and the worklist under many concurrent users, on PostgreSQL.
+
+Usage: ``uv run python benchmarks/bench_load.py [PERSONS] [USERS] [SECONDS]``
+(default 1000000 100 30). Builds a PostgreSQL database of its own (``KINTRACE_TEST_PG_URL``,
+default the local server) with PERSONS persons spread over 25 regional desks, each with a
+current assessment (statuses and flags spread as in a real caseload), and a tenth of them with
+a report; signs in an analyst and a desk operator per region; serves the app with uvicorn in a
+process of its own (one worker, as ``kintrace serve`` runs); then USERS threads, each a user
+with a kept-alive connection, ask for pages for SECONDS: a person's case page (half of the
+requests), a search by surname (a quarter) and a page of the worklist (a quarter), as analysts
+and desks. Prints requests per second and the 50th, 95th and 99th percentile of the time to
+the whole answer, per page and overall, and the errors. The load runs on the same machine as
+the server: on 2 cores the figures are those of one core serving.
+"""
+
+from __future__ import annotations
+
+import http.client
+import multiprocessing
+import os
+import random
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import make_url
+
+PG_ADMIN = os.environ.get(
+    "KINTRACE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+REGIONS = 25
+PASSWORD = "load test password"
+STATUSES = (
+    ("missing", 50),
+    ("captured_reported", 15),
+    ("captured_confirmed", 8),
+    ("dead_unrecovered", 12),
+    ("returned", 6),
+    ("wounded", 4),
+    ("identified", 3),
+    ("declared_missing", 2),
+)
+
+
+def build(url: str, count: int) -> list[str]:
+    """Fill the database; return the surnames searched for."""
+    from bench_search import rows as person_rows
+
+    from kintrace.access import Role
+    from kintrace.storage.db import make_engine, migrate, session_factory, transaction
+    from kintrace.storage.tables import Person, Region
+    from kintrace.users.service import create_user, ensure_roles
+
+    engine = make_engine(url)
+    migrate(engine)
+    started = time.perf_counter()
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Region),
+            [{"code": f"R{i:02d}", "name": f"Region {i:02d}"} for i in range(1, REGIONS + 1)],
+        )
+        surnames: set[str] = set()
+        for chunk, start in enumerate(range(0, count, 20_000)):
+            rows = person_rows(min(20_000, count - start), seed=chunk)
+            rng = random.Random(chunk)
+            for row in rows:
+                row["region_id"] = rng.randrange(1, REGIONS + 1)
+            surnames.update(str(r["surname"]) for r in rows[:20])
+            connection.execute(insert(Person), rows)
+        weights = [w for _, w in STATUSES]
+        total = sum(weights)
+        cases = " ".join(
+            f"WHEN (id * 7919) % {total} < {sum(weights[: i + 1])} THEN '{name}'"
+            for i, (name, _) in enumerate(STATUSES)
+        )
+        connection.execute(
+            text(
+                "INSERT INTO assessments (person_id, computed_at, status, status_since, "
+                "confidence, flags, supporting, contradicting, court_date, "
+                "last_information_on, explanation, reason, is_current) "
+                f"SELECT id, now(), CASE {cases} ELSE 'missing' END, "
+                "DATE '2023-01-01' + (id % 900), 0.3 + (id % 60) / 100.0, "
+                "CASE WHEN id % 11 = 0 THEN '[\"contradiction\"]'::json "
+                "WHEN id % 7 = 0 THEN '[\"court_date_passed\"]'::json ELSE '[]'::json END, "
+                "'[]'::json, '[]'::json, DATE '2023-07-01' + (id % 900), "
+                "DATE '2023-01-01' + (id % 900), '', 'load test', true FROM persons"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO sources (name, type, reliability, created_at) "
+                "VALUES ('Load test unit commander', 'unit_commander', 'B', now())"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO reports (person_id, source_id, claim, observed_on, place, "
+                "reliability, credibility, text, created_at) "
+                "SELECT id, (SELECT max(id) FROM sources), 'missing', "
+                "DATE '2023-01-01' + (id % 900), '', 'B', 3, 'last seen in a trench', now() "
+                "FROM persons WHERE id % 10 = 0"
+            )
+        )
+        connection.execute(text("ANALYZE"))
+    sessions = session_factory(engine)
+    with transaction(sessions) as session:
+        ensure_roles(session)
+        create_user(session, username="analyst", password=PASSWORD, role=Role.ANALYST)
+        for region in range(1, REGIONS + 1):
+            create_user(
+                session,
+                username=f"desk{region:02d}",
+                password=PASSWORD,
+                role=Role.OPERATOR,
+                region_id=region,
+            )
+    engine.dispose()
+    print(f"built {count:,} persons in {time.perf_counter() - started:.0f} s")
+    return sorted(surnames)
+
+
+def serve(url: str, port: int, data_dir: str) -> None:
+    """Run the app (one uvicorn worker) until killed."""
+    import uvicorn
+
+    from kintrace.config import Settings
+    from kintrace.instance import open_instance
+    from kintrace.web.app import create_app
+
+    settings = Settings(database_url=url, data_dir=Path(data_dir), secret_key="x" * 48)
+    instance = open_instance(settings)
+    uvicorn.run(create_app(instance), host="127.0.0.1", port=port, log_level="warning")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def sign_in(port: int, username: str) -> str:
+    """Return the session cookie of a signed-in user."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    body = urllib.parse.urlencode({"username": username, "password": PASSWORD})
+    connection.request(
+        "POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    answer = connection.getresponse()
+    answer.read()
+    cookies = [v for k, v in answer.getheaders() if k.lower() == "set-cookie"]
+    connection.close()
+    if answer.status != 303 or not cookies:
+        raise SystemExit(f"sign-in of {username} failed: {answer.status}")
+    return "; ".join(c.split(";", 1)[0] for c in cookies)
+
+
+@dataclass
+class Tally:
+    times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def user(
+    port: int, cookie: str, count: int, surnames: list[str], until: float, seed: int, tally: Tally
+) -> None:
+    rng = random.Random(seed)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Cookie": cookie}
+    while time.monotonic() < until:
+        pick = rng.random()
+        if pick < 0.5:
+            name, path = "case page", f"/persons/{rng.randrange(1, count + 1)}"
+        elif pick < 0.75:
+            query = urllib.parse.quote(rng.choice(surnames))
+            name, path = "search", f"/cases?q={query}"
+        else:
+            name, path = "worklist", f"/worklist?page={rng.randrange(1, 20)}"
+        started = time.perf_counter()
+        try:
+            connection.request("GET", path, headers=headers)
+            answer = connection.getresponse()
+            answer.read()
+            ok = answer.status in (200, 404)  # a desk asking for another region's person
+        except (OSError, http.client.HTTPException):
+            ok = False
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        elapsed = time.perf_counter() - started
+        with tally.lock:
+            tally.times[name].append(elapsed)
+            if not ok:
+                tally.errors[name] += 1
+    connection.close()
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def report(tally: Tally, seconds: float) -> None:
+    everything = [t for times in tally.times.values() for t in times]
+    rows = [*sorted(tally.times.items()), ("all", everything)]
+    print(f"{'page':<10} {'requests':>9} {'per s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
+          f" {'errors':>7}")  # fmt: skip
+    for name, times in rows:
+        errors = sum(tally.errors.values()) if name == "all" else tally.errors[name]
+        print(
+            f"{name:<10} {len(times):>9,} {len(times) / seconds:>7.1f}"
+            f" {statistics.median(times) * 1000:>8.1f} {percentile(times, 0.95) * 1000:>8.1f}"
+            f" {percentile(times, 0.99) * 1000:>8.1f} {errors:>7}"
+        )
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    users = int(sys.argv[2]) if len(sys.argv) > 2 else 100
+    seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 30.0
+    admin_url = make_url(PG_ADMIN).set(drivername="postgresql+psycopg")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"kintrace_bench_load_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    server: multiprocessing.Process | None = None
+    try:
+        surnames = build(url, count)
+        port = free_port()
+        with tempfile.TemporaryDirectory() as data_dir:
+            server = multiprocessing.get_context("spawn").Process(
+                target=serve, args=(url, port, data_dir), daemon=True
+            )
+            server.start()
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise SystemExit("the server did not start") from None
+                    time.sleep(0.2)
+            cookies = [sign_in(port, "analyst")] + [
+                sign_in(port, f"desk{r:02d}") for r in range(1, 6)
+            ]
+            tally = Tally()
+            until = time.monotonic() + seconds
+            threads = [
+                threading.Thread(
+                    target=user,
+                    args=(port, cookies[i % len(cookies)], count, surnames, until, i, tally),
+                )
+                for i in range(users)
+            ]
+            started = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - started
+            print(f"{count:,} persons, {users} concurrent users, {elapsed:.0f} s, PostgreSQL")
+            report(tally, elapsed)
+    finally:
+        if server is not None:
+            server.kill()
+            server.join()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
