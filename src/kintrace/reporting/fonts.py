@@ -6,8 +6,8 @@ Vera derivative, free licence, Latin, Cyrillic and Greek) in ``matplotlib.get_da
 ttf``; nothing is downloaded at run time. fpdf2 embeds only the glyphs a document uses (subset),
 so a short PDF stays small.
 
-:func:`register_fonts` adds the family to one :class:`fpdf.FPDF` (regular, bold, italic, bold
-italic) and the monospaced DejaVu Sans Mono under :data:`MONO`; :func:`new_pdf` makes an A4
+:func:`register_fonts` adds the family to one :class:`fpdf.FPDF` (regular, bold, italic) and
+the monospaced DejaVu Sans Mono (regular) under :data:`MONO`; :func:`new_pdf` makes an A4
 document with both registered, the usual margins and automatic page breaks, and
 :func:`setup_pdf` does the same to a document of one's own class (a footer on every page).
 
@@ -31,18 +31,16 @@ FAMILY = "dejavu"
 MONO = "dejavu-mono"
 """Name DejaVu Sans Mono is registered under (hashes, codes)."""
 
-# fpdf2 style -> file name; "I" is DejaVu's Oblique.
+# fpdf2 style -> file name; "I" is DejaVu's Oblique. Only the styles kintrace's documents use
+# are registered: reading a TrueType file costs about 60 ms, and bold italic or a bold
+# monospace are used nowhere (fpdf2 refuses an unregistered style loudly).
 _SANS = {
     "": "DejaVuSans.ttf",
     "B": "DejaVuSans-Bold.ttf",
     "I": "DejaVuSans-Oblique.ttf",
-    "BI": "DejaVuSans-BoldOblique.ttf",
 }
 _MONO = {
     "": "DejaVuSansMono.ttf",
-    "B": "DejaVuSansMono-Bold.ttf",
-    "I": "DejaVuSansMono-Oblique.ttf",
-    "BI": "DejaVuSansMono-BoldOblique.ttf",
 }
 
 
@@ -54,7 +52,7 @@ def font_folder() -> Path:
 
 
 def register_fonts(pdf: FPDF) -> str:
-    """Register DejaVu Sans (every style present) and DejaVu Sans Mono on ``pdf``.
+    """Register DejaVu Sans (regular, bold, italic) and DejaVu Sans Mono on ``pdf``.
 
     Returns the family name to pass to ``pdf.set_font``. A missing bold or italic file is
     skipped (fpdf2 then refuses that style loudly); a missing regular file raises
