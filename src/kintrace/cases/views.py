@@ -14,12 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import ColumnElement, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from kintrace.access import Viewer
+from kintrace.access import Role, Viewer
+from kintrace.cases.consent_service import shared_inquirers
 from kintrace.cases.service import get_person
-from kintrace.storage.tables import CaseView, Region, User
+from kintrace.storage.tables import CaseView, Inquirer, Region, User
 
 ACTIONS = ("view", "change", "export", "dossier", "letter")
 """What a viewer did with a case."""
@@ -89,17 +90,36 @@ class ViewPage:
         return max(1, -(-self.total // self.per_page))
 
 
-def case_views(session: Session, viewer: Viewer, person_id: int, *, page: int = 1) -> ViewPage:
-    """Return a page of who looked at and changed a person's case (access checked)."""
-    person = get_person(session, viewer, person_id)
-    total = session.scalar(
-        select(func.count()).select_from(CaseView).where(CaseView.person_id == person.id)
+def _hidden_relatives(session: Session, viewer: Viewer, person_id: int) -> ColumnElement[bool]:
+    """For a relative: leave out other relatives' rows unless they share with relatives
+    (that another relative looked would tell that there is one)."""
+    shared = shared_inquirers(session, viewer, person_id)
+    users = select(Inquirer.user_id).where(
+        Inquirer.id.in_(sorted(shared) or [0]), Inquirer.user_id.is_not(None)
     )
+    return or_(
+        CaseView.role != Role.RELATIVE.value,
+        CaseView.user_id == viewer.user_id,
+        CaseView.user_id.in_(users),
+    )
+
+
+def case_views(session: Session, viewer: Viewer, person_id: int, *, page: int = 1) -> ViewPage:
+    """Return a page of who looked at and changed a person's case (access checked).
+
+    A relative sees what staff did, what they did themselves, and what other relatives did
+    only where those agreed to share with other relatives.
+    """
+    person = get_person(session, viewer, person_id)
+    where = [CaseView.person_id == person.id]
+    if viewer.role is Role.RELATIVE:
+        where.append(_hidden_relatives(session, viewer, person.id))
+    total = session.scalar(select(func.count()).select_from(CaseView).where(*where))
     rows = session.execute(
         select(CaseView, Region.name, User.display_name, User.shows_name)
         .outerjoin(Region, Region.id == CaseView.region_id)
         .outerjoin(User, User.id == CaseView.user_id)
-        .where(CaseView.person_id == person.id)
+        .where(*where)
         .order_by(CaseView.id.desc())
         .offset((page - 1) * PER_PAGE)
         .limit(PER_PAGE)

@@ -250,7 +250,9 @@ def test_consent_decides_what_another_relative_sees_and_keeps_its_history(
         assert changed.status_code == 303
         seen = other.get(f"/persons/{pid}").text
         assert ("only-for-the-family-7731" in seen) is shared
-    # the wife agreed to nothing: the first relative never sees her request
+    # the wife agreed to nothing: the first relative never sees her request, nor that she looked
+    assert "<td>a relative</td>" not in relative.get(f"/persons/{pid}/views").text
+    assert "<td>a relative</td>" in client_for("analyst").get(f"/persons/{pid}/views").text
     assert "Жена" not in relative.get(f"/persons/{pid}").text
     with transaction(demo_instance.sessions) as db:
         rows = list(
