@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from kintrace.cases.dates import YEAR_MIN, PartialDate, Precision
@@ -430,7 +430,8 @@ def _reports(
     """Record each note as a report (checked in the plan); return the notes' originals kept
     with each person's record (record id -> report id -> fields)."""
     sources: dict[str, Source] = {}
-    made: list[tuple[str, dict[str, str], Report]] = []
+    kept: list[tuple[str, dict[str, str]]] = []
+    rows: list[dict[str, object]] = []
     now = datetime.now()
     for note, claim, observed in plan.notes:
         source_name = _source_name(note)
@@ -440,25 +441,30 @@ def _reports(
             )
         source = sources[source_name]
         person_id = note.get("person_record_id")
-        report = Report(
-            person_id=persons[person_id].id,
-            source_id=source.id,
-            claim=claim.value,
-            observed_on=observed,
-            place=note.get("last_known_location")[:PLACE_LIMIT],
-            reliability=source.reliability or UNGRADED_RELIABILITY.value,
-            credibility=UNGRADED_CREDIBILITY,
-            text=note.get("text"),
-            retracts_id=None,
-            created_at=now,
-            created_by=actor_id,
+        rows.append(
+            {
+                "person_id": persons[person_id].id,
+                "source_id": source.id,
+                "claim": claim.value,
+                "observed_on": observed,
+                "place": note.get("last_known_location")[:PLACE_LIMIT],
+                "reliability": source.reliability or UNGRADED_RELIABILITY.value,
+                "credibility": UNGRADED_CREDIBILITY,
+                "text": note.get("text"),
+                "retracts_id": None,
+                "created_at": now,
+                "created_by": actor_id,
+            }
         )
-        made.append((person_id, {k: note.get(k) for k in NOTE_KEPT if note.get(k)}, report))
-    session.add_all([report for _, _, report in made])
-    session.flush()
+        kept.append((person_id, {k: note.get(k) for k in NOTE_KEPT if note.get(k)}))
+    # one INSERT of many rows returning their ids in order (reports are only ever inserted)
+    ids: list[int] = []
+    for start in range(0, len(rows), 5000):
+        statement = insert(Report).returning(Report.id, sort_by_parameter_order=True)
+        ids += session.scalars(statement, rows[start : start + 5000]).all()
     meta: dict[str, dict[str, dict[str, str]]] = {}
-    for person_id, kept, report in made:
-        meta.setdefault(person_id, {})[str(report.id)] = kept
+    for (person_id, fields), report_id in zip(kept, ids, strict=True):
+        meta.setdefault(person_id, {})[str(report_id)] = fields
     return meta
 
 
