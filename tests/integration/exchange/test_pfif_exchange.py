@@ -278,6 +278,17 @@ def test_incremental_export_carries_only_what_changed(
     assert [n.get("note_record_id").rsplit("/", 1)[1] for n in person.notes] == [
         f"report.{report.id}"
     ]
+    with transaction(instance.sessions) as db:  # an edit of a person's details (audited)
+        set_actor(db, actor_id=None, reason="unit corrected")
+        db.scalars(select(Person).where(Person.surname == "Сидоров")).one().unit = "в/ч 54321"
+    code, _, err = kintrace(
+        runner, database_url, data_dir, "pfif", "export", str(out), "--since", stamp
+    )
+    assert code == 0, err
+    edited = {p.get("family_name"): p for p in exported(out).persons}
+    assert sorted(edited) == ["Петров", "Сидоров"]
+    assert edited["Сидоров"].notes == ()
+    assert "Unit: в/ч 54321" in edited["Сидоров"].get("description")
     bad = kintrace(
         runner, database_url, data_dir, "pfif", "export", str(out), "--since", "yesterday"
     )
