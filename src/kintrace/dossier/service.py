@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kintrace.access import Role, Viewer
+from kintrace.cases.views import log_case
 from kintrace.config import Settings
 from kintrace.dossier.changes import Change, compare
 from kintrace.dossier.images import IMAGE_TYPES, thumbnail_png
@@ -102,7 +103,7 @@ def make_dossier(
     """Make one person's dossier for this viewer (access checked) and record it.
 
     ``made_at`` (UTC, naive) and ``code`` are for reproducible tests; by default now and a new
-    random number.
+    random number. The dossier is logged among the case's views (:mod:`kintrace.cases.views`).
     """
     from kintrace.dossier.pdf import render_pdf  # fpdf2 and matplotlib only when one is made
 
@@ -128,6 +129,7 @@ def make_dossier(
     )
     session.add(record)
     session.flush()
+    log_case(session, viewer, record.person_id, "dossier", "dossier_pdf")  # who looked
     return MadeDossier(record, pdf)
 
 

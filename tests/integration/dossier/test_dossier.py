@@ -21,7 +21,7 @@ from kintrace.reports.model import SourceType
 from kintrace.reports.service import attach_file
 from kintrace.storage.dossier_tables import DossierRecord
 from kintrace.storage.files import FileStore
-from kintrace.storage.tables import DnaCase, Identification, Person
+from kintrace.storage.tables import CaseView, DnaCase, Identification, Person
 from kintrace.users.service import create_user
 from pdf_pages import page_texts
 
@@ -170,6 +170,8 @@ def test_a_relative_gets_only_her_own_case_and_what_relatives_may_see(
     a_report(db, mine, "missing", date(2023, 1, 1))
     made = make_dossier(db, relative, mine.id, lang="uk", settings=settings, files=files)
     assert made.record.made_by == user.id
+    logged = db.scalars(select(CaseView).where(CaseView.person_id == mine.id)).all()
+    assert [(v.action, v.what, v.user_id) for v in logged] == [("dossier", "dossier_pdf", user.id)]
     assert made.record.snapshot["viewer_role"] == "relative"
     assert "Коваль" in page_texts(made.pdf)[0]
     with pytest.raises(Forbidden):

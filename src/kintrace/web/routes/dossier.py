@@ -21,6 +21,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from kintrace.cases.views import log_case
 from kintrace.dossier.changes import describe
 from kintrace.dossier.chart import has_timeline, timeline_svg
 from kintrace.dossier.pdf import full_name
@@ -60,6 +61,7 @@ def dossier_page(
     snapshot = build_snapshot(
         db, viewer, person_id, lang=lang, today=date.today(), settings=instance.settings
     )
+    log_case(db, viewer, snapshot["person"]["id"], "view", "dossier_page")
     thumbnails = {
         sha: "data:image/png;base64," + base64.b64encode(png).decode("ascii")
         for sha, png in thumbnails_of(snapshot, instance.files).items()
