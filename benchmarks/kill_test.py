@@ -415,7 +415,14 @@ def main() -> None:
     trials = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     engines = (sys.argv[2] if len(sys.argv) > 2 else "sqlite,postgresql").split(",")
     rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
-    import kintrace.cli.main  # noqa: F401 - imported once here, so that each fork starts ready
+    # imported once here, so that each fork starts ready (the CLI imports a command's module
+    # only when the command runs)
+    import kintrace.cli.admin
+    import kintrace.cli.lists
+    import kintrace.cli.main
+    import kintrace.cli.status
+    import kintrace.instance
+    import kintrace.reconciliation.bulk  # noqa: F401
 
     root = Path(tempfile.mkdtemp(prefix="kintrace-kill-"))
     logs = root / "logs"

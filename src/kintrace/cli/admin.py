@@ -18,12 +18,10 @@ from kintrace.cli.common import (
     print_json,
     reporting_errors,
 )
-from kintrace.demo.load import load_demo, prepare_demo_folder
 from kintrace.instance import SECRET_FILE, check_serving, open_instance, weak_secret
 from kintrace.storage.backup import backup, restore
 from kintrace.storage.db import transaction
 from kintrace.users.service import create_user, ensure_roles
-from kintrace.web.app import create_app
 
 DatabaseOpt = typer.Option(None, "--database", help=DATABASE_HELP)
 DataDirOpt = typer.Option(None, "--data-dir", help=DATA_DIR_HELP)
@@ -58,6 +56,8 @@ def serve(
     port: int | None = typer.Option(None, help="Port to listen on (default 8000)."),
 ) -> None:
     """Serve the web app (refused on a public address with a known or short secret key)."""
+    from kintrace.web.app import create_app  # the web app: only the commands that serve it
+
     with reporting_errors():
         settings = make_settings(database, data_dir)
         address = host or settings.host
@@ -85,6 +85,9 @@ def demo(
     no_serve: bool = typer.Option(False, "--no-serve", help="Build the demo data and stop."),
 ) -> None:
     """Build a fresh demo instance on SQLite with realistic data and serve it."""
+    from kintrace.demo.load import load_demo, prepare_demo_folder
+    from kintrace.web.app import create_app
+
     with reporting_errors():
         prepare_demo_folder(data_dir)
         settings = make_settings(None, data_dir)

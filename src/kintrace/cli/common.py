@@ -6,15 +6,16 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from kintrace.config import Settings
 from kintrace.errors import InvalidInput, KintraceError
-from kintrace.storage.db import busy_error
+
+if TYPE_CHECKING:
+    from kintrace.config import Settings
 
 console = Console()
 err_console = Console(stderr=True)
@@ -40,6 +41,9 @@ def reporting_errors() -> Iterator[None]:
     except KintraceError as error:
         fail(error)
     except Exception as error:
+        # imported here: SQLAlchemy takes a second to import, and most commands use no database
+        from kintrace.storage.db import busy_error
+
         busy = busy_error(error)  # "database is locked", a lock timeout: busy, retry
         if busy is None:
             raise
@@ -61,6 +65,8 @@ DATA_DIR_HELP = (
 
 def make_settings(database: str | None, data_dir: Path | None) -> Settings:
     """Build settings from the environment, overridden by the command's options."""
+    from kintrace.config import Settings  # pydantic-settings: only commands with an instance
+
     overrides: dict[str, Any] = {}
     if database:
         overrides["database_url"] = database

@@ -36,14 +36,10 @@ from kintrace.cli.common import (
 from kintrace.errors import InvalidInput, SourceFormatError
 from kintrace.importers.persons import FIELD_LIMITS, PERSON_COLUMNS, PersonRecord, parse_persons
 from kintrace.importers.tabular import parse_column_map, read_table
-from kintrace.instance import open_instance
 from kintrace.linkage.comparisons import COMPARISONS
 from kintrace.linkage.model import LinkageResult, LinkageSettings, link_features
 from kintrace.linkage.normalise import PersonFeatures, person_features
-from kintrace.linkage.service import link_list
 from kintrace.lists.cells import csv_row
-from kintrace.storage.audit import set_actor
-from kintrace.storage.db import transaction
 
 PAIRS_HEADER = ("left_id", "right_id", "match_probability")
 """The fixed first columns of PAIRS.csv; other tools read them by name."""
@@ -273,6 +269,12 @@ def _link_list(
     json_out: bool,
 ) -> None:
     """Link an imported list to the persons, in one transaction; print the figures."""
+    # imported here: linking files touches no database
+    from kintrace.instance import open_instance
+    from kintrace.linkage.service import link_list
+    from kintrace.storage.audit import set_actor
+    from kintrace.storage.db import transaction
+
     started = time.perf_counter()
     with (
         open_instance(make_settings(database, data_dir)) as instance,

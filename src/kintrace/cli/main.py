@@ -1,15 +1,82 @@
-"""The ``kintrace`` command: one Typer app; each domain adds its commands from its own module."""
+"""The ``kintrace`` command: one Typer app whose commands load only when used.
+
+Adding a command is one line in ``COMMANDS`` below, in the order ``kintrace --help`` lists it::
+
+    "NAME": Lazy("kintrace.cli.MODULE:ATTR", "The first paragraph of the command's help."),
+
+ATTR is a ``typer.Typer`` (a group of sub-commands, like ``kinship``) or a function (one
+command, like ``dvi``). The help text must be the command's own first paragraph, line breaks
+included (``tests/unit/cli/test_lazy_cli.py`` compares them). This module imports nothing but
+Typer: ``kintrace --help`` never imports a command module (see :mod:`kintrace.cli.lazy`).
+"""
 
 from __future__ import annotations
 
 import typer
 
 from kintrace import __version__
-from kintrace.cli import admin, dvi, lists
-from kintrace.cli.kinship import kinship_app
-from kintrace.cli.link import link as link_command
-from kintrace.cli.status import app as status_app
-from kintrace.cli.users import user_app
+from kintrace.cli.lazy import Lazy, LazyGroup
+
+COMMANDS: dict[str, Lazy] = {
+    "init": Lazy(
+        "kintrace.cli.admin:init", "Create (or upgrade) the database and the first administrator."
+    ),
+    "serve": Lazy(
+        "kintrace.cli.admin:serve",
+        "Serve the web app (refused on a public address with a known or short secret key).",
+    ),
+    "demo": Lazy(
+        "kintrace.cli.admin:demo",
+        "Build a fresh demo instance on SQLite with realistic data and serve it.",
+    ),
+    "backup": Lazy(
+        "kintrace.cli.admin:backup_command",
+        "Write a consistent, checked copy of the database and attachments to a new file.",
+    ),
+    "restore": Lazy(
+        "kintrace.cli.admin:restore_command",
+        "Restore a backup into an empty instance: every checksum checked first, all or nothing.",
+    ),
+    "import": Lazy(
+        "kintrace.cli.lists:import_command",
+        "Import a list of persons (standard columns: id, surname, given_name, patronymic, sex,\n"
+        "birth_date, age, report_date, region, unit, rank, personal_number). Every bad row is\n"
+        "reported with file, row and field, and nothing is written unless every row is good. "
+        "A file\nwhose content was imported before adds nothing (exit 0) and names the list "
+        "holding it.",
+    ),
+    "export": Lazy(
+        "kintrace.cli.lists:export_command",
+        "Export every person with official and assessed status (each case logs the export).",
+    ),
+    "dvi": Lazy(
+        "kintrace.cli.dvi:dvi_command",
+        "Identify remains against reference families jointly (pairwise LR, undisputed, joint).",
+    ),
+    "link": Lazy(
+        "kintrace.cli.link:link",
+        "Link person lists: file to file (duplicates in one file, or matches between two), or\n"
+        "an imported list to the persons in the database (--list NAME).",
+    ),
+    "status": Lazy(
+        "kintrace.cli.status:app", "Assess what the evidence supports about a missing person."
+    ),
+    "kinship": Lazy(
+        "kintrace.cli.kinship:kinship_app", "DNA kinship: likelihood ratios and familial search."
+    ),
+    "user": Lazy(
+        "kintrace.cli.users:user_app",
+        "Users: add, list, disable, set role or region, unlock, reset.",
+    ),
+}
+"""Every command: name -> where it lives and its short help, in the order of ``--help``."""
+
+
+class KintraceGroup(LazyGroup):
+    """The top-level group: its commands are ``COMMANDS``."""
+
+    table = COMMANDS
+
 
 app = typer.Typer(
     name="kintrace",
@@ -17,8 +84,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=KintraceGroup,
 )
-app.add_typer(status_app, name="status")
 
 
 def _version(value: bool) -> None:
@@ -34,13 +101,3 @@ def main(
     ),
 ) -> None:
     """Trace missing service members: evidence, status, record linkage and DNA identification."""
-
-
-app.add_typer(kinship_app, name="kinship")
-app.add_typer(user_app, name="user")
-
-
-admin.register(app)
-lists.register(app)
-dvi.register(app)
-app.command("link")(link_command)

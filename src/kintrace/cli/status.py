@@ -7,11 +7,9 @@ import os
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import Progress
-from sqlalchemy import func, select
 
 from kintrace.cases.dates import check_day
 from kintrace.cli.common import (
@@ -23,14 +21,12 @@ from kintrace.cli.common import (
     reporting_errors,
 )
 from kintrace.errors import StoryError
-from kintrace.instance import Instance, open_instance
-from kintrace.reconciliation.bulk import recompute_all
-from kintrace.reconciliation.daily import recompute_clocks
 from kintrace.reconciliation.rules import reconcile
 from kintrace.reconciliation.story import decode_story, parse_story, story_result
 from kintrace.reconciliation.words import Lang
-from kintrace.storage.db import transaction
-from kintrace.storage.tables import Person
+
+if TYPE_CHECKING:
+    from kintrace.instance import Instance
 
 app = typer.Typer(
     name="status",
@@ -113,6 +109,10 @@ def recompute(
                 [f"--today: {today!r} is not a date (YYYY-MM-DD)"],
             ) from None
         check_day(day, "--today")
+        # imported here: `status assess` touches no database and needs none of these
+        from kintrace.instance import open_instance
+        from kintrace.reconciliation.daily import recompute_clocks
+
         settings = make_settings(database, data_dir)
         with open_instance(settings) as instance:
             started = time.perf_counter()
@@ -135,6 +135,13 @@ def _recompute_everyone(
     instance: Instance, day: date, reason: str, batch: int, workers: int
 ) -> tuple[int, int]:
     """Recompute every person in one transaction, with a progress bar."""
+    from rich.progress import Progress
+    from sqlalchemy import func, select
+
+    from kintrace.reconciliation.bulk import recompute_all
+    from kintrace.storage.db import transaction
+    from kintrace.storage.tables import Person
+
     with transaction(instance.sessions) as session:
         total = session.scalar(select(func.count()).select_from(Person)) or 0
         if workers == 0:
