@@ -115,7 +115,7 @@ def dossier_command(
     target: str = typer.Argument(
         ..., metavar="PERSON_ID|verify", help="A person's id, or the word verify."
     ),
-    file: Path | None = typer.Argument(None, metavar="[FILE.pdf]", help="With verify: the file."),
+    file: Path | None = typer.Argument(None, metavar="FILE.pdf", help="With verify: the file."),
     out: Path | None = typer.Option(None, "--out", help="The PDF file to write."),
     lang: str = typer.Option("en", "--lang", help="The reader's language: ru, uk or en."),
     database: str | None = typer.Option(None, "--database", help=DATABASE_HELP),
@@ -123,10 +123,9 @@ def dossier_command(
 ) -> None:
     """Write a person's case dossier (PDF), or verify one: kintrace dossier verify FILE.pdf.
 
-    kintrace dossier PERSON_ID --out FILE.pdf [--lang ru|uk|en] writes the dossier and records
-    it; kintrace dossier verify FILE.pdf exits 0 and prints "unaltered" for a dossier this
-    instance made, exits 1 naming the problem for any other file, and says what has changed in
-    the case since.
+    kintrace dossier PERSON_ID --out FILE.pdf [--lang ru|uk|en] writes and records the dossier.
+
+    kintrace dossier verify FILE.pdf prints "unaltered" (exit 0) or names the problem (exit 1).
     """
     with reporting_errors():
         if target == VERIFY:
