@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from db_builders import a_person, a_report, a_request
+from kintrace.access import Role, Viewer
 from kintrace.cases.model import Channel, InquirerDetails, Relationship, RequestDetails
 from kintrace.cases.service import file_request
 from kintrace.cli.pfif import pfif_app
@@ -30,7 +31,8 @@ from kintrace.exchange.pfif import PfifDocument, parse_pfif
 from kintrace.instance import Instance, open_instance
 from kintrace.linkage.service import link_list
 from kintrace.lists.evidence import recompute_persons
-from kintrace.reports.model import SourceType
+from kintrace.reports.model import ReportDetails, SourceDetails, SourceType
+from kintrace.reports.service import file_report
 from kintrace.storage.audit import set_actor
 from kintrace.storage.db import transaction
 from kintrace.storage.tables import (
@@ -43,6 +45,7 @@ from kintrace.storage.tables import (
     Report,
     Source,
 )
+from kintrace.users.service import create_user
 from pfif_schema import schema_problems
 
 app = typer.Typer()
@@ -378,3 +381,46 @@ def test_linking_the_imported_list_proposes_the_recorded_duplicate(
             }
             assert (recorded, new) in pairs
             assert db.scalar(select(func.count()).select_from(Person)) == 3
+
+
+def test_a_relatives_own_report_goes_only_with_that_relatives_consent(
+    database_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(database_url=database_url, data_dir=tmp_path / "d")
+    with open_instance(settings) as instance:
+        with transaction(instance.sessions) as db:
+            set_actor(db, actor_id=None, reason="test data")
+            person = a_person(db, "Петров")
+            a_request(db, person)  # his mother consents to the Red Cross
+            father = create_user(
+                db, username="father", password="x" * 12, role=Role.RELATIVE, display_name="Отец"
+            )
+            file_request(
+                db,
+                person=person,
+                inquirer=InquirerDetails(
+                    "Петров Иван", Relationship.FATHER, "+7 1", "", frozenset()
+                ),
+                request=RequestDetails(date(2023, 1, 6), Channel.WEB),
+                actor_id=father.id,
+                user_id=father.id,
+            )
+            viewer = Viewer(father.id, Role.RELATIVE, display_name="Отец")
+            said = file_report(
+                db,
+                viewer,
+                person=person,
+                said_by=SourceDetails("comrade", SourceType.COMRADE),
+                details=ReportDetails("captured_reported", date(2023, 1, 7), 6, "a call"),
+            )
+            staff = a_report(db, person, "missing")
+        out = tmp_path / "out.xml"
+        code, _, err = kintrace(
+            CliRunner(), database_url, tmp_path / "d", "pfif", "export", str(out)
+        )
+        assert code == 0, err
+        [sent] = exported(out).persons
+        ids = {n.get("note_record_id").rsplit("/", 1)[1] for n in sent.notes}
+        assert f"report.{staff.id}" in ids  # not a relative's to withhold
+        assert f"report.{said.id}" not in ids  # the father consented to nothing
+        assert "Петров Иван" not in out.read_text(encoding="utf-8")
