@@ -32,7 +32,7 @@ from kintrace.dossier.service import (
     thumbnails_of,
     verify_dossier,
 )
-from kintrace.dossier.snapshot import build_snapshot, content_hash, now_utc
+from kintrace.dossier.snapshot import build_snapshot, now_utc
 from kintrace.dossier.words import CONCLUSION_LABELS, SEX_LABELS
 from kintrace.errors import InvalidInput
 from kintrace.instance import Instance
@@ -72,7 +72,6 @@ def dossier_page(
         viewer,
         d=snapshot,
         person_name=full_name(snapshot["person"]),
-        content_sha256=content_hash(snapshot),
         thumbnails=thumbnails,
         timeline=timeline_svg(snapshot, lang) if has_timeline(snapshot) else "",
         SEX_LABELS=SEX_LABELS,
