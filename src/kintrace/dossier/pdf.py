@@ -21,6 +21,7 @@ from fpdf.fonts import FontFace
 from kintrace.dossier.chart import has_timeline, timeline_png
 from kintrace.dossier.stamp import Stamp
 from kintrace.dossier.words import (
+    ANOTHER_RELATIVE,
     CHANNEL_LABELS,
     CONCLUSION_LABELS,
     FLAG_LABELS,
@@ -173,7 +174,7 @@ def _requests_section(w: _Writer, snapshot: dict[str, Any]) -> None:
         rows.append(
             [
                 _day(r["filed_on"], lang),
-                _(r["inquirer"]) if r["inquirer"] == "another relative" else r["inquirer"],
+                _(r["inquirer"]) if r["inquirer"] == ANOTHER_RELATIVE else r["inquirer"],
                 label(RELATIONSHIP_LABELS, r["relationship"], lang),
                 label(CHANNEL_LABELS, r["channel"], lang),
             ]
@@ -183,7 +184,7 @@ def _requests_section(w: _Writer, snapshot: dict[str, Any]) -> None:
 
 def _source(report: dict[str, Any], lang: str) -> str:
     _ = translator(lang)
-    name = _(report["source"]) if report["source"] == "another relative" else report["source"]
+    name = _(report["source"]) if report["source"] == ANOTHER_RELATIVE else report["source"]
     return f"{name} ({label(SOURCE_LABELS, report['source_type'], lang)})"
 
 

@@ -81,6 +81,9 @@ SOURCE_LABELS: dict[str, str] = {
     "remains_recovery": N_("Remains recovery team"),
     "court": N_("Court"),
 }
+ANOTHER_RELATIVE = N_("another relative")
+"""How :mod:`kintrace.cases.dossier` names a relative whose name a relative may not see."""
+
 SEX_LABELS: dict[str, str] = {
     "male": N_("male"),
     "female": N_("female"),
