@@ -55,7 +55,6 @@ def long_date(value: date | None, lang: str = DEFAULT_LANGUAGE) -> str:
     return format_date(value, "d MMMM y", locale=lang)
 
 
-
 def short_date(value: date | None, lang: str = DEFAULT_LANGUAGE) -> str:
     """Write a date in figures: ``04.03.2026`` in Russian and Ukrainian, ``2026-03-04`` in English.
 
