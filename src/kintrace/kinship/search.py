@@ -32,6 +32,7 @@ from kintrace.kinship.mutation import NO_MUTATION, MutationModel
 from kintrace.kinship.pedfile import Family, Profile
 from kintrace.kinship.peeling import fold_parents as fold_parents  # re-exported (docs, callers)
 from kintrace.kinship.peeling import peel_batch
+from kintrace.kinship.screening import screen_certified
 
 BATCH = 256
 """Families peeled together in one batch."""
@@ -325,10 +326,32 @@ def screen(
     *,
     top: int,
     threads: int = 2,
-    chunk: int = 16,
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.floating[Any]]]:
     """Rank table rows for every profile by summed log10 LR and keep the best ``top``.
 
+    The answer of :func:`screen_every_pair` (the same scores, bit for bit; ties by row), found
+    by a float32 bound pass and exact sums for a few candidates per profile
+    (:mod:`kintrace.kinship.screening`).
+
+    Returns:
+        ``(rows, log10_lr)``, each (P, top'), best first, ``top' = min(top, R)``.
+    """
+    rows, scores, _ = screen_certified(tables, columns, sexes, top=top, threads=threads)
+    return rows, scores
+
+
+def screen_every_pair(
+    tables: FamilyTables,
+    columns: Sequence[npt.NDArray[np.intp]],
+    sexes: npt.NDArray[np.int8],
+    *,
+    top: int,
+    threads: int = 2,
+    chunk: int = 16,
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.floating[Any]]]:
+    """Rank table rows for every profile by summed log10 LR, every pair summed (reference).
+
+    The one-pass screen that :func:`screen` replaced, kept as its reference (tests, benchmark).
     The tables are transposed once to (columns, rows), so that one profile's log10 LRs against
     every row at one marker are one contiguous row of the transposed table: screening a chunk
     of profiles is ``np.take`` of whole rows and an in-cache addition per marker.
