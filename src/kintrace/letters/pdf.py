@@ -7,7 +7,7 @@ command line and a letter's text (the web preview) do not load it.
 from __future__ import annotations
 
 from kintrace.letters.model import Letter
-from kintrace.reporting.fonts import FAMILY, new_pdf
+from kintrace.reporting.fonts import FAMILY, new_pdf, output_bytes
 
 _LINE = 5.5  # millimetres per line of 10-point text
 
@@ -40,4 +40,4 @@ def letter_pdf(letter: Letter) -> bytes:
     paragraph(letter.date_line)
     pdf.ln(_LINE)
     paragraph(letter.signature)
-    return bytes(pdf.output())
+    return output_bytes(pdf)  # closes the font files too
