@@ -23,7 +23,7 @@ from kintrace.kinship.mutation import (
     parse_mutation_spec,
 )
 from kintrace.kinship.pedfile import parse_families, parse_ped, parse_profiles
-from kintrace.kinship.search import build_family_tables, search_profiles
+from kintrace.kinship.search import search_families
 
 kinship_app = typer.Typer(
     name="kinship", help="DNA kinship: likelihood ratios and familial search.", no_args_is_help=True
@@ -154,8 +154,11 @@ def search_command(
             _read(profiles), source=str(profiles), xlinked=xlinked
         )
         family_list = parse_families(_read(families), source=str(families), xlinked=xlinked)
-        tables = build_family_tables(family_list, table, model, source=str(families))
-        matches = search_profiles(profile_list, tables, top=top, source=str(profiles))
+        # the families' tables are built and screened a chunk at a time: bounded memory
+        matches = search_families(
+            profile_list, family_list, table, model, top=top,
+            profiles_source=str(profiles), families_source=str(families),
+        )  # fmt: skip
     rows = [
         {
             "profile": m.profile,

@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from kintrace.errors import FrequencyError, MendelianInconsistency
 from kintrace.kinship.markers import FrequencyTable, make_marker
 from kintrace.kinship.mutation import MutationModel, MutationSpec
 from kintrace.kinship.pedfile import Family, Profile, parse_families
@@ -24,6 +25,7 @@ from kintrace.kinship.search import (
     profile_columns,
     screen,
     screen_every_pair,
+    search_families,
     search_profiles,
 )
 
@@ -159,8 +161,10 @@ def test_the_bounds_are_upper_bounds_of_every_pair() -> None:
     assert (np.isneginf(bound) == np.isneginf(exact)).all()  # -inf only where excluded
 
 
-def test_real_family_tables_give_the_one_pass_answer_with_and_without_mutation() -> None:
-    rng = np.random.default_rng(9)
+def random_families(
+    rng: np.random.Generator, n_families: int, n_profiles: int
+) -> tuple[FrequencyTable, list[Family], list[Profile]]:
+    """Trios and families with one typed parent, some missing mothers too; random profiles."""
     table = FrequencyTable(
         {
             name: make_marker(
@@ -176,20 +180,26 @@ def test_real_family_tables_give_the_one_pass_answer_with_and_without_mutation()
         return f"{a}/{b}"
 
     lines = ["family id fid mid sex missing M1 M2 M3"]
-    for f in range(120):
+    for f in range(n_families):
         fa = " ".join(genotype(m) for m in table.names)
+        mo = " ".join(genotype(m) for m in table.names)
         lines.append(f"F{f} FA 0 0 1 0 {fa}")
-        lines.append(f"F{f} MO 0 0 2 1 -/- -/- -/-" if f % 3 else f"F{f} MO 0 0 2 0 {fa}")
+        lines.append(f"F{f} MO 0 0 2 1 -/- -/- -/-" if f % 3 else f"F{f} MO 0 0 2 0 {mo}")
         lines.append(f"F{f} MP FA MO {1 + f % 2} 1 -/- -/- -/-")
-    families: list[Family] = parse_families("\n".join(lines) + "\n")
+    families = parse_families("\n".join(lines) + "\n")
     profiles = [
         Profile(
             f"P{k}",
             int(rng.integers(0, 3)),
             {m: tuple(str(a) for a in rng.choice(alleles[m], 2)) for m in table.names},
         )
-        for k in range(80)
+        for k in range(n_profiles)
     ]
+    return table, families, profiles
+
+
+def test_real_family_tables_give_the_one_pass_answer_with_and_without_mutation() -> None:
+    table, families, profiles = random_families(np.random.default_rng(9), 120, 80)
     for model in (MutationModel(), MutationModel.both(MutationSpec("equal", rate=0.01))):
         tables = build_family_tables(families, table, model)
         columns = profile_columns(profiles, tables.markers)
@@ -201,3 +211,35 @@ def test_real_family_tables_give_the_one_pass_answer_with_and_without_mutation()
         )
         matches = search_profiles(profiles, tables, top=5)
         assert matches and all(np.isfinite(m.log10_lr) for m in matches)
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 50, 1000])
+def test_searching_families_chunk_by_chunk_gives_the_whole_tables_answer(chunk: int) -> None:
+    table, families, profiles = random_families(np.random.default_rng(10), 40, 30)
+    model = MutationModel.both(MutationSpec("equal", rate=0.005))
+    whole = search_profiles(profiles, build_family_tables(families, table, model), top=4)
+    chunked = search_families(profiles, families, table, model, top=4, chunk=chunk)
+    assert chunked == whole
+
+
+def test_searching_families_by_chunks_raises_what_the_whole_tables_raise() -> None:
+    table, families, profiles = random_families(np.random.default_rng(11), 12, 5)
+    bad_profile = Profile("z", 1, {"M2": ("a", "q")})
+    with pytest.raises(FrequencyError) as whole:
+        search_profiles([bad_profile], build_family_tables(families, table), source="p.ped")
+    with pytest.raises(FrequencyError) as chunked:
+        search_families([bad_profile], families, table, profiles_source="p.ped", chunk=5)
+    assert chunked.value.problems == whole.value.problems
+    # a family impossible without mutation, in the last chunk: reported before the profile
+    impossible = parse_families(
+        "family id fid mid sex missing M1 M2 M3\n"
+        "X FA 0 0 1 0 a/a a/a a/a\nX MO 0 0 2 0 b/b b/b b/b\n"
+        "X S FA MO 1 0 c/c a/b a/b\nX MP FA MO 1 1 -/- -/- -/-\n"
+    )
+    every = families + impossible
+    with pytest.raises(MendelianInconsistency) as whole_error:
+        build_family_tables(every, table, source="f.ped")
+    with pytest.raises(MendelianInconsistency) as chunked_error:
+        search_families([bad_profile], every, table, families_source="f.ped", chunk=5)
+    assert str(chunked_error.value) == str(whole_error.value)
+    assert chunked_error.value.problems == whole_error.value.problems
