@@ -50,6 +50,10 @@ BLOCKING_RULES: tuple[str, ...] = (
     # the names swapped, one of them misspelt: the other half of the swap and the year
     "l.surname_key = r.given_as_surname_key AND l.birth_year = r.birth_year",
     "l.given_as_surname_key = r.surname_key AND l.birth_year = r.birth_year",
+    # a Latin x or j read another way (JAROV: Яров by the key, Жаров by Telegram's spelling);
+    # one side's column is null on nearly every record, so these join few pairs
+    "l.surname_alt_key = r.surname_key AND l.given_initial = r.given_initial",
+    "l.surname_key = r.surname_alt_key AND l.given_initial = r.given_initial",
 )
 """Rules that make candidate pairs: a pair is scored when any rule holds."""
 
@@ -149,6 +153,19 @@ LARGE_BLOCKING_RULES: tuple[str, ...] = (
             " AND instr(l.given_ambiguous, concat('|', r.given_canonical, '|')) > 0",
             "r.given_ambiguous IS NOT NULL"
             " AND instr(r.given_ambiguous, concat('|', l.given_canonical, '|')) > 0",
+        )
+    ),
+    # a Latin x or j read another way (JAROV: Жаров), with the given name and the year or
+    # the patronymic
+    *(
+        f"{surnames} AND l.given_canonical = r.given_canonical AND {other}"
+        for surnames in (
+            "l.surname_alt_key = r.surname_key",
+            "l.surname_key = r.surname_alt_key",
+        )
+        for other in (
+            "l.birth_year = r.birth_year",
+            "l.patronymic_canonical = r.patronymic_canonical",
         )
     ),
     # a year off by one where the other record has no day and month

@@ -55,10 +55,14 @@ _DIACRITIC_LETTERS = {
 _INNER_MARKS = str.maketrans({"\u0361": None, "\u0360": None, "ʹ": "'", "ʺ": "'"})
 
 _DIGRAPHS = {
-    "shch": "s", "sch": "s", "tch": "c", "zh": "z", "kh": "h", "ch": "c", "sh": "s",
+    "shch": "s", "shh": "s", "sch": "s", "tch": "c", "zh": "z", "kh": "h", "ch": "c", "sh": "s",
     "ts": "c", "tc": "c", "tz": "c", "cz": "c", "sc": "s", "ph": "f", "x": "ks", "w": "v", "q": "k",
 }  # fmt: skip
 _DIGRAPH_RE = re.compile("|".join(sorted(_DIGRAPHS, key=len, reverse=True)))
+# In the key, Latin x is х: GOST 7.0.34, GOST 7.79 B, the scientific system and the Uzbek
+# Latin alphabet write х as x (Mixail, Xoxlov), and no Russian system writes кс as x. The
+# English x of Alexander or Maxim is a name list's Latin form or one of :func:`latin_readings`.
+_KEY_DIGRAPHS = {**_DIGRAPHS, "x": "h"}
 _NON_LETTER = re.compile(r"[^a-z]")
 _I_RUN = re.compile(r"i+")
 _IO = re.compile(r"io")
@@ -93,6 +97,11 @@ def _letters(text: str) -> str:
     return _DIGRAPH_RE.sub(lambda m: _DIGRAPHS[m.group()], _to_latin(text))
 
 
+def _key_letters(text: str) -> str:
+    """Spell a name as :func:`_letters` does, but with Latin x read as х (see _KEY_DIGRAPHS)."""
+    return _DIGRAPH_RE.sub(lambda m: _KEY_DIGRAPHS[m.group()], _to_latin(text))
+
+
 @lru_cache(maxsize=200_000)
 def phonetic_key(text: str) -> str:
     """Return the one Latin key that every script and transliteration of a name shares.
@@ -101,8 +110,10 @@ def phonetic_key(text: str) -> str:
     ['sukin', 'sukin', 'sukin', 'sukin']
     >>> phonetic_key("Юлия") == phonetic_key("Yuliya") == phonetic_key("Iuliia")
     True
+    >>> phonetic_key("Хохлов") == phonetic_key("XOXLOV") == phonetic_key("Hohlov")
+    True
     """
-    latin = _letters(text)
+    latin = _key_letters(text)
     # Ukrainian г is h, Russian г is g; х is kh or h: one letter for all of them.
     latin = latin.replace("h", "g").replace("y", "i").replace("j", "i")
     latin = _I_RUN.sub("i", latin)
@@ -161,6 +172,70 @@ def surname_letters(text: str) -> str:
     'petrov'
     """
     return _masculine(_letters(text))
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z'’`ʹʺ]+")
+_LATIN_J = re.compile(r"j", re.IGNORECASE)
+_LATIN_EH = re.compile(r"(?<=e)h|(?<=E)H", re.IGNORECASE)
+
+
+def latin_readings(text: str) -> tuple[str, ...]:
+    """Return the other ways a name in Latin letters may be read back into Cyrillic.
+
+    Some Latin letters stand for different Cyrillic ones by scheme: ``x`` is х in GOST
+    7.0.34, GOST 7.79 B and the scientific system (the key reads it so), but кс in English
+    and French spellings (Maxim, Alexei: iuliia's ``mvd_310_fr``); ``j`` is й or, before a
+    vowel, я/ю/е/ё in ISO 9, GOST 16876 and the scientific system (Jakovlev, Sergej: the
+    key's reading), but ж in Telegram's informal spelling, French and Uzbek Latin (Jarov,
+    Nadejda: iuliia's ``telegram``, ``mvd_310_fr``, ``uz``); ``eh`` is э in GOST 16876's
+    second table (Ehduard), where х is kh. Each reading changes every ``x``, every ``j``,
+    every ``eh``, or all of them; a name with none, or in Cyrillic, has none.
+
+    >>> latin_readings("Maxim"), latin_readings("JAROV"), latin_readings("Жаров")
+    (('Maksim',), ('ZHAROV',), ())
+    """
+    if not _LATIN_WORD.fullmatch(text.strip() or "-"):
+        return ()
+    upper = text.isupper()
+
+    def zh(match: re.Match[str]) -> str:
+        return "ZH" if upper else "Zh" if match.group().isupper() else "zh"
+
+    def read_x(word: str) -> str:
+        return word.replace("x", "ks").replace("X", "KS")
+
+    def read_j(word: str) -> str:
+        return _LATIN_J.sub(zh, word)
+
+    def read_eh(word: str) -> str:
+        return _LATIN_EH.sub("", word)
+
+    readings = (
+        read_x(text),
+        read_j(text),
+        read_eh(text),
+        read_eh(read_j(read_x(text))),
+    )
+    return tuple(r for r in dict.fromkeys(readings) if r != text)
+
+
+@lru_cache(maxsize=200_000)
+def surname_alt_key(text: str) -> str:
+    """Return the surname key of the other reading of its Latin x and j (``""`` when none).
+
+    A Latin surname whose ``x`` or ``j`` a scheme may have meant otherwise
+    (:func:`latin_readings`) has a second key: JAROV is Яров by the key and Жаров by
+    Telegram's spelling, Maximov Максимов by English spelling. The model counts either key
+    agreeing as the same surname.
+
+    >>> surname_alt_key("JAROV") == surname_key("Жаров"), surname_alt_key("Петров")
+    (True, '')
+    """
+    words = [
+        (readings[-1] if (readings := latin_readings(word)) else word) for word in name_tokens(text)
+    ]
+    other = surname_key(" ".join(words))
+    return other if other != surname_key(text) else ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,6 +387,11 @@ def resolve_given_name(text: str, sex: str = "") -> GivenNameMatch:
     entries = index.get(key, ())
     if _J_FOR_ZH.match(first):  # Latin J is Й/Я (Jana) or, written French-style, Ж (Janna)
         entries = (*entries, *index.get(phonetic_key("zh" + first[1:]), ()))
+    if not entries:  # Maxim: English x is кс; Jenya: Telegram's j is ж
+        for reading in latin_readings(first):
+            entries = index.get(phonetic_key(reading), ())
+            if entries:
+                break
     suited = [e for e in entries if not sex or e.sex == sex] or list(entries)
     if not suited:
         return GivenNameMatch("?" + key, ("?" + key,), "", key)
@@ -401,9 +481,10 @@ def patronymic_key(text: str) -> str:
     key = phonetic_key(tokens[0])
     if len(tokens[0]) == 1:
         return ""
-    found = _patronymic_index().get(key)
-    if found:
-        return found
+    index = _patronymic_index()
+    for candidate in (key, *(phonetic_key(r) for r in latin_readings(tokens[0]))):
+        if found := index.get(candidate):
+            return found
     return "?" + _PATRONYMIC_SUFFIX.sub("", key)
 
 

@@ -26,6 +26,7 @@ from kintrace.linkage.names import (
     phonetic_key,
     resolve_given_name,
     split_full_name,
+    surname_alt_key,
     surname_consonants,
     surname_key,
     surname_letters,
@@ -321,7 +322,8 @@ class PersonFeatures:
     """The comparison columns of one person record (``""`` or ``None`` where unknown).
 
     Name columns are keys, not names: ``surname_key`` is :func:`~.names.surname_key`
-    (``surname_consonants`` its consonants, for blocking),
+    (``surname_consonants`` its consonants, for blocking; ``surname_alt_key`` the key of
+    another reading of a Latin x or j, :func:`~.names.surname_alt_key`),
     ``given_canonical`` the canonical Russian full name (Саша → Александр), ``given_candidates``
     every name a nickname may stand for (``given_ambiguous`` lists them, each between bars,
     when they are more than one: Слава, ``|Владислав|Вячеслав|...|``; its canonical name is
@@ -334,6 +336,7 @@ class PersonFeatures:
     """
 
     surname_key: str = ""
+    surname_alt_key: str = ""
     surname_letters: str = ""
     surname_consonants: str = ""
     given_key: str = ""
@@ -422,6 +425,7 @@ def name_features(
     family = surname_key(surname) if surname else ""
     return {
         "surname_key": family,
+        "surname_alt_key": surname_alt_key(surname) if surname else "",
         "surname_letters": surname_letters(surname) if surname else "",
         "surname_consonants": surname_consonants(family),
         "given_key": key,
