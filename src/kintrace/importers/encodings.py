@@ -6,8 +6,12 @@ Cyrillic code page 1251 of older Russian and Ukrainian systems. The rule, in thi
 
 1. A byte order mark says it: UTF-8 (``EF BB BF``), UTF-32 LE/BE, UTF-16 LE (``FF FE``) or
    BE (``FE FF``); the rest of the file must then decode exactly in it.
-2. Without one, bytes that decode as UTF-8 exactly are UTF-8 (no other encoding a list comes
-   in turns Cyrillic text into valid UTF-8 by accident). A file a quarter or more of whose
+2. Without one, bytes that decode as UTF-8 exactly are UTF-8, unless that text has no
+   Cyrillic letter while its characters beyond ASCII read as clean Cyrillic in Windows-1251
+   (rule 3): a short 1251 text can be valid UTF-8 by accident ("Вё", bytes ``C2 B8``, is the
+   UTF-8 of "¸"), and a Russian or Ukrainian list in UTF-8 has Cyrillic letters. A genuine
+   UTF-8 text without Cyrillic ("José Müller") reads as 1251 with marks that are not Cyrillic
+   ("JosГ©") and stays UTF-8. A file a quarter or more of whose
    bytes are NUL is UTF-16 or UTF-32 saved without a mark, and refused: it cannot be read
    safely (a stray NUL is refused later, naming its row and field).
 3. Otherwise the file is Windows-1251 only when it decodes in it and reads as Cyrillic text
@@ -91,6 +95,8 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     ('Петров', 'utf-16-le')
     >>> decode_text("Петров".encode("cp1251"), "a.csv")
     ('Петров', 'cp1251')
+    >>> decode_text("Вё".encode("cp1251"), "a.csv"), decode_text("José".encode(), "a.csv")
+    (('Вё', 'cp1251'), ('José', 'utf-8'))
     """
     for bom, encoding in BOMS:
         if data.startswith(bom):
@@ -110,9 +116,16 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
             "without a byte order mark, or not text at all; save the file as UTF-8 CSV"
         )
     try:
-        return data.decode("utf-8"), "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         failure = error
+    else:
+        if _CYRILLIC_LETTER.search(text) or text.isascii():
+            return text, "utf-8"
+        code_page = data.decode("cp1251", errors="replace")
+        if "\ufffd" not in code_page and looks_cyrillic(code_page):
+            return code_page, "cp1251"
+        return text, "utf-8"
     try:
         text = data.decode("cp1251")
     except UnicodeDecodeError:
