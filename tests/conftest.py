@@ -9,6 +9,10 @@ server the PostgreSQL runs skip with the reason, except under ``CI=true``, where
 from __future__ import annotations
 
 import os
+
+# lxml is a development dependency (the PFIF schema tests); openpyxl would use it when present,
+# and users' installs have it not: read and write workbooks as users' kintrace does.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
