@@ -78,10 +78,25 @@ _KIND_WORDS = frozenset(
     for w in (
         "область обл oblast obl oblast' region reg край krai kray республика респ respublika "
         "republic resp автономный автономна автономная автономний округ ао avtonomnyi okrug ao "
-        "autonomous district г город city misto місто м г. area province провинция"
+        "autonomous district г город city misto місто м г. area province провинция "
+        "rep кр kr авт avt aut okr окр федерального значения federal city of the"
     ).split()
 )
+_REGION_PART = re.compile(r"[()\[\]]|\s[-–—]\s|\s[–—]|[–—]\s")
+"""What separates two names of one region: parentheses, a dash between spaces (Республика
+Саха (Якутия); Ханты-Мансийский автономный округ — Югра). A hyphen inside a word stays."""
+_MIN_STEM = 3
 _ADJECTIVE_END = re.compile(r"(skoe|skogo|skoi|skai|skii|ski|ska|sk|cka|cki|cko|c)$")
+
+
+def _region_words(text: str) -> list[str]:
+    """Return a region name's words as phonetic keys, kind words and single letters dropped."""
+    words = [phonetic_key(t) for t in name_tokens(text)]
+    return [w for w in words if len(w) > 1 and w not in _KIND_WORDS]
+
+
+def _stem(word: str) -> str:
+    return _ADJECTIVE_END.sub("", word) if len(word) > 4 else word
 
 
 def region_key(text: str) -> str:
@@ -89,10 +104,10 @@ def region_key(text: str) -> str:
 
     >>> region_key("Курская область") == region_key("Kurskaia oblast") == region_key("Kursk")
     True
+    >>> region_key("Rep. Mordoviia") == region_key("Республика Мордовия")
+    True
     """
-    words = [phonetic_key(t) for t in name_tokens(text)]
-    core = "".join(w for w in words if w and w not in _KIND_WORDS)
-    return _ADJECTIVE_END.sub("", core) if len(core) > 4 else core
+    return _stem("".join(_region_words(text)))
 
 
 @cache
@@ -123,29 +138,78 @@ def _region_index() -> dict[str, str]:
     return index
 
 
+@cache
+def _region_words_index() -> tuple[tuple[tuple[str, ...], str], ...]:
+    """Return every region name's words (phonetic keys, kind words dropped) with its code."""
+    found: dict[tuple[str, ...], str] = {}
+    for region in regions():
+        for name in region.names:
+            for part in _REGION_PART.split(name):
+                if words := tuple(_region_words(part)):
+                    found.setdefault(words, region.code)
+    return tuple(found.items())
+
+
+def _abbreviated_region(words: list[str]) -> str:
+    """Return the one region whose name's words begin with these words, or ``""``.
+
+    Each word, its adjective ending dropped, must begin the name's word in its place
+    (Камч. край: ``kamc`` begins ``kamcatski``; Сев. Осетия: ``sev`` and ``oseta``), with
+    at least three letters (four in all); two regions that fit leave it unknown.
+    """
+    stems = [_stem(w) for w in words]
+    if not stems or any(len(s) < _MIN_STEM for s in stems) or sum(map(len, stems)) <= _MIN_STEM:
+        return ""  # «Сев.» alone: Севастополь or Северная Осетия
+    codes = {
+        code
+        for name, code in _region_words_index()
+        if len(name) == len(stems)
+        and all(n.startswith(s) for n, s in zip(name, stems, strict=True))
+    }
+    return codes.pop() if len(codes) == 1 else ""
+
+
+def _region_code(text: str) -> str:
+    """Return the code of one name of a region, exact or abbreviated, or ``""``."""
+    index = _region_index()
+    lowered = text.strip().lower()
+    if lowered in index:
+        return index[lowered]
+    key = region_key(text)
+    if key in index:
+        return index[key]
+    return _abbreviated_region(_region_words(text))
+
+
 @lru_cache(maxsize=20_000)
 def normalise_region(text: str) -> str:
     """Return the ISO 3166-2 code of a region named in any form (``?`` + key when unknown).
 
     Bare numbers are read as Russian subject numbers (46 = Kursk); Ukrainian regions are
-    recognised by name or by their ISO code (UA-63).
+    recognised by name or by their ISO code (UA-63). Kind words may be abbreviated (обл.,
+    кр., респ., Rep., авт. округ, АО), a name's words shortened to a stem (Камч. край, Сев.
+    Осетия: see :func:`_abbreviated_region`), and a second name given in parentheses or
+    after a dash (Республика Саха (Якутия); Ханты-Мансийский автономный округ — Югра):
+    each part is read, and the parts must not name two regions.
 
     >>> [normalise_region(r) for r in ("Курская обл.", "Kurskaya oblast'", "46", "RU-KRS")]
     ['RU-KRS', 'RU-KRS', 'RU-KRS', 'RU-KRS']
     >>> normalise_region("Харківщина"), normalise_region("Kharkov region"), normalise_region("")
     ('UA-63', 'UA-63', '')
+    >>> normalise_region("Хабаровский кр."), normalise_region("Камч. край")
+    ('RU-KHA', 'RU-KAM')
     """
     stripped = text.strip()
     if not stripped:
         return ""
-    index = _region_index()
-    lowered = stripped.lower()
-    if lowered in index:
-        return index[lowered]
+    whole = _region_code(stripped)
+    if whole:
+        return whole
+    codes = {code for part in _REGION_PART.split(stripped) if (code := _region_code(part))}
+    if len(codes) == 1:
+        return codes.pop()
     key = region_key(stripped)
-    if not key:
-        return ""
-    return index.get(key, "?" + key)
+    return "?" + key if key else ""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -52,3 +52,10 @@ def test_a_name_in_another_transliteration_scheme_links(case: str, field: str) -
     pair = _link(case)[("a1", "b1")]
     assert pair.match_probability >= 0.5
     assert pair.evidence[field] not in {"different", "missing"}
+
+
+@pytest.mark.parametrize("case", ["R1b", "R2b"])  # Rep. Mordoviia; Хабаровский кр.
+def test_an_abbreviated_or_transliterated_region_agrees(case: str) -> None:
+    pair = _link(case)[("a1", "b1")]
+    assert pair.evidence["region"] == "exact"
+    assert pair.match_probability >= 0.5
