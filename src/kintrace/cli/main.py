@@ -5,7 +5,7 @@ Adding a command is one line in ``COMMANDS`` below, in the order ``kintrace --he
     "NAME": Lazy("kintrace.cli.MODULE:ATTR", "The first paragraph of the command's help."),
 
 ATTR is a ``typer.Typer`` (a group of sub-commands, like ``kinship``) or a function (one
-command, like ``dvi``). The help text must be the command's own first paragraph, line breaks
+command, like ``dvi``); functions come before groups, the order eager Typer lists them in. The help text must be the command's own first paragraph, line breaks
 included (``tests/unit/cli/test_lazy_cli.py`` compares them). This module imports nothing but
 Typer: ``kintrace --help`` never imports a command module (see :mod:`kintrace.cli.lazy`).
 """
@@ -58,6 +58,22 @@ COMMANDS: dict[str, Lazy] = {
         "Link person lists: file to file (duplicates in one file, or matches between two), or\n"
         "an imported list to the persons in the database (--list NAME).",
     ),
+    "estimate": Lazy(
+        "kintrace.cli.estimate:estimate",
+        "Estimate the total number of persons from overlapping lists (no database).",
+    ),
+    "dossier": Lazy(
+        "kintrace.cli.dossier:dossier_command",
+        "Write a person's case dossier (PDF), or verify one: kintrace dossier verify FILE.pdf.",
+    ),
+    "letter": Lazy(
+        "kintrace.cli.letter:letter",
+        "Write a letter to an authority from a person's case (names in the right case) as a PDF.",
+    ),
+    "notify": Lazy(
+        "kintrace.cli.notify:notify",
+        "Tell the families what changed in their cases: in the app, and by e-mail as they chose.",
+    ),
     "status": Lazy(
         "kintrace.cli.status:app", "Assess what the evidence supports about a missing person."
     ),
@@ -67,6 +83,14 @@ COMMANDS: dict[str, Lazy] = {
     "user": Lazy(
         "kintrace.cli.users:user_app",
         "Users: add, list, disable, set role or region, unlock, reset.",
+    ),
+    "pfif": Lazy(
+        "kintrace.cli.pfif:pfif_app",
+        "PFIF 1.4 (People Finder Interchange Format): export persons and notes, import them.",
+    ),
+    "chat": Lazy(
+        "kintrace.cli.chat:chat_app",
+        "Relatives' chat groups: import a Telegram export, moderate the mentions found.",
     ),
 }
 """Every command: name -> where it lives and its short help, in the order of ``--help``."""
