@@ -98,7 +98,7 @@ def read_files(files: list[UploadFile] | None, *, max_upload_mb: int) -> list[Up
         while chunk := upload.file.read(CHUNK):
             total += len(chunk)
             if total > limit:
-                raise UploadTooLarge(too_large_message(limit, "the files"))
+                raise UploadTooLarge(too_large_message(limit, "the upload"))
             chunks.append(chunk)
         uploads.append(Upload(upload.filename, b"".join(chunks)))
     return uploads
