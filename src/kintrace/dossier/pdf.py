@@ -219,7 +219,15 @@ def _attachments_section(
     w: _Writer, snapshot: dict[str, Any], thumbnails: dict[str, bytes]
 ) -> None:
     _ = w._
-    files = [(r["id"], a) for r in snapshot["reports"] for a in r["attachments"]]
+    files = [
+        (_("request #%(id)s") % {"id": r["id"]}, a)
+        for r in snapshot["requests"]
+        for a in r.get("attachments", [])
+    ] + [
+        (_("report #%(id)s") % {"id": r["id"]}, a)
+        for r in snapshot["reports"]
+        for a in r["attachments"]
+    ]
     if not files:
         return
     w.heading(_("Attachments"))
@@ -238,19 +246,19 @@ def _attachments_section(
         head = table.row()
         for text in (_("Preview"), _("File"), _("SHA-256")):
             head.cell(text)
-        for report_id, item in files:
+        for given_with, item in files:
             row = table.row()
             picture = thumbnails.get(item["sha256"])
             if picture is not None:
                 row.cell(img=io.BytesIO(picture), img_fill_width=True)
             else:
                 row.cell("—")
+            if item.get("url"):  # a link, never fetched: no hash
+                row.cell(f"{item['url']}\n{given_with}")
+                row.cell("—")
+                continue
             kib = max(1, round(item["size"] / 1024))
-            row.cell(
-                f"{item['filename']}\n"
-                + _("report #%(id)s") % {"id": report_id}
-                + f"\n{item['media_type']}, {kib} KiB"
-            )
+            row.cell(f"{item['filename']}\n{given_with}\n{item['media_type']}, {kib} KiB")
             row.cell(item["sha256"], style=FontFace(family=MONO, size_pt=6.5))
     pdf.ln(2)
 

@@ -67,17 +67,18 @@ def instance_id(session: Session, *, create: bool = False) -> str | None:
 def thumbnails_of(snapshot: Snapshot, files: FileStore) -> dict[str, bytes]:
     """Return PNG thumbnails of the snapshot's image attachments that the store holds."""
     out: dict[str, bytes] = {}
-    for report in snapshot["reports"]:
-        for item in report["attachments"]:
-            if item["media_type"] not in IMAGE_TYPES or item["sha256"] in out:
-                continue
-            try:
-                data = files.get(item["sha256"])
-            except KintraceError:  # missing from the store: the hash is still shown
-                continue
-            picture = thumbnail_png(data)
-            if picture is not None:
-                out[item["sha256"]] = picture
+    given = [a for r in snapshot["requests"] for a in r.get("attachments", [])]
+    for item in [a for r in snapshot["reports"] for a in r["attachments"]] + given:
+        sha = item["sha256"]
+        if not sha or item["media_type"] not in IMAGE_TYPES or sha in out:
+            continue
+        try:
+            data = files.get(sha)
+        except KintraceError:  # missing from the store: the hash is still shown
+            continue
+        picture = thumbnail_png(data)
+        if picture is not None:
+            out[sha] = picture
     return out
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kintrace.access import Viewer
+from kintrace.attachments.service import Shown
 from kintrace.cases.dossier import Dossier, dossier
 from kintrace.config import Settings
 from kintrace.dossier.words import translator
@@ -109,6 +111,27 @@ def _reports(session: Session, case: Dossier) -> list[dict[str, Any]]:
     return out
 
 
+def _request_files(session: Session, shown: Sequence[Shown]) -> list[dict[str, Any]]:
+    """The files and links a relative gave with a tracing request (a link has no hash)."""
+    hashes = {s.sha256 for s in shown if s.sha256}
+    sizes = (
+        dict(session.execute(select(Attachment.sha256, Attachment.size).where(
+            Attachment.sha256.in_(hashes))).all())
+        if hashes
+        else {}
+    )  # fmt: skip
+    return [
+        {
+            "sha256": s.sha256 or "",
+            "filename": s.filename or (s.url or ""),
+            "media_type": s.media_type,
+            "size": sizes.get(s.sha256, 0) if s.sha256 else 0,
+            "url": s.url or "",
+        }
+        for s in shown
+    ]
+
+
 def _identifications(session: Session, person_id: int) -> list[dict[str, Any]]:
     """The confirmed DNA identifications (a proposal is never shown in a dossier)."""
     case = session.get(DnaCase, person_id)
@@ -175,6 +198,8 @@ def build_snapshot(
                 "channel": view.request.channel,
                 "state": view.request.state,
                 "last_contact_on": _day(view.request.last_contact_on),
+                # only when there are some: a dossier without them keeps its earlier content
+                **({"attachments": _request_files(session, view.files)} if view.files else {}),
             }
             for view in case.requests
         ],

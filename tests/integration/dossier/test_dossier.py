@@ -181,3 +181,24 @@ def test_a_relative_gets_only_her_own_case_and_what_relatives_may_see(
     other = make_dossier(db, SYSTEM, person.id, lang="en", settings=settings, files=files)
     result = verify_dossier(db, other.pdf, viewer=relative, settings=settings)
     assert result.ok and not result.changes_shown and result.changes == []
+
+
+def test_files_and_links_given_with_a_request_are_in_the_dossier(
+    db: Session, settings: Settings, files: FileStore
+) -> None:
+    from kintrace.attachments.service import Upload, attach_to_request
+    from kintrace.storage.tables import TracingRequest
+
+    person = a_person(db, "Коваленко")
+    a_request(db, person)
+    request = db.scalars(select(TracingRequest).where(TracingRequest.person_id == person.id)).one()
+    attach_to_request(
+        db, files, request=request, uploads=[Upload("лист.png", a_photo())],
+        links=["https://t.me/c/123/456"], actor_id=None,
+    )  # fmt: skip
+    made = make_dossier(
+        db, SYSTEM, person.id, lang="uk", settings=settings, files=files, made_at=MADE
+    )
+    text = " ".join(page_texts(made.pdf)).replace("\n", " ")
+    assert "лист.png" in text and "https://t.me/c/123/456" in text
+    assert f"запит № {request.id}" in text
