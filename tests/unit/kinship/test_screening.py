@@ -18,7 +18,7 @@ from kintrace.errors import FrequencyError, MendelianInconsistency
 from kintrace.kinship.markers import FrequencyTable, make_marker
 from kintrace.kinship.mutation import MutationModel, MutationSpec
 from kintrace.kinship.pedfile import Family, Profile, parse_families
-from kintrace.kinship.screening import bound_tables, screen_certified
+from kintrace.kinship.screening import bound_tables, pair_markers, screen_certified
 from kintrace.kinship.search import (
     FamilyTables,
     build_family_tables,
@@ -243,3 +243,16 @@ def test_searching_families_by_chunks_raises_what_the_whole_tables_raise() -> No
         search_families([bad_profile], every, table, families_source="f.ped", chunk=5)
     assert str(chunked_error.value) == str(whole_error.value)
     assert chunked_error.value.problems == whole_error.value.problems
+
+
+def test_paired_markers_give_the_same_answer() -> None:
+    """Many profiles on small markers: pairs of markers are summed once per combination."""
+    case = random_case(np.random.default_rng(12), 300, 3000, markers=12)
+    tables, columns, sexes = case
+    for c in columns:  # few columns used, as for common alleles
+        c %= 4
+    bounds = bound_tables(tables, sexes, rows_per_tile=128)
+    paired, lookups = pair_markers(bounds, columns)
+    assert len(paired.transposed) < len(bounds.transposed)
+    assert [c.size for c in lookups] == [sexes.size] * len(lookups)
+    assert_same_answer(case, 5, rows_per_tile=128, profiles_per_tile=64)
