@@ -18,7 +18,7 @@ from kintrace.cases.model import Channel, InquirerDetails, Relationship, Request
 from kintrace.cases.service import add_person, file_request
 from kintrace.instance import Instance
 from kintrace.storage.db import transaction
-from kintrace.storage.tables import AuthorityRequest, Person, Region, User
+from kintrace.storage.tables import AuthorityRequest, CaseView, Person, Region, User
 
 Client = Callable[[str | None], TestClient]
 
@@ -110,6 +110,10 @@ def test_mark_as_sent_records_the_request_with_its_due_date(
                 sent_on + timedelta(days=demo_instance.settings.authority_reply_days),
             )
         ]
+        logged = db.scalars(
+            select(CaseView.what).where(CaseView.person_id == ivanov, CaseView.action == "letter")
+        ).all()
+        assert "letter_sent:dna_test" in logged  # the family sees who wrote to whom
 
 
 def test_mark_as_sent_needs_the_form_token(client_for: Client, ivanov: int) -> None:

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kintrace.cases.service import get_person
+from kintrace.cases.views import log_case
 from kintrace.instance import Instance
 from kintrace.letters.model import (
     ADDRESSEES,
@@ -105,6 +106,7 @@ def letter_download(
     facts = gather(db, viewer, person_id)  # access first
     letter_kind, language, to = _choice(request, kind, lang, addressee)
     data = letter_pdf(_letter(facts, letter_kind, language, to))
+    log_case(db, viewer, person_id, "letter", f"letter_pdf:{letter_kind.value}")  # who looked
     name = f"letter-{letter_kind.value}-{person_id}-{language}.pdf"
     return Response(
         data,
@@ -140,4 +142,5 @@ def letter_sent(
         sent_on=sent_on,
         settings=instance.settings,
     )
+    log_case(db, viewer, person_id, "letter", f"letter_sent:{letter_kind.value}")
     return RedirectResponse(f"/persons/{person_id}#authorities", status_code=303)
