@@ -1,18 +1,19 @@
-"""Count persons by assessed status and region, and publish the counts without small cells.
+"""Count persons by assessed status, region and month, and publish the counts without small cells.
 
-Two tables are published, each a breakdown of the same total (the persons traced): by
-assessed status (with a cell for persons not assessed yet) and by regional desk (with a cell
-for persons without a desk), so that each breakdown sums exactly to the total and what the
-reader can compute from it is known. A count from 1 to 4 is hidden (primary suppression), and
-so are enough other cells that no hidden count can be worked out from the totals
-(complementary suppression, :func:`suppress`). A hidden cell is published as ``x`` and
-nothing else: no exact value in the page, its markup or the JSON.
+Three tables are published, each a breakdown of the same total (the persons traced): by
+assessed status (with a cell for persons not assessed yet), by regional desk (with a cell
+for persons without a desk) and by month of disappearance (the month of the last information
+in the current assessment, with a cell for persons without one), so that each breakdown sums
+exactly to the total and what the reader can compute from it is known. A count from 1 to 4 is
+hidden (primary suppression), and so are enough other cells that no hidden count can be worked
+out from the totals (complementary suppression, :func:`suppress`). A hidden cell is published
+as ``x`` and nothing else: no exact value in the page, its markup or the JSON.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -31,6 +32,9 @@ NOT_ASSESSED = "not_assessed"
 
 NO_DESK = "(no desk)"
 """The region cell of persons without a regional desk."""
+
+NO_DATE = "unknown"
+"""The month cell of persons without a date of last information."""
 
 
 def shown(count: int) -> str:
@@ -113,6 +117,9 @@ class Figures:
     reports: int
     by_status: dict[str, int]  # every status word and NOT_ASSESSED; sums to persons
     by_region: dict[str, int]  # every desk with persons and NO_DESK if any; sums to persons
+    # month of disappearance (``YYYY-MM`` of the last information, NO_DATE if none); sums to
+    # persons; empty when not counted
+    by_month: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,11 +140,15 @@ class PublicFigures:
     reports: str
     by_status: list[Cell]
     by_region: list[Cell]
+    by_month: list[Cell] = field(default_factory=list)
 
 
 def publish(f: Figures, small: int = SMALL_CELL) -> PublicFigures:
     """Return the figures with small cells and their complements hidden. Pure."""
-    chosen = suppress(f.persons, {"status": f.by_status, "region": f.by_region}, small)
+    breakdowns = {"status": f.by_status, "region": f.by_region}
+    if f.by_month:
+        breakdowns["month"] = f.by_month
+    chosen = suppress(f.persons, breakdowns, small)
 
     def cells(name: str, counts: Mapping[str, int]) -> list[Cell]:
         out = []
@@ -155,6 +166,7 @@ def publish(f: Figures, small: int = SMALL_CELL) -> PublicFigures:
         reports=HIDDEN if 0 < f.reports < small else str(f.reports),
         by_status=cells("status", f.by_status),
         by_region=cells("region", f.by_region),
+        by_month=cells("month", f.by_month) if f.by_month else [],
     )
 
 
@@ -184,12 +196,26 @@ def figures(session: Session) -> Figures:
     without = persons - sum(by_region.values())
     if without:
         by_region[NO_DESK] = without
+    by_month: dict[str, int] = {}
+    for day, n in session.execute(
+        select(Assessment.last_information_on, func.count())
+        .join(Person, Person.id == Assessment.person_id)
+        .where(Assessment.is_current, live, Assessment.last_information_on.is_not(None))
+        .group_by(Assessment.last_information_on)
+    ):
+        key = NO_DATE if day is None else f"{day.year}-{day.month:02d}"
+        by_month[key] = by_month.get(key, 0) + n
+    by_month = dict(sorted(by_month.items()))
+    undated = persons - sum(by_month.values())
+    if undated:
+        by_month[NO_DATE] = undated
     return Figures(
         persons=persons,
         requests=session.scalar(select(func.count()).select_from(TracingRequest)) or 0,
         reports=session.scalar(select(func.count()).select_from(Report)) or 0,
         by_status=by_status,
         by_region=by_region,
+        by_month=by_month,
     )
 
 

@@ -45,6 +45,7 @@ from kintrace.web.routes import (
     pages,
     portal,
     requests,
+    stats,
 )
 
 HERE = Path(__file__).parent
@@ -163,6 +164,7 @@ def create_app(instance: Instance, *, daily_clocks: bool = False) -> FastAPI:
     app.include_router(links.router)
     app.include_router(chats.router)
     app.include_router(lists.router)
+    app.include_router(stats.router)
     app.include_router(language.router)
     app.include_router(api.router)
     add_limits(app, max_upload_mb=instance.settings.max_upload_mb)  # inside the headers

@@ -29,6 +29,7 @@ from kintrace.instance import Instance
 from kintrace.reports.service import attach_file
 from kintrace.storage.chat_tables import ChatMention
 from kintrace.storage.db import transaction
+from kintrace.storage.stats_tables import PublishedEstimate
 from kintrace.storage.tables import (
     AuthorityRequest,
     Identification,
@@ -86,6 +87,11 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/desk/relatives"): "snynnny",
     ("GET", "/stats"): "yyyyyyy",
     ("GET", "/api/stats"): "yyyyyyy",
+    ("GET", "/stats.csv"): "yyyyyyy",  # public figures and published estimates only
+    ("GET", "/stats.json"): "yyyyyyy",
+    ("GET", "/stats/estimates"): "snnynny",  # estimates from the lists: analysts, admins
+    ("POST", "/stats/estimates/publish"): "snnynny",
+    ("POST", "/stats/estimates/{estimate_id}/withdraw"): "snnynny",
     ("GET", "/cases"): "syyynyy",
     ("GET", "/worklist"): "snyynyy",
     ("GET", "/worklist.csv"): "snyynyy",
@@ -173,6 +179,7 @@ class Objects:
     tracing_id: int
     inquirer_id: int
     mention_id: int
+    estimate_id: int
 
 
 @pytest.fixture(scope="module")
@@ -239,6 +246,12 @@ def objects(demo_instance: Instance) -> Objects:
             state="pending", sender="", place="", reason="", created_at=datetime(2026, 10, 1),
         )  # fmt: skip
         db.add(mention)
+        estimate = PublishedEstimate(
+            action="publish", lists=["matrix list", "matrix chat"], strata="none",
+            method="loglinear", model="Mt", observed=40, value=52.0, ci_low=45.0, ci_high=70.0,
+            note="", published_at=datetime(2026, 10, 1),
+        )  # fmt: skip
+        db.add(estimate)
         db.flush()
         report = db.scalar(select(Report).where(Report.person_id == person.id).limit(1))
         assert report is not None
@@ -268,6 +281,7 @@ def objects(demo_instance: Instance) -> Objects:
             tracing_id=tracing.id,
             inquirer_id=tracing.inquirer_id,
             mention_id=mention.id,
+            estimate_id=estimate.id,
         )
 
 
@@ -349,6 +363,7 @@ def url_of(path: str, o: Objects) -> str:
         tracing_id=o.tracing_id,
         inquirer_id=o.inquirer_id,
         mention_id=o.mention_id,
+        estimate_id=o.estimate_id,
     )
 
 

@@ -59,7 +59,6 @@ from kintrace.reports.service import (
     set_source_reliability,
     sources_with_counts,
 )
-from kintrace.stats.service import public_figures
 from kintrace.storage.tables import (
     AuthorityRequest,
     Person,
@@ -72,6 +71,7 @@ from kintrace.web.deps import CurrentViewer, DbSession, SignedIn, get_instance
 from kintrace.web.i18n import language_of
 from kintrace.web.limits import PageNo, RowId, parse_row_id, read_files
 from kintrace.web.render import explanation_in, templates
+from kintrace.web.stats_view import public_context
 
 router = APIRouter(include_in_schema=False)
 InstanceDep = Annotated[Instance, Depends(get_instance)]
@@ -360,7 +360,7 @@ def worklist_export(
 @router.get("/stats")
 def stats_page(request: Request, db: DbSession, viewer: CurrentViewer) -> HTMLResponse:
     """Show the public figures (no personal data; small counts suppressed)."""
-    return page(request, "stats.html", viewer, figures=public_figures(db))
+    return page(request, "stats.html", viewer, **public_context(db, language_of(request)))
 
 
 def _recompute(db: DbSession, instance: Instance, person_ids: list[int], reason: str) -> None:

@@ -1,0 +1,171 @@
+"""Figures pages: the analysts' estimates and their publication; the public figures as CSV,
+JSON and a PDF report (no personal data; hidden counts stay hidden)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import numpy as np
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from kintrace.errors import InvalidInput
+from kintrace.estimation.histories import CaptureHistories
+from kintrace.stats.charts import Bar, Interval, bar_chart, interval_chart, svg_data_uri, to_svg
+from kintrace.stats.estimates import EstimateRun, Method, estimate_lists, history_counts
+from kintrace.stats.histories import Strata, available_lists
+from kintrace.stats.published import (
+    MAY_ESTIMATE,
+    estimate_history,
+    public_estimates,
+    publish_estimate,
+    withdraw_estimate,
+)
+from kintrace.stats.service import public_figures, suppress
+from kintrace.web.deps import DbSession, SignedIn
+from kintrace.web.i18n import language_of, tr
+from kintrace.web.limits import MAX_ROW_ID, RowId
+from kintrace.web.routes.pages import page, require_csrf
+from kintrace.web.stats_view import METHOD_LABELS, STRATA_LABELS, figures_csv, figures_json
+
+router = APIRouter(include_in_schema=False)
+Text = Annotated[str, Form(max_length=5000)]
+ListIds = Annotated[list[int], Query(alias="lists", max_length=20)]
+FormListIds = Annotated[list[int], Form(alias="lists", max_length=20)]
+
+
+def _strata(value: str) -> Strata:
+    try:
+        return Strata(value)
+    except ValueError:
+        raise InvalidInput(f"field 'strata': unknown stratification {value!r}") from None
+
+
+def _method(value: str) -> Method:
+    try:
+        return Method(value)
+    except ValueError:
+        raise InvalidInput(f"field 'method': unknown method {value!r}") from None
+
+
+def _ids(values: list[int]) -> list[int]:
+    bad = [v for v in values if not 1 <= v <= MAX_ROW_ID]
+    if bad:
+        raise InvalidInput(f"field 'lists': no list {bad[0]}")
+    return values
+
+
+def _overlaps(tables: list[CaptureHistories], lang: str) -> tuple[str, str]:
+    """The list-overlap chart: persons per history, summed over strata, small counts hidden."""
+    counts = history_counts(
+        CaptureHistories(tables[0].lists, np.sum([t.counts for t in tables], axis=0))
+    )
+    total = sum(counts.values())
+    hidden = suppress(total, {"h": counts}).cells["h"]
+    bars = [Bar(pattern, None if pattern in hidden else n) for pattern, n in counts.items()]
+    title = tr(lang, "Persons by the lists they are on (1: on the list, in the order chosen)")
+    return title, svg_data_uri(to_svg(bar_chart(bars, title)))
+
+
+def _interval_svg(run: EstimateRun, lang: str) -> tuple[str, str]:
+    points = [
+        Interval(tr(lang, METHOD_LABELS[m.value]), f.value, f.ci_low, f.ci_high)
+        for m, f in run.total.items()
+        if f.value is not None
+    ]
+    title = tr(lang, "Estimates with their 95% intervals; dashed: persons documented")
+    return title, svg_data_uri(to_svg(interval_chart(points, title, observed=run.observed)))
+
+
+@router.get("/stats/estimates")
+def estimates_page(
+    request: Request,
+    db: DbSession,
+    viewer: SignedIn,
+    list_ids: ListIds = [],  # noqa: B006 - FastAPI reads the default, never mutates it
+    strata: Annotated[str, Query(max_length=16)] = "none",
+    lcm: Annotated[bool, Query()] = False,
+) -> HTMLResponse:
+    """Choose lists and strata; see the documented count beside the three families' estimates."""
+    viewer.require(MAY_ESTIMATE, "estimate from the lists")
+    lang = language_of(request)
+    chosen_strata = _strata(strata)
+    run: EstimateRun | None = None
+    charts: list[tuple[str, str]] = []
+    if list_ids:
+        methods = [Method.LOGLINEAR, Method.DECOMPOSABLE] + ([Method.LCM] if lcm else [])
+        run = estimate_lists(db, _ids(list_ids), chosen_strata, methods=methods)
+        charts = [_interval_svg(run, lang), _overlaps([r.table for r in run.rows], lang)]
+    return page(
+        request,
+        "stats_estimates.html",
+        viewer,
+        lists=available_lists(db),
+        chosen=list_ids,
+        strata=chosen_strata.value,
+        lcm=lcm,
+        run=run,
+        charts=charts,
+        history=estimate_history(db),
+        METHOD_LABELS=METHOD_LABELS,
+        STRATA_LABELS=STRATA_LABELS,
+        STRATA=[s.value for s in Strata],
+    )
+
+
+@router.post("/stats/estimates/publish")
+def publish(
+    request: Request,
+    db: DbSession,
+    viewer: SignedIn,
+    csrf: Text,
+    list_ids: FormListIds = [],  # noqa: B006 - FastAPI reads the default, never mutates it
+    strata: Annotated[str, Form(max_length=16)] = "none",
+    method: Annotated[str, Form(max_length=16)] = "loglinear",
+    note: Text = "",
+) -> RedirectResponse:
+    """Publish the estimate of the chosen lists (computed again here, never taken from the form)."""
+    require_csrf(request, csrf)
+    viewer.require(MAY_ESTIMATE, "publish estimates")
+    publish_estimate(
+        db,
+        viewer,
+        list_ids=_ids(list_ids),
+        strata=_strata(strata),
+        method=_method(method),
+        note=note,
+        now=datetime.now(),
+    )
+    return RedirectResponse("/stats/estimates#history", status_code=303)
+
+
+@router.post("/stats/estimates/{estimate_id}/withdraw")
+def withdraw(
+    request: Request,
+    db: DbSession,
+    viewer: SignedIn,
+    estimate_id: RowId,
+    csrf: Text,
+    note: Text = "",
+) -> RedirectResponse:
+    """Take a published estimate off the public page (kept in the history)."""
+    require_csrf(request, csrf)
+    withdraw_estimate(db, viewer, estimate_id, note=note, now=datetime.now())
+    return RedirectResponse("/stats/estimates#history", status_code=303)
+
+
+@router.get("/stats.json")
+def stats_json(db: DbSession) -> JSONResponse:
+    """The public figures and the published estimates as JSON (hidden counts are "x")."""
+    return JSONResponse(figures_json(public_figures(db), public_estimates(db)))
+
+
+@router.get("/stats.csv")
+def stats_csv(db: DbSession) -> Response:
+    """The public figures and the published estimates as CSV (hidden counts are "x")."""
+    return Response(
+        figures_csv(public_figures(db), public_estimates(db)),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="figures.csv"'},
+    )
