@@ -362,16 +362,21 @@ def search_persons(
     flag: str = "",
     page: int = 1,
     per_page: int = 25,
+    only: ColumnElement[bool] | None = None,
 ) -> PersonPage:
     """Find the persons this viewer may see by name, number or unit, status, region or flag.
 
     ``%`` and ``_`` in the text match themselves; an unknown status or flag is refused.
+    ``only``: a further condition on ``persons`` (a partner's consent, see
+    :func:`kintrace.partners.reads.consented_persons`).
     """
     if status and status not in STATUS_WORDS:
         raise InvalidInput(f"field 'status': unknown status {status[:40]!r}")
     if flag and flag not in FLAG_WORDS:
         raise InvalidInput(f"field 'flag': unknown flag {flag[:40]!r}")
     query = visible_persons(viewer)
+    if only is not None:
+        query = query.where(only)
     for word in text.split():
         query = query.where(_finds(word))
     if region_id is not None:

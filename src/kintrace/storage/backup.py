@@ -55,14 +55,23 @@ from sqlalchemy.exc import DBAPIError
 from kintrace.errors import Conflict, InvalidInput, SourceFormatError
 from kintrace.storage.files import FileStore
 from kintrace.storage.tables import AccountToken, Attachment, Base, SignInThrottle, WebSession
+from kintrace.storage.token_tables import ApiToken
 
 NOT_BACKED_UP = frozenset(
-    {WebSession.__tablename__, SignInThrottle.__tablename__, AccountToken.__tablename__}
+    {
+        WebSession.__tablename__,
+        SignInThrottle.__tablename__,
+        AccountToken.__tablename__,
+        ApiToken.__tablename__,
+    }
 )
-"""Tables of the running instance's own state: sign-in sessions, throttles, e-mail links.
+"""Tables of the running instance's own state: sign-in sessions, throttles, e-mail links,
+partners' API tokens.
 
 A restored instance must not bring back sessions that were live when the backup was made
-(their cookies would work again), nor a lockout or a wait that has nothing to do with it.
+(their cookies would work again), nor a lockout or a wait that has nothing to do with it,
+nor an API token revoked since (a credential, like a session): administrators issue new
+tokens to the partners after a restore.
 """
 
 

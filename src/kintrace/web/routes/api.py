@@ -1,22 +1,51 @@
-"""The JSON API under /api (documented at /api/docs)."""
+"""The JSON API under /api (documented at /api/docs and in docs/api.md).
+
+Reads take a signed-in browser's session or a partner's token with ``read_persons``; a
+token reads only what relatives agreed to share with its partner
+(:mod:`kintrace.partners.reads`). The write endpoints take a token only
+(:mod:`kintrace.web.api_auth`): reports (``write_reports``) and lists (``upload_lists``).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Collection, Iterable
 from datetime import date
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from sqlalchemy import select
 
-from kintrace.cases.dossier import Dossier, dossier
-from kintrace.cases.service import FLAG_WORDS, STATUS_WORDS, birth_of, search_persons
+from kintrace.cases.dossier import dossier
+from kintrace.cases.service import (
+    FLAG_WORDS,
+    STATUS_WORDS,
+    birth_of,
+    get_person,
+    search_persons,
+)
 from kintrace.cases.views import log_case
-from kintrace.errors import Forbidden
+from kintrace.errors import Forbidden, NotFound
+from kintrace.instance import Instance
+from kintrace.linkage.service import link_list
+from kintrace.lists.preview import preview_import
+from kintrace.lists.service import columns_for, import_list, list_holding, read_list
+from kintrace.partners.reads import consented_persons, partner_case
+from kintrace.partners.reports import partner_report
+from kintrace.reconciliation.service import recompute_person
+from kintrace.reports.model import ReportDetails, SourceDetails, SourceType, Status
 from kintrace.stats.service import public_figures
-from kintrace.web.deps import CurrentViewer, DbSession, SignedIn
-from kintrace.web.limits import MAX_ROW_ID, RowId
+from kintrace.storage.tables import Assessment, Person, Source
+from kintrace.web.api_auth import ListUploader, ReadCaller, ReportWriter
+from kintrace.web.deps import CurrentViewer, DbSession, get_instance
+from kintrace.web.limits import MAX_ROW_ID, RowId, max_upload_bytes, read_upload
+
+# the list upload form's checks, shared with the analysts' page (one set of rules)
+from kintrace.web.routes.lists import _checked, _file_name
 
 
 class ApiError(BaseModel):
@@ -27,8 +56,8 @@ class ApiError(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, object]] = {
-    401: {"model": ApiError, "description": "Not signed in"},
-    403: {"model": ApiError, "description": "The caller's role may not do this"},
+    401: {"model": ApiError, "description": "Not signed in, or no valid API token"},
+    403: {"model": ApiError, "description": "The caller's role or token scope may not do this"},
     404: {"model": ApiError, "description": "No such record, or not one the caller may see"},
     413: {"model": ApiError, "description": "The request is larger than the instance accepts"},
     422: {"model": ApiError, "description": "A parameter is malformed or out of range"},
@@ -144,18 +173,27 @@ class Figures(BaseModel):
     by_region: dict[str, str]
 
 
-def _assessment(case: Dossier) -> AssessmentOut | None:
-    a = case.assessment
-    if a is None:
-        return None
+def _assessed(a: Assessment, shared: Collection[int] | None) -> AssessmentOut:
+    """An assessed status; with ``shared`` (a partner's read) it names only those reports,
+    and no explanation (it names every report, withheld ones too)."""
+    if shared is None:
+        return AssessmentOut(
+            status=a.status,
+            confidence=a.confidence,
+            flags=a.flags,
+            supporting=a.supporting,
+            contradicting=a.contradicting,
+            court_date=a.court_date,
+            explanation=a.explanation,
+        )
     return AssessmentOut(
         status=a.status,
         confidence=a.confidence,
         flags=a.flags,
-        supporting=a.supporting,
-        contradicting=a.contradicting,
+        supporting=[r for r in a.supporting if r in shared],
+        contradicting=[r for r in a.contradicting if r in shared],
         court_date=a.court_date,
-        explanation=a.explanation,
+        explanation="",
     )
 
 
@@ -167,7 +205,7 @@ def _one_of(words: Iterable[str]) -> str:
 @router.get("/persons", response_model=PersonList)
 def list_persons(
     db: DbSession,
-    viewer: SignedIn,
+    caller: ReadCaller,
     q: str = "",
     status: Annotated[str, Query(pattern=_one_of(STATUS_WORDS))] = "",
     flag: Annotated[str, Query(pattern=_one_of(FLAG_WORDS))] = "",
@@ -175,7 +213,8 @@ def list_persons(
     page: Annotated[int, Query(ge=1, le=MAX_ROW_ID)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> PersonList:
-    """Search the persons the caller may see."""
+    """Search the persons the caller may see (a partner: those relatives agreed to share)."""
+    viewer = caller.viewer
     if not viewer.sees_persons:
         raise Forbidden(f"a {viewer.role.value} may not see persons")
     result = search_persons(
@@ -187,6 +226,7 @@ def list_persons(
         region_id=region,
         page=page,
         per_page=per_page,
+        only=consented_persons(caller.partner.consent_scope) if caller.partner else None,
     )
     persons = []
     for row in result.rows:
@@ -205,43 +245,33 @@ def list_persons(
                 official=StatusOut(status=o.status, since=o.since, authority=o.authority)
                 if o
                 else None,
-                assessed=AssessmentOut(
-                    status=a.status,
-                    confidence=a.confidence,
-                    flags=a.flags,
-                    supporting=a.supporting,
-                    contradicting=a.contradicting,
-                    court_date=a.court_date,
-                    explanation=a.explanation,
-                )
-                if a
-                else None,
+                assessed=_assessed(a, frozenset() if caller.partner else None) if a else None,
             )
         )
     return PersonList(total=result.total, page=result.page, pages=result.pages, persons=persons)
 
 
 @router.get("/persons/{person_id}", response_model=PersonDetail)
-def get_person_detail(db: DbSession, viewer: SignedIn, person_id: RowId) -> PersonDetail:
-    """Return one person's case: requests, reports, official and assessed status."""
+def get_person_detail(db: DbSession, caller: ReadCaller, person_id: RowId) -> PersonDetail:
+    """Return one person's case: requests, reports, official and assessed status.
+
+    A partner gets only the requests and reports relatives agreed to share with it, and a
+    person every asking relative kept from it is not found.
+    """
+    viewer, partner = caller.viewer, caller.partner
     case = dossier(db, viewer, person_id)
-    log_case(db, viewer, case.person.id, "view", "api")
+    shared: set[int] | None = None
+    if partner is not None:
+        cut = partner_case(db, case, partner.consent_scope)
+        if not cut.shared:
+            raise NotFound(f"no person {person_id} among the cases you may see")
+        case = cut.case
+        shared = {r.report.id for r in case.reports}
+    log_case(db, viewer, case.person.id, "view", "api_token" if partner else "api")
     p = case.person
     birth = birth_of(p)
     o = case.official_now
-    history = []
-    for a in case.assessments:
-        history.append(
-            AssessmentOut(
-                status=a.status,
-                confidence=a.confidence,
-                flags=a.flags,
-                supporting=a.supporting,
-                contradicting=a.contradicting,
-                court_date=a.court_date,
-                explanation=a.explanation,
-            )
-        )
+    history = [_assessed(a, shared) for a in case.assessments]
     return PersonDetail(
         id=p.id,
         surname=p.surname,
@@ -255,7 +285,7 @@ def get_person_detail(db: DbSession, viewer: SignedIn, person_id: RowId) -> Pers
         rank=p.rank,
         personal_number=p.personal_number,
         official=StatusOut(status=o.status, since=o.since, authority=o.authority) if o else None,
-        assessed=_assessment(case),
+        assessed=_assessed(case.assessment, shared) if case.assessment else None,
         requests_list=[
             RequestOut(
                 id=r.request.id,
@@ -311,3 +341,207 @@ def get_figures(db: DbSession, viewer: CurrentViewer) -> Figures:
         by_status={c.key: c.text for c in f.by_status},
         by_region={c.key: c.text for c in f.by_region},
     )
+
+
+InstanceDep = Annotated[Instance, Depends(get_instance)]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _plain_text(value: str) -> str:
+    """Refuse control characters (NUL cannot be stored by PostgreSQL); keep tabs and newlines."""
+    if _CONTROL.search(value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
+PlainText = Annotated[str, AfterValidator(_plain_text)]
+
+
+class ReportIn(BaseModel):
+    """A partner's report on one person: what it claims, when and where, and who told it.
+
+    ``source_type`` and ``source_name`` say where the partner had it from (kept in the
+    report's text); the report's source is the partner's own, graded by analysts.
+    ``credibility`` is the partner's judgement of this one report, 1 (confirmed) to 6
+    (cannot be judged).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    claim: Status
+    observed_on: date
+    source_type: SourceType
+    source_name: Annotated[PlainText, Field(max_length=200)] = ""
+    credibility: Annotated[int, Field(ge=1, le=6)] = 6
+    text: Annotated[PlainText, Field(max_length=5000)] = ""
+    place: Annotated[PlainText, Field(max_length=300)] = ""
+
+
+class ReportCreated(BaseModel):
+    """The report as recorded, and the person's assessed status after it."""
+
+    id: int
+    person_id: int
+    source: str
+    grade: str
+    claim: str
+    observed_on: date
+    status: str
+    confidence: float
+
+
+@router.post(
+    "/persons/{person_id}/reports",
+    response_model=ReportCreated,
+    status_code=201,
+    responses={409: {"model": ApiError, "description": "The report clashes with stored ones"}},
+)
+def post_report(
+    db: DbSession,
+    partner: ReportWriter,
+    instance: InstanceDep,
+    person_id: RowId,
+    body: ReportIn,
+) -> ReportCreated:
+    """Record what a partner says about a person (token scope ``write_reports``).
+
+    The report's source is the partner's own (``partner: NAME``, one per source type),
+    reliability F until analysts grade it; the assessed status is recomputed at once. A
+    person the partner may not read is not found.
+    """
+    person = get_person(db, partner.viewer, person_id)
+    shared = db.scalar(
+        select(Person.id).where(Person.id == person.id, consented_persons(partner.consent_scope))
+    )
+    if shared is None:
+        raise NotFound(f"no person {person_id} among the cases you may see")
+    details = ReportDetails(
+        claim=body.claim.value,
+        observed_on=body.observed_on,
+        credibility=body.credibility,
+        text=body.text.strip(),
+        place=body.place.strip(),
+    )
+    said_by = SourceDetails(body.source_name.strip() or body.source_type.value, body.source_type)
+    report = partner_report(db, partner, person=person, said_by=said_by, details=details)
+    log_case(db, partner.viewer, person.id, "change", "api_report")
+    result = recompute_person(
+        db, person.id, today=date.today(), settings=instance.settings, reason="partner report"
+    )
+    source = db.get(Source, report.source_id)
+    return ReportCreated(
+        id=report.id,
+        person_id=person.id,
+        source=source.name if source else "",
+        grade=f"{report.reliability}{report.credibility}",
+        claim=report.claim,
+        observed_on=report.observed_on,
+        status=result.status.value,
+        confidence=result.confidence,
+    )
+
+
+class ListOut(BaseModel):
+    """What a list upload did, or would do (``dry_run``).
+
+    ``held_by`` names the list that holds the same content already (then nothing is written
+    and every count is 0); ``automatic`` rows were linked to a person (each a report when
+    the list's kind claims something), ``review`` rows wait for an analyst, ``unmatched``
+    link to nobody; ``statuses_changed`` persons got a new assessed status.
+    """
+
+    dry_run: bool
+    list: str
+    held_by: str | None
+    rows: int
+    source: str | None
+    published: date | None
+    automatic: int
+    review: int
+    duplicates: int
+    unmatched: int
+    reports: int
+    statuses_changed: int
+
+
+@router.post(
+    "/lists",
+    response_model=ListOut,
+    responses={409: {"model": ApiError, "description": "A list of that name exists already"}},
+)
+async def post_list(
+    db: DbSession,
+    partner: ListUploader,
+    instance: InstanceDep,
+    file: Annotated[UploadFile, File(description="The list: a .csv or .xlsx file")],
+    name: Annotated[str, Form(max_length=200)],
+    kind: Annotated[str, Form(max_length=40)],
+    source: Annotated[str, Form(max_length=300)] = "",
+    published: Annotated[str, Form(max_length=40)] = "",
+    columns: Annotated[str, Form(max_length=2000)] = "",
+    preview: Annotated[bool, Form()] = False,
+) -> ListOut:
+    """Import and link a list (token scope ``upload_lists``), or only preview it.
+
+    The same service as ``kintrace import`` then ``kintrace link --list``: with
+    ``preview=true`` nothing is written (as ``--dry-run``). A file whose content was
+    imported before adds nothing and names the list that holds it.
+    """
+    form = _checked(name, kind, source, published, columns)
+    original = _file_name(file.filename or "")
+    data = await read_upload(file, limit=max_upload_bytes(instance.settings.max_upload_mb))
+    digest = hashlib.sha256(data).hexdigest()
+    holding = list_holding(db, digest)
+    if holding is not None:
+        return ListOut(
+            dry_run=preview,
+            list=form.name,
+            held_by=holding.name,
+            rows=0,
+            source=form.source,
+            published=form.published_on,
+            **dict.fromkeys(_COUNTS, 0),
+        )
+    today = date.today()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / original
+        path.write_bytes(data)
+        column_map, _saved = columns_for(db, path, form.columns, form.source)
+        records = read_list(path, column_map)
+        arguments: dict[str, Any] = {
+            "path": path,
+            "name": form.name,
+            "kind": form.kind,
+            "records": records,
+            "source": form.source,
+            "published_on": form.published_on,
+            "column_map": column_map,
+            "sha256": digest,
+        }
+        if preview:
+            seen = preview_import(
+                db, **arguments, as_persons=False, settings=instance.settings, today=today
+            )
+            result, run = seen.result, seen.run
+        else:
+            result = import_list(db, **arguments, as_persons=False, actor_id=None)
+            run = link_list(
+                db, list_name=result.name, status_settings=instance.settings, today=today
+            )
+    return ListOut(
+        dry_run=preview,
+        list=result.name,
+        held_by=None,
+        rows=result.rows,
+        source=result.source,
+        published=result.published_on,
+        automatic=run.automatic,
+        review=run.review,
+        duplicates=run.duplicates,
+        unmatched=run.unmatched,
+        reports=run.reports,
+        statuses_changed=run.statuses_changed,
+    )
+
+
+_COUNTS = ("automatic", "review", "duplicates", "unmatched", "reports", "statuses_changed")

@@ -1,0 +1,1 @@
+"""Partner systems: scoped API tokens and what a partner may read and write."""
