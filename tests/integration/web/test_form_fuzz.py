@@ -129,6 +129,7 @@ ROUTE_NAMES = [
     "POST /persons/{person_id}/edit",
     "GET /stats",
     "GET /stats/estimates",
+    "GET /stats/report.pdf",
     "POST /stats/estimates/publish",
     "POST /stats/estimates/{estimate_id}/withdraw",
     "POST /language",
@@ -168,6 +169,8 @@ ROUTE_NAMES = [
     "GET /api/persons",
     "GET /api/persons/{person_id}",
     "GET /api/stats",
+    "POST /api/persons/{person_id}/reports",  # with tokens: test_api_schema.py
+    "POST /api/lists",
     "GET /login/code",
     "POST /login/code",
     "GET /account",

@@ -89,6 +89,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/stats"): "yyyyyyy",
     ("GET", "/stats.csv"): "yyyyyyy",  # public figures and published estimates only
     ("GET", "/stats.json"): "yyyyyyy",
+    ("GET", "/stats/report.pdf"): "yyyyyyy",
     ("GET", "/stats/estimates"): "snnynny",  # estimates from the lists: analysts, admins
     ("POST", "/stats/estimates/publish"): "snnynny",
     ("POST", "/stats/estimates/{estimate_id}/withdraw"): "snnynny",
@@ -102,6 +103,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/persons/{person_id}"): "syyynyy",
     ("GET", "/api/persons"): "syyynyy",
     ("GET", "/api/persons/{person_id}"): "syyynyy",
+    # partners' writes take an API token only, never a session (test_partner_api.py)
+    ("POST", "/api/persons/{person_id}/reports"): "sssssss",
+    ("POST", "/api/lists"): "sssssss",
     ("POST", "/persons/{person_id}/reports"): "syyynny",
     ("POST", "/reports/{report_id}/grade"): "snnynny",  # never a relative, not even their own
     ("GET", "/attachments/{sha256}"): "syyynyy",

@@ -3,7 +3,7 @@ JSON and a PDF report (no personal data; hidden counts stay hidden)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 import numpy as np
@@ -12,7 +12,15 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from kintrace.errors import InvalidInput
 from kintrace.estimation.histories import CaptureHistories
-from kintrace.stats.charts import Bar, Interval, bar_chart, interval_chart, svg_data_uri, to_svg
+from kintrace.stats.charts import (
+    Bar,
+    Interval,
+    bar_chart,
+    interval_chart,
+    svg_data_uri,
+    to_png,
+    to_svg,
+)
 from kintrace.stats.estimates import EstimateRun, Method, estimate_lists, history_counts
 from kintrace.stats.histories import Strata, available_lists
 from kintrace.stats.published import (
@@ -22,12 +30,21 @@ from kintrace.stats.published import (
     publish_estimate,
     withdraw_estimate,
 )
+from kintrace.stats.report import Words, figures_pdf
 from kintrace.stats.service import public_figures, suppress
 from kintrace.web.deps import DbSession, SignedIn
-from kintrace.web.i18n import language_of, tr
+from kintrace.web.i18n import LANGUAGES, language_of, tr
 from kintrace.web.limits import MAX_ROW_ID, RowId
 from kintrace.web.routes.pages import page, require_csrf
-from kintrace.web.stats_view import METHOD_LABELS, STRATA_LABELS, figures_csv, figures_json
+from kintrace.web.stats_view import (
+    METHOD_LABELS,
+    STRATA_LABELS,
+    cell_word,
+    figure_charts,
+    figures_csv,
+    figures_json,
+    status_word,
+)
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=5000)]
@@ -168,4 +185,30 @@ def stats_csv(db: DbSession) -> Response:
         figures_csv(public_figures(db), public_estimates(db)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="figures.csv"'},
+    )
+
+
+@router.get("/stats/report.pdf")
+def stats_report(
+    request: Request, db: DbSession, lang: Annotated[str, Query(max_length=8)] = ""
+) -> Response:
+    """The public figures, published estimates, charts and methods as a PDF (ru, uk or en)."""
+    chosen = lang or language_of(request)
+    if chosen not in LANGUAGES:
+        raise InvalidInput(f"field 'lang': choose one of {', '.join(LANGUAGES)}")
+    figures, estimates = public_figures(db), public_estimates(db)
+    words = Words(
+        status=lambda key: status_word(key, chosen),
+        cell=lambda key: cell_word(key, chosen),
+        method=lambda key: tr(chosen, METHOD_LABELS.get(key, key)),
+        strata=lambda key: tr(chosen, STRATA_LABELS.get(key, key)),
+    )
+    charts = [to_png(fig) for _, fig in figure_charts(figures, estimates, chosen)]
+    body = figures_pdf(
+        figures, estimates, lang=chosen, words=words, charts=charts, today=date.today()
+    )
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="figures-{chosen}.pdf"'},
     )
