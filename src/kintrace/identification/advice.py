@@ -25,6 +25,11 @@ from dataclasses import dataclass
 from kintrace.cases.model import Relationship
 
 
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for a marked text
+    """Mark a reason for the catalogues; the page translates it (``advice.reason|tr``)."""
+    return message
+
+
 @dataclass(frozen=True, slots=True)
 class Advice:
     """The relative to ask next and why (None when the references are already strong)."""
@@ -50,42 +55,50 @@ def extra_sample_advice(given: Iterable[Relationship]) -> Advice:
     siblings = sum(r in (Relationship.BROTHER, Relationship.SISTER) for r in have)
     wife = Relationship.WIFE in have
     if len(parents) == 2:
-        return Advice(None, "strong", "Both parents gave samples: the strongest reference.")
+        return Advice(None, "strong", N_("Both parents gave samples: the strongest reference."))
     if parents and (children or siblings >= 2):
-        return Advice(None, "strong", "A parent with children or siblings is a strong reference.")
+        return Advice(
+            None, "strong", N_("A parent with children or siblings is a strong reference.")
+        )
     if parents:
         other = Relationship.FATHER if Relationship.MOTHER in parents else Relationship.MOTHER
         return Advice(
             other,
             "moderate",
-            "One parent fixes one allele at each marker; the other parent would fix both.",
+            N_("One parent fixes one allele at each marker; the other parent would fix both."),
         )
     if children and wife:
         if children >= 2:
-            return Advice(None, "strong", "Two children with their mother are a strong reference.")
+            return Advice(
+                None, "strong", N_("Two children with their mother are a strong reference.")
+            )
         return Advice(
             Relationship.SON,
             "moderate",
-            "One child with the mother fixes one allele; a second child adds most.",
+            N_("One child with the mother fixes one allele; a second child adds most."),
         )
     if children:
         return Advice(
             Relationship.WIFE,
             "moderate",
-            "The children's mother lets the laboratory tell which allele came from him.",
+            N_("The children's mother lets the laboratory tell which allele came from him."),
         )
     if siblings:
         return Advice(
             Relationship.MOTHER,
             "weak" if siblings == 1 else "moderate",
-            "Siblings share half the genome on average but no allele for certain; "
-            "a parent would add most, otherwise another full sibling.",
+            N_(
+                "Siblings share half the genome on average but no allele for certain; "
+                "a parent would add most, otherwise another full sibling."
+            ),
         )
     if have:
         return Advice(
             Relationship.MOTHER,
             "weak",
-            "Distant relatives share about a quarter of the genome; a parent, child or "
-            "full sibling would add much more.",
+            N_(
+                "Distant relatives share about a quarter of the genome; a parent, child or "
+                "full sibling would add much more."
+            ),
         )
-    return Advice(Relationship.MOTHER, "none", "No reference sample yet: a parent is best.")
+    return Advice(Relationship.MOTHER, "none", N_("No reference sample yet: a parent is best."))

@@ -44,7 +44,9 @@ def get_db(instance: Annotated[Instance, Depends(get_instance)]) -> Iterator[Aud
         yield session
 
 
-DbSession = Annotated[AuditedSession, Depends(get_db)]
+DbSession = Annotated[AuditedSession, Depends(get_db, scope="function")]
+"""Committed before the answer goes out (FastAPI's default scope commits after it is sent, so a
+browser that follows a redirect at once could find the new session or row not there yet)."""
 
 PUBLIC_VIEWER = Viewer(user_id=None, role=Role.PUBLIC, display_name="public")
 
