@@ -58,8 +58,8 @@ class Level:
     ``kind`` is ``sql`` (``condition`` is SQL), ``jaro_winkler`` or ``damerau_levenshtein``
     (``condition`` is the column, ``threshold`` the similarity or distance), or
     ``array_intersect`` (``condition`` is an array column). ``also`` is SQL that must hold
-    as well (a similarity level limited to some pairs). ``fixed_m`` and ``fixed_u`` keep the
-    prior through training.
+    as well (a similarity level limited to some pairs), ``either`` SQL that may hold
+    instead. ``fixed_m`` and ``fixed_u`` keep the prior through training.
     """
 
     label: str
@@ -72,6 +72,7 @@ class Level:
     fixed_m: bool = False
     also: str = ""
     fixed_u: bool = False
+    either: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,13 @@ SURNAME_OTHER_READING = "l.surname_alt_key = r.surname_key OR l.surname_key = r.
 Жаров; :func:`~kintrace.linkage.names.surname_alt_key`)."""
 UNKNOWN_GIVEN = "l.given_canonical LIKE '?%' OR r.given_canonical LIKE '?%'"
 """One of the two given names is not in the data file (a misspelt or foreign name)."""
+
+PATRONYMIC_NEAR = (
+    "l.patronymic_near = r.patronymic_canonical OR l.patronymic_canonical = r.patronymic_near"
+    " OR l.patronymic_near = r.patronymic_near"
+)
+"""An unknown patronymic's nearest known father (:func:`~kintrace.linkage.names.patronymic_near`)
+is the other side's father, or both are near the same one."""
 
 NEIGHBOUR_WINDOW = 10
 """Personal numbers this close (|a - b|) may be twins' numbers issued one after another.
@@ -273,7 +281,17 @@ COMPARISONS: tuple[Comparison, ...] = (
                 0.03,
                 tf_column="patronymic_canonical",
             ),
-            Level("typo", "patronymic_canonical", 0.06, 0.02, "jaro_winkler", 0.88),
+            # a typo: the keys close, or an unknown patronymic's nearest known father is the
+            # other's (Олегоич, Olegovich: names.patronymic_near)
+            Level(
+                "typo",
+                "patronymic_canonical",
+                0.06,
+                0.02,
+                "jaro_winkler",
+                0.88,
+                either=PATRONYMIC_NEAR,
+            ),
             Level(
                 "initial",
                 "l.patronymic_initial = r.patronymic_initial"
@@ -281,9 +299,19 @@ COMPARISONS: tuple[Comparison, ...] = (
                 0.05,
                 0.06,
             ),
+            # One side's father is a name the lists do not know and no known name is near:
+            # a rare name or a mangled one, weaker evidence than two known names that differ.
+            Level(
+                "unknown",
+                "l.patronymic_canonical LIKE '?%' OR r.patronymic_canonical LIKE '?%'",
+                0.03,
+                0.05,
+            ),
         ),
-        else_m=0.04,
-        else_u=0.89,
+        # two known fathers' names that differ: once mistyped patronymics are read (typo),
+        # rarely one man's
+        else_m=0.01,
+        else_u=0.84,
     ),
     Comparison(
         "birth_date",
@@ -448,6 +476,8 @@ def _splink_level(level: Level, *, use_tf: bool) -> Any:
         created = cll.CustomLevel(splink_sql(level.condition), label_for_charts=level.label)
     if level.also:
         created = cll.And(created, cll.CustomLevel(splink_sql(level.also)))
+    if level.either:
+        created = cll.Or(created, cll.CustomLevel(splink_sql(level.either)))
     options: dict[str, Any] = {"m_probability": level.m, "u_probability": level.u}
     if level.fixed_m:
         options["fix_m_probability"] = True

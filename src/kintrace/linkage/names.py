@@ -445,10 +445,22 @@ def _patronymic_forms(name: str) -> list[str]:
         stems += [(base + "ев", base + "евн"), (base + "ов", base + "івн")]
     else:
         stems += [(lower + "ов", lower + "овн"), (lower + "ов", lower + "івн")]
+    if _FLEETING_VOWEL.search(lower):  # Павел: Павлович; Лев: Львович
+        stems += [(lower[:-2] + lower[-1] + "ов", lower[:-2] + lower[-1] + "овн")]
+    if lower.endswith("ов"):  # Яков: Яковлевич
+        stems += [(lower + "лев", lower + "левн")]
     forms: list[str] = []
     for male, female in stems:
         forms += [male + "ич", female + "а" if female.endswith("н") else female + "на"]
-    return forms
+        # each male form has its Russian and Ukrainian female forms (Павлович: Павловна,
+        # Павлівна), whichever table the stem came from
+        if male.endswith(("ов", "ев")):
+            forms += [male + "на", male[:-2] + "івна"]
+    return list(dict.fromkeys(forms))
+
+
+_FLEETING_VOWEL = re.compile(r"^[^аеёиоуыэюя]*(?:[аеёиоуыэюя][^аеёиоуыэюя]*)?[её][лв]$")
+"""A short name whose last е/ё drops before a suffix (Павел, Лев), as the patronymic shows."""
 
 
 @cache
@@ -461,6 +473,75 @@ def _patronymic_index() -> dict[str, str]:
             for form in _patronymic_forms(father):
                 index.setdefault(phonetic_key(form), name.canonical)
     return index
+
+
+@cache
+def _patronymic_deletions() -> dict[str, frozenset[str]]:
+    """Return the known patronymic keys' one- and two-letter deletions (and the keys
+    themselves), each with the keys it comes from: the symmetric-deletion index of Garbe's
+    SymSpell (2012), where two keys are within d edits only if deletions of at most d letters
+    from each meet."""
+    found: dict[str, set[str]] = {}
+    for key in _patronymic_index():
+        for variant in _deletions(key, 2):
+            found.setdefault(variant, set()).add(key)
+    return {variant: frozenset(keys) for variant, keys in found.items()}
+
+
+def _deletions(key: str, depth: int) -> set[str]:
+    found = {key}
+    frontier = {key}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
+
+
+def damerau_levenshtein(a: str, b: str) -> int:
+    """Return the optimal-string-alignment Damerau–Levenshtein distance (Damerau, 1964).
+
+    >>> damerau_levenshtein("olegoic", "olegovic"), damerau_levenshtein("ab", "ba")
+    (1, 1)
+    """
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, start=1):
+            cost = char_a != char_b
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+@lru_cache(maxsize=50_000)
+def patronymic_near(text: str) -> str:
+    """Return the father's name of the nearest known patronymic to an unrecognised one.
+
+    A patronymic :func:`patronymic_key` does not know (Олегоич, a letter dropped) is read
+    as the known form one edit away (two for keys of eight letters or more), when every
+    nearest form is one father's; ``""`` for a known patronymic, or none near, or several.
+
+    >>> patronymic_near("Олегоич"), patronymic_near("Алексанрович"), patronymic_near("Олегович")
+    ('Олег', 'Александр', '')
+    """
+    tokens = name_tokens(text)
+    if not tokens or len(tokens[0]) < 4 or not patronymic_key(text).startswith("?"):
+        return ""
+    key = phonetic_key(tokens[0])
+    reach = 2 if len(key) >= 8 else 1
+    deletions = _patronymic_deletions()
+    candidates = {k for variant in _deletions(key, reach) for k in deletions.get(variant, ())}
+    scored = [(damerau_levenshtein(key, k), k) for k in candidates]
+    scored = [(d, k) for d, k in scored if d <= reach]
+    if not scored:
+        return ""
+    best = min(d for d, _ in scored)
+    index = _patronymic_index()
+    fathers = {index[k] for d, k in scored if d == best}
+    return fathers.pop() if len(fathers) == 1 else ""
 
 
 _PATRONYMIC_SUFFIX = re.compile(r"(ovic|evic|ovna|evna|ivna|inicna|icna|ic|na)$")

@@ -22,6 +22,7 @@ from kintrace.linkage.names import (
     name_tokens,
     orient_names,
     patronymic_key,
+    patronymic_near,
     patronymic_sex,
     phonetic_key,
     resolve_given_name,
@@ -392,7 +393,8 @@ class PersonFeatures:
     every name a nickname may stand for (``given_ambiguous`` lists them, each between bars,
     when they are more than one: Слава, ``|Владислав|Вячеслав|...|``; its canonical name is
     one of them and may be another than the partner's), ``patronymic_canonical`` the father's
-    canonical name.
+    canonical name (``patronymic_near`` the father of the nearest known form of one it does
+    not know: Олегоич, Олег).
     Birth is split into parts; ``birth_year_min`` is one less than ``birth_year`` when only an
     age was known. ``region`` is an ISO 3166-2 code, ``rank_level`` the rank's order.
     ``extra`` holds the normalised values of the record's extra fields (see
@@ -410,6 +412,7 @@ class PersonFeatures:
     given_initial: str = ""
     given_as_surname_key: str = ""
     patronymic_canonical: str = ""
+    patronymic_near: str = ""
     patronymic_initial: str = ""
     sex: str = ""
     birth_year: int | None = None
@@ -450,12 +453,14 @@ def _given_columns(given_name: str, sex: str) -> tuple[str, str, tuple[str, ...]
 
 
 @lru_cache(maxsize=50_000)
-def _patronymic_columns(patronymic: str) -> tuple[str, str, str]:
-    """Return the patronymic's canonical father, its initial and the sex it shows (cached)."""
+def _patronymic_columns(patronymic: str) -> tuple[str, str, str, str]:
+    """Return the patronymic's canonical father, the nearest known father of an unknown
+    one, its initial and the sex it shows (cached)."""
     tokens = _tokens(patronymic)
     initial_only = bool(tokens) and len(tokens[0]) == 1
     return (
         "" if initial_only else patronymic_key(patronymic),
+        "" if initial_only else patronymic_near(patronymic),
         phonetic_key(tokens[0])[:1] if tokens else "",
         patronymic_sex(patronymic),
     )
@@ -481,7 +486,9 @@ def name_features(
     ):
         given_name, patronymic = tokens
     surname, given_name = orient_names(surname, given_name)
-    patronymic_canonical, patronymic_initial, patronymic_shows = _patronymic_columns(patronymic)
+    patronymic_canonical, near, patronymic_initial, patronymic_shows = _patronymic_columns(
+        patronymic
+    )
     inferred = sex or patronymic_shows
     key, canonical, candidates, initial, as_surname, given_sex = _given_columns(
         given_name, inferred
@@ -499,6 +506,7 @@ def name_features(
         "given_initial": initial,
         "given_as_surname_key": as_surname,
         "patronymic_canonical": patronymic_canonical,
+        "patronymic_near": near,
         "patronymic_initial": patronymic_initial,
         "sex": inferred or given_sex or surname_sex(surname),
     }

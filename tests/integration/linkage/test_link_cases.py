@@ -59,3 +59,15 @@ def test_an_abbreviated_or_transliterated_region_agrees(case: str) -> None:
     pair = _link(case)[("a1", "b1")]
     assert pair.evidence["region"] == "exact"
     assert pair.match_probability >= 0.5
+
+
+def test_a_mistyped_patronymic_is_a_typo_not_a_different_father() -> None:
+    pair = _link("PT1b")[("a1", "b1")]  # Олегоич against Olegovich
+    assert pair.evidence["patronymic"] == "typo"
+    assert pair.match_probability >= 0.5
+
+
+def test_namesakes_with_two_known_different_patronymics_stay_apart() -> None:
+    pair = _link("Fpatr")[("a1", "b1")]  # Борисович against Vlasovich, the same year
+    assert pair.evidence["patronymic"] == "different"
+    assert pair.match_probability < 0.5
