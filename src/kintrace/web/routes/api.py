@@ -45,7 +45,7 @@ from kintrace.web.deps import CurrentViewer, DbSession, get_instance
 from kintrace.web.limits import MAX_ROW_ID, RowId, max_upload_bytes, read_upload
 
 # the list upload form's checks, shared with the analysts' page (one set of rules)
-from kintrace.web.routes.lists import _checked, _file_name
+from kintrace.web.routes.lists import KIND_LABELS, _checked, _file_name
 
 
 class ApiError(BaseModel):
@@ -475,9 +475,9 @@ async def post_list(
     instance: InstanceDep,
     file: Annotated[UploadFile, File(description="The list: a .csv or .xlsx file")],
     name: Annotated[str, Form(max_length=200)],
-    kind: Annotated[str, Form(max_length=40)],
+    kind: Annotated[str, Form(pattern="^(" + "|".join(sorted(KIND_LABELS)) + ")$")],
     source: Annotated[str, Form(max_length=300)] = "",
-    published: Annotated[str, Form(max_length=40)] = "",
+    published: Annotated[str, Form(pattern=r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")] = "",
     columns: Annotated[str, Form(max_length=2000)] = "",
     preview: Annotated[bool, Form()] = False,
 ) -> ListOut:
