@@ -115,7 +115,7 @@ def interval_chart(points: Sequence[Interval], title: str, *, observed: int | No
     if observed is not None:
         ax.axvline(observed, color=MUTED, linestyle="--", linewidth=1)
     ax.set_yticks(list(range(len(points))), [p.label for p in points], fontsize=8, color=INK)
-    ax.set_ylim(len(points) - 0.5, -0.5)
+    ax.set_ylim(max(len(points), 1) - 0.5, -0.5)
     ax.set_title(title, fontsize=10, color=INK, loc="left")
     ax.tick_params(labelsize=7, colors=INK)
     ax.set_xlim(left=0)

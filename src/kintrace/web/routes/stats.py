@@ -85,14 +85,17 @@ def _overlaps(tables: list[CaptureHistories], lang: str) -> tuple[str, str]:
     return title, svg_data_uri(to_svg(bar_chart(bars, title)))
 
 
-def _interval_svg(run: EstimateRun, lang: str) -> tuple[str, str]:
+def _interval_svg(run: EstimateRun, lang: str) -> list[tuple[str, str]]:
+    """The estimates chart of the sums (none when no family could sum its strata)."""
     points = [
         Interval(tr(lang, METHOD_LABELS[m.value]), f.value, f.ci_low, f.ci_high)
         for m, f in run.total.items()
         if f.value is not None
     ]
+    if not points:
+        return []
     title = tr(lang, "Estimates with their 95% intervals; dashed: persons documented")
-    return title, svg_data_uri(to_svg(interval_chart(points, title, observed=run.observed)))
+    return [(title, svg_data_uri(to_svg(interval_chart(points, title, observed=run.observed))))]
 
 
 @router.get("/stats/estimates")
@@ -113,7 +116,7 @@ def estimates_page(
     if list_ids:
         methods = [Method.LOGLINEAR, Method.DECOMPOSABLE] + ([Method.LCM] if lcm else [])
         run = estimate_lists(db, _ids(list_ids), chosen_strata, methods=methods)
-        charts = [_interval_svg(run, lang), _overlaps([r.table for r in run.rows], lang)]
+        charts = [*_interval_svg(run, lang), _overlaps([r.table for r in run.rows], lang)]
     return page(
         request,
         "stats_estimates.html",
