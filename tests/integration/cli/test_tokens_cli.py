@@ -4,6 +4,7 @@ against the API until it is revoked; the database holds only its hash; bad input
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from kintrace.cases.service import get_or_create_region
+from kintrace.cli.main import app as cli
 from kintrace.cli.tokens import token_app
 from kintrace.config import Settings
 from kintrace.instance import open_instance
@@ -108,3 +110,25 @@ def test_bad_input_exits_2_and_writes_nothing(
         assert word in result.stderr, (args, result.stderr)
     listed = runner.invoke(token_app, ["list", "--json", *place])
     assert json.loads(listed.stdout) == []
+
+
+def test_a_restored_backup_holds_no_token(
+    runner: CliRunner, tmp_path: Path, new_database: Callable[[str], str]
+) -> None:
+    source_url, target_url = new_database("sqlite"), new_database("sqlite")
+    place = ["--database", source_url, "--data-dir", str(tmp_path / "a")]
+    issued = runner.invoke(token_app, ["issue", "ICRC", "--scope", "read_persons", *place])
+    assert issued.exit_code == 0, issued.output
+    archive = tmp_path / "copy.tar.gz"
+    made = runner.invoke(cli, ["backup", str(archive), *place, "--json"])
+    assert made.exit_code == 0, made.output
+    assert "api_tokens" not in json.loads(made.stdout)["tables"]
+    back = ["--database", target_url, "--data-dir", str(tmp_path / "b")]
+    restored = runner.invoke(cli, ["restore", str(archive), *back])
+    assert restored.exit_code == 0, restored.output
+    listed = runner.invoke(token_app, ["list", "--json", *back])
+    assert json.loads(listed.stdout) == []
+    settings = Settings(database_url=target_url, data_dir=tmp_path / "b")
+    with open_instance(settings) as instance, TestClient(create_app(instance)) as client:
+        client.headers["Authorization"] = f"Bearer {issued.stdout.strip()}"
+        assert client.get("/api/persons").status_code == 401
