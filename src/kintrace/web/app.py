@@ -46,6 +46,7 @@ from kintrace.web.routes import (
     portal,
     requests,
     stats,
+    tokens,
 )
 
 HERE = Path(__file__).parent
@@ -156,6 +157,7 @@ def create_app(instance: Instance, *, daily_clocks: bool = False) -> FastAPI:
     app.include_router(requests.router)
     app.include_router(account.router)
     app.include_router(admin.router)
+    app.include_router(tokens.router)
     app.include_router(dna.router)
     app.include_router(dossier.router)
     app.include_router(handover.router)

@@ -171,6 +171,8 @@ ROUTE_NAMES = [
     "GET /api/stats",
     "POST /api/persons/{person_id}/reports",  # with tokens: test_api_schema.py
     "POST /api/lists",
+    "POST /admin/tokens",
+    "POST /admin/tokens/{token_id}/revoke",
     "GET /login/code",
     "POST /login/code",
     "GET /account",

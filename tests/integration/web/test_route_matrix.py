@@ -25,7 +25,9 @@ from sqlalchemy import select
 from starlette.routing import BaseRoute, Mount
 
 from kintrace.access import Role
+from kintrace.cases.model import ConsentScope
 from kintrace.instance import Instance
+from kintrace.partners.tokens import TokenScope, issue_token
 from kintrace.reports.service import attach_file
 from kintrace.storage.chat_tables import ChatMention
 from kintrace.storage.db import transaction
@@ -78,6 +80,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/reset/password"): "*******",
     ("GET", "/admin/users"): "snnnnny",
     ("POST", "/admin/users"): "snnnnny",
+    ("GET", "/admin/tokens"): "snnnnny",
+    ("POST", "/admin/tokens"): "snnnnny",
+    ("POST", "/admin/tokens/{token_id}/revoke"): "snnnnny",
     ("POST", "/admin/users/{user_id}/active"): "snnnnny",
     ("POST", "/admin/users/{user_id}/role"): "snnnnny",
     ("POST", "/admin/users/{user_id}/region"): "snnnnny",
@@ -184,6 +189,7 @@ class Objects:
     inquirer_id: int
     mention_id: int
     estimate_id: int
+    token_id: int
 
 
 @pytest.fixture(scope="module")
@@ -286,6 +292,16 @@ def objects(demo_instance: Instance) -> Objects:
             inquirer_id=tracing.inquirer_id,
             mention_id=mention.id,
             estimate_id=estimate.id,
+            token_id=issue_token(
+                db,
+                name="matrix partner",
+                scopes=frozenset({TokenScope.READ_PERSONS}),
+                partner=ConsentScope.RED_CROSS,
+                region=None,
+                expires_on=None,
+                created_by=None,
+                now=datetime.now(),
+            ).row.id,
         )
 
 
@@ -368,6 +384,7 @@ def url_of(path: str, o: Objects) -> str:
         inquirer_id=o.inquirer_id,
         mention_id=o.mention_id,
         estimate_id=o.estimate_id,
+        token_id=o.token_id,
     )
 
 
