@@ -60,6 +60,7 @@ def english_words() -> set[str]:
 ALLOWED = {
     "kintrace",  # the name of the app
     "english",  # the switcher names each language in its own words
+    "json",  # the name of a file format (the figures' download link)
 }
 """English words a Russian page may show: names, not labels."""
 
