@@ -79,7 +79,7 @@ def build(url: str, count: int) -> list[str]:
         weights = [w for _, w in STATUSES]
         total = sum(weights)
         cases = " ".join(
-            f"WHEN (id * 7919) % {total} < {sum(weights[: i + 1])} THEN '{name}'"
+            f"WHEN (id::bigint * 7919) % {total} < {sum(weights[: i + 1])} THEN '{name}'"
             for i, (name, _) in enumerate(STATUSES)
         )
         connection.execute(
