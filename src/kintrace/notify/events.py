@@ -10,6 +10,7 @@ reader's language (:func:`render`), from the gettext catalogues of the web app.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -147,6 +148,11 @@ def render(event: Event, language: str) -> str:
     if event.kind is Kind.COURT and values.get("sex") == "female":
         original = COURT_FEMALE
     try:
-        return tr(lang.value, original) % values
+        text = tr(lang.value, original) % values
     except (KeyError, ValueError, TypeError):  # a translation that lost a placeholder
-        return original % values
+        text = original % values
+    return _ONE_STOP.sub(r"\1.", text)
+
+
+_ONE_STOP = re.compile(r"\b(г|р)\.\.")
+"""A date written "2023 г." or "2023 р." that ends a sentence takes one full stop, not two."""

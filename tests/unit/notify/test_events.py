@@ -66,3 +66,11 @@ def test_every_kind_has_words_in_every_language(kind: Kind) -> None:
         words = render(Event(kind, "k", 1, params), lang)
         assert "%(" not in words and words.strip()
     assert set(TEMPLATES) == set(Kind)
+
+
+def test_a_date_that_ends_a_sentence_takes_one_full_stop() -> None:
+    event = Event(
+        Kind.HANDOVER, "handover:1", 1, {"person": "X", "step": "buried", "date": "2023-03-20"}
+    )
+    assert render(event, "uk").endswith("20 березня 2023 р.")
+    assert render(event, "ru").endswith("20 марта 2023 г.")
