@@ -165,7 +165,9 @@ def test_an_unknown_language_or_an_outside_target_is_refused(client_for: Client)
     assert away.headers["location"] == "/"
 
 
-@pytest.mark.parametrize("path", ["/cases", "/persons/1", "/stats", "/login", "/worklist"])
+@pytest.mark.parametrize(
+    "path", ["/cases", "/persons/1", "/stats", "/stats/estimates", "/login", "/worklist"]
+)
 def test_no_english_word_is_left_on_the_main_pages_in_russian(
     client_for: Client, demo_instance: Instance, path: str
 ) -> None:
