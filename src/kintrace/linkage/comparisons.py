@@ -126,6 +126,19 @@ on DuckDB and on Spark (Splink's UDF) alike.
 SURNAME_OTHER_READING = "l.surname_alt_key = r.surname_key OR l.surname_key = r.surname_alt_key"
 """The same surname by one side's other reading of a Latin x or j (JAROV read as Telegram's
 Жаров; :func:`~kintrace.linkage.names.surname_alt_key`)."""
+GIVEN_NEAR = (
+    "instr(l.given_near, concat('|', r.given_canonical, '|')) > 0"
+    " OR instr(r.given_near, concat('|', l.given_canonical, '|')) > 0"
+    " OR l.given_near = r.given_near"
+)
+"""One side's name is not in the list and its nearest known names hold the other's name
+(:func:`~kintrace.linkage.names.given_near`), or both are near the same names. ``instr`` and
+``concat`` are the same on DuckDB and Spark."""
+ONE_UNKNOWN_GIVEN = (
+    "l.given_canonical LIKE '?%' AND r.given_canonical NOT LIKE '?%'"
+    " OR r.given_canonical LIKE '?%' AND l.given_canonical NOT LIKE '?%'"
+)
+"""Exactly one of the two given names is not in the data file."""
 UNKNOWN_GIVEN = "l.given_canonical LIKE '?%' OR r.given_canonical LIKE '?%'"
 """One of the two given names is not in the data file (a misspelt or foreign name)."""
 
@@ -209,6 +222,11 @@ COMPARISONS: tuple[Comparison, ...] = (
                 tf_column="given_canonical",
             ),
             Level("nickname", "given_candidates", 0.06, 0.01, "array_intersect", 1),
+            # a name not in the list whose nearest known forms are the other's name's
+            # (Серёжп: Серёжа, Сергей; names.given_near); u: a random pair's chance that an
+            # unknown name is near the other's, about the share of unknown names (5%) times
+            # a common name's share (3%)
+            Level("near", GIVEN_NEAR, 0.03, 0.002),
             # The surname comparison already counts a swap (it is one event, seen from both
             # columns): here it only keeps the pair out of the "different" guard.
             Level("swapped", f"{SWAPPED} OR {SWAPPED_TYPO}", 0.5, 0.5, fixed_m=True, fixed_u=True),
@@ -264,6 +282,12 @@ COMPARISONS: tuple[Comparison, ...] = (
                 also=NUMBER_TYPO,
                 fixed_u=True,
             ),
+            # One name the list does not know, near none of the other's forms: a name
+            # mangled beyond a typo or a foreign one. The guard keeps apart only names that
+            # are known to differ (or two unknown ones that differ beyond a typo), so this
+            # is ordinary evidence: m the share of such true pairs, u about twice the share
+            # of unknown names.
+            Level("unknown", ONE_UNKNOWN_GIVEN, 0.01, 0.1),
         ),
         # the twins-and-brothers guard: see the module docstring
         else_m=1e-20,

@@ -409,6 +409,65 @@ def resolve_given_name(text: str, sex: str = "") -> GivenNameMatch:
 _J_FOR_ZH = re.compile(r"^[Jj][aeiouyAEIOUY]")
 
 
+@cache
+def _given_deletions() -> dict[str, frozenset[str]]:
+    """Return every given-name form's key and letters with their one- and two-letter
+    deletions, each with the keys and letters it comes from (SymSpell, as for patronymics)."""
+    found: dict[str, set[str]] = {}
+    for spelling in (*_given_index(), *_given_spellings()):
+        for variant in _deletions(spelling, 2):
+            found.setdefault(variant, set()).add(spelling)
+    return {variant: frozenset(spellings) for variant, spellings in found.items()}
+
+
+@lru_cache(maxsize=100_000)
+def given_near(text: str, sex: str = "") -> tuple[str, ...]:
+    """Return the canonical names of the known forms nearest an unrecognised given name.
+
+    A given name :func:`resolve_given_name` does not know (Серёжп, a typo in Серёжа; Olksii,
+    in Oleksii; Анаролий) is compared, by its phonetic key and by its plain letters (so that
+    «ио» read as ё is one edit: Ниолай, Nikolai), with every form of the name list: full
+    names, Ukrainian and Latin forms, nicknames. The names of the forms at the least
+    Damerau–Levenshtein distance are returned, if that distance is one (two for a word of
+    seven letters or more); ``sex`` keeps the names of that sex. A known name, an initial,
+    or a word of fewer than four letters has none: a short word is a typo of too many names.
+
+    >>> [given_near(n, "m") for n in ("Серёжп", "Olksii", "Анаролий", "Ниолай")]
+    [('Сергей',), ('Алексей',), ('Анатолий',), ('Николай',)]
+    >>> given_near("Сергей"), given_near("Иья")
+    ((), ())
+    """
+    tokens = name_tokens(text)
+    if (
+        not tokens
+        or len(tokens[0]) < 4
+        or not resolve_given_name(text, sex).canonical.startswith("?")
+    ):
+        return ()
+    first = tokens[0]
+    deletions = _given_deletions()
+    reach = 2 if len(first) >= 7 else 1
+    scored: list[tuple[int, str]] = []
+    for spelling in dict.fromkeys((phonetic_key(first), _letters(first))):
+        candidates = {c for v in _deletions(spelling, reach) for c in deletions.get(v, ())}
+        scored += [(damerau_levenshtein(spelling, c), c) for c in candidates]
+    scored = [(d, c) for d, c in scored if d <= reach]
+    if not scored:
+        return ()
+    best = min(d for d, _ in scored)
+    index, spellings = _given_index(), _given_spellings()
+    names: dict[str, str] = {}
+    for distance, spelling in scored:
+        if distance != best:
+            continue
+        for entry in index.get(spelling, ()):
+            names.setdefault(entry.canonical, entry.sex)
+        for canonical, name_sex in spellings.get(spelling, ()):
+            names.setdefault(canonical, name_sex)
+    suited = [n for n, s in names.items() if not sex or s == sex] or list(names)
+    return tuple(sorted(suited))
+
+
 def is_known_given_name(text: str) -> bool:
     """Say whether a word is a given name of the data file in a full form (not a nickname).
 

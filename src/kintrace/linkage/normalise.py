@@ -19,6 +19,7 @@ from kintrace.cases.dates import PartialDate, Precision
 from kintrace.cases.model import PersonDetails, Sex
 from kintrace.errors import InvalidInput
 from kintrace.linkage.names import (
+    given_near,
     name_tokens,
     orient_names,
     patronymic_key,
@@ -392,7 +393,9 @@ class PersonFeatures:
     ``given_canonical`` the canonical Russian full name (Саша → Александр), ``given_candidates``
     every name a nickname may stand for (``given_ambiguous`` lists them, each between bars,
     when they are more than one: Слава, ``|Владислав|Вячеслав|...|``; its canonical name is
-    one of them and may be another than the partner's), ``patronymic_canonical`` the father's
+    one of them and may be another than the partner's; ``given_near`` lists, between bars,
+    the names nearest one not in the list: :func:`~.names.given_near`),
+    ``patronymic_canonical`` the father's
     canonical name (``patronymic_near`` the father of the nearest known form of one it does
     not know: Олегоич, Олег).
     Birth is split into parts; ``birth_year_min`` is one less than ``birth_year`` when only an
@@ -409,6 +412,7 @@ class PersonFeatures:
     given_canonical: str = ""
     given_candidates: tuple[str, ...] = ()
     given_ambiguous: str = ""
+    given_near: str = ""
     given_initial: str = ""
     given_as_surname_key: str = ""
     patronymic_canonical: str = ""
@@ -494,6 +498,7 @@ def name_features(
         given_name, inferred
     )
     family = surname_key(surname) if surname else ""
+    nearest = given_near(given_name, inferred) if given_name else ()
     return {
         "surname_key": family,
         "surname_alt_key": surname_alt_key(surname) if surname else "",
@@ -503,6 +508,7 @@ def name_features(
         "given_canonical": canonical,
         "given_candidates": candidates,
         "given_ambiguous": f"|{'|'.join(candidates)}|" if len(candidates) > 1 else "",
+        "given_near": f"|{'|'.join(nearest)}|" if nearest else "",
         "given_initial": initial,
         "given_as_surname_key": as_surname,
         "patronymic_canonical": patronymic_canonical,

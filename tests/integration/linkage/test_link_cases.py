@@ -71,3 +71,25 @@ def test_namesakes_with_two_known_different_patronymics_stay_apart() -> None:
     pair = _link("Fpatr")[("a1", "b1")]  # Борисович against Vlasovich, the same year
     assert pair.evidence["patronymic"] == "different"
     assert pair.match_probability < 0.5
+
+
+@pytest.mark.parametrize(
+    ("case", "left", "right"),
+    [
+        ("G1", "a1", "b1"),  # Серёжп against Sergei
+        ("G2io", "a1", "b1"),  # Ниолай against Nikolai
+        ("G2d_io", "a1", "b1"),  # Иорь against Igor
+        ("G3a", "a1", "b1"),  # Olksii against Алексей
+        ("G3b", "a1", "a2"),  # Анаролий against Толик, within one list
+        ("G4", "a1", "b1"),  # names swapped, Kostiantym misspelt
+        ("G5", "a1", "b1"),  # Витя against Vitalii
+        ("JG", "a1", "b1"),  # Вова, Влдаимир and Vladimir: one man's three records
+        ("JG", "a2", "b1"),
+    ],
+)
+def test_a_misspelt_given_name_is_not_kept_apart_as_a_twin(
+    case: str, left: str, right: str
+) -> None:
+    pair = _link(case)[(left, right)]
+    assert pair.evidence["given_name"] != "different"
+    assert pair.match_probability >= 0.5
