@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from kintrace.cases.dates import parse_partial_date
+from kintrace.cases.model import PersonDetails, Sex
+from kintrace.linkage.model import ScoredPair, link_features
 from kintrace.linkage.names import given_near, resolve_given_name
-from kintrace.linkage.normalise import name_features
+from kintrace.linkage.normalise import name_features, person_features
 
 
 @pytest.mark.parametrize(
@@ -40,3 +43,29 @@ def test_the_nearest_names_go_into_the_features_between_bars() -> None:
 
 def test_a_nickname_of_two_names_stands_for_both() -> None:
     assert {"Виктор", "Виталий"} <= set(resolve_given_name("Витя", "m").candidates)
+
+
+def _twins(first: str, second: str) -> ScoredPair:
+    born = parse_partial_date("02.02.1980")
+    records = [
+        person_features(PersonDetails("Жамсуев", name, "Баирович", Sex.UNKNOWN, born, "", "", ""))
+        for name in (first, second)
+    ]
+    return link_features(records, min_probability=0.0).pairs[0]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("Иван", "Пётр"), ("Жыргал", "Цыренжап")],  # two known names; two unknown ones far apart
+)
+def test_the_guard_keeps_twins_apart_when_their_names_are_known_to_differ(
+    first: str, second: str
+) -> None:
+    pair = _twins(first, second)
+    assert pair.evidence["given_name"] == "different"
+    assert pair.match_probability < 0.01
+
+
+def test_a_name_mangled_beyond_recognition_against_a_known_one_is_not_guarded() -> None:
+    pair = _twins("Цыренжап", "Сергей")  # unknown, and near no form of any name
+    assert pair.evidence["given_name"] == "unknown"
