@@ -79,6 +79,8 @@ async def handle_error(request: Request, error: Exception) -> Response:
     if isinstance(error, TooManyAttempts) and error.retry_after is not None:
         headers["Retry-After"] = str(error.retry_after)
     if request.url.path.startswith("/api"):
+        if isinstance(error, NotSignedIn):
+            headers["WWW-Authenticate"] = 'Bearer realm="kintrace"'  # RFC 6750: a token works
         return JSONResponse(
             {"error": type(error).__name__, "detail": problems}, code, headers=headers
         )

@@ -227,7 +227,9 @@ def test_the_sql_rule_agrees_with_consented_view_on_every_person(world: World) -
 
 def test_unknown_revoked_expired_and_wrong_scope_tokens_are_refused(world: World, api: Api) -> None:
     reader = token(world, TokenScope.READ_PERSONS)
-    refused(api("x" * 43).get("/api/persons"), 401)
+    unknown = api("x" * 43).get("/api/persons")
+    refused(unknown, 401)
+    assert unknown.headers["www-authenticate"].startswith("Bearer")
     refused(api("not a token!").get("/api/persons"), 401)
     basic = api(None)
     basic.headers["Authorization"] = "Basic YTpi"
