@@ -139,7 +139,7 @@ def estimate_table(table: CaptureHistories, methods: Sequence[Method]) -> dict[M
     out: dict[Method, Figure] = {}
     for method in methods:
         if empty:
-            out[method] = Figure(method, None, problem=f"nobody on list {empty[0]!r} here")
+            out[method] = Figure(method, None, problem="a list has nobody in this stratum")
             continue
         try:
             with np.errstate(all="ignore"):
@@ -156,7 +156,7 @@ def sum_strata(rows: Sequence[StratumEstimate], methods: Sequence[Method]) -> di
         figures = [row.figures[method] for row in rows]
         missing = [row.stratum for row, f in zip(rows, figures, strict=True) if f.value is None]
         if missing or not figures:
-            total[method] = Figure(method, None, problem=f"no estimate in stratum {missing[0]!r}")
+            total[method] = Figure(method, None, problem="a stratum has no estimate")
             continue
         lows = [f.ci_low for f in figures]
         highs = [f.ci_high for f in figures]

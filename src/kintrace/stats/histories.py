@@ -158,7 +158,7 @@ def capture_histories(
     """
     ids = list(list_ids)
     if not MIN_LISTS <= len(ids) <= MAX_LISTS:
-        raise InvalidInput(f"choose from {MIN_LISTS} to {MAX_LISTS} lists, not {len(ids)}")
+        raise InvalidInput("choose from 2 to 5 lists")
     if len(set(ids)) != len(ids):
         raise InvalidInput("a list is chosen twice")
     names = dict(
@@ -168,7 +168,7 @@ def capture_histories(
     )
     unknown = [i for i in ids if i not in names]
     if unknown:
-        raise InvalidInput(f"no list {unknown[0]}")
+        raise InvalidInput("a chosen list does not exist")
     lists = tuple(names[i] for i in ids)
     masks = person_lists(session, ids)
     stratum = strata_of(session, sorted(masks), strata)

@@ -58,11 +58,11 @@ def publish_estimate(
     """Compute the estimate of the chosen lists again and store it as published."""
     viewer.require(MAY_ESTIMATE, "publish estimates")
     if len(note) > MAX_NOTE:
-        raise InvalidInput(f"the note is longer than {MAX_NOTE} characters")
+        raise InvalidInput("the note is longer than 2000 characters")
     run = estimate_lists(session, list_ids, strata, methods=(method,))
     figure = run.total[method]
     if figure.value is None:
-        raise InvalidInput(f"no estimate to publish: {figure.problem}")
+        raise InvalidInput("these lists give no estimate to publish")
     row = PublishedEstimate(
         action="publish",
         lists=list(run.lists),
@@ -96,12 +96,12 @@ def withdraw_estimate(
     """Take a published estimate off the public figures (a new row; the publication stays)."""
     viewer.require(MAY_ESTIMATE, "withdraw estimates")
     if len(note) > MAX_NOTE:
-        raise InvalidInput(f"the note is longer than {MAX_NOTE} characters")
+        raise InvalidInput("the note is longer than 2000 characters")
     published = session.get(PublishedEstimate, estimate_id)
     if published is None or published.action != "publish":
-        raise NotFound(f"no published estimate {estimate_id}")
+        raise NotFound("no such published estimate")
     if _withdrawal_of(session, estimate_id) is not None:
-        raise Conflict(f"estimate {estimate_id} was withdrawn already")
+        raise Conflict("the estimate was withdrawn already")
     row = PublishedEstimate(
         action="withdraw",
         withdraws_id=published.id,

@@ -27,6 +27,21 @@ METHOD_LABELS: dict[str, str] = {
     "decomposable": N_("Decomposable graphical models (Bayesian averaging)"),
     "lcm": N_("Latent classes (Bayesian)"),
 }
+PROBLEMS = (  # what the estimates' services say, translated where a page shows it
+    N_("choose from 2 to 5 lists"),
+    N_("a list is chosen twice"),
+    N_("a chosen list does not exist"),
+    N_("nobody is linked to the chosen lists"),
+    N_("a list has nobody in this stratum"),
+    N_("a stratum has no estimate"),
+    N_("these lists give no estimate to publish"),
+    N_("no such published estimate"),
+    N_("the estimate was withdrawn already"),
+    N_("the note is longer than 2000 characters"),
+    N_("lists"),
+    N_("strata"),
+    N_("method"),
+)
 STRATA_LABELS: dict[str, str] = {
     "none": N_("no strata"),
     "region": N_("by region"),

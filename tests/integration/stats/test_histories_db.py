@@ -89,5 +89,5 @@ def test_the_choice_of_lists_is_checked(db: Session) -> None:
         capture_histories(db, [a.id])
     with pytest.raises(InvalidInput, match="twice"):
         capture_histories(db, [a.id, a.id])
-    with pytest.raises(InvalidInput, match="no list"):
+    with pytest.raises(InvalidInput, match="does not exist"):
         capture_histories(db, [a.id, a.id + 1000])

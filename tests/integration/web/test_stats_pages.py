@@ -172,3 +172,18 @@ def test_a_list_name_cannot_become_markup(client_for: Client, demo_instance: Ins
     public = client_for(None)
     assert "<script>alert(1)</script>" not in public.get("/stats").text
     assert "'=HYPERLINK(1)" in public.get("/stats.csv").text
+
+
+def test_the_estimates_page_says_its_problems_in_russian(
+    client_for: Client, list_ids: list[int]
+) -> None:
+    analyst = client_for("analyst")
+    ru = {"Accept-Language": "ru"}
+    one = analyst.get(f"/stats/estimates?lists={list_ids[0]}", headers=ru)
+    assert one.status_code == 422
+    assert "выберите от 2 до 5 списков" in one.text
+    query = "&".join(f"lists={i}" for i in list_ids)
+    by_month = analyst.get(f"/stats/estimates?{query}&strata=month", headers=ru)
+    assert by_month.status_code == 200
+    assert "в одном из списков никого нет в этой страте" in by_month.text
+    assert "для одной из страт нет оценки" in by_month.text

@@ -56,20 +56,20 @@ def _strata(value: str) -> Strata:
     try:
         return Strata(value)
     except ValueError:
-        raise InvalidInput(f"field 'strata': unknown stratification {value!r}") from None
+        raise InvalidInput("field 'strata': not one of the choices") from None
 
 
 def _method(value: str) -> Method:
     try:
         return Method(value)
     except ValueError:
-        raise InvalidInput(f"field 'method': unknown method {value!r}") from None
+        raise InvalidInput("field 'method': not one of the choices") from None
 
 
 def _ids(values: list[int]) -> list[int]:
     bad = [v for v in values if not 1 <= v <= MAX_ROW_ID]
     if bad:
-        raise InvalidInput(f"field 'lists': no list {bad[0]}")
+        raise InvalidInput("field 'lists': a chosen list does not exist")
     return values
 
 
@@ -198,7 +198,7 @@ def stats_report(
     """The public figures, published estimates, charts and methods as a PDF (ru, uk or en)."""
     chosen = lang or language_of(request)
     if chosen not in LANGUAGES:
-        raise InvalidInput(f"field 'lang': choose one of {', '.join(LANGUAGES)}")
+        raise InvalidInput("field 'lang': not one of the choices")
     figures, estimates = public_figures(db), public_estimates(db)
     words = Words(
         status=lambda key: status_word(key, chosen),
