@@ -88,6 +88,10 @@ COMMANDS: dict[str, Lazy] = {
         "kintrace.cli.pfif:pfif_app",
         "PFIF 1.4 (People Finder Interchange Format): export persons and notes, import them.",
     ),
+    "token": Lazy(
+        "kintrace.cli.tokens:token_app",
+        "Partner API tokens: issue (shown once), list, revoke.",
+    ),
     "chat": Lazy(
         "kintrace.cli.chat:chat_app",
         "Relatives' chat groups: import a Telegram export, moderate the mentions found.",
