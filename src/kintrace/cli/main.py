@@ -5,9 +5,10 @@ Adding a command is one line in ``COMMANDS`` below, in the order ``kintrace --he
     "NAME": Lazy("kintrace.cli.MODULE:ATTR", "The first paragraph of the command's help."),
 
 ATTR is a ``typer.Typer`` (a group of sub-commands, like ``kinship``) or a function (one
-command, like ``dvi``); functions come before groups, the order eager Typer lists them in. The help text must be the command's own first paragraph, line breaks
-included (``tests/unit/cli/test_lazy_cli.py`` compares them). This module imports nothing but
-Typer: ``kintrace --help`` never imports a command module (see :mod:`kintrace.cli.lazy`).
+command, like ``dvi``); functions come before groups, the order eager Typer lists them in.
+The help text must be the command's own first paragraph, line breaks included
+(``tests/unit/cli/test_lazy_cli.py`` compares them). This module imports nothing but Typer:
+``kintrace --help`` never imports a command module (see :mod:`kintrace.cli.lazy`).
 """
 
 from __future__ import annotations
