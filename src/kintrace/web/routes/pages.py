@@ -340,15 +340,17 @@ def worklist_export(
     """Export the whole worklist (every page) as CSV, in the order and with the filters shown."""
     region = parse_row_id(region_text, "region")
     _worklist_regions(db, viewer)
-    items = all_work(
-        db,
-        viewer,
-        today=date.today(),
-        flag=flag,
-        region_id=region,
-        status=status,
-        sort=sort or "silent",
-    )
+    items = list(
+        all_work(
+            db,
+            viewer,
+            today=date.today(),
+            flag=flag,
+            region_id=region,
+            status=status,
+            sort=sort or "silent",
+        )
+    )  # read once: the case log and the file both need every item
     log_cases(db, viewer, [i.person.id for i in items], "export", "worklist")
     return Response(
         worklist_csv(items),
