@@ -93,7 +93,7 @@ def check_step(step: HandoverStep, today: date) -> HandoverStep:
         note=_clean(step.note, "note", MAX_NOTE),
     )
     if step.stage is Stage.HANDED_OVER and not (step.handed_by and step.received_by):
-        raise InvalidInput("fields 'handed_by' and 'received_by': say who handed them over to whom")
+        raise InvalidInput("field 'received_by': say who handed them over to whom")
     if step.stage is Stage.BURIED and not step.burial_place:
         raise InvalidInput("field 'burial_place': say where he is buried")
     return step

@@ -11,6 +11,10 @@ from __future__ import annotations
 from kintrace.web.i18n import N_
 
 ERRORS = (
+    N_("the remains can be handed over only after a confirmed identification"),
+    N_("record the handover to the family before the burial"),
+    N_("say who handed them over to whom"),
+    N_("say where he is buried"),
     N_("sign in to see this page"),
     N_("enrol a second factor before anything else"),
     N_("the form has expired; reload the page and try again"),

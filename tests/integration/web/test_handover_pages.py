@@ -94,3 +94,13 @@ def test_the_family_cannot_record_a_step_and_a_bad_step_is_refused(
         data={"csrf": csrf_of(form.text), "stage": "cremated", "happened_on": "2026-01-01"},
     )
     assert unknown.status_code == 422 and "stage" in unknown.text
+
+
+def test_the_handovers_refusals_are_said_in_the_readers_language() -> None:
+    from kintrace.web.i18n import translate_problem
+
+    refusal = "the remains can be handed over only after a confirmed identification"
+    assert translate_problem("ru", refusal).startswith("останки можно передать только")
+    assert translate_problem("uk", refusal).startswith("останки можна передати лише")
+    field = translate_problem("uk", "field 'received_by': say who handed them over to whom")
+    assert "вкажіть, хто передав останки" in field
