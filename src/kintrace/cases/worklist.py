@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from kintrace.access import Viewer
@@ -17,9 +17,10 @@ from kintrace.cases.service import STATUS_WORDS, current_official, visible_perso
 from kintrace.errors import InvalidInput
 from kintrace.lists.cells import csv_row
 from kintrace.storage.tables import Assessment, AuthorityRequest, OfficialStatus, Person
+from kintrace.storage.worklist_tables import WORK_FLAG_NAMES, WorkFlags, flag_column
 
-WORK_FLAGS = ("overdue", "official_disagrees", "contradiction", "court_date_passed")
-"""The flags that put a case on the worklist."""
+WORK_FLAGS = WORK_FLAG_NAMES
+"""The flags that put a case on the worklist (each stored in ``work_flags``)."""
 
 WORK_SORTS = ("silent", "recent", "court", "name")
 """Orders of the worklist: longest without news first (the default), newest news first,
@@ -67,37 +68,47 @@ class WorkPage:
 
 
 def _order(sort: str) -> list[Any]:
+    # the stored keys, not the assessment's dates: each order is an index of work_flags
+    # (a missing date of last information sorts first when silent, last when recent; a
+    # missing court date last)
     if sort == "recent":
-        return [Assessment.last_information_on.desc().nulls_last(), Person.id]
+        return [WorkFlags.silent_key.desc(), WorkFlags.person_id]
     if sort == "court":
-        return [Assessment.court_date.asc().nulls_last(), Person.id]
+        return [WorkFlags.court_key, WorkFlags.person_id]
     if sort == "name":
         return [Person.surname, Person.given_name, Person.id]
-    return [Assessment.last_information_on.asc().nulls_first(), Person.id]
+    return [WorkFlags.silent_key, WorkFlags.person_id]
 
 
-def _query(
+def _matching(
     viewer: Viewer, *, flag: str, region_id: int | None, status: str, sort: str
-) -> Select[Any]:
+) -> Select[Person]:
+    """The viewer's persons on the worklist, through the stored work flags (one row each)."""
     if flag and flag not in WORK_FLAGS:
         raise InvalidInput(f"field 'flag': unknown flag {flag[:40]!r}")
     if status and status not in STATUS_WORDS:
         raise InvalidInput(f"field 'status': unknown status {status[:40]!r}")
     if sort and sort not in WORK_SORTS:
         raise InvalidInput(f"field 'sort': unknown order {sort[:40]!r}")
-    flags = (flag,) if flag else WORK_FLAGS
-    text = cast(Assessment.flags, String)
-    query = (
-        visible_persons(viewer)
-        .add_columns(Assessment)
-        .join(Assessment, (Assessment.person_id == Person.id) & Assessment.is_current)
-        .where(or_(*[text.like(f'%"{f}"%') for f in flags]))
-    )
+    query = visible_persons(viewer).join(WorkFlags, WorkFlags.person_id == Person.id)
+    if flag:
+        query = query.where(flag_column(flag).is_(True))
     if region_id is not None:
         query = query.where(Person.region_id == region_id)
     if status:
-        query = query.where(Assessment.status == status)
-    return query.order_by(*_order(sort))
+        query = query.where(WorkFlags.status == status)
+    return query
+
+
+def _query(
+    viewer: Viewer, *, flag: str, region_id: int | None, status: str, sort: str
+) -> Select[Any]:
+    query = _matching(viewer, flag=flag, region_id=region_id, status=status, sort=sort)
+    return (
+        query.add_columns(Assessment)
+        .join(Assessment, (Assessment.person_id == Person.id) & Assessment.is_current)
+        .order_by(*_order(sort))
+    )
 
 
 def _items(
@@ -146,7 +157,8 @@ def worklist(
     An unknown flag, status or order is refused; a page past the last one is empty.
     """
     query = _query(viewer, flag=flag, region_id=region_id, status=status, sort=sort)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    matching = _matching(viewer, flag=flag, region_id=region_id, status=status, sort=sort)
+    total = session.scalar(matching.with_only_columns(func.count(WorkFlags.person_id))) or 0
     page = max(1, page)
     rows = [
         (row[0], row[1])

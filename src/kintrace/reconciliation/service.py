@@ -53,6 +53,7 @@ from kintrace.storage.tables import (
     ReportGrade,
     Source,
 )
+from kintrace.storage.worklist_tables import refresh_work_flags
 
 _KINDS = {
     "status_change": RequestKind.STATUS_CHANGE,
@@ -410,6 +411,7 @@ def write_changes(session: Session, changes: Changes) -> set[int]:
             changes = changes.without(stale)
     if changes.rows:
         _insert(session, changes)
+        refresh_work_flags(session.connection(), changes.persons)
     session.expire_all()
     return stale
 
