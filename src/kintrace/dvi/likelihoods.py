@@ -20,8 +20,10 @@ import math
 from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from kintrace.dvi.data import with_victim
+from kintrace.dvi.placed import placed_log10_likelihoods
 from kintrace.kinship.genotypes import Genotype, is_typed
 from kintrace.kinship.likelihood import allele_model, lump, marker_likelihood
 from kintrace.kinship.markers import FrequencyTable, Marker
@@ -156,13 +158,15 @@ def placed_log10_lrs(
     """
     if not placements:
         return []
-    joined = []
-    for placed in placements:
-        one = family
-        for missing, profile in placed.items():
-            one = with_victim(one, missing, profile)
-        joined.append(one)
-    numerators = _lumped_log10_likelihoods(joined, table, mutation)
+    numerators, xlinked = placed_log10_likelihoods(family, placements, table, mutation)
+    if xlinked:
+        joined = []
+        for placed in placements:
+            one = family
+            for missing, profile in placed.items():
+                one = with_victim(one, missing, profile)
+            joined.append(one)
+        numerators = numerators + _lumped_log10_likelihoods(joined, table, mutation, xlinked)
     denominator = family_log10_likelihood(family, table, mutation) if base is None else base
     own: dict[str, float] = {}
     out = []
@@ -180,11 +184,11 @@ def placed_log10_lrs(
 
 
 def _lumped_log10_likelihoods(
-    joined: Sequence[Family], table: FrequencyTable, mutation: MutationModel
-) -> list[float]:
-    """Return ``log10 L`` of families of one structure, peeled in batches on lumped alleles."""
+    joined: Sequence[Family], table: FrequencyTable, mutation: MutationModel, names: Sequence[str]
+) -> npt.NDArray[np.float64]:
+    """Return ``log10 L`` of families of one structure at the markers ``names``, peeled in
+    batches on lumped alleles (:func:`peel_batch`; the X-linked markers)."""
     total = np.zeros(len(joined))
-    names = joined[0].data.markers
     for name in names:
         marker = table[name]
         seen: set[int] = set()
@@ -205,7 +209,7 @@ def _lumped_log10_likelihoods(
             _, likelihood = peel_batch(chunk, None, peeled, model)
             with np.errstate(divide="ignore"):
                 total[start : start + len(chunk)] += np.log10(likelihood)
-    return [float(v) for v in total]
+    return total
 
 
 _BATCH = 256

@@ -1,0 +1,383 @@
+"""Exact likelihoods of one family with victims placed, many placements at once (pure).
+
+The joint search scores every placement of a grave's bodies on its missing persons: the same
+pedigree, peeled again and again with different persons typed. Peeling on allele variables
+(two per person, ``n`` alleles each) makes a parent with several typed children meet his
+partner's alleles in one table: with the grandparents of three sons who have children, one
+grandparent's two alleles and the other's two share a factor, ``n⁴`` cells per marker and
+placement. Here a person typed at a marker (both alleles) is one *phase* variable instead,
+with at most two states (``a/b`` read as paternal ``a``, maternal ``b`` or the reverse; the
+second state of ``a/a`` is void): a typed grandmother costs 2 where her alleles cost ``n²``.
+Untyped persons (and persons typed at one allele) keep their two allele variables, with their
+evidence as a 0/1 table. The factors are the usual ones (founder priors, transmissions
+``(M[a, c] + M[a', c]) / 2``), gathered at the phases' alleles; the variables are summed out
+in a greedy order that always makes the smallest new table (domain sizes counted, not
+variables), the minimum-weight heuristic of Koller & Friedman, *Probabilistic Graphical
+Models*, ch. 9. The sum is the same as any other order's, so the likelihood is exact.
+
+Items (one placement at one marker) with the same persons typed, half-typed, untyped and pruned
+share one plan and are peeled together along a batch axis, markers included: on the grave of
+``benchmarks/bench_dvi.py`` (592 placements, 57 typing patterns, 23 markers) a few thousand
+numpy calls in all. X-linked markers are left to the caller.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from kintrace.kinship.elimination import Factor, contract
+from kintrace.kinship.genotypes import Genotype
+from kintrace.kinship.likelihood import AlleleModel, allele_model, lump, prune
+from kintrace.kinship.markers import FrequencyTable
+from kintrace.kinship.mutation import MutationModel
+from kintrace.kinship.pedfile import Family, Profile
+from kintrace.kinship.pedigree import NO_PARENT
+
+PHASED, HALF, UNTYPED, PRUNED = 0, 1, 2, 3
+"""How a person enters one item: typed (a phase variable), one allele typed or untyped (two
+allele variables, with or without an evidence table), or pruned (untyped, no typed
+descendant: summed out to 1)."""
+
+MAX_CELLS = 1 << 22
+"""Most cells of one batched factor (the batch is cut into chunks to stay below)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _MarkerModel:
+    """One marker's lumped allele model, padded to ``n`` alleles, and its allele index."""
+
+    index: dict[str, int]
+    freqs: npt.NDArray[np.float64]
+    male: npt.NDArray[np.float64]
+    female: npt.NDArray[np.float64]
+
+
+def _marker_model(model: AlleleModel, remap: dict[int, int], labels: Sequence[str]) -> _MarkerModel:
+    index = {labels[old]: new for old, new in remap.items()}
+    return _MarkerModel(index, model.freqs, model.male, model.female)
+
+
+def _padded(models: Sequence[_MarkerModel], n: int) -> tuple[npt.NDArray[np.float64], ...]:
+    """Stack the markers' frequencies and halved transmission tables, padded to ``n`` alleles.
+
+    A padded allele has frequency 0 and no mutation leads to it, so it never carries mass.
+    """
+    size = len(models)
+    freqs = np.zeros((size, n))
+    male = np.zeros((size, n, n))
+    female = np.zeros((size, n, n))
+    for k, m in enumerate(models):
+        k_n = len(m.freqs)
+        freqs[k, :k_n] = m.freqs
+        male[k, :k_n, :k_n] = m.male
+        female[k, :k_n, :k_n] = m.female
+    male_half = 0.5 * (male[:, :, None, :] + male[:, None, :, :])
+    female_half = 0.5 * (female[:, :, None, :] + female[:, None, :, :])
+    return freqs, male_half, female_half
+
+
+def placed_log10_likelihoods(
+    family: Family,
+    placements: Sequence[Mapping[str, Profile]],
+    table: FrequencyTable,
+    mutation: MutationModel,
+) -> tuple[npt.NDArray[np.float64], list[str]]:
+    """Return ``log10 L(F with the victims placed)`` of each placement over the autosomal markers.
+
+    Each placement maps missing person ids to the remains profiles placed on them. Alleles seen
+    in none of the placed families are lumped into one, as
+    :func:`kintrace.kinship.likelihood.marker_likelihood` lumps one family's.
+
+    Returns:
+        ``(log10 L per placement, the X-linked markers left out)``.
+    """
+    data = family.data
+    ped = data.pedigree
+    names = [m for m in data.markers if not table[m].xlinked]
+    xlinked = [m for m in data.markers if table[m].xlinked]
+    profiles = {p.id: p for placed in placements for p in placed.values()}
+    models: list[_MarkerModel] = []
+    for name in names:
+        marker = table[name]
+        seen: set[int] = set()
+        for genotype in data.typing.get(name, {}).values():
+            seen.update(marker.index(a) for a in genotype if a is not None)
+        for profile in profiles.values():
+            seen.update(
+                marker.index(a) for a in profile.genotypes.get(name, (None, None)) if a is not None
+            )
+        model, remap = lump(allele_model(marker, mutation), sorted(a for a in seen if a >= 0))
+        models.append(_marker_model(model, remap, marker.alleles))
+    n = max((len(m.freqs) for m in models), default=1)
+    stacks = _padded(models, n)
+    size, persons = len(placements), ped.size
+    base = np.full((len(names), persons, 2), -1, dtype=np.intp)
+    for k, name in enumerate(names):
+        for pid, genotype in data.typing.get(name, {}).items():
+            base[k, ped.index(pid)] = _indices(genotype, models[k].index)
+    own = {
+        pid: np.array(
+            [_indices(p.genotypes.get(name, (None, None)), models[k].index)
+             for k, name in enumerate(names)], dtype=np.intp,
+        ).reshape(len(names), 2)
+        for pid, p in profiles.items()
+    }  # fmt: skip
+    # alleles of every item (placement, marker, person, 2); phase order: typed allele first
+    alleles = np.broadcast_to(base, (size, *base.shape)).copy()
+    for b, placed in enumerate(placements):
+        for missing, profile in placed.items():
+            alleles[b, :, ped.index(missing)] = own[profile.id]
+    typed = alleles >= 0
+    states = np.where(typed.all(axis=3), PHASED, np.where(typed.any(axis=3), HALF, UNTYPED))
+    half = states == HALF
+    alleles[half] = np.sort(alleles[half], axis=1)[:, ::-1]
+    groups: dict[bytes, list[int]] = {}
+    flat = states.reshape(size * len(names), persons).astype(np.int8)
+    for item, row in enumerate(flat):
+        groups.setdefault(row.tobytes(), []).append(item)
+    total = np.zeros(size)
+    flat_alleles = alleles.reshape(size * len(names), persons, 2)
+    for raw, items in groups.items():
+        row = np.frombuffer(raw, dtype=np.int8)
+        kept = set(prune(ped, {i for i in range(persons) if row[i] != UNTYPED}))
+        key = tuple(int(s) if i in kept else PRUNED for i, s in enumerate(row))
+        plan = _Plan.build(ped.father, ped.mother, key, n)
+        chunk = max(1, MAX_CELLS // max(plan.largest, 1))
+        index = np.array(items, dtype=np.intp)
+        for start in range(0, len(index), chunk):
+            part = index[start : start + chunk]
+            mk = part % len(names)
+            values = plan.run(flat_alleles[part], mk, stacks)
+            with np.errstate(divide="ignore"):
+                np.add.at(total, part // len(names), np.log10(values))
+    return total, xlinked
+
+
+def _indices(genotype: Genotype, index: Mapping[str, int]) -> tuple[int, int]:
+    """Return the lumped allele indices of a genotype (-1 for an untyped allele)."""
+    return (
+        index[genotype[0]] if genotype[0] is not None else -1,
+        index[genotype[1]] if genotype[1] is not None else -1,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The factors' layout and elimination order for one typing pattern of the pedigree."""
+
+    father: tuple[int, ...]
+    mother: tuple[int, ...]
+    key: tuple[int, ...]
+    n: int
+    steps: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]
+    scopes: tuple[tuple[int, ...], ...]
+    largest: int
+
+    @staticmethod
+    def build(
+        father: tuple[int, ...], mother: tuple[int, ...], key: tuple[int, ...], n: int
+    ) -> _Plan:
+        cached = _PLANS.get((father, mother, key, n))
+        if cached is not None:
+            return cached
+        scopes = _scopes(father, mother, key)
+        sizes = _domains(key, n)
+        steps, largest = _min_weight_plan(scopes, sizes)
+        largest = max([largest, *(math.prod(sizes[v] for v in s) for s in scopes)])
+        plan = _Plan(father, mother, key, n, steps, tuple(scopes), largest)
+        if len(_PLANS) > 1024:
+            _PLANS.clear()
+        _PLANS[(father, mother, key, n)] = plan
+        return plan
+
+    def run(
+        self,
+        pairs: npt.NDArray[np.intp],
+        marker: npt.NDArray[np.intp],
+        stacks: tuple[npt.NDArray[np.float64], ...],
+    ) -> npt.NDArray[np.float64]:
+        """Return the likelihood of each item of the batch: (B,)."""
+        tables = _tables(self.father, self.mother, self.key, pairs, marker, stacks)
+        active: dict[int, Factor] = {
+            k: Factor(scope, table, batched=True)
+            for k, (scope, table) in enumerate(zip(self.scopes, tables, strict=True))
+        }
+        next_id = len(active)
+        for fids, out in self.steps:
+            active[next_id] = contract([active.pop(f) for f in fids], out)
+            next_id += 1
+        size = pairs.shape[0]
+        result = np.ones(size)
+        for f in active.values():
+            result = result * np.asarray(f.table).reshape(size)
+        return result
+
+
+_PLANS: dict[tuple[object, ...], _Plan] = {}
+
+
+def _phase(i: int) -> int:
+    return 3 * i
+
+
+def _pat(i: int) -> int:
+    return 3 * i + 1
+
+
+def _mat(i: int) -> int:
+    return 3 * i + 2
+
+
+def _domains(key: tuple[int, ...], n: int) -> dict[int, int]:
+    sizes: dict[int, int] = {}
+    for i, state in enumerate(key):
+        if state == PHASED:
+            sizes[_phase(i)] = 2
+        elif state != PRUNED:
+            sizes[_pat(i)] = sizes[_mat(i)] = n
+    return sizes
+
+
+def _side_scope(parent: int, key: tuple[int, ...], child_var: int) -> tuple[int, ...]:
+    if parent == NO_PARENT:
+        return (child_var,)
+    if key[parent] == PHASED:
+        return (_phase(parent), child_var)
+    return (_pat(parent), _mat(parent), child_var)
+
+
+def _scopes(
+    father: tuple[int, ...], mother: tuple[int, ...], key: tuple[int, ...]
+) -> list[tuple[int, ...]]:
+    """Scopes of the factors, in the order :func:`_tables` builds them."""
+    scopes: list[tuple[int, ...]] = []
+    for i, state in enumerate(key):
+        if state == PRUNED:
+            continue
+        if state == PHASED:
+            scopes.append((_phase(i),))  # validity of the phase (and founder priors)
+            for parent in (father[i], mother[i]):
+                if parent != NO_PARENT:
+                    scopes.append(_side_scope(parent, key, _phase(i)))
+        else:
+            if state == HALF:
+                scopes.append((_pat(i), _mat(i)))
+            for parent, var in ((father[i], _pat(i)), (mother[i], _mat(i))):
+                scopes.append(_side_scope(parent, key, var))
+    return scopes
+
+
+def _tables(
+    father: tuple[int, ...],
+    mother: tuple[int, ...],
+    key: tuple[int, ...],
+    pairs: npt.NDArray[np.intp],
+    marker: npt.NDArray[np.intp],
+    stacks: tuple[npt.NDArray[np.float64], ...],
+) -> list[npt.NDArray[np.float64]]:
+    """Build the batched tables of the factors of :func:`_scopes` (same order).
+
+    ``marker`` is the marker of each item, ``stacks`` the markers' frequencies and halved male
+    and female transmissions (:func:`_padded`); each table gathers only the cells it needs.
+    """
+    freqs_k, male_k, female_k = stacks
+    n = freqs_k.shape[1]
+    size = len(marker)
+    mk1, mk2, mk3 = marker[:, None], marker[:, None, None], marker[:, None, None, None]
+    alle = np.arange(n)
+    tables: list[npt.NDArray[np.float64]] = []
+    # phases of the typed persons: (B, 2) paternal and maternal allele of each state
+    phase_pat: dict[int, npt.NDArray[np.intp]] = {}
+    phase_mat: dict[int, npt.NDArray[np.intp]] = {}
+    valid: dict[int, npt.NDArray[np.float64]] = {}
+    for i, state in enumerate(key):
+        if state == PHASED:
+            a, c = pairs[:, i, 0], pairs[:, i, 1]
+            phase_pat[i] = np.stack([a, c], axis=1)
+            phase_mat[i] = np.stack([c, a], axis=1)
+            valid[i] = np.stack([np.ones(size), (a != c).astype(np.float64)], axis=1)
+    for i, state in enumerate(key):
+        if state == PRUNED:
+            continue
+        if state == PHASED:
+            unary = valid[i]
+            if father[i] == NO_PARENT:
+                unary = unary * freqs_k[mk1, phase_pat[i]]
+            if mother[i] == NO_PARENT:
+                unary = unary * freqs_k[mk1, phase_mat[i]]
+            tables.append(unary)
+            for parent, half, own in (
+                (father[i], male_k, phase_pat[i]),
+                (mother[i], female_k, phase_mat[i]),
+            ):
+                if parent == NO_PARENT:
+                    continue
+                if key[parent] == PHASED:
+                    pp, pm = phase_pat[parent][:, :, None], phase_mat[parent][:, :, None]
+                    tables.append(half[mk2, pp, pm, own[:, None, :]])  # (B, 2, 2)
+                else:  # (B, n, n, 2): the parent's alleles, the child's phase
+                    tables.append(
+                        half[mk3, alle[None, :, None, None], alle[None, None, :, None],
+                             own[:, None, None, :]]
+                    )  # fmt: skip
+            continue
+        if state == HALF:
+            evidence = np.zeros((size, n, n))
+            rows, a = np.arange(size), pairs[:, i, 0]
+            evidence[rows, a, :] = 1.0
+            evidence[rows, :, a] = 1.0
+            tables.append(evidence)
+        for parent, half in ((father[i], male_k), (mother[i], female_k)):
+            if parent == NO_PARENT:
+                tables.append(freqs_k[marker])
+            elif key[parent] == PHASED:
+                pp, pm = phase_pat[parent], phase_mat[parent]
+                tables.append(half[mk1, pp, pm, :])  # (B, 2, n)
+            else:
+                tables.append(half[marker])
+    return tables
+
+
+def _min_weight_plan(
+    scopes: Sequence[tuple[int, ...]], sizes: dict[int, int]
+) -> tuple[tuple[tuple[tuple[int, ...], tuple[int, ...]], ...], int]:
+    """Elimination steps ``(factor ids, new scope)`` summing out every variable, and the cells
+    of the largest table made on the way.
+
+    Greedy: always the variable whose elimination touches the fewest cells (the product of the
+    domain sizes of the union of the scopes it appears in); ties to the smallest variable.
+    Factor ids count the input factors first, then one new id per step.
+    """
+    active: dict[int, tuple[int, ...]] = dict(enumerate(scopes))
+    next_id = len(active)
+    by_var: dict[int, set[int]] = {}
+    for fid, scope in active.items():
+        for v in scope:
+            by_var.setdefault(v, set()).add(fid)
+    pending = set(by_var)
+    steps: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    largest = 1
+
+    def cost(v: int) -> tuple[int, int]:
+        union = {u for fid in by_var[v] for u in active[fid]}
+        return math.prod(sizes[u] for u in union), v
+
+    while pending:
+        var = min(pending, key=cost)
+        largest = max(largest, cost(var)[0])
+        pending.remove(var)
+        fids = tuple(sorted(by_var.pop(var)))
+        union = {u for fid in fids for u in active.pop(fid)}
+        out = tuple(sorted(union - {var}))
+        for u in out:
+            by_var[u] -= set(fids)
+            by_var[u].add(next_id)
+        active[next_id] = out
+        steps.append((fids, out))
+        next_id += 1
+    return tuple(steps), largest
