@@ -29,6 +29,7 @@ from kintrace.kinship.genotypes import check_alleles, is_typed
 from kintrace.kinship.likelihood import AlleleModel, allele_model
 from kintrace.kinship.markers import FrequencyTable, Marker
 from kintrace.kinship.mutation import NO_MUTATION, MutationModel
+from kintrace.kinship.nuclear import nuclear_columns, split_nuclear
 from kintrace.kinship.pedfile import Family, Profile
 from kintrace.kinship.peeling import fold_parents as fold_parents  # re-exported (docs, callers)
 from kintrace.kinship.peeling import peel_batch
@@ -129,17 +130,32 @@ def _batch_tables(
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     """Return LR columns, whole-family likelihoods and the inconsistent mask of one batch.
 
-    A family whose own data are impossible (component of the missing person) gets LR 1 columns
-    and True in the mask.
+    Families that are nuclear at this marker take the closed form
+    (:mod:`kintrace.kinship.nuclear`); the others are peeled. A family whose own data are
+    impossible (component of the missing person) gets LR 1 columns and True in the mask.
     """
-    joint, likelihood = peel_batch([f.data for f in group], missing, marker, model)
-    assert joint is not None
-    totals = joint.reshape(len(group), -1).sum(axis=1)
-    bad = totals == 0
-    if bad.any():
-        joint = joint.copy()
-        joint[bad] = 1.0
-    lrs = lr_columns(joint, model, joint.ndim == 2)
+    datas = [f.data for f in group]
+    size = len(group)
+    lrs = np.empty((size, n_columns(model.n)))
+    likelihood = np.empty(size)
+    bad = np.zeros(size, dtype=bool)
+    rest = np.ones(size, dtype=bool)
+    for shape, members, alleles in split_nuclear(datas, missing, marker, model):
+        lrs[members], likelihood[members] = nuclear_columns(shape, alleles, model, len(members))
+        bad[members] = likelihood[members] == 0
+        rest[members] = False
+    others = np.flatnonzero(rest)
+    if others.size:
+        peeled = datas if others.size == size else [datas[b] for b in others]
+        joint, likelihood[others] = peel_batch(peeled, missing, marker, model)
+        assert joint is not None
+        totals = joint.reshape(others.size, -1).sum(axis=1)
+        impossible = totals == 0
+        if impossible.any():
+            joint = joint.copy()
+            joint[impossible] = 1.0
+        lrs[others] = lr_columns(joint, model, joint.ndim == 2)
+        bad[others] = impossible
     lrs[bad] = 1.0
     return lrs, likelihood, bad
 

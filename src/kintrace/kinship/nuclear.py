@@ -1,0 +1,257 @@
+"""Closed forms of the search tables for a missing child of a nuclear family (pure).
+
+Most reference families of a national database are nuclear: the missing person's father and
+mother, each typed or untyped, and a few typed full siblings. For those,
+``P(data, M = (x, y))`` (``x`` paternal, ``y`` maternal) has a closed form that is evaluated
+for a whole batch of families at once, with ``O(2^K n)`` work per family and sibship side
+(``K`` typed siblings), where generic peeling (:func:`kintrace.kinship.peeling.peel_batch`)
+builds factors and eliminates them family structure by family structure.
+
+The derivation (Elston–Stewart peeling of the two parents, written out; Lange, *Mathematical
+and Statistical Methods for Genetic Analysis*, 2002, ch. 7): given the parents' alleles
+``(a, a')`` and ``(b, b')`` the children are independent, each child's paternal allele drawn
+by ``(M_m[a, c] + M_m[a', c]) / 2`` and maternal by ``(M_f[b, d] + M_f[b', d]) / 2``. A typed
+sibling with genotype ``{s, t}`` has evidence ``E(c, d) = [c = s][d = t] + [c = t][d = s]``
+(one term when ``s = t``), so summing the siblings' alleles out gives, per choice ``r`` of one
+term per sibling, a product of a father-side and a mother-side sum::
+
+    J(x, y) = sum_r A_r(x) B_r(y)
+    A_r(x)  = sum_{a,a'} G_f(a, a') prod_k (f_k[a] + f_k[a']) / 2 * (M_m[a, x] + M_m[a', x]) / 2
+
+with ``f_k = M_m[:, c_k]`` (``c_k`` the paternal allele that term ``r_k`` gives sibling ``k``)
+and ``G_f`` the father's prior times his evidence; ``B_r`` alike with the mother's side. A
+typed parent ``{g, h}`` leaves one or two ordered pairs: ``A_r(x) = (2 - [g = h]) p_g p_h
+prod_k (f_k[g] + f_k[h]) / 2 * (M_m[g, x] + M_m[h, x]) / 2``. For an untyped founder
+``G_f(a, a') = p_a p_a'`` is symmetric, so ``A_r(x) = sum_a R(a) M_m[a, x]`` with the row sums
+``R(a) = p_a 2^-K sum_{S ⊆ siblings} prod_{k in S} f_k[a] * sum_a' p_a' prod_{k not in S}
+f_k[a']`` (the product of ``K`` binomials expanded). ``P(data) = sum_r (sum A_r)(sum B_r)``.
+
+Only what generic peeling would compute is computed: the families whose pruned pedigree at
+the marker is exactly this shape (parents founders of the kept pedigree, every other kept
+person a typed full sibling with both alleles, autosomal marker, at most
+:data:`MAX_SIBLINGS`) are done here; every other family is left to peeling.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from kintrace.kinship.genotypes import PedigreeData
+from kintrace.kinship.likelihood import AlleleModel, prune
+from kintrace.kinship.markers import Marker
+from kintrace.kinship.pedigree import NO_PARENT, Pedigree
+
+MAX_SIBLINGS = 3
+"""Most typed full siblings of the closed form (``4^K`` terms); more are left to peeling."""
+
+Floats = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """Which persons of a nuclear family are typed: the closed form's plan for a pattern."""
+
+    father: int
+    mother: int
+    father_typed: bool
+    mother_typed: bool
+    siblings: tuple[int, ...]
+
+
+@lru_cache(maxsize=4096)
+def nuclear_shape(ped: Pedigree, missing: int, typed: frozenset[int]) -> Shape | None:
+    """Return the closed form's plan when ``typed`` persons make a nuclear family, else None.
+
+    ``typed`` holds the persons typed (both alleles) at the marker; the missing person must be
+    a child of two parents who are founders of the pruned pedigree, and every other person left
+    by pruning a typed full sibling of the missing person without kept children.
+    """
+    father, mother = ped.father[missing], ped.mother[missing]
+    if father == NO_PARENT or mother == NO_PARENT or missing in typed:
+        return None
+    kept = set(prune(ped, set(typed) | {missing}))
+    siblings = tuple(sorted(i for i in kept if i not in (father, mother, missing) and i in typed))
+    if kept != {father, mother, missing, *siblings} or len(siblings) > MAX_SIBLINGS:
+        return None
+    if any(ped.father[s] != father or ped.mother[s] != mother for s in siblings):
+        return None
+    if any(ped.father[p] in kept or ped.mother[p] in kept for p in (father, mother)):
+        return None
+    return Shape(father, mother, father in typed, mother in typed, siblings)
+
+
+def _side(
+    batch: int,
+    typed: npt.NDArray[np.intp] | None,
+    columns: Sequence[Floats],
+    matrix: Floats,
+    freqs: Floats,
+) -> tuple[Floats, Floats]:
+    """One parent's ``A_r(x)`` and ``sum_x A_r(x)`` for one choice of sibling terms.
+
+    Args:
+        typed: (batch, 2) allele indices of a typed parent, or None for an untyped founder.
+        columns: per sibling, (batch, n) ``f_k = M[:, c_k]`` (zero rows: the term is absent).
+        matrix: the parent's mutation matrix ``M``.
+        freqs: allele frequencies.
+    """
+    if typed is not None:
+        g, h = typed[:, 0], typed[:, 1]
+        rows = np.arange(batch)
+        weight = np.where(g == h, 1.0, 2.0) * freqs[g] * freqs[h]
+        for f in columns:
+            weight = weight * (0.5 * (f[rows, g] + f[rows, h]))
+        a = weight[:, None] * (0.5 * (matrix[g] + matrix[h]))
+        return a, a.sum(axis=1)
+    k = len(columns)
+    r = np.zeros((batch, freqs.size))
+    for chosen in itertools.product((False, True), repeat=k):
+        inside = np.broadcast_to(freqs, (batch, freqs.size))
+        outside = inside
+        for f, take in zip(columns, chosen, strict=True):
+            if take:
+                inside = inside * f
+            else:
+                outside = outside * f
+        r += inside * outside.sum(axis=1)[:, None]
+    r *= 0.5**k
+    # one small product per family, so that a family's numbers do not depend on its batch
+    a = r if np.array_equal(matrix, np.eye(matrix.shape[0])) else (r[:, None, :] @ matrix)[:, 0]
+    return a, a.sum(axis=1)
+
+
+def _terms(
+    shape: Shape, alleles: dict[int, npt.NDArray[np.intp]], model: AlleleModel, batch: int
+) -> list[tuple[Floats, Floats, Floats, Floats]]:
+    """The terms ``(A_r, sum A_r, B_r, sum B_r)`` of ``J = sum_r A_r Bᵀ_r``, (batch, n) and
+    (batch,) each."""
+    male, female, p = model.male, model.female, model.freqs
+    # per sibling, the two terms (c, d) = (s, t) and (t, s); the second zero when s = t
+    father_terms: list[tuple[Floats, Floats]] = []
+    mother_terms: list[tuple[Floats, Floats]] = []
+    for sibling in shape.siblings:
+        s, t = alleles[sibling][:, 0], alleles[sibling][:, 1]
+        second = (s != t)[:, None].astype(np.float64)
+        father_terms.append((male.T[s], male.T[t] * second))
+        mother_terms.append((female.T[t], female.T[s]))
+    father = alleles[shape.father] if shape.father_typed else None
+    mother = alleles[shape.mother] if shape.mother_typed else None
+    terms = []
+    for combo in itertools.product((0, 1), repeat=len(shape.siblings)):
+        f_side = [t[r] for t, r in zip(father_terms, combo, strict=True)]
+        m_side = [t[r] for t, r in zip(mother_terms, combo, strict=True)]
+        terms.append(
+            (*_side(batch, father, f_side, male, p), *_side(batch, mother, m_side, female, p))
+        )
+    return terms
+
+
+def nuclear_joint(
+    shape: Shape,
+    alleles: dict[int, npt.NDArray[np.intp]],
+    model: AlleleModel,
+    batch: int,
+) -> tuple[Floats, Floats]:
+    """``P(data, M = (x, y))`` (batch, n, n) and ``P(data)`` (batch,) of nuclear families.
+
+    Args:
+        shape: the plan (:func:`nuclear_shape`).
+        alleles: for each typed person of the plan, (batch, 2) allele indices.
+        model: the marker's allele model (autosomal, two-dimensional mutation matrices).
+        batch: the number of families.
+    """
+    n = model.n
+    joint = np.zeros((batch, n, n))
+    total = np.zeros(batch)
+    for a, sum_a, b, sum_b in _terms(shape, alleles, model, batch):
+        joint += a[:, :, None] * b[:, None, :]
+        total += sum_a * sum_b
+    return joint, total
+
+
+def nuclear_columns(
+    shape: Shape,
+    alleles: dict[int, npt.NDArray[np.intp]],
+    model: AlleleModel,
+    batch: int,
+) -> tuple[Floats, Floats]:
+    """The search tables' LR columns (batch, columns) and ``P(data)`` (batch,) of nuclear
+    families, without building the (batch, n, n) joint.
+
+    The columns of :func:`kintrace.kinship.search.lr_columns` (unordered genotypes ``x <= y``
+    in ``np.triu_indices`` order, then ``a/-`` per allele, then untyped): from the terms,
+    ``P(x/y) = sum_r A_r[x] B_r[y] + A_r[y] B_r[x]`` (once for ``x = y``) and ``P(carries a)
+    = sum_r A_r[a] sum B_r + sum A_r B_r[a] - A_r[a] B_r[a]`` (no cancellation beyond a factor
+    2: the last term is at most either of the first two), over ``P(data)`` and the
+    Hardy–Weinberg probability. Families whose data are impossible (``P(data) = 0``) get 0
+    here; the caller gives them LR 1.
+    """
+    p = model.freqs
+    n = p.size
+    rows, cols = np.triu_indices(n)
+    unordered = np.zeros((batch, rows.size))
+    carries = np.zeros((batch, n))
+    total = np.zeros(batch)
+    for a, sum_a, b, sum_b in _terms(shape, alleles, model, batch):
+        unordered += np.take(a, rows, axis=1) * np.take(b, cols, axis=1)
+        unordered += np.take(a, cols, axis=1) * np.take(b, rows, axis=1)
+        carries += a * sum_b[:, None] + sum_a[:, None] * b - a * b
+        total += sum_a * sum_b
+    unordered[:, rows == cols] *= 0.5
+    out = np.empty((batch, rows.size + n + 1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = 1.0 / np.where(total == 0, 1.0, total)
+    hwe = np.where(rows == cols, 1.0, 2.0) * p[rows] * p[cols]
+    out[:, : rows.size] = unordered * scale[:, None] / hwe
+    out[:, rows.size : rows.size + n] = carries * scale[:, None] / (p * (2.0 - p))
+    out[:, -1] = 1.0
+    return out, total
+
+
+def split_nuclear(
+    group: Sequence[PedigreeData], missing: int, marker: Marker, model: AlleleModel
+) -> list[tuple[Shape, list[int], dict[int, npt.NDArray[np.intp]]]]:
+    """Sort the families of one structure by closed-form plan at one marker.
+
+    Returns:
+        Per plan, the batch positions of its families and each typed person's allele indices
+        ((families, 2)); families without a plan (other shapes, one-allele genotypes, X-linked
+        markers, other mutation models) are in none.
+    """
+    if model.xlinked or model.female.ndim != 2 or model.male.ndim != 2:
+        return []
+    ped = group[0].pedigree
+    index = marker.index
+    name = marker.name
+    shapes: dict[frozenset[int], Shape | None] = {}
+    by_shape: dict[Shape, tuple[list[int], dict[int, list[tuple[int, int]]]]] = {}
+    for b, data in enumerate(group):
+        ids = data.pedigree.ids
+        typed: dict[int, tuple[int, int]] = {}
+        for person, (first, second) in data.typing.get(name, {}).items():
+            if first is None and second is None:
+                continue
+            if first is None or second is None:
+                break  # a one-allele genotype: left to peeling
+            typed[ids.index(person)] = (index(first), index(second))
+        else:
+            key = frozenset(typed)
+            if key not in shapes:
+                shapes[key] = nuclear_shape(ped, missing, key)
+            shape = shapes[key]
+            if shape is None:
+                continue
+            members, cells = by_shape.setdefault(shape, ([], {}))
+            members.append(b)
+            for i, pair in typed.items():
+                cells.setdefault(i, []).append(pair)
+    return [
+        (shape, members, {i: np.array(v, dtype=np.intp) for i, v in cells.items()})
+        for shape, (members, cells) in by_shape.items()
+    ]
