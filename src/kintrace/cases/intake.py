@@ -46,6 +46,7 @@ from kintrace.reports.model import (
 )
 from kintrace.reports.service import file_report
 from kintrace.storage.tables import Person, Region, Report, TracingRequest
+from kintrace.users.walk_ins import claim_for_address
 
 MAY_FILE_REQUESTS = frozenset({Role.RELATIVE, Role.OPERATOR, Role.ANALYST, Role.ADMINISTRATOR})
 """Who files a tracing request: relatives for themselves, desks and analysts for walk-ins."""
@@ -276,6 +277,8 @@ def file_intake(
 
     ``person_id`` is a person the viewer may see (shown by :func:`likely_persons`), or None
     for a new person. The caller recomputes the person's status in the same transaction.
+    A desk's request for a walk-in relative whose e-mail is the confirmed address of a
+    relative's account becomes that account's (:mod:`kintrace.users.walk_ins`).
     """
     viewer.require(MAY_FILE_REQUESTS, "file tracing requests")
     if viewer.role is Role.OPERATOR and viewer.region_id is None:
@@ -301,4 +304,6 @@ def file_intake(
     )
     _statement_reports(session, viewer, person, tracing, intake)
     session.flush()
+    if viewer.role is not Role.RELATIVE and intake.inquirer.email.strip():
+        claim_for_address(session, intake.inquirer.email)
     return person, tracing

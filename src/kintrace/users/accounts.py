@@ -27,6 +27,7 @@ from kintrace.storage.tables import AccountToken, Region, User
 from kintrace.users.passwords import check_new_password, hash_password, waste_a_check
 from kintrace.users.service import ensure_roles
 from kintrace.users.sessions import end_user_sessions
+from kintrace.users.walk_ins import claim_walk_ins
 
 CONFIRM = "confirm"
 RESET = "reset"
@@ -180,11 +181,16 @@ def sign_up(
 
 
 def confirm_email(session: Session, token: str, *, now: datetime) -> User:
-    """Confirm the address a confirmation link was sent to; the account works from now on."""
+    """Confirm the address a confirmation link was sent to; the account works from now on.
+
+    The walk-in requests a desk filed for that address become the account's
+    (:func:`kintrace.users.walk_ins.claim_walk_ins`).
+    """
     user = _take_token(session, token, {CONFIRM}, now=now)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = now
         session.flush()
+    claim_walk_ins(session, user)
     return user
 
 
@@ -203,7 +209,8 @@ def request_reset(session: Session, *, email: str, now: datetime) -> Outgoing | 
 def reset_password(session: Session, token: str, password: str, *, now: datetime) -> User:
     """Set the password a reset (or first-password) link allows; every session ends.
 
-    Following the link proves the address, so it counts as confirmed from then on.
+    Following the link proves the address, so it counts as confirmed from then on, and the
+    walk-in requests a desk filed for it become the account's.
     """
     if not token_is_usable(session, token, {RESET, SET_PASSWORD}, now=now):
         raise Forbidden(BAD_LINK)
@@ -218,6 +225,7 @@ def reset_password(session: Session, token: str, password: str, *, now: datetime
         user.email_confirmed_at = now
     session.flush()
     end_user_sessions(session, user.id, reason="password reset", now=now)
+    claim_walk_ins(session, user)
     return user
 
 

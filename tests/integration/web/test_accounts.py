@@ -29,7 +29,14 @@ from kintrace.config import Settings
 from kintrace.instance import Instance, open_instance
 from kintrace.notify.mail import Mail, send
 from kintrace.storage.db import transaction
-from kintrace.storage.tables import AccountToken, ChangeLog, Region, User, WebSession
+from kintrace.storage.tables import (
+    AccountToken,
+    ChangeLog,
+    Region,
+    TracingRequest,
+    User,
+    WebSession,
+)
 from kintrace.users import throttle
 from kintrace.users.accounts import token_hash
 from kintrace.users.service import create_user
@@ -608,3 +615,106 @@ def test_a_mail_that_cannot_be_sent_is_logged_without_the_address(
     assert caplog.records
     assert "secret.person" not in caplog.text
     assert not (tmp_path / "outbox").exists()
+
+
+def desk_files_walk_in(desk: TestClient, email: str, name: str = "Марія Стасів") -> int:
+    """The desk files a walk-in relative's request for a new person; return the person's id."""
+    answer = desk.post(
+        "/requests/new",
+        data={
+            "csrf": csrf(desk, "/requests/new"),
+            "surname": "Стасів",
+            "given_name": "Микола",
+            "relationship": "mother",
+            "inquirer_name": name,
+            "email": email,
+            "channel": "walk_in",
+            "consent": "red_cross",
+            "person": "new",
+        },
+    )
+    assert answer.status_code == 303, answer.text[:500]
+    return int(answer.headers["location"].rsplit("/", 1)[1])
+
+
+def signed_up_and_confirmed(c: TestClient, sink: Sink, email: str) -> None:
+    assert sign_up(c, email, name="Марія").status_code == 200
+    link = urlparse(link_of(sink.to(email)[-1], "/signup/confirm"))
+    assert c.get(f"{link.path}?{link.query}").status_code == 200
+    assert sign_in(c, email, "a long enough secret").status_code == 303
+
+
+def inquirer_of(instance: Instance, person_id: int) -> int:
+    with transaction(instance.sessions) as db:
+        found = db.scalar(
+            select(TracingRequest.inquirer_id).where(TracingRequest.person_id == person_id)
+        )
+        assert found is not None
+        return found
+
+
+def test_a_walk_in_relative_who_signs_up_with_the_address_the_desk_wrote_follows_her_case(
+    client: Client, sink: Sink, instance: Instance
+) -> None:
+    desk = client("desk")
+    pid = desk_files_walk_in(desk, "Maria@Example.org")
+    inquirer = inquirer_of(instance, pid)
+    assert f'data-invite="{inquirer}"' in desk.get(f"/persons/{pid}").text
+    stranger = client()
+    signed_up_and_confirmed(stranger, sink, "not.maria@example.org")
+    assert stranger.get("/api/persons").json()["persons"] == []
+    assert stranger.get(f"/persons/{pid}").status_code == 404
+    maria = client()
+    signed_up_and_confirmed(maria, sink, "maria@example.org")
+    assert [p["id"] for p in maria.get("/api/persons").json()["persons"]] == [pid]
+    case = maria.get(f"/persons/{pid}")
+    assert case.status_code == 200
+    assert "Марія Стасів" in case.text  # her request
+    assert f'data-consent="{inquirer}"' in case.text and "data-invite" not in case.text
+    changed = maria.post(
+        f"/consent/{inquirer}",
+        data={"csrf": csrf(maria, "/account"), "consent": ["red_cross", "authorities"]},
+    )
+    assert changed.status_code == 303
+    assert f'data-consent="{inquirer}"' in maria.get("/account").text
+    # the desk no longer changes her consent, nor invites her again
+    assert f'data-invite="{inquirer}"' not in desk.get(f"/persons/{pid}").text
+    again = desk.post(f"/consent/{inquirer}", data={"csrf": csrf(desk, "/account")})
+    assert again.status_code == 404
+
+
+def test_the_desk_invites_a_walk_in_relative_to_follow_her_request(
+    client: Client, sink: Sink, instance: Instance
+) -> None:
+    desk = client("desk")
+    pid = desk_files_walk_in(desk, "")
+    inquirer = inquirer_of(instance, pid)
+    token = csrf(desk, f"/persons/{pid}")
+    invited = desk.post(
+        f"/relatives/{inquirer}/invite", data={"csrf": token, "email": "halyna@example.org"}
+    )
+    assert invited.status_code == 303 and invited.headers["location"] == f"/persons/{pid}#requests"
+    (mail,) = sink.to("halyna@example.org")
+    relative = client()
+    assert (
+        relative.post(
+            "/reset/password",
+            data={
+                "csrf": csrf(relative, "/reset"),
+                "token": token_of(link_of(mail, "/reset/password")),
+                "password": "halyna chose this",
+                "repeat": "halyna chose this",
+            },
+        ).status_code
+        == 200
+    )
+    assert sign_in(relative, "halyna@example.org", "halyna chose this").status_code == 303
+    assert [p["id"] for p in relative.get("/api/persons").json()["persons"]] == [pid]
+    with transaction(instance.sessions) as db:
+        logged = db.scalar(
+            select(ChangeLog).where(
+                ChangeLog.table_name == "inquirers", ChangeLog.row_key == str(inquirer)
+            )
+        )
+        desk_id = db.scalar(select(User.id).where(User.username == "desk"))
+        assert logged is not None and logged.user_id == desk_id

@@ -118,6 +118,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/requests/{tracing_id}/attachments"): "syyynny",  # its relative, or the case's staff
     ("GET", "/persons/{person_id}/views"): "syyynyy",  # who looked at the case
     ("POST", "/consent/{inquirer_id}"): "synnnnn",  # the relative's own (staff: walk-ins only)
+    ("POST", "/relatives/{inquirer_id}/invite"): "snyynny",  # staff; a linked one is a 409
     ("POST", "/account/show-name"): "syyyyyy",
     ("POST", "/persons/{person_id}/official"): "snyynny",
     ("POST", "/persons/{person_id}/authority-requests"): "snyynny",
@@ -148,6 +149,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/links/{candidate_id}"): "snnynny",
     ("GET", "/lists"): "snnynny",
     ("POST", "/lists"): "snnynny",  # list uploads with their preview: analysts, admins
+    ("GET", "/exchange/pfif"): "snnynny",  # PFIF import (preview first) and export
+    ("POST", "/exchange/pfif"): "snnynny",
+    ("POST", "/exchange/pfif.xml"): "snnynny",  # the export's download: analysts, admins
     ("POST", "/links/{candidate_id}/undo"): "snnynny",
     ("POST", "/list-records/{record_id}/case"): "snnynny",
     ("POST", "/persons/{person_id}/merge"): "snnynny",

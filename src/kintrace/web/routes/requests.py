@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
 
 from kintrace.access import MAY_RECORD_OFFICIAL, Role, Viewer
 from kintrace.attachments.service import attach_to_request, parse_links
@@ -34,9 +35,14 @@ from kintrace.cases.service import MAX_EDIT_REASON, edit_person, edits_of, get_p
 from kintrace.cases.views import log_case
 from kintrace.errors import InvalidInput
 from kintrace.instance import Instance
+from kintrace.notify.mail import send_account_link
 from kintrace.reconciliation.service import recompute_person
 from kintrace.reports.model import SourceDetails, SourceType, Status, check_date
+from kintrace.storage.audit import set_actor
+from kintrace.storage.tables import TracingRequest
+from kintrace.users.invitations import invite_walk_in
 from kintrace.web.deps import DbSession, SignedIn, get_instance
+from kintrace.web.i18n import language_of
 from kintrace.web.limits import RowId, parse_row_id, read_files
 from kintrace.web.routes.pages import page, require_csrf
 
@@ -261,6 +267,33 @@ def post_request(
     log_case(db, viewer, filed.id, "change", "request")
     recompute_person(db, filed.id, today=today, settings=instance.settings, reason="new report")
     return RedirectResponse(f"/persons/{filed.id}", status_code=303)
+
+
+@router.post("/relatives/{inquirer_id}/invite")
+def invite_relative(
+    request: Request,
+    db: DbSession,
+    viewer: SignedIn,
+    instance: InstanceDep,
+    inquirer_id: RowId,
+    csrf: Text,
+    email: Annotated[str, Form(max_length=200)] = "",
+) -> RedirectResponse:
+    """Give a walk-in relative's request to their own account (a new one gets a link)."""
+    require_csrf(request, csrf)
+    set_actor(db, actor_id=viewer.user_id, reason="desk invited a walk-in relative")
+    _user, outgoing = invite_walk_in(
+        db, viewer, inquirer_id, email=email, language=language_of(request), now=datetime.now()
+    )
+    if outgoing is not None:
+        send_account_link(instance.settings, outgoing)
+    person_id = db.scalar(
+        select(TracingRequest.person_id)
+        .where(TracingRequest.inquirer_id == inquirer_id)
+        .order_by(TracingRequest.id)
+        .limit(1)
+    )
+    return RedirectResponse(f"/persons/{person_id}#requests", status_code=303)
 
 
 @router.get("/persons/{person_id}/edit")
