@@ -75,7 +75,7 @@ class BoundTables:
     """Rows before padding."""
 
 
-def _round_up(values: FloatArray) -> npt.NDArray[np.float32]:
+def round_up(values: FloatArray) -> npt.NDArray[np.float32]:
     """Return values in float32, none below the value it stands for (``-inf`` stays).
 
     ``x + |x| 2^-23 + 2^-148``, rounded to the nearest float32, is at least ``x``: the
@@ -102,7 +102,7 @@ def bound_tables(
     size = np.zeros(n_rows)
     transposed: list[npt.NDArray[np.float32]] = []
     for table in tables.log10_lr:
-        up = _round_up(table)
+        up = round_up(table)
         magnitude = np.abs(up)
         magnitude[np.isinf(magnitude)] = 0.0
         if up.shape[1]:
@@ -113,7 +113,7 @@ def bound_tables(
         transposed.append(
             np.ascontiguousarray(wide.reshape(up.shape[1], tiles, rows_per_tile).swapaxes(0, 1))
         )
-    margin = _round_up(size * _SAFETY * (2.0**-24 + exact_u))
+    margin = round_up(size * _SAFETY * (2.0**-24 + exact_u))
     codes = {int(s): k for k, s in enumerate(np.unique(profile_sexes))}
     start = np.full((max(len(codes), 1), padded), -np.inf, dtype=np.float32)
     for sex, k in codes.items():

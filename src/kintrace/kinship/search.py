@@ -33,7 +33,7 @@ from kintrace.kinship.nuclear import nuclear_columns, split_nuclear
 from kintrace.kinship.pedfile import Family, Profile
 from kintrace.kinship.peeling import fold_parents as fold_parents  # re-exported (docs, callers)
 from kintrace.kinship.peeling import peel_batch
-from kintrace.kinship.screening import screen_certified
+from kintrace.kinship.pruning import screen_pruned
 
 BATCH = 256
 """Families peeled together in one batch."""
@@ -342,17 +342,23 @@ def screen(
     *,
     top: int,
     threads: int = 2,
+    floor: npt.NDArray[np.float64] | None = None,
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.floating[Any]]]:
     """Rank table rows for every profile by summed log10 LR and keep the best ``top``.
 
+    ``floor``: per profile, the ``top``-th best score of rows ranked before these (earlier
+    chunks); rows scoring below it may be left out, their places filled by rows scored
+    ``-inf`` (see :func:`~kintrace.kinship.pruning.screen_pruned`).
+
     The answer of :func:`screen_every_pair` (the same scores, bit for bit; ties by row), found
-    by a float32 bound pass and exact sums for a few candidates per profile
-    (:mod:`kintrace.kinship.screening`).
+    by a float32 bound on a few lead markers plus the other markers' row maxima, and exact sums
+    for the pairs whose bound reaches the profile's best so far
+    (:mod:`kintrace.kinship.pruning`).
 
     Returns:
         ``(rows, log10_lr)``, each (P, top'), best first, ``top' = min(top, R)``.
     """
-    rows, scores, _ = screen_certified(tables, columns, sexes, top=top, threads=threads)
+    rows, scores, _ = screen_pruned(tables, columns, sexes, top=top, threads=threads, floor=floor)
     return rows, scores
 
 
@@ -522,7 +528,8 @@ def search_families(
         if problems or profile_error is not None or not profiles or not tables.families:
             continue
         columns = [all_columns[where[m.name]] for m in tables.markers]
-        rows, scores = screen(tables, columns, sexes, top=top, threads=threads)
+        floor = best[:, top - 1] if best.shape[1] >= top else None
+        rows, scores = screen(tables, columns, sexes, top=top, threads=threads, floor=floor)
         merged_rows = np.concatenate([best_rows, rows + offset], axis=1)
         merged = np.concatenate([best, scores], axis=1)
         order = np.lexsort((merged_rows, -merged), axis=-1)[:, :top]

@@ -1,0 +1,332 @@
+"""Familial search by threshold: a few lead markers summed for every pair, the rest bounded.
+
+The answer of :func:`kintrace.kinship.screening.screen_certified` (each profile's best ``top``
+rows by exact score, ties by row order, the exact scores bit for bit), with less work per
+pair. For each profile block and tile of rows:
+
+1. **Bound.** ``B = start[r] + sum over lead markers of up(T_m[r, c_m(p)])`` in float32, where
+   ``up`` rounds up to float32 and ``start[r] = up(margin + sum over the other markers of
+   max_c T_m[r, c])`` (the maximum over the columns the profiles use; ``-inf`` where the sexes
+   differ). ``B >= S``, the exact score (the proof is in docs/kinship.md, "Familial search:
+   why each discard is safe"). The lead markers are those whose lookups lower the bound most
+   on a sample of pairs (exclusions, rare genotypes).
+2. **Discard.** ``L_p``, the ``top``-th best exact score found so far for profile ``p`` (or a
+   caller's floor), is a lower bound of the final ``top``-th best. A pair with ``B < L_p`` has
+   ``S < L_p`` and cannot enter the answer; a pair with ``B = -inf`` scores ``-inf`` (such rows
+   only ever fill an answer, and any real row does that). The other pairs are summed exactly.
+3. **Seed.** A profile without ``top`` finite scores yet first takes the ``top`` rows of
+   highest ``B`` in the tile (one partition), so that ``L_p`` is finite from its first tile on.
+
+The exact sums are the one-pass screen's (from 0, marker by marker, in the tables' dtype).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from kintrace.kinship.screening import FloatArray, round_up
+
+if TYPE_CHECKING:
+    from kintrace.kinship.search import FamilyTables
+
+LEAD = 5
+"""Markers summed for every pair; the others enter the bound by their row maximum."""
+
+PROFILES_PER_BLOCK = 32
+"""Profiles of one block (one thread's unit of work)."""
+
+ROWS_PER_TILE = 4096
+"""Rows of one tile (the block's float32 sums, 32 x 4096, stay in cache)."""
+
+SAMPLE = 512
+"""Rows and profiles sampled to choose the lead markers."""
+
+GROUP = 64
+"""Rows per group: a tile's rows are searched through the maxima of its groups."""
+
+_SAFETY = 2.0 * 32.0
+"""Margin factor, as in :mod:`kintrace.kinship.screening`."""
+
+_LOW = -30.0
+"""log10 LR at which a lookup counts as an exclusion when choosing the lead markers."""
+
+
+def lead_markers(
+    tables: FamilyTables, columns: Sequence[npt.NDArray[np.intp]], lead: int, seed: int = 0
+) -> list[int]:
+    """Return the ``lead`` markers whose lookups fall furthest below their row maximum.
+
+    On a sample of rows and profiles: the mean of ``max_c T[r, c] - T[r, c(p)]`` (an
+    exclusion counted as a drop to :data:`_LOW`). Any choice gives the same answer; this one
+    discards the most pairs.
+    """
+    n_rows = len(tables.families)
+    n_profiles = columns[0].size if columns else 0
+    rng = np.random.default_rng(seed)
+    rows = rng.choice(n_rows, size=min(SAMPLE, n_rows), replace=False)
+    profiles = rng.choice(n_profiles, size=min(SAMPLE, n_profiles), replace=False)
+    drops = []
+    for table, cols in zip(tables.log10_lr, columns, strict=True):
+        values = np.maximum(table[rows][:, cols[profiles]], _LOW)
+        best = np.maximum(table[rows].max(axis=1), _LOW)
+        drops.append(float(np.mean(best[:, None] - values)))
+    return sorted(range(len(drops)), key=lambda m: -drops[m])[: min(lead, len(drops))]
+
+
+class _Plan:
+    """What every block reads: the lead tables, the rows' starting values, the exact tables."""
+
+    def __init__(
+        self,
+        tables: FamilyTables,
+        columns: Sequence[npt.NDArray[np.intp]],
+        sexes: npt.NDArray[np.int8],
+        lead: int,
+        rows_per_tile: int,
+    ) -> None:
+        n_rows = len(tables.families)
+        self.n_rows = n_rows
+        self.width = rows_per_tile
+        self.tiles = -(-max(n_rows, 1) // rows_per_tile)
+        padded = self.tiles * rows_per_tile
+        self.dtype = tables.log10_lr[0].dtype if tables.log10_lr else np.dtype(np.float64)
+        exact_u = float(np.finfo(self.dtype).eps) / 2
+        chosen = lead_markers(tables, columns, lead) if n_rows else []
+        size = np.zeros(n_rows)
+        rest = np.zeros(n_rows)
+        self.lead: list[npt.NDArray[np.float32]] = []
+        self.lead_columns: list[npt.NDArray[np.intp]] = []
+        for m, (table, cols) in enumerate(zip(tables.log10_lr, columns, strict=True)):
+            # only the columns the profiles use matter: the bound and its margin over those
+            used = np.zeros(table.shape[1], dtype=bool)
+            used[cols] = True
+            if not used.any():
+                continue
+            high = table.max(axis=1, where=used, initial=-np.inf).astype(np.float64)
+            low = table.min(axis=1, where=used & (table > -np.inf), initial=np.inf)
+            if m not in chosen:
+                rest += high
+            high[np.isinf(high)] = 0.0
+            low = low.astype(np.float64)
+            low[np.isinf(low)] = 0.0
+            size += np.maximum(np.abs(high), np.abs(low))  # max |x| over finite used x
+        size = size * (1.0 + 2.0**-22) + 2.0**-140  # covers rounding the lookups up
+        for m in chosen:
+            up = round_up(tables.log10_lr[m])
+            wide = np.full((up.shape[1], padded), -np.inf, dtype=np.float32)
+            wide[:, :n_rows] = up.T
+            self.lead.append(
+                np.ascontiguousarray(
+                    wide.reshape(up.shape[1], self.tiles, rows_per_tile).swapaxes(0, 1)
+                )
+            )
+            self.lead_columns.append(columns[m])
+        with np.errstate(invalid="ignore"):
+            start = round_up(rest + size * _SAFETY * (2.0**-24 + exact_u))
+        self.codes = {int(s): k for k, s in enumerate(np.unique(sexes))}
+        begin = np.full((max(len(self.codes), 1), padded), -np.inf, dtype=np.float32)
+        for sex, k in self.codes.items():
+            differs = (tables.sexes != sex) & (tables.sexes != 0) & (sex != 0)
+            begin[k, :n_rows] = np.where(differs, np.float32(-np.inf), start)
+        self.start = np.ascontiguousarray(
+            begin.reshape(len(begin), self.tiles, rows_per_tile).swapaxes(0, 1)
+        )
+        self.exact = [np.ascontiguousarray(t).reshape(-1) for t in tables.log10_lr]
+        self.exact_widths = [t.shape[1] for t in tables.log10_lr]
+        self.columns = columns
+
+    def exact_scores(self, profiles: npt.NDArray[np.intp], rows: npt.NDArray[np.intp]) -> Any:
+        """Exact scores of (profile, row) pairs, summed as the one-pass screen sums them."""
+        scores = np.zeros(rows.size, dtype=self.dtype)
+        for flat, width, cols in zip(self.exact, self.exact_widths, self.columns, strict=True):
+            np.add(scores, flat[rows * width + cols[profiles]], out=scores)
+        return scores
+
+
+def _merge(
+    top_rows: npt.NDArray[np.intp],
+    top_scores: FloatArray,
+    profiles: npt.NDArray[np.intp],
+    rows: npt.NDArray[np.intp],
+    scores: FloatArray,
+) -> None:
+    """Merge scored pairs (block-local profile indices) into the block's best lists, in place.
+
+    Ranked by score, best first, ties by row; ``-inf`` scores and empty slots (row -1) drop.
+    """
+    n_block, keep = top_rows.shape
+    finite = scores > -np.inf
+    held = top_rows.reshape(-1) >= 0
+    p = np.concatenate([np.repeat(np.arange(n_block), keep)[held], profiles[finite]])
+    r = np.concatenate([top_rows.reshape(-1)[held], rows[finite]])
+    s = np.concatenate([top_scores.reshape(-1)[held], scores[finite]])
+    order = np.lexsort((r, -s, p))
+    p, r, s = p[order], r[order], s[order]
+    position = np.arange(p.size) - np.searchsorted(p, np.arange(n_block))[p]
+    inside = position < keep
+    top_rows.fill(-1)
+    top_scores.fill(-np.inf)
+    top_rows[p[inside], position[inside]] = r[inside]
+    top_scores[p[inside], position[inside]] = s[inside]
+
+
+def _fill(rows: npt.NDArray[np.intp], n_rows: int) -> None:
+    """Give empty slots (-1; their score is ``-inf``) real rows not yet listed, in place."""
+    for k in np.flatnonzero((rows < 0).any(axis=1)):
+        listed = set(rows[k][rows[k] >= 0].tolist())
+        free = (r for r in range(n_rows) if r not in listed)
+        rows[k] = [r if r >= 0 else next(free) for r in rows[k].tolist()]
+
+
+def _seed(
+    acc: npt.NDArray[np.float32],
+    maxima: npt.NDArray[np.float32],
+    which: npt.NDArray[np.intp],
+    keep: int,
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """For profiles ``which``: the best row of each of their ``keep`` best groups (tile-local).
+
+    Returns ``(profiles, rows)``, ``-inf`` bounds left out.
+    """
+    lanes = maxima.shape[1]
+    if lanes > keep:
+        chosen = np.argpartition(-maxima[which], keep - 1, axis=1)[:, :keep]
+    else:
+        chosen = np.broadcast_to(np.arange(lanes), (which.size, lanes))
+    rows = chosen[:, :, None] + lanes * np.arange(GROUP)[None, None, :]  # (u, k, GROUP)
+    values = acc[which[:, None, None], rows]
+    best = np.take_along_axis(rows, values.argmax(axis=2)[:, :, None], axis=2)[:, :, 0]
+    p = np.broadcast_to(which[:, None], best.shape).reshape(-1)
+    r = best.reshape(-1)
+    alive = acc[p, r] > -np.inf
+    return p[alive], r[alive]
+
+
+def _candidates(
+    acc: npt.NDArray[np.float32], maxima: npt.NDArray[np.float32], bar: npt.NDArray[np.float32]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The (profile, tile-local row) pairs with ``acc >= bar[profile]``, found group by group."""
+    lanes = maxima.shape[1]
+    hit_p, hit_l = np.nonzero(maxima >= bar[:, None])
+    if not hit_p.size:
+        return hit_p, hit_l
+    rows = hit_l[:, None] + lanes * np.arange(GROUP)[None, :]  # (hits, GROUP)
+    inside = acc[hit_p[:, None], rows] >= bar[hit_p][:, None]
+    return np.broadcast_to(hit_p[:, None], rows.shape)[inside], rows[inside]
+
+
+def _block(
+    plan: _Plan,
+    first: int,
+    stop: int,
+    sex_rows: npt.NDArray[np.intp],
+    keep: int,
+    floor: npt.NDArray[np.float64] | None,
+) -> tuple[npt.NDArray[np.intp], FloatArray, int]:
+    """One block of profiles against every tile: best rows, their scores, pairs summed."""
+    n_block = stop - first
+    width = plan.width
+    lanes = width // GROUP  # group l of a tile: rows l, l + lanes, l + 2 lanes, ...
+    top_rows = np.full((n_block, keep), -1, dtype=np.intp)
+    top_scores = np.full((n_block, keep), -np.inf, dtype=plan.dtype)
+    low = np.full(n_block, -np.inf) if floor is None else floor[first:stop].astype(np.float64)
+    acc = np.empty((n_block, width), dtype=np.float32)
+    buffer = np.empty_like(acc)
+    cols = [c[first:stop] for c in plan.lead_columns]
+    summed = 0
+
+    def score(p: npt.NDArray[np.intp], r: npt.NDArray[np.intp]) -> None:
+        nonlocal summed
+        real = r + tile * width
+        inside = real < plan.n_rows
+        p, real = p[inside], real[inside]
+        _merge(top_rows, top_scores, p, real, plan.exact_scores(p + first, real))
+        summed += p.size
+
+    for tile in range(plan.tiles):
+        np.take(plan.start[tile], sex_rows[first:stop], axis=0, out=acc)
+        for table, c in zip(plan.lead, cols, strict=True):
+            np.take(table[tile], c, axis=0, out=buffer)
+            np.add(acc, buffer, out=acc)
+        maxima = acc.reshape(n_block, GROUP, lanes).max(axis=1)
+        unseeded = np.flatnonzero(np.maximum(top_scores[:, -1], low) == -np.inf)
+        if unseeded.size:
+            p, r = _seed(acc, maxima, unseeded, keep)
+            score(p, r)
+            acc[p, r] = -np.inf  # summed now, not again below
+        # B < L (float64) discards: L rounded down to float32 keeps that safe; -inf never kept
+        threshold = np.maximum(top_scores[:, -1].astype(np.float64), low)
+        bar = np.maximum(_down32(threshold), np.finfo(np.float32).min)
+        score(*_candidates(acc, maxima, bar))
+    return top_rows, top_scores, summed
+
+
+def _down32(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float32]:
+    """float32 values none above the float64 value they stand for (``-inf`` stays)."""
+    rounded = values.astype(np.float32)
+    above = rounded.astype(np.float64) > values
+    rounded[above] = np.nextafter(rounded[above], np.float32(-np.inf))
+    return rounded
+
+
+def screen_pruned(
+    tables: FamilyTables,
+    columns: Sequence[npt.NDArray[np.intp]],
+    sexes: npt.NDArray[np.int8],
+    *,
+    top: int,
+    threads: int = 2,
+    floor: npt.NDArray[np.float64] | None = None,
+    lead: int = LEAD,
+    profiles_per_block: int = PROFILES_PER_BLOCK,
+    rows_per_tile: int = ROWS_PER_TILE,
+) -> tuple[npt.NDArray[np.intp], FloatArray, int]:
+    """Rank table rows for every profile by summed log10 LR; keep the best ``top``.
+
+    Args:
+        tables: family tables (R rows).
+        columns: per marker, the column of each of P profiles.
+        sexes: sex code of each profile (0 unknown).
+        top: rows kept per profile.
+        threads: worker threads over profile blocks (numpy releases the GIL).
+        floor: per profile, a score that rows must reach to matter (the ``top``-th best score
+            of earlier chunks, whose rows rank first on ties): rows scoring below it may be
+            left out and their places filled by other rows scored ``-inf``. None: no floor.
+        lead: markers summed for every pair.
+        profiles_per_block: profiles of one block.
+        rows_per_tile: rows of one tile.
+
+    Returns:
+        ``(rows, scores, summed)``: (P, top') each, ``top' = min(top, R)``, best first, ties
+        by row; the scores are the exact sums in the tables' dtype (without a floor, those of
+        :func:`~kintrace.kinship.screening.screen_certified`); ``summed``: pairs summed exactly.
+    """
+    if rows_per_tile % GROUP:
+        raise ValueError(f"rows_per_tile {rows_per_tile} is not a multiple of {GROUP}")
+    n_rows = len(tables.families)
+    n_profiles = sexes.size
+    keep = min(top, n_rows)
+    dtype = tables.log10_lr[0].dtype if tables.log10_lr else np.dtype(np.float64)
+    rows_out = np.zeros((n_profiles, keep), dtype=np.intp)
+    scores_out = np.zeros((n_profiles, keep), dtype=dtype)
+    if keep == 0 or n_profiles == 0:
+        return rows_out, scores_out, 0
+    plan = _Plan(tables, columns, sexes, lead, rows_per_tile)
+    sex_rows = np.array([plan.codes[int(s)] for s in sexes], dtype=np.intp)
+
+    def work(first: int) -> int:
+        stop = min(first + profiles_per_block, n_profiles)
+        rows, scores, summed = _block(plan, first, stop, sex_rows, keep, floor)
+        _fill(rows, n_rows)
+        rows_out[first:stop] = rows
+        scores_out[first:stop] = scores
+        return summed
+
+    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+        summed = sum(pool.map(work, range(0, n_profiles, profiles_per_block)))
+    return rows_out, scores_out, summed

@@ -1,0 +1,149 @@
+"""The threshold screen returns exactly what summing every pair returns.
+
+:func:`kintrace.kinship.pruning.screen_pruned` (a float32 bound on a few lead markers plus the
+other markers' row maxima; exact sums only where the bound reaches the profile's best so far)
+against the one-pass screen: the same scores bit for bit, the same rows wherever scores are
+finite (ties by row order), on random tables with exclusions, ties and unknown sexes, on real
+family tables with and without mutation, with any lead markers, tiles and blocks; and it does
+discard pairs on real tables.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from tests.unit.kinship.test_screening import Case, every_score, random_case, random_families
+
+from kintrace.kinship.mutation import MutationModel, MutationSpec
+from kintrace.kinship.pruning import _Plan, lead_markers, screen_pruned
+from kintrace.kinship.search import (
+    FamilyTables,
+    build_family_tables,
+    profile_columns,
+    screen_every_pair,
+)
+
+
+def assert_same_answer(case: Case, top: int, **options: Any) -> tuple[Any, Any, int]:
+    """The one-pass screen's scores bit for bit; finite rows best first, ties by row."""
+    tables, columns, sexes = case
+    _, want = screen_every_pair(tables, columns, sexes, top=top)
+    rows, got, summed = screen_pruned(tables, columns, sexes, top=top, **options)
+    assert got.dtype == want.dtype
+    assert np.array_equal(got, want)  # bit for bit, -inf included
+    scores = every_score(case)
+    n_rows = len(tables.families)
+    assert ((rows >= 0) & (rows < n_rows)).all()
+    for k in range(rows.shape[0]):
+        assert len(set(rows[k].tolist())) == rows.shape[1]
+        finite = np.isfinite(got[k])
+        ranked = np.lexsort((np.arange(n_rows), -scores[k]))[: int(finite.sum())]
+        assert rows[k][finite].tolist() == ranked.tolist()
+        assert np.array_equal(scores[k][rows[k]], got[k])
+    return rows, got, summed
+
+
+@pytest.mark.parametrize(
+    ("rows", "profiles", "top", "tile", "block", "lead"),
+    [
+        (2000, 300, 5, 256, 16, 5),
+        (4096, 64, 5, 4096, 32, 0),  # no lead marker: every row's bound is its maxima
+        (130, 50, 10, 64, 7, 3),  # padded last tile, profiles not a multiple of the block
+        (7, 20, 5, 64, 32, 5),  # fewer rows than a group
+        (3, 10, 5, 64, 32, 2),  # fewer rows than top
+        (500, 40, 1, 128, 8, 23),  # every marker a lead marker
+        (5000, 64, 3, 128, 32, 2),
+    ],
+)
+def test_random_tables_give_the_one_pass_answer(
+    rows: int, profiles: int, top: int, tile: int, block: int, lead: int
+) -> None:
+    case = random_case(np.random.default_rng(rows + profiles + lead), rows, profiles)
+    assert_same_answer(case, top, rows_per_tile=tile, profiles_per_block=block, lead=lead)
+
+
+def test_float32_tables_and_mostly_excluded_profiles() -> None:
+    assert_same_answer(random_case(np.random.default_rng(5), 900, 60, dtype=np.float32), 5)
+    case = random_case(np.random.default_rng(6), 70, 30, excluded=0.6, markers=8)
+    _, scores, _ = assert_same_answer(case, 5, rows_per_tile=128)
+    assert np.isneginf(scores).any()
+
+
+def test_ties_are_answered_in_row_order() -> None:
+    """Rows copied 8 times tie exactly: the copies follow in row order."""
+    tables, columns, sexes = random_case(np.random.default_rng(7), 100, 40)
+    copies = 8
+    many = FamilyTables(
+        families=tables.families * copies,
+        positions=tables.positions * copies,
+        sexes=np.tile(tables.sexes, copies),
+        markers=(),
+        log10_lr=tuple(np.concatenate([t] * copies) for t in tables.log10_lr),
+    )
+    rows, scores, _ = assert_same_answer((many, columns, sexes), 3, rows_per_tile=128)
+    finite = np.isfinite(scores[:, 0])
+    assert (rows[finite, 1] == rows[finite, 0] + 100).all()
+    assert (rows[finite, 2] == rows[finite, 0] + 200).all()
+
+
+def test_integer_scores_tie_at_the_threshold() -> None:
+    """Scores that tie the running threshold exactly are summed, not discarded."""
+    rng = np.random.default_rng(13)
+    tables, columns, sexes = random_case(rng, 600, 50, markers=6)
+    rounded = tuple(np.round(t) for t in tables.log10_lr)
+    case = (
+        FamilyTables(tables.families, tables.positions, tables.sexes, (), rounded),
+        columns,
+        sexes,
+    )
+    for lead in (1, 3):
+        assert_same_answer(case, 4, rows_per_tile=64, profiles_per_block=5, lead=lead)
+
+
+def test_the_bound_is_an_upper_bound_of_every_pair() -> None:
+    tables, columns, sexes = random_case(np.random.default_rng(8), 300, 25)
+    plan = _Plan(tables, columns, sexes, 4, 128)
+    n = len(tables.families)
+    codes = [plan.codes[int(s)] for s in sexes]
+    bound = plan.start.swapaxes(0, 1).reshape(plan.start.shape[1], -1)[codes, :n]
+    bound = bound.astype(np.float32)
+    for up, cols in zip(plan.lead, plan.lead_columns, strict=True):
+        bound += up.swapaxes(0, 1).reshape(up.shape[1], -1)[cols, :n]
+    exact = every_score((tables, columns, sexes))
+    assert (bound.astype(np.float64) >= exact).all()
+
+
+def test_real_family_tables_with_and_without_mutation() -> None:
+    table, families, profiles = random_families(np.random.default_rng(9), 300, 200)
+    summed = {}
+    for model in (MutationModel(), MutationModel.both(MutationSpec("equal", rate=0.01))):
+        tables = build_family_tables(families, table, model)
+        columns = profile_columns(profiles, tables.markers)
+        sexes = np.array([p.sex for p in profiles], dtype=np.int8)
+        _, _, summed[model.female is None] = assert_same_answer(
+            (tables, columns, sexes), 5, rows_per_tile=64, lead=1
+        )
+    assert summed[True] < 0.5 * 300 * 200  # exclusions discard most pairs without mutation
+
+
+def test_a_floor_leaves_out_only_rows_below_it() -> None:
+    case = random_case(np.random.default_rng(14), 400, 30)
+    tables, columns, sexes = case
+    _, want = screen_every_pair(tables, columns, sexes, top=5)
+    floor = want[:, 2].astype(np.float64)  # the third best: the three best stay, others may go
+    rows, got, _ = screen_pruned(tables, columns, sexes, top=5, floor=floor, rows_per_tile=64)
+    assert np.array_equal(got[:, :3], want[:, :3])
+    scores = every_score(case)
+    finite: npt.NDArray[np.bool_] = np.isfinite(got)
+    assert np.array_equal(np.take_along_axis(scores, rows, axis=1)[finite], got[finite])
+
+
+def test_lead_markers_are_the_most_excluding() -> None:
+    tables, columns, _ = random_case(np.random.default_rng(15), 200, 100, markers=5)
+    excluded = list(tables.log10_lr)
+    excluded[3] = np.where(np.arange(excluded[3].shape[1]) % 2, -np.inf, excluded[3])
+    tables = FamilyTables(tables.families, tables.positions, tables.sexes, (), tuple(excluded))
+    assert lead_markers(tables, columns, 1) == [3]
