@@ -304,7 +304,7 @@ def pending_mentions(session: Session, *, limit: int = 100) -> list[PendingMenti
 
 
 def _pending(session: Session, viewer: Viewer, mention_id: int, action: str) -> ChatMention:
-    viewer.require(MAY_MODERATE, f"{action} chat mentions")
+    viewer.require(MAY_MODERATE, "moderate chat mentions")
     mention = session.get(ChatMention, mention_id)
     if mention is None:
         raise NotFound(f"no chat mention {mention_id}")

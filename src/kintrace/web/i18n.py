@@ -28,6 +28,9 @@ from babel.numbers import format_decimal as babel_format_decimal
 from babel.numbers import format_percent as babel_format_percent
 from starlette.requests import Request
 
+from kintrace.web.marks import N_ as N_
+from kintrace.web.messages import TEMPLATES
+
 LANGUAGES = ("ru", "uk", "en")
 """The languages of the web app, as Accept-Language tags and catalogue names."""
 DEFAULT_LANGUAGE = "en"
@@ -36,11 +39,6 @@ LANGUAGE_NAMES = {"ru": "Русский", "uk": "Українська", "en": "E
 LANGUAGE_COOKIE = "kintrace_lang"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "kintrace"
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for a marked, untranslated text
-    """Mark a text for the catalogues; it is translated where it is shown."""
-    return message
 
 
 def catalogue_path(lang: str) -> Path:
@@ -220,6 +218,33 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def template_pattern(template: str) -> re.Pattern[str]:
+    """Return the pattern of the texts a template with ``%(name)s`` values writes.
+
+    >>> template_pattern("no token %(id)s").match("no token 12").group("id")
+    '12'
+    """
+    parts = _PLACEHOLDER.split(template)  # text, name, text, name, ..., text
+    body = "".join(
+        re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
+    )
+    return re.compile(f"^{body}$", re.DOTALL)
+
+
+_TEMPLATES = [(template_pattern(t), t) for t in TEMPLATES]
+
+
+def _values(lang: str, found: re.Match[str]) -> dict[str, str]:
+    """Translate a matched text's values: a ``problem`` as a whole problem, others as words."""
+    return {
+        k: translate_problem(lang, v) if k == "problem" else tr(lang, v)
+        for k, v in found.groupdict().items()
+    }
+
+
 def translate_problem(lang: str, text: str) -> str:
     """Translate an error's text for a page: exact texts, texts with values, field problems."""
     translated = tr(lang, text)
@@ -228,12 +253,15 @@ def translate_problem(lang: str, text: str) -> str:
     for pattern, message in _PATTERNS:
         found = pattern.match(text)
         if found:
-            values = {k: tr(lang, v) for k, v in found.groupdict().items()}
-            return tr(lang, message) % values
+            return tr(lang, message) % _values(lang, found)
     field = _FIELD.match(text)
     if field:
         return tr(lang, "field “%(field)s”: %(problem)s") % {
             "field": tr(lang, field.group(1)),
             "problem": translate_problem(lang, field.group(2)),
         }
+    for pattern, message in _TEMPLATES:  # kintrace.web.messages.TEMPLATES
+        found = pattern.match(text)
+        if found:
+            return tr(lang, message) % _values(lang, found)
     return text
