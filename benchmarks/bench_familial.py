@@ -37,57 +37,71 @@ CHUNK = 8192
 TOP = 5
 
 
+TRIO = build_pedigree(["FA", "MO", "MP"], [None, None, "FA"], [None, None, "MO"], [1, 2, 1])
+SIBS = build_pedigree(
+    ["FA", "MO", "S", "MP"], [None, None, "FA", "FA"], [None, None, "MO", "MO"], [1, 2, 2, 1]
+)
+
+
 def simulate(
     n_families: int, n_profiles: int, seed: int = 3
-) -> tuple[list[Family], list[npt.NDArray[np.intp]], npt.NDArray[np.intp]]:
-    """Families, the profiles' table columns per marker, and each profile's true family (-1)."""
+) -> tuple[list[npt.NDArray[np.int16]], list[npt.NDArray[np.intp]], npt.NDArray[np.intp]]:
+    """Families' alleles, the profiles' table columns per marker, each profile's true family.
+
+    Returns:
+        Per marker, (families, 3, 2) allele indices of the father, mother and sister (turned
+        into :class:`Family` objects chunk by chunk by :func:`families`, to keep memory low);
+        per marker, each profile's column; each profile's true family (-1: unrelated).
+    """
     rng = np.random.default_rng(seed)
-    trio = build_pedigree(["FA", "MO", "MP"], [None, None, "FA"], [None, None, "MO"], [1, 2, 1])
-    sibs = build_pedigree(
-        ["FA", "MO", "S", "MP"], [None, None, "FA", "FA"], [None, None, "MO", "MO"], [1, 2, 2, 1]
-    )
     truth = np.full(n_profiles, -1, dtype=np.intp)
     related = rng.choice(n_profiles, size=n_profiles // 10, replace=False)
     truth[related] = rng.choice(n_families, size=related.size, replace=False)
-    typing: list[dict[str, dict[str, tuple[str, str]]]] = [{} for _ in range(n_families)]
+    alleles = []
     columns = []
     for name in TABLE.names:
         marker = TABLE[name]
         n = marker.n_alleles
         draw = rng.choice(n, size=(n_families, 3, 2), p=marker.freqs)  # father, mother, sister
+        every = np.arange(n_families)
         sister = np.stack(
-            [draw[:, 0, :][np.arange(n_families), rng.integers(0, 2, n_families)],
-             draw[:, 1, :][np.arange(n_families), rng.integers(0, 2, n_families)]], axis=1,
+            [draw[:, 0, :][every, rng.integers(0, 2, n_families)],
+             draw[:, 1, :][every, rng.integers(0, 2, n_families)]], axis=1,
         )  # fmt: skip
         son = np.stack(
-            [draw[:, 0, :][np.arange(n_families), rng.integers(0, 2, n_families)],
-             draw[:, 1, :][np.arange(n_families), rng.integers(0, 2, n_families)]], axis=1,
+            [draw[:, 0, :][every, rng.integers(0, 2, n_families)],
+             draw[:, 1, :][every, rng.integers(0, 2, n_families)]], axis=1,
         )  # fmt: skip
-        alleles = marker.alleles
-        for f in range(n_families):
-            fa, mo = draw[f, 0], draw[f, 1]
-            if f % 2:
-                typing[f][name] = {
-                    "FA": (alleles[fa[0]], alleles[fa[1]]),
-                    "MO": (alleles[mo[0]], alleles[mo[1]]),
-                }
-            else:
-                typing[f][name] = {
-                    "MO": (alleles[mo[0]], alleles[mo[1]]),
-                    "S": (alleles[sister[f, 0]], alleles[sister[f, 1]]),
-                }
+        draw[:, 2, :] = sister
+        alleles.append(draw.astype(np.int16))
         pairs = rng.choice(n, size=(n_profiles, 2), p=marker.freqs)
         pairs[related] = son[truth[related]]
         columns.append(genotype_columns(n)[pairs[:, 0], pairs[:, 1]])
-    families = [
+    return alleles, columns, truth
+
+
+def families(alleles: list[npt.NDArray[np.int16]], first: int, stop: int) -> list[Family]:
+    """The families ``first`` to ``stop``: odd ones trios (typed father and mother), even ones
+    an untyped father beside a typed mother and sister; the son missing."""
+    typing: list[dict[str, dict[str, tuple[str, str]]]] = [{} for _ in range(first, stop)]
+    for name, draw in zip(TABLE.names, alleles, strict=True):
+        labels = TABLE[name].alleles
+        for f in range(first, stop):
+            (fa0, fa1), (mo0, mo1), (si0, si1) = draw[f].tolist()
+            mother = (labels[mo0], labels[mo1])
+            typing[f - first][name] = (
+                {"FA": (labels[fa0], labels[fa1]), "MO": mother}
+                if f % 2
+                else {"MO": mother, "S": (labels[si0], labels[si1])}
+            )
+    return [
         Family(
             f"fam{f}",
-            PedigreeData(sibs if f % 2 == 0 else trio, TABLE.names, typing[f]),
+            PedigreeData(SIBS if f % 2 == 0 else TRIO, TABLE.names, typing[f - first]),
             ("MP",),
         )
-        for f in range(n_families)
+        for f in range(first, stop)
     ]
-    return families, columns, truth
 
 
 def main() -> None:
@@ -97,7 +111,7 @@ def main() -> None:
     threads = int(args[2]) if len(args) > 2 else 2
     old = "--old" in sys.argv
     start = time.perf_counter()
-    families, columns, truth = simulate(n_families, n_profiles)
+    alleles, columns, truth = simulate(n_families, n_profiles)
     sexes = np.ones(n_profiles, dtype=np.int8)
     print(
         f"familial search: {n_profiles:,} profiles x {n_families:,} families, 23 markers, "
@@ -108,8 +122,8 @@ def main() -> None:
     built = built_cpu = screened = screened_cpu = 0.0
     summed = 0
     for first in range(0, n_families, CHUNK):
-        chunk = families[first : first + CHUNK]
         start, cpu = time.perf_counter(), time.process_time()
+        chunk = families(alleles, first, min(first + CHUNK, n_families))
         tables = build_family_tables(chunk, TABLE)
         built += time.perf_counter() - start
         built_cpu += time.process_time() - cpu

@@ -34,14 +34,14 @@ from kintrace.kinship.screening import FloatArray, round_up
 if TYPE_CHECKING:
     from kintrace.kinship.search import FamilyTables
 
-LEAD = 5
+LEAD = 6
 """Markers summed for every pair; the others enter the bound by their row maximum."""
 
 PROFILES_PER_BLOCK = 32
 """Profiles of one block (one thread's unit of work)."""
 
-ROWS_PER_TILE = 4096
-"""Rows of one tile (the block's float32 sums, 32 x 4096, stay in cache)."""
+ROWS_PER_TILE = 8192
+"""Rows of one tile (the block's float32 sums, 32 x 8192, stay in the L2 cache)."""
 
 SAMPLE = 512
 """Rows and profiles sampled to choose the lead markers."""
@@ -248,9 +248,17 @@ def _block(
         _merge(top_rows, top_scores, p, real, plan.exact_scores(p + first, real))
         summed += p.size
 
+    codes = sex_rows[first:stop]
+    one_code = bool((codes == codes[0]).all())
     for tile in range(plan.tiles):
-        np.take(plan.start[tile], sex_rows[first:stop], axis=0, out=acc)
-        for table, c in zip(plan.lead, cols, strict=True):
+        if one_code and plan.lead:  # the start row broadcast onto the first lookups
+            np.take(plan.lead[0][tile], cols[0], axis=0, out=buffer)
+            np.add(buffer, plan.start[tile, codes[0]], out=acc)
+            rest = zip(plan.lead[1:], cols[1:], strict=True)
+        else:
+            np.take(plan.start[tile], codes, axis=0, out=acc)
+            rest = zip(plan.lead, cols, strict=True)
+        for table, c in rest:
             np.take(table[tile], c, axis=0, out=buffer)
             np.add(acc, buffer, out=acc)
         maxima = acc.reshape(n_block, GROUP, lanes).max(axis=1)

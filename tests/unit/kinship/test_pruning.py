@@ -65,6 +65,14 @@ def test_random_tables_give_the_one_pass_answer(
     assert_same_answer(case, top, rows_per_tile=tile, profiles_per_block=block, lead=lead)
 
 
+@pytest.mark.parametrize("sex", [0, 1, 2])
+def test_profiles_of_one_sex_give_the_one_pass_answer(sex: int) -> None:
+    """A block of one sex code starts its sums from one broadcast row."""
+    tables, columns, sexes = random_case(np.random.default_rng(16 + sex), 700, 70)
+    case = (tables, columns, np.full_like(sexes, sex))
+    assert_same_answer(case, 5, rows_per_tile=128, profiles_per_block=16, lead=3)
+
+
 def test_float32_tables_and_mostly_excluded_profiles() -> None:
     assert_same_answer(random_case(np.random.default_rng(5), 900, 60, dtype=np.float32), 5)
     case = random_case(np.random.default_rng(6), 70, 30, excluded=0.6, markers=8)
