@@ -218,18 +218,27 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+_PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])")
 
 
 def template_pattern(template: str) -> re.Pattern[str]:
     """Return the pattern of the texts a template with ``%(name)s`` values writes.
 
+    A ``%(name)d`` value is a whole number (``row %(row)d, %(problem)s`` never takes a comma
+    of the problem for a part of the row's number).
+
     >>> template_pattern("no token %(id)s").match("no token 12").group("id")
     '12'
+    >>> template_pattern("row %(row)d, %(problem)s").match("row 3, a, b").group("problem")
+    'a, b'
     """
-    parts = _PLACEHOLDER.split(template)  # text, name, text, name, ..., text
+    parts = _PLACEHOLDER.split(template)  # text, name, kind, text, name, kind, ..., text
     body = "".join(
-        re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
+        re.escape(part)
+        if i % 3 == 0
+        else (rf"(?P<{part}>-?\d+)" if parts[i + 1] == "d" else f"(?P<{part}>.+?)")
+        for i, part in enumerate(parts)
+        if i % 3 != 2
     )
     return re.compile(f"^{body}$", re.DOTALL)
 
@@ -237,12 +246,19 @@ def template_pattern(template: str) -> re.Pattern[str]:
 _TEMPLATES = [(template_pattern(t), t) for t in TEMPLATES]
 
 
-def _values(lang: str, found: re.Match[str]) -> dict[str, str]:
-    """Translate a matched text's values: a ``problem`` as a whole problem, others as words."""
-    return {
-        k: translate_problem(lang, v) if k == "problem" else tr(lang, v)
-        for k, v in found.groupdict().items()
-    }
+def _values(lang: str, found: re.Match[str], message: str) -> dict[str, str | int]:
+    """Translate a matched text's values: a ``problem`` as a whole problem, a ``%(x)d`` as a
+    number, others as words."""
+    numbers = {name for name, kind in _PLACEHOLDER.findall(message) if kind == "d"}
+    values: dict[str, str | int] = {}
+    for key, value in found.groupdict().items():
+        if key in numbers:
+            values[key] = int(value)
+        elif key == "problem":
+            values[key] = translate_problem(lang, value)
+        else:
+            values[key] = tr(lang, value)
+    return values
 
 
 def translate_problem(lang: str, text: str) -> str:
@@ -253,7 +269,7 @@ def translate_problem(lang: str, text: str) -> str:
     for pattern, message in _PATTERNS:
         found = pattern.match(text)
         if found:
-            return tr(lang, message) % _values(lang, found)
+            return tr(lang, message) % _values(lang, found, message)
     field = _FIELD.match(text)
     if field:
         return tr(lang, "field “%(field)s”: %(problem)s") % {
@@ -263,5 +279,5 @@ def translate_problem(lang: str, text: str) -> str:
     for pattern, message in _TEMPLATES:  # kintrace.web.messages.TEMPLATES
         found = pattern.match(text)
         if found:
-            return tr(lang, message) % _values(lang, found)
+            return tr(lang, message) % _values(lang, found, message)
     return text

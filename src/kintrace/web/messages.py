@@ -94,6 +94,23 @@ ERRORS = (
     N_("the upload"),
     N_("the file"),
     N_("one of immediate, daily, off"),
+    N_("a value under no header"),
+    N_("no such file"),
+    N_("required column 'id' is missing"),
+    N_(
+        "a formula without a computed value; open the file in a spreadsheet program and "
+        "save it, or paste the values"
+    ),
+    N_("the file is empty; expected a header row"),
+    N_("the workbook has no sheet"),
+    N_("unknown format; use one of .csv, .xlsx, .json"),
+    N_("say which authority the letter went to"),
+    N_("needs report_date, the date at which the age was given"),
+    N_("is empty"),
+    N_("must give the day (dd.mm.yyyy or yyyy-mm-dd)"),
+    N_("a row needs a surname or a given name"),
+    N_("day is out of range for month"),
+    N_("month must be in 1..12"),
 )
 """Whole texts of errors, and the texts after ``field 'x':``."""
 
@@ -188,6 +205,50 @@ TEMPLATES = (
     N_("a %(role)s works on coded samples, not on named persons"),
     N_("a date between %(earliest)s and today"),
     N_("thresholds must satisfy 0 < lower <= upper <= 1, not %(lower)s, %(upper)s"),
+    N_("%(file)s: row %(row)d, %(problem)s"),
+    N_("%(file)s: row %(row)d: %(problem)s"),
+    N_("row %(row)d, %(problem)s"),
+    N_("column %(column)s: %(problem)s"),
+    N_("%(file)s: %(count)d problem(s)"),
+    N_("a date with a time of day (%(value)s); give the date alone"),
+    N_("a duration (%(value)s), not a date or text"),
+    N_("a time of day (%(value)s) without a date"),
+    N_("an error value %(value)s"),
+    N_(
+        "byte %(byte)d (row %(row)d): a NUL byte: UTF-16 or UTF-32 text without a byte "
+        "order mark, or not text at all; save the file as UTF-8 CSV"
+    ),
+    N_(
+        "byte %(byte)d (row %(row)d): not UTF-8 text, nor Cyrillic text in Windows-1251; "
+        "save the file as UTF-8 CSV"
+    ),
+    N_(
+        "byte %(byte)d: not %(encoding)s text, though the file begins with its byte order "
+        "mark; save the file again as UTF-8 CSV"
+    ),
+    N_("cannot read: %(reason)s"),
+    N_("more than %(count)s rows"),
+    N_("not a readable XLSX workbook (%(reason)s)"),
+    N_("column %(name)s appears twice"),
+    N_("%(value)s repeats row %(row)d"),
+    N_("%(cells)s cells, but the header has %(columns)s columns (a stray quote or delimiter?)"),
+    N_("a cell is longer than %(limit)s characters"),
+    N_("a value in column %(column)s, past column %(last)s"),
+    N_(
+        'cannot read the row exactly (%(reason)s); a quote (") that opens a cell must '
+        "close it, and a quote inside a quoted cell is doubled"
+    ),
+    N_("the sheet has values past row %(row)d"),
+    N_(
+        "the workbook unpacks to %(size)s bytes, more than %(limit)s; save the list alone "
+        "in a new workbook"
+    ),
+    N_("not a standard column; did you mean %(standard)s? (read it with --columns %(mapping)s)"),
+    N_("%(value)s is not an age between 14 and 90"),
+    N_("%(day)s is after the report date %(report)s"),
+    N_("%(day)s is after today"),
+    N_("%(value)s begins with %(start)s, which starts a spreadsheet formula"),
+    N_("%(file)s: %(problem)s"),
 )
 """Texts of errors with values: each ``%(name)s`` stands for a value (a number, a name, a
 word translated when the catalogues have it); a value named ``problem`` is a whole error text
@@ -263,6 +324,28 @@ FIELDS = (
     N_("partner"),
     N_("expires"),
     N_("reliability"),
+    N_("birth_date"),
+    N_("id"),
+    N_("report_date"),
+    N_("birth"),
+    N_("sex"),
+    N_("channel"),
+    N_("person"),
+    N_("told_claim"),
+    N_("told_by_type"),
+    N_("told_by_name"),
+    N_("told_text"),
+    N_("last_contact_on"),
+    N_("last_contact_how"),
+    N_("last_contact_said"),
+    N_("circumstances"),
+    N_("full_name"),
+    N_("given_name"),
+    N_("patronymic"),
+    N_("unit"),
+    N_("rank"),
+    N_("personal_number"),
+    N_("home_region"),
 )
 """Form fields named in errors: each has a written name in the catalogues."""
 
@@ -300,5 +383,6 @@ ROLES_AND_DEEDS = (
     N_("see attachments"),
     N_("see persons"),
     N_("undo record links"),
+    N_("write letters"),
 )
 """What ``a ROLE may not DEED`` names (roles not already labelled in ``render``)."""
