@@ -4,12 +4,13 @@ The answer of :func:`kintrace.kinship.screening.screen_certified` (each profile'
 rows by exact score, ties by row order, the exact scores bit for bit), with less work per
 pair. For each profile block and tile of rows:
 
-1. **Bound.** ``B = start[r] + sum over lead markers of up(T_m[r, c_m(p)])`` in float32, where
-   ``up`` rounds up to float32 and ``start[r] = up(margin + sum over the other markers of
-   max_c T_m[r, c])`` (the maximum over the columns the profiles use; ``-inf`` where the sexes
-   differ). ``B >= S``, the exact score (the proof is in docs/kinship.md, "Familial search:
-   why each discard is safe"). The lead markers are those whose lookups lower the bound most
-   on a sample of pairs (exclusions, rare genotypes).
+1. **Bound.** ``B = start[r] + sum over lead markers of T_m[r, c_m(p)]`` in float32 (the
+   lookups rounded to float32), where ``start[r] = up(margin + sum over the other markers of
+   max_c T_m[r, c])`` (``up``: rounded up to float32; the maximum over the columns the
+   profiles use; ``-inf`` where the sexes differ). ``B >= S``, the exact score (the proof is
+   in docs/kinship.md, "the threshold screen and why each discard is safe"). The lead markers
+   are those whose lookups lower the bound most on a sample of pairs (exclusions, rare
+   genotypes).
 2. **Discard.** ``L_p``, the ``top``-th best exact score found so far for profile ``p`` (or a
    caller's floor), is a lower bound of the final ``top``-th best. A pair with ``B < L_p`` has
    ``S < L_p`` and cannot enter the answer; a pair with ``B = -inf`` scores ``-inf`` (such rows
@@ -115,19 +116,21 @@ class _Plan:
             low = low.astype(np.float64)
             low[np.isinf(low)] = 0.0
             size += np.maximum(np.abs(high), np.abs(low))  # max |x| over finite used x
-        size = size * (1.0 + 2.0**-22) + 2.0**-140  # covers rounding the lookups up
+        size = size * (1.0 + 2.0**-22) + 2.0**-140  # covers the lookups' float32 rounding
         for m in chosen:
-            up = round_up(tables.log10_lr[m])
-            wide = np.full((up.shape[1], padded), -np.inf, dtype=np.float32)
-            wide[:, :n_rows] = up.T
-            self.lead.append(
-                np.ascontiguousarray(
-                    wide.reshape(up.shape[1], self.tiles, rows_per_tile).swapaxes(0, 1)
-                )
-            )
+            # rounded to the nearest float32 (an error of at most |x| 2^-24 + 2^-150 each,
+            # inside the margin); the tile's rows contiguous
+            table = tables.log10_lr[m]
+            wide = np.full((self.tiles, table.shape[1], rows_per_tile), -np.inf, np.float32)
+            for tile in range(self.tiles):
+                r0 = tile * rows_per_tile
+                part = table[r0 : r0 + rows_per_tile]
+                wide[tile, :, : part.shape[0]] = part.T
+            self.lead.append(wide)
             self.lead_columns.append(columns[m])
+        margin = size * (_SAFETY * (2.0**-24 + exact_u) + 2.0 * 2.0**-24) + 2.0**-140
         with np.errstate(invalid="ignore"):
-            start = round_up(rest + size * _SAFETY * (2.0**-24 + exact_u))
+            start = round_up(rest + margin)
         self.codes = {int(s): k for k, s in enumerate(np.unique(sexes))}
         begin = np.full((max(len(self.codes), 1), padded), -np.inf, dtype=np.float32)
         for sex, k in self.codes.items():
