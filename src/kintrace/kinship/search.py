@@ -16,10 +16,10 @@ missing person's gets LR 0.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +34,8 @@ from kintrace.kinship.pedfile import Family, Profile
 from kintrace.kinship.peeling import fold_parents as fold_parents  # re-exported (docs, callers)
 from kintrace.kinship.peeling import peel_batch
 from kintrace.kinship.pruning import screen_pruned
+
+T = TypeVar("T")
 
 BATCH = 256
 """Families peeled together in one batch."""
@@ -464,6 +466,23 @@ def search_profiles(
     return matches
 
 
+def prefetched(build: Callable[[int], T], keys: Sequence[int]) -> Iterator[T]:
+    """Yield ``build(key)`` for each key in order, building the next one in a thread meanwhile.
+
+    The tables of chunk ``k + 1`` are built while chunk ``k`` is screened (both mostly numpy,
+    which releases the GIL), so a second core is not idle while one builds; at most two chunks
+    are held. An error of a build is raised when its chunk's turn comes.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ahead = pool.submit(build, keys[0]) if keys else None
+        for k in range(len(keys)):
+            assert ahead is not None
+            current = ahead.result()
+            ahead = pool.submit(build, keys[k + 1]) if k + 1 < len(keys) else None
+            yield current
+            del current
+
+
 FAMILY_CHUNK = 8192
 """Families whose tables :func:`search_families` holds at once (about 0.5 GB on 23 markers)."""
 
@@ -513,14 +532,17 @@ def search_families(
     best_rows = np.zeros((len(profiles), 0), dtype=np.intp)
     best = np.zeros((len(profiles), 0))
     problems: list[str] = []
-    for start in range(0, len(families), max(1, chunk)):
-        tables = build_family_tables(
+
+    def build(start: int) -> FamilyTables:
+        return build_family_tables(
             families[start : start + chunk],
             table,
             mutation,
             source=families_source,
             inconsistent="skip_marker",
         )
+
+    for tables in prefetched(build, range(0, len(families), max(1, chunk))):
         problems += tables.problems()
         offset = len(names)
         names += tables.families
