@@ -249,6 +249,7 @@ TEMPLATES = (
     N_("%(day)s is after today"),
     N_("%(value)s begins with %(start)s, which starts a spreadsheet formula"),
     N_("%(file)s: %(problem)s"),
+    N_("String should have at most %(limit)d characters"),
 )
 """Texts of errors with values: each ``%(name)s`` stands for a value (a number, a name, a
 word translated when the catalogues have it); a value named ``problem`` is a whole error text
