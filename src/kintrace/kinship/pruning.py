@@ -92,7 +92,9 @@ class _Plan:
     ) -> None:
         n_rows = len(tables.families)
         self.n_rows = n_rows
-        self.width = rows_per_tile
+        # a tile no wider than the rows need (whole groups)
+        self.width = min(rows_per_tile, -(-max(n_rows, 1) // GROUP) * GROUP)
+        rows_per_tile = self.width
         self.tiles = -(-max(n_rows, 1) // rows_per_tile)
         padded = self.tiles * rows_per_tile
         self.dtype = tables.log10_lr[0].dtype if tables.log10_lr else np.dtype(np.float64)
