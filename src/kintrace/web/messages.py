@@ -255,6 +255,13 @@ TEMPLATES = (
 word translated when the catalogues have it); a value named ``problem`` is a whole error text
 itself, translated like one."""
 
+STATES = (
+    N_("pending"),
+    N_("accepted"),
+    N_("automatic"),
+)
+"""States of chat mentions and link candidates that errors name ("is already accepted")."""
+
 RECOMPUTE_REASONS = (
     N_("new report"),
     N_("report graded"),
