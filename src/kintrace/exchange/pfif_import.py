@@ -84,6 +84,8 @@ class PfifImport:
     notes_known: int
     notes_without_claim: int
     statuses_changed: int
+    person_ids: tuple[int, ...] = ()
+    """The persons created or found again (their cases log the change where a log is kept)."""
 
 
 NOTE_KEPT = (
@@ -380,6 +382,7 @@ def import_pfif(
         notes_known=plan.known_notes,
         notes_without_claim=plan.without_claim,
         statuses_changed=changed,
+        person_ids=tuple(sorted({p.id for p in persons.values()})),
     )
 
 

@@ -120,6 +120,8 @@ class ExportResult:
     persons: int
     notes: int
     withheld: int
+    person_ids: tuple[int, ...] = ()
+    """The persons exported (their cases log the export where the caller keeps the log)."""
 
 
 def _merged_map(session: Session) -> dict[int, int]:
@@ -269,13 +271,17 @@ def export_pfif(
     )
     local_since = _local(since) if since is not None else None
     persons: list[PfifPerson] = []
+    person_ids: list[int] = []
     notes = withheld = 0
     for batch in chunks(standing, BATCH):
         exported, count, held = _export_batch(session, batch, kept, domain, scope, local_since)
-        persons += exported
+        persons += [record for _, record in exported]
+        person_ids += [pid for pid, _ in exported]
         notes += count
         withheld += held
-    return ExportResult(PfifDocument(tuple(persons)), len(persons), notes, withheld)
+    return ExportResult(
+        PfifDocument(tuple(persons)), len(persons), notes, withheld, tuple(person_ids)
+    )
 
 
 def _export_batch(
@@ -285,8 +291,8 @@ def _export_batch(
     domain: str,
     scope: ConsentScope,
     since: datetime | None,
-) -> tuple[list[PfifPerson], int, int]:
-    """Export one batch of standing persons: (records, notes, persons withheld)."""
+) -> tuple[list[tuple[int, PfifPerson]], int, int]:
+    """Export one batch of standing persons: ((person id, record), notes, persons withheld)."""
     groups: dict[int, list[int]] = {pid: [pid] for pid in ids}
     for merged, into in kept.items():
         if into in groups:
@@ -333,7 +339,7 @@ def _export_batch(
         for report_id, note in notes_meta(record).items():
             meta[int(report_id)] = note
     changed = _changed_since(session, ids, since) if since is not None else set()
-    persons: list[PfifPerson] = []
+    persons: list[tuple[int, PfifPerson]] = []
     count = withheld = 0
     for gid in ids:
         items: list[tuple[TracingRequest, Inquirer] | tuple[Report, Source]] = [
@@ -361,7 +367,7 @@ def _export_batch(
         ]
         if since is not None and not notes and gid not in changed:
             continue
-        persons.append(PfifPerson(values, tuple(n for _, n in notes)))
+        persons.append((gid, PfifPerson(values, tuple(n for _, n in notes))))
         count += len(notes)
     return persons, count, withheld
 

@@ -43,6 +43,7 @@ from kintrace.web.routes import (
     lists,
     notifications,
     pages,
+    pfif,
     portal,
     requests,
     stats,
@@ -168,6 +169,7 @@ def create_app(instance: Instance, *, daily_clocks: bool = False) -> FastAPI:
     app.include_router(links.router)
     app.include_router(chats.router)
     app.include_router(lists.router)
+    app.include_router(pfif.router)
     app.include_router(stats.router)
     app.include_router(language.router)
     app.include_router(api.router)

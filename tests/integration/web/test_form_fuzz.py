@@ -161,6 +161,8 @@ ROUTE_NAMES = [
     "GET /links",
     "POST /links/{candidate_id}",
     "POST /lists",
+    "POST /exchange/pfif",
+    "POST /exchange/pfif.xml",
     "POST /links/{candidate_id}/undo",
     "GET /chats",
     "POST /chats/{mention_id}",

@@ -149,6 +149,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/links/{candidate_id}"): "snnynny",
     ("GET", "/lists"): "snnynny",
     ("POST", "/lists"): "snnynny",  # list uploads with their preview: analysts, admins
+    ("GET", "/exchange/pfif"): "snnynny",  # PFIF import (preview first) and export
+    ("POST", "/exchange/pfif"): "snnynny",
+    ("POST", "/exchange/pfif.xml"): "snnynny",  # the export's download: analysts, admins
     ("POST", "/links/{candidate_id}/undo"): "snnynny",
     ("POST", "/list-records/{record_id}/case"): "snnynny",
     ("POST", "/persons/{person_id}/merge"): "snnynny",
