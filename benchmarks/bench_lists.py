@@ -19,6 +19,7 @@ import argparse
 import csv
 import os
 import resource
+import sys
 import tempfile
 import time
 import uuid
@@ -117,11 +118,19 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def progress(message: str) -> None:
+    """Say on stderr how far a long run is (a run cut off by a timeout still tells)."""
+    print(f"  [{time.strftime('%H:%M:%S')}] {message}; peak {peak_mib():,.0f} MiB", file=sys.stderr,
+          flush=True)  # fmt: skip
+
+
 def run(kind: str, rows: int, persons: int, seed: int) -> None:
     people, listed = population(rows, persons, seed)
+    progress(f"{kind}: population generated")
     with database(kind) as engine, tempfile.TemporaryDirectory() as folder:
         migrate(engine)
         fill_persons(engine, people)
+        progress(f"{kind}: {len(people):,} persons stored (not timed)")
         path = Path(folder) / "pow.csv"
         write_list(path, listed)
         sessions = session_factory(engine)
@@ -134,6 +143,7 @@ def run(kind: str, rows: int, persons: int, seed: int) -> None:
                 published_on=date(2026, 10, 1), sha256=content_hash(path),
             )  # fmt: skip
         imported = time.perf_counter()
+        progress(f"list imported in {imported - started:.1f} s")
         stages: dict[str, float] = {}
         last = [imported]
 
@@ -141,6 +151,7 @@ def run(kind: str, rows: int, persons: int, seed: int) -> None:
             now = time.perf_counter()
             stages[stage] = now
             last[0] = now
+            progress(f"stage {stage} begins at {now - started:.1f} s")
 
         with transaction(sessions) as session:
             set_actor(session, actor_id=None, reason="kintrace link --list pow")
