@@ -83,6 +83,17 @@ class Settings(BaseSettings):
         description="How the SMTP connection is secured: starttls (port 587), ssl (port 465) "
         "or none (a relay on the same machine only).",
     )
+    link_engine: Literal["duckdb", "spark"] = Field(
+        default="duckdb",
+        description="Where record linkage runs: duckdb (embedded, one machine) or spark "
+        "(Splink's Spark backend, on spark_master); used by the app's list linking and by "
+        "`kintrace link` without --engine.",
+    )
+    spark_master: str = Field(
+        default="local[*]",
+        description="The Spark master the spark engine runs on: local[*] (every core of this "
+        "machine) or a cluster's URL (spark://host:7077, yarn, k8s://...).",
+    )
 
     @property
     def resolved_database_url(self) -> str:
@@ -100,6 +111,11 @@ class Settings(BaseSettings):
     def outbox_dir(self) -> Path:
         """Return the folder e-mails are written to when no SMTP server is set."""
         return self.data_dir / "outbox"
+
+    @property
+    def spark_dir(self) -> Path:
+        """Return the folder of the Spark engine's scratch, checkpoint and warehouse files."""
+        return self.data_dir / "spark"
 
     @property
     def link_base(self) -> str:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -37,9 +38,13 @@ from kintrace.errors import InvalidInput, SourceFormatError
 from kintrace.importers.persons import FIELD_LIMITS, PERSON_COLUMNS, PersonRecord, parse_persons
 from kintrace.importers.tabular import parse_column_map, read_table
 from kintrace.linkage.comparisons import COMPARISONS
+from kintrace.linkage.engines import SparkOptions, check_engine, check_master, linkage_api
 from kintrace.linkage.model import LinkageResult, LinkageSettings, link_features
 from kintrace.linkage.normalise import PersonFeatures, person_features
 from kintrace.lists.cells import csv_row
+
+if TYPE_CHECKING:
+    from kintrace.config import Settings
 
 PAIRS_HEADER = ("left_id", "right_id", "match_probability")
 """The fixed first columns of PAIRS.csv; other tools read them by name."""
@@ -179,26 +184,37 @@ def link(
         "per family), so a wholly different given name is an ordinary disagreement instead "
         "of keeping twins and brothers apart.",
     ),
+    engine: str | None = typer.Option(
+        None,
+        "--engine",
+        help="Where the model runs: duckdb (embedded) or spark (Splink's Spark backend); "
+        "default: KINTRACE_LINK_ENGINE or duckdb.",
+        show_default=False,
+    ),
+    spark_master: str | None = typer.Option(
+        None,
+        "--spark-master",
+        help="With --engine spark: local[*] (every core here) or a cluster's URL "
+        "(spark://host:7077); default: KINTRACE_SPARK_MASTER or local[*].",
+        show_default=False,
+    ),
 ) -> None:
     """Link person lists: file to file (duplicates in one file, or matches between two), or
     an imported list to the persons in the database (--list NAME)."""
     if list_name is not None:
         with reporting_errors():
+            settings = _engine_settings(engine, spark_master, database, data_dir)
             if files or out is not None:
                 raise InvalidInput("--list links an imported list: give no files and no --out")
             if no_twins_guard:
                 raise InvalidInput("--no-twins-guard is for files: persons have relatives")
             _link_list(
-                list_name,
-                upper,
-                min_probability if lower is None else lower,
-                database,
-                data_dir,
-                json_out,
+                list_name, upper, min_probability if lower is None else lower, settings, json_out
             )
         return
     started = time.perf_counter()
     with reporting_errors():
+        settings = _engine_settings(engine, spark_master, database, data_dir)
         files = files or []
         if out is None:
             raise InvalidInput("--out is required when linking files")
@@ -237,13 +253,19 @@ def link(
                     completed=_STAGES.index(stage) if stage in _STAGES else 0,
                 )
 
-            result = link_features(
-                features,
-                min_probability=min_probability,
-                settings=LinkageSettings(given_name_guard=not no_twins_guard),
-                on_stage=on_stage,
-                split=len(sources[0].records) if len(sources) == 2 else None,
-            )
+            if settings.link_engine == "spark":
+                progress.update(modelling, description="linking: starting spark")
+            with linkage_api(
+                settings.link_engine, SparkOptions(settings.spark_master, settings.spark_dir)
+            ) as db_api:
+                result = link_features(
+                    features,
+                    min_probability=min_probability,
+                    settings=LinkageSettings(given_name_guard=not no_twins_guard),
+                    on_stage=on_stage,
+                    split=len(sources[0].records) if len(sources) == 2 else None,
+                    db_api=db_api,
+                )
             progress.update(modelling, description="linking: done", completed=len(_STAGES))
         _write_atomically(out, _pair_rows(result, ids, labels))
         if clusters is not None:
@@ -260,12 +282,25 @@ def link(
     )
 
 
+def _engine_settings(
+    engine: str | None, spark_master: str | None, database: str | None, data_dir: Path | None
+) -> Settings:
+    """Return the settings with the engine and Spark master the options name over them."""
+    settings = make_settings(database, data_dir)
+    chosen = check_engine(engine) if engine is not None else settings.link_engine
+    if spark_master is not None and chosen != "spark":
+        raise InvalidInput("--spark-master is for --engine spark")
+    master = settings.spark_master if spark_master is None else spark_master
+    if chosen == "spark":
+        master = check_master(master)  # refused before any file or database is read
+    return settings.model_copy(update={"link_engine": chosen, "spark_master": master})
+
+
 def _link_list(
     name: str,
     upper: float,
     lower: float,
-    database: str | None,
-    data_dir: Path | None,
+    settings: Settings,
     json_out: bool,
 ) -> None:
     """Link an imported list to the persons, in one transaction; print the figures."""
@@ -277,7 +312,7 @@ def _link_list(
 
     started = time.perf_counter()
     with (
-        open_instance(make_settings(database, data_dir)) as instance,
+        open_instance(settings) as instance,
         transaction(instance.sessions) as session,
         Progress(
             TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console

@@ -39,6 +39,7 @@ from kintrace.cases.service import (
 )
 from kintrace.config import Settings
 from kintrace.errors import Conflict, InvalidInput, NotFound
+from kintrace.linkage.engines import LinkEngine, SparkOptions, linkage_api
 from kintrace.linkage.labels import PairLabel
 from kintrace.linkage.model import LinkageSettings, ScoredPair, link_features
 from kintrace.linkage.normalise import PersonFeatures, person_features
@@ -146,12 +147,15 @@ def link_list(
     on_stage: Callable[[str], None] | None = None,
     status_settings: Settings | None = None,
     today: date | None = None,
+    engine: LinkEngine | None = None,
 ) -> LinkRun:
     """Link the records of an imported list to the persons (in the caller's transaction).
 
     Each automatic link of a list that claims something becomes a report, and the statuses
     of those persons are recomputed (``status_settings``, ``today``: the clocks' policy and
-    date; defaults: the default settings and today).
+    date; defaults: the default settings and today). The model runs on ``engine``, by
+    default the settings' ``link_engine`` (Spark on their ``spark_master``, its scratch files
+    under their data folder; :mod:`kintrace.linkage.engines`).
     """
     if not 0 < lower <= upper <= 1:
         raise InvalidInput(f"thresholds must satisfy 0 < lower <= upper <= 1, not {lower}, {upper}")
@@ -174,9 +178,17 @@ def link_list(
     # also takes a pair that is likely on its own (two namesakes of 0.6, 0.375 each given
     # each other: the analyst must see them)
     floor = min(lower, (settings or LinkageSettings()).joint_edge)
-    result = link_features(
-        features, min_probability=floor, settings=settings, labels=labels, on_stage=on_stage
-    )
+    configured = status_settings or Settings()
+    spark = SparkOptions(configured.spark_master, configured.spark_dir)
+    with linkage_api(engine or configured.link_engine, spark) as db_api:
+        result = link_features(
+            features,
+            min_probability=floor,
+            settings=settings,
+            labels=labels,
+            on_stage=on_stage,
+            db_api=db_api,
+        )
     n = len(persons)
     best: dict[int, tuple[float, int, dict[str, str]]] = {}
     duplicates = 0
