@@ -483,8 +483,9 @@ def prefetched(build: Callable[[int], T], keys: Sequence[int]) -> Iterator[T]:
             del current
 
 
-FAMILY_CHUNK = 8192
-"""Families whose tables :func:`search_families` holds at once (about 0.5 GB on 23 markers)."""
+FAMILY_CHUNK = 6144
+"""Families per chunk of :func:`search_families` (0.25 GB of float64 tables on 23 markers; two
+chunks are held at once, one screened while the next is built)."""
 
 
 def search_families(
