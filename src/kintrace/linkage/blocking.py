@@ -15,6 +15,30 @@ from collections.abc import Sequence
 from kintrace.linkage.comparisons import extra_column
 from kintrace.linkage.normalise import ExtraField
 
+DOUBLY_MISSPELT: tuple[str, ...] = (
+    "l.surname_consonants = r.surname_consonants AND l.given_consonants = r.given_consonants",
+    "l.surname_consonants = r.given_consonants AND l.given_consonants = r.surname_consonants",
+)
+"""Both names misspelt: the consonant skeletons of surname and given name agree.
+
+A typo in one name leaves the rules on the other name; a typo in each leaves neither key
+(a surname's prefix, its suffix, the canonical given name). Typos that touch a vowel (one
+mistyped, dropped, added, or moved across a consonant: Гродеев and Gordeev, Виатлий and
+Vitalii, Блеоусов and Belousov) leave the consonants in their order, in either script
+once the phonetic key has folded the transliterations. The given name's skeleton is taken
+from its key as written, so an unknown or mangled name still has one. Two skeletons
+together are about as selective as a surname and a given name: few pairs at any size
+(the large-input rules add a year)."""
+
+NICKNAME_OF_SEVERAL: tuple[str, ...] = (
+    # one side's condition alone, so that the join reads only its few nicknames
+    "l.given_ambiguous IS NOT NULL"
+    " AND instr(l.given_ambiguous, concat('|', r.given_canonical, '|')) > 0",
+    "r.given_ambiguous IS NOT NULL"
+    " AND instr(r.given_ambiguous, concat('|', l.given_canonical, '|')) > 0",
+)
+"""A nickname of several names (Слава: Владислав, Вячеслав, ...) holds the other's name."""
+
 BLOCKING_RULES: tuple[str, ...] = (
     "l.surname_key = r.surname_key AND l.given_initial = r.given_initial",
     "l.surname_key = r.surname_key AND l.birth_year = r.birth_year",
@@ -54,6 +78,16 @@ BLOCKING_RULES: tuple[str, ...] = (
     # one side's column is null on nearly every record, so these join few pairs
     "l.surname_alt_key = r.surname_key AND l.given_initial = r.given_initial",
     "l.surname_key = r.surname_alt_key AND l.given_initial = r.given_initial",
+    # both names misspelt, no full date in common (Гродеев Виатлий, Gordeev Vitalii;
+    # Блеоусов, Belousov): the consonants of both names, as written or swapped (Логунов
+    # Тимур, Timr LOGUNOV). See DOUBLY_MISSPELT.
+    *DOUBLY_MISSPELT,
+    # a given name beyond recognition and a year off by one (Игорь, Ior): the surname with
+    # the day and month
+    "l.surname_key = r.surname_key AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
+    # a nickname of several names (Слава, Гоша) whose canonical name is another than its
+    # partner's, no year in common: the surname and the partner's name among the nickname's
+    *(f"l.surname_key = r.surname_key AND {nickname}" for nickname in NICKNAME_OF_SEVERAL),
 )
 """Rules that make candidate pairs: a pair is scored when any rule holds."""
 
@@ -147,12 +181,18 @@ LARGE_BLOCKING_RULES: tuple[str, ...] = (
             "l.birth_year = r.birth_year + 1",
             "l.birth_year + 1 = r.birth_year",
         )
-        # one side's condition alone, so that the join reads only its few nicknames
-        for nickname in (
-            "l.given_ambiguous IS NOT NULL"
-            " AND instr(l.given_ambiguous, concat('|', r.given_canonical, '|')) > 0",
-            "r.given_ambiguous IS NOT NULL"
-            " AND instr(r.given_ambiguous, concat('|', l.given_canonical, '|')) > 0",
+        for nickname in NICKNAME_OF_SEVERAL
+    ),
+    # both names misspelt (see DOUBLY_MISSPELT), with the year, an age's lower year or a
+    # year off by one
+    *(
+        f"{rule} AND {years}"
+        for rule in DOUBLY_MISSPELT
+        for years in (
+            "l.birth_year = r.birth_year",
+            "l.birth_year_min = r.birth_year_min",
+            "l.birth_year = r.birth_year + 1",
+            "l.birth_year + 1 = r.birth_year",
         )
     ),
     # a Latin x or j read another way (JAROV: Жаров), with the given name and the year or

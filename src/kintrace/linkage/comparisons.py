@@ -149,6 +149,31 @@ PATRONYMIC_NEAR = (
 """An unknown patronymic's nearest known father (:func:`~kintrace.linkage.names.patronymic_near`)
 is the other side's father, or both are near the same one."""
 
+DAY_TYPO = (
+    "(l.birth_day % 10 = r.birth_day % 10"
+    " OR floor(l.birth_day / 10) = floor(r.birth_day / 10)"
+    " OR l.birth_day % 10 = floor(r.birth_day / 10) AND floor(l.birth_day / 10) = r.birth_day % 10"
+    " OR abs(l.birth_day - r.birth_day) = 1)"
+)
+"""Two days of a month one typing error apart, written with two digits: one digit wrong
+(18, 19; 18, 28), the two transposed (12, 21), or one day off (19, 20: a birth near
+midnight). Integer arithmetic only, the same on DuckDB and Spark."""
+
+OTHER_DAY = (
+    "l.birth_year = r.birth_year AND l.birth_month = r.birth_month"
+    " AND l.birth_day IS NOT NULL AND r.birth_day IS NOT NULL"
+)
+"""Both dates full and in one month (what the levels before the year's have not taken: the
+days differ beyond a typing error, 18.10.1987 and 21.10.1987).
+
+Such a pair is as different as two dates months apart, and takes the level "different".
+A true pair's date that is not a typo of the other is a wrong date (another event's, or
+another man's), and a wrong date falls in the true one's month as often as a stranger's
+does: the level's m and u are the "different" level's, each times that one chance, and
+their ratio is that level's. Counting the shared year and month as agreement (as the
+level "typo" did for any day) linked namesakes born in one month (issue 19: Лыков
+Дмитрий Павлович 18.10.1987 and Lykov Dmitrii Aleksandrovich 21.10.1987, one unit)."""
+
 NEIGHBOUR_WINDOW = 10
 """Personal numbers this close (|a - b|) may be twins' numbers issued one after another.
 
@@ -376,16 +401,26 @@ COMPARISONS: tuple[Comparison, ...] = (
                 0.25,
                 0.03,
             ),
+            # the day one typing error away (see DAY_TYPO); u: same year and month by
+            # chance (0.002) times the share of other days that close (about a quarter)
             Level(
                 "typo",
-                "l.birth_year = r.birth_year AND l.birth_month = r.birth_month",
+                f"l.birth_year = r.birth_year AND l.birth_month = r.birth_month AND {DAY_TYPO}",
                 0.03,
-                0.002,
+                0.000_5,
             ),
-            Level("year_only", "l.birth_year = r.birth_year", 0.02, 0.03),
+            # Two full dates in one month whose days differ beyond a typing error are two
+            # dates: they fall to the last level, "different" (see OTHER_DAY)
+            Level(
+                "year_only",
+                f"l.birth_year = r.birth_year AND NOT ({OTHER_DAY})",
+                0.02,
+                0.03,
+            ),
             Level(
                 "near_year",
-                "l.birth_year_min <= r.birth_year + 1 AND r.birth_year_min <= l.birth_year + 1",
+                "l.birth_year_min <= r.birth_year + 1 AND r.birth_year_min <= l.birth_year + 1"
+                f" AND NOT ({OTHER_DAY})",
                 0.04,
                 0.06,
             ),

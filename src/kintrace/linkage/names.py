@@ -151,7 +151,7 @@ _LATIN_VOWEL = re.compile(r"[aeiouy]")
 
 
 def surname_consonants(key: str) -> str:
-    """Return a surname key's consonants: a vowel mistyped, dropped or added leaves them.
+    """Return a name key's consonants: a vowel mistyped, dropped or added leaves them.
 
     >>> [surname_consonants(k) for k in ("kotov", "ktov", "petrov", "pterov", "seduk", "sdeuk")]
     ['ktv', 'ktv', 'ptrv', 'ptrv', 'sdk', 'sdk']

@@ -389,7 +389,9 @@ class PersonFeatures:
 
     Name columns are keys, not names: ``surname_key`` is :func:`~.names.surname_key`
     (``surname_consonants`` its consonants, for blocking; ``surname_alt_key`` the key of
-    another reading of a Latin x or j, :func:`~.names.surname_alt_key`),
+    another reading of a Latin x or j, :func:`~.names.surname_alt_key`);
+    ``given_consonants`` the consonants of the given name's key as written (Виатлий and
+    Vitalii: ``vtl``), which blocking pairs with the surname's when both names are misspelt;
     ``given_canonical`` the canonical Russian full name (Саша → Александр), ``given_candidates``
     every name a nickname may stand for (``given_ambiguous`` lists them, each between bars,
     when they are more than one: Слава, ``|Владислав|Вячеслав|...|``; its canonical name is
@@ -409,6 +411,7 @@ class PersonFeatures:
     surname_letters: str = ""
     surname_consonants: str = ""
     given_key: str = ""
+    given_consonants: str = ""
     given_canonical: str = ""
     given_candidates: tuple[str, ...] = ()
     given_ambiguous: str = ""
@@ -505,6 +508,7 @@ def name_features(
         "surname_letters": surname_letters(surname) if surname else "",
         "surname_consonants": surname_consonants(family),
         "given_key": key,
+        "given_consonants": surname_consonants(key),
         "given_canonical": canonical,
         "given_candidates": candidates,
         "given_ambiguous": f"|{'|'.join(candidates)}|" if len(candidates) > 1 else "",

@@ -93,3 +93,27 @@ def test_a_misspelt_given_name_is_not_kept_apart_as_a_twin(
     pair = _link(case)[(left, right)]
     assert pair.evidence["given_name"] != "different"
     assert pair.match_probability >= 0.5
+
+
+@pytest.mark.parametrize(
+    ("case", "surname", "given_name"),
+    [
+        ("BL1", "typo", "exact"),  # Блеоусов against Belousov, no year on one side
+        ("BL2", "typo", "near"),  # Гродеев Виатлий against Gordeev Vitalii, an age
+        ("BLior", "exact", "unknown"),  # Ior against Игорь, a year off by one
+        ("BLnick", "exact", "nickname"),  # Слава against Vyacheslav, no year
+        ("BLswap", "swapped_typo", "swapped"),  # Timr LOGUNOV against Логунов Тимур
+    ],
+)
+def test_a_pair_whose_names_leave_no_common_key_is_still_a_candidate(
+    case: str, surname: str, given_name: str
+) -> None:
+    pair = _link(case)[("a1", "b1")]
+    assert (pair.evidence["surname"], pair.evidence["given_name"]) == (surname, given_name)
+    assert pair.match_probability >= 0.5
+
+
+def test_namesakes_born_in_one_month_on_other_days_stay_apart() -> None:
+    pair = _link("Fdate")[("a1", "b1")]  # 18.10.1987 against 21.10.1987, other fathers
+    assert pair.evidence["birth_date"] == "different"
+    assert pair.match_probability < 0.5

@@ -1,0 +1,148 @@
+"""Blocking of pairs whose names leave no common key, and the birth-date levels (issue 19)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kintrace.linkage.blocking import BLOCKING_RULES, DOUBLY_MISSPELT, LARGE_BLOCKING_RULES
+from kintrace.linkage.model import LinkageSettings, link_features
+from kintrace.linkage.normalise import name_features
+from unit.linkage.test_model import a_person
+
+# two records of one man whose names share neither a surname key, its prefix or suffix,
+# nor a canonical given name, nor an initial with the other's year; each with the given-name
+# level it expects
+HARD_PAIRS = {
+    # a vowel moved in each name, an age against a date
+    "both names misspelt": (
+        ("Гродеев", "Виатлий", "Ильич", "1981"),
+        ("Gordeev", "Vitalii", "Ilich", "1981-03-03"),
+        "near",
+    ),
+    "both names misspelt, a year off by one": (
+        ("Гродеев", "Виатлий", "Ильич", "1980"),
+        ("Gordeev", "Vitalii", "Ilich", "1981-03-03"),
+        "near",
+    ),
+    # the given name in the surname's column and mistyped, a year off by one
+    "swapped, a vowel dropped": (
+        ("Логунов", "Тимур", "", "1983"),
+        ("Timr", "LOGUNOV", "Aleksandrovich", "1982-11-01"),
+        "swapped",
+    ),
+}
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("case", HARD_PAIRS)
+def test_both_names_misspelt_are_paired_by_their_consonants(case: str, large: bool) -> None:
+    left, right, given_level = HARD_PAIRS[case]
+    settings = LinkageSettings(large_input_records=2 if large else 400_000)
+    result = link_features(
+        [a_person(*left), a_person(*right)], min_probability=0.0, settings=settings
+    )
+    assert [(p.left, p.right) for p in result.pairs] == [(0, 1)]
+    assert result.pairs[0].evidence["given_name"] == given_level
+
+
+def test_the_consonant_rules_are_in_both_rule_sets_and_large_ones_need_a_year() -> None:
+    assert set(DOUBLY_MISSPELT) <= set(BLOCKING_RULES)
+    large = [rule for rule in LARGE_BLOCKING_RULES if "given_consonants" in rule]
+    assert len(large) == 4 * len(DOUBLY_MISSPELT)
+    assert all("birth_year" in rule for rule in large)
+
+
+def test_a_misspelt_given_name_keeps_its_consonants_in_either_script() -> None:
+    cyrillic = name_features("Гродеев", "Виатлий")
+    latin = name_features("GORDEEV", "Vitalii")
+    assert cyrillic["given_canonical"] != latin["given_canonical"]
+    assert (cyrillic["surname_consonants"], cyrillic["given_consonants"]) == ("grdv", "vtl")
+    assert (latin["surname_consonants"], latin["given_consonants"]) == ("grdv", "vtl")
+
+
+@pytest.mark.parametrize(
+    ("records", "given_level"),
+    [
+        # Слава stands for Vyacheslav among others; no year, nothing but the surname
+        ((("Суханов", "Слава"), ("Sukhanov", "Vyacheslav", "", "1971-09-12")), "nickname"),
+        # Ior: an unreadable given name (its key's initial is e); the year off by one
+        (
+            (
+                ("Серов", "Игорь", "Петрович", "17.02.1990"),
+                ("SEROV", "Ior", "Petrovich", "1991-02-17"),
+            ),
+            "unknown",
+        ),
+    ],
+)
+def test_a_nickname_or_an_unreadable_name_is_paired_without_a_common_year(
+    records: tuple[tuple[str, ...], tuple[str, ...]], given_level: str
+) -> None:
+    result = link_features([a_person(*r) for r in records], min_probability=0.0)
+    assert [(p.left, p.right) for p in result.pairs] == [(0, 1)]
+    assert result.pairs[0].evidence["given_name"] == given_level
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "level"),
+    [
+        ("18.10.1987", "21.10.1987", "different"),  # two days, not a typo: two dates
+        ("18.10.1987", "19.10.1987", "typo"),  # the last digit
+        ("18.10.1987", "28.10.1987", "typo"),  # the first digit
+        ("12.10.1987", "21.10.1987", "typo"),  # transposed
+        ("19.10.1987", "20.10.1987", "typo"),  # one day off
+        ("18.10.1987", "1987-11-21", "year_only"),
+        ("18.10.1987", "10.1987", "same_month"),
+    ],
+)
+def test_a_birth_day_that_is_no_typo_is_another_date(first: str, second: str, level: str) -> None:
+    result = link_features(
+        [
+            a_person("Лыков", "Дмитрий", "Павлович", first),
+            a_person("Lykov", "Dmitrii", "Pavlovich", second),
+        ],
+        min_probability=0.0,
+    )
+    assert result.pairs[0].evidence["birth_date"] == level
+
+
+def test_namesakes_born_in_one_month_are_not_linked_by_it() -> None:
+    # one unit, the same surname and given name, other fathers: the shared month adds no
+    # weight, where it used to make them one man (0.996)
+    namesakes = [
+        a_person("Лыков", "Дмитрий", "Павлович", "18.10.1987", unit="в/ч 49101"),
+        a_person("Lykov", "Dmitrii", "Aleksandrovich", "1987-10-21", unit="military unit 49101"),
+    ]
+    same_year = [
+        a_person("Лыков", "Дмитрий", "Павлович", "18.10.1987", unit="в/ч 49101"),
+        a_person("Lykov", "Dmitrii", "Aleksandrovich", "1987-03-21", unit="military unit 49101"),
+    ]
+    month = link_features(namesakes, min_probability=0.0).pairs[0]
+    year = link_features(same_year, min_probability=0.0).pairs[0]
+    assert month.match_probability < 0.5
+    assert month.match_weight < year.match_weight
+
+
+@pytest.mark.slow
+def test_the_new_rules_and_date_levels_are_the_same_on_spark(spark_api: object) -> None:
+    records = [
+        a_person(*HARD_PAIRS["both names misspelt"][0]),
+        a_person(*HARD_PAIRS["both names misspelt"][1]),
+        a_person(*HARD_PAIRS["swapped, a vowel dropped"][0]),
+        a_person(*HARD_PAIRS["swapped, a vowel dropped"][1]),
+        a_person("Лыков", "Дмитрий", "Павлович", "18.10.1987"),
+        a_person("Lykov", "Dmitrii", "Pavlovich", "1987-10-21"),
+        a_person("Суханов", "Слава"),
+        a_person("Sukhanov", "Vyacheslav", "", "1971-09-12"),
+    ]
+    for large in (False, True):
+        settings = LinkageSettings(large_input_records=2 if large else 400_000)
+        on_duckdb = link_features(records, min_probability=0.0, settings=settings)
+        on_spark = link_features(records, min_probability=0.0, settings=settings, db_api=spark_api)
+        pairs = {(p.left, p.right): p.evidence for p in on_duckdb.pairs}
+        assert {(0, 1), (2, 3), (4, 5)} <= set(pairs)
+        assert pairs[(4, 5)]["birth_date"] == "different"
+        assert large or (6, 7) in pairs
+        assert [(p.left, p.right, p.evidence) for p in on_spark.pairs] == [
+            (p.left, p.right, p.evidence) for p in on_duckdb.pairs
+        ]
