@@ -227,31 +227,37 @@ def split_nuclear(
     if model.xlinked or model.female.ndim != 2 or model.male.ndim != 2:
         return []
     ped = group[0].pedigree
-    index = marker.index
+    where = {allele: i for i, allele in enumerate(marker.alleles)}
     name = marker.name
-    shapes: dict[frozenset[int], Shape | None] = {}
-    by_shape: dict[Shape, tuple[list[int], dict[int, list[tuple[int, int]]]]] = {}
+    # per pattern (typed persons in the order the family lists them): plan, members, cells
+    plans: dict[tuple[int, ...], tuple[Shape, list[int], list[list[tuple[int, int]]]] | None]
+    plans = {}
     for b, data in enumerate(group):
         ids = data.pedigree.ids
-        typed: dict[int, tuple[int, int]] = {}
+        persons: list[int] = []
+        pairs: list[tuple[int, int]] = []
         for person, (first, second) in data.typing.get(name, {}).items():
-            if first is None and second is None:
-                continue
             if first is None or second is None:
+                if first is None and second is None:
+                    continue
                 break  # a one-allele genotype: left to peeling
-            typed[ids.index(person)] = (index(first), index(second))
+            persons.append(ids.index(person))
+            pairs.append((where[first], where[second]))
         else:
-            key = frozenset(typed)
-            if key not in shapes:
-                shapes[key] = nuclear_shape(ped, missing, key)
-            shape = shapes[key]
-            if shape is None:
+            key = tuple(persons)
+            if key not in plans:
+                shape = nuclear_shape(ped, missing, frozenset(key))
+                plans[key] = None if shape is None else (shape, [], [[] for _ in key])
+            entry = plans[key]
+            if entry is None:
                 continue
-            members, cells = by_shape.setdefault(shape, ([], {}))
-            members.append(b)
-            for i, pair in typed.items():
-                cells.setdefault(i, []).append(pair)
-    return [
-        (shape, members, {i: np.array(v, dtype=np.intp) for i, v in cells.items()})
-        for shape, (members, cells) in by_shape.items()
-    ]
+            entry[1].append(b)
+            for cell, pair in zip(entry[2], pairs, strict=True):
+                cell.append(pair)
+    result = []
+    for key, entry in plans.items():
+        if entry is not None:
+            shape, members, cells = entry
+            alleles = {i: np.array(v, dtype=np.intp) for i, v in zip(key, cells, strict=True)}
+            result.append((shape, members, alleles))
+    return result
