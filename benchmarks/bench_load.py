@@ -58,6 +58,7 @@ def build(url: str, count: int) -> list[str]:
     from kintrace.access import Role
     from kintrace.storage.db import make_engine, migrate, session_factory, transaction
     from kintrace.storage.tables import Person, Region
+    from kintrace.storage.worklist_tables import refresh_work_flags
     from kintrace.users.service import create_user, ensure_roles
 
     engine = make_engine(url)
@@ -95,6 +96,7 @@ def build(url: str, count: int) -> list[str]:
                 "DATE '2023-01-01' + (id % 900), '', 'load test', true FROM persons"
             )
         )
+        refresh_work_flags(connection)  # the worklist's stored flags, as write_changes keeps them
         connection.execute(
             text(
                 "INSERT INTO sources (name, type, reliability, created_at) "

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import Session
 
-from kintrace.access import Viewer
+from kintrace.access import SEES_ALL_PERSONS, Role, Viewer
 from kintrace.cases.service import STATUS_WORDS, current_official, visible_persons
 from kintrace.errors import InvalidInput
 from kintrace.lists.cells import csv_row
@@ -80,35 +80,63 @@ def _order(sort: str) -> list[Any]:
     return [WorkFlags.silent_key, WorkFlags.person_id]
 
 
-def _matching(
-    viewer: Viewer, *, flag: str, region_id: int | None, status: str, sort: str
-) -> Select[Person]:
-    """The viewer's persons on the worklist, through the stored work flags (one row each)."""
+def _check(flag: str, status: str, sort: str) -> None:
     if flag and flag not in WORK_FLAGS:
         raise InvalidInput(f"field 'flag': unknown flag {flag[:40]!r}")
     if status and status not in STATUS_WORDS:
         raise InvalidInput(f"field 'status': unknown status {status[:40]!r}")
     if sort and sort not in WORK_SORTS:
         raise InvalidInput(f"field 'sort': unknown order {sort[:40]!r}")
-    query = visible_persons(viewer).join(WorkFlags, WorkFlags.person_id == Person.id)
+
+
+def _filters(flag: str, region_id: int | None, status: str) -> list[ColumnElement[bool]]:
+    """The chosen flag, region and status, as conditions on ``work_flags`` alone."""
+    found: list[ColumnElement[bool]] = []
     if flag:
-        query = query.where(flag_column(flag).is_(True))
+        found.append(flag_column(flag).is_(True))
     if region_id is not None:
-        query = query.where(Person.region_id == region_id)
+        found.append(WorkFlags.region_id == region_id)
     if status:
-        query = query.where(WorkFlags.status == status)
-    return query
+        found.append(WorkFlags.status == status)
+    return found
+
+
+def _seen_by(viewer: Viewer) -> list[ColumnElement[bool]]:
+    """:func:`visible_persons` said on ``work_flags`` (which holds each person's desk).
+
+    Staff who see every person, and a desk (its region), are answered from ``work_flags``
+    alone; anyone else through the persons query itself.
+    """
+    merged = exists().where(Person.id == WorkFlags.person_id, Person.merged_into_id.is_not(None))
+    if viewer.role in SEES_ALL_PERSONS:
+        return [~merged]
+    if viewer.role is Role.OPERATOR:
+        return [WorkFlags.region_id == viewer.region_id, ~merged]
+    return [WorkFlags.person_id.in_(visible_persons(viewer).with_only_columns(Person.id))]
 
 
 def _query(
     viewer: Viewer, *, flag: str, region_id: int | None, status: str, sort: str
 ) -> Select[Any]:
-    query = _matching(viewer, flag=flag, region_id=region_id, status=status, sort=sort)
+    _check(flag, status, sort)
+    if viewer.role is Role.OPERATOR and region_id is None:
+        region_id = viewer.region_id  # the same persons; lets the desk's index serve the order
     return (
-        query.add_columns(Assessment)
+        visible_persons(viewer)
+        .add_columns(Assessment)
+        .join(WorkFlags, WorkFlags.person_id == Person.id)
         .join(Assessment, (Assessment.person_id == Person.id) & Assessment.is_current)
+        .where(*_filters(flag, region_id, status))
         .order_by(*_order(sort))
     )
+
+
+def _count(
+    session: Session, viewer: Viewer, *, flag: str, region_id: int | None, status: str
+) -> int:
+    """How many cases the viewer's worklist holds, counted in ``work_flags``'s indexes."""
+    conditions = [*_seen_by(viewer), *_filters(flag, region_id, status)]
+    return session.scalar(select(func.count()).select_from(WorkFlags).where(*conditions)) or 0
 
 
 def _items(
@@ -157,8 +185,7 @@ def worklist(
     An unknown flag, status or order is refused; a page past the last one is empty.
     """
     query = _query(viewer, flag=flag, region_id=region_id, status=status, sort=sort)
-    matching = _matching(viewer, flag=flag, region_id=region_id, status=status, sort=sort)
-    total = session.scalar(matching.with_only_columns(func.count(WorkFlags.person_id))) or 0
+    total = _count(session, viewer, flag=flag, region_id=region_id, status=status)
     page = max(1, page)
     rows = [
         (row[0], row[1])

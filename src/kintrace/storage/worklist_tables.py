@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kintrace.storage.tables import Assessment, Base
+from kintrace.storage.tables import Assessment, Base, Person
 
 WORK_FLAG_NAMES = ("overdue", "official_disagrees", "contradiction", "court_date_passed")
 """The assessment flags that put a case on the worklist; each is a column of ``work_flags``."""
@@ -50,6 +50,10 @@ NO_COURT = date(9999, 12, 31)
 class WorkFlags(Base):
     """A case on the worklist: which work flags its current assessment carries, and its keys.
 
+    ``region_id`` is the person's desk, copied when the row is written (a person's desk is
+    set when he is recorded and never changed afterwards), so that a desk's worklist and its
+    count read this table's indexes only; merged duplicates keep their row and are left out
+    by the worklist's query.
     ``status`` is the current assessment's status; ``silent_key`` its date of last
     information (:data:`NO_NEWS` where it has none) and ``court_key`` its court date
     (:data:`NO_COURT` where it has none): non-null, so that one ascending index serves
@@ -59,6 +63,7 @@ class WorkFlags(Base):
 
     __tablename__ = "work_flags"
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     overdue: Mapped[bool] = mapped_column(Boolean)
     official_disagrees: Mapped[bool] = mapped_column(Boolean)
     contradiction: Mapped[bool] = mapped_column(Boolean)
@@ -70,10 +75,18 @@ class WorkFlags(Base):
         Index("ix_work_flags_silent", "silent_key", "person_id"),
         Index("ix_work_flags_court", "court_key", "person_id"),
         Index("ix_work_flags_status", "status", "silent_key", "person_id"),
+        Index("ix_work_flags_region_silent", "region_id", "silent_key", "person_id"),
+        Index("ix_work_flags_region_court", "region_id", "court_key", "person_id"),
     )
 
 
 Index("ix_work_flags_recent", WorkFlags.silent_key.desc(), WorkFlags.person_id)
+Index(
+    "ix_work_flags_region_recent",
+    WorkFlags.region_id,
+    WorkFlags.silent_key.desc(),
+    WorkFlags.person_id,
+)
 
 
 def flag_column(name: str) -> Mapped[bool]:
@@ -94,7 +107,7 @@ def _among(column: Mapped[int], ids: Sequence[int]) -> ColumnElement[bool]:
     return column.in_(bindparam("ids", [int(i) for i in ids], expanding=True, literal_execute=True))
 
 
-_COLUMNS = ["person_id", *WORK_FLAG_NAMES, "status", "silent_key", "court_key"]
+_COLUMNS = ["person_id", "region_id", *WORK_FLAG_NAMES, "status", "silent_key", "court_key"]
 
 
 def refresh_work_flags(connection: Connection, person_ids: Sequence[int] | None = None) -> None:
@@ -110,12 +123,17 @@ def refresh_work_flags(connection: Connection, person_ids: Sequence[int] | None 
     if person_ids is not None:
         chosen.append(_among(Assessment.person_id, person_ids))
         removal = removal.where(_among(WorkFlags.person_id, person_ids))
-    rows = select(
-        Assessment.person_id,
-        *flags,
-        Assessment.status,
-        func.coalesce(Assessment.last_information_on, literal(NO_NEWS, Date)),
-        func.coalesce(Assessment.court_date, literal(NO_COURT, Date)),
-    ).where(*chosen)
+    rows = (
+        select(
+            Assessment.person_id,
+            Person.region_id,
+            *flags,
+            Assessment.status,
+            func.coalesce(Assessment.last_information_on, literal(NO_NEWS, Date)),
+            func.coalesce(Assessment.court_date, literal(NO_COURT, Date)),
+        )
+        .join(Person, Person.id == Assessment.person_id)
+        .where(*chosen)
+    )
     connection.execute(removal)
     connection.execute(insert(WorkFlags).from_select(_COLUMNS, rows))

@@ -17,10 +17,11 @@ from tests.conftest import fresh_pg_database
 from tests.db_builders import a_person, a_report
 
 from kintrace.access import Role, Viewer
-from kintrace.cases.worklist import WORK_FLAGS, worklist
+from kintrace.cases.worklist import WORK_FLAGS, WorkItem, all_work, worklist
 from kintrace.config import Settings
 from kintrace.demo.load import load_demo
 from kintrace.instance import open_instance
+from kintrace.linkage.service import merge_persons
 from kintrace.reconciliation.bulk import recompute_all
 from kintrace.reconciliation.daily import recompute_clocks
 from kintrace.reconciliation.service import recompute_person
@@ -41,7 +42,7 @@ SETTINGS = Settings(secret_key="x")
 ANALYST = Viewer(None, Role.ANALYST)
 TODAY = date(2022, 12, 1)
 
-Row = tuple[tuple[str, ...], str, date, date]
+Row = tuple[tuple[str, ...], str, date, date, int | None]
 
 
 def stored(session: Session) -> dict[int, Row]:
@@ -53,6 +54,7 @@ def stored(session: Session) -> dict[int, Row]:
             w.status,
             w.silent_key,
             w.court_key,
+            w.region_id,
         )
         for w in session.scalars(select(WorkFlags))
     }
@@ -62,7 +64,8 @@ def expected(session: Session) -> dict[int, Row]:
     """What work_flags must hold, read from the current assessments in Python."""
     session.flush()
     out: dict[int, Row] = {}
-    for a in session.scalars(select(Assessment).where(Assessment.is_current)):
+    current = select(Assessment, Person.region_id).join(Person, Person.id == Assessment.person_id)
+    for a, region_id in session.execute(current.where(Assessment.is_current)):
         work = tuple(f for f in WORK_FLAG_NAMES if f in a.flags)
         if work:
             out[a.person_id] = (
@@ -70,6 +73,7 @@ def expected(session: Session) -> dict[int, Row]:
                 a.status,
                 a.last_information_on or NO_NEWS,
                 a.court_date or NO_COURT,
+                region_id,
             )
     return out
 
@@ -131,6 +135,44 @@ def test_a_contradicting_report_then_its_retraction(db: Session) -> None:
     )
     recompute_person(db, person.id, today=TODAY, settings=SETTINGS, reason="t")
     assert person.id not in in_step(db)
+
+
+def late(db: Session, surname: str, region: str) -> Person:
+    person = a_person(db, surname, region=region)
+    send_authority_request(
+        db,
+        person=person,
+        kind="status_change",
+        authority="MoD",
+        sent_on=date(2022, 9, 1),
+        due_on=date(2022, 10, 1),
+    )
+    recompute_person(db, person.id, today=TODAY, settings=SETTINGS, reason="t")
+    return person
+
+
+def test_each_viewer_is_counted_what_it_is_shown(db: Session) -> None:
+    kept, other = late(db, "Стасів", "Курская область"), late(db, "Тихий", "Курская область")
+    duplicate = late(db, "Stasiv", "Курская область")
+    far = late(db, "Далекий", "Белгородская область")
+    merge_persons(db, ANALYST, kept_id=kept.id, merged_id=duplicate.id, reason="same man",
+                  settings=SETTINGS, today=TODAY)  # fmt: skip
+    in_step(db)
+    assert kept.region_id is not None
+    desk = Viewer(None, Role.OPERATOR, region_id=kept.region_id)
+    for viewer, shown in (
+        (ANALYST, {kept.id, other.id, far.id}),
+        (desk, {kept.id, other.id}),
+        (Viewer(None, Role.RELATIVE), set()),
+    ):
+        for flag, region in (("", None), ("overdue", None), ("", far.region_id)):
+            page = worklist(db, viewer, today=TODAY, flag=flag, region_id=region)
+            expected_ids = shown if region is None else shown & {far.id}
+            assert {i.person.id for i in page.items} == expected_ids, (viewer.role, flag, region)
+            assert page.total == len(expected_ids)
+        for sort in ("silent", "recent", "court", "name"):
+            ordered = [i.person.id for i in worklist(db, viewer, today=TODAY, sort=sort).items]
+            assert sorted(ordered) == sorted(shown)
 
 
 def quiet_persons(db: Session, count: int) -> list[Person]:
@@ -226,8 +268,8 @@ def _check_upgrade(engine: Engine) -> None:
     _fill_at_0017(engine)
     migrate(engine)
     assert _counts(engine) == {
-        1: (("overdue", "court_date_passed"), "missing", NO_NEWS, date(2024, 2, 1)),
-        3: (("contradiction",), "missing", date(2023, 7, 1), NO_COURT),
+        1: (("overdue", "court_date_passed"), "missing", NO_NEWS, date(2024, 2, 1), 1),
+        3: (("contradiction",), "missing", date(2023, 7, 1), NO_COURT, 1),
     }
 
 
@@ -247,3 +289,33 @@ def test_the_migration_fills_the_table_on_postgresql() -> None:
             _check_upgrade(engine)
         finally:
             engine.dispose()
+
+
+def test_the_orders_are_those_of_the_assessments_dates(db: Session) -> None:
+    persons = [*quiet_persons(db, 4), late(db, "Стасів", "Курская область")]
+    a_report(db, persons[1], "captured_reported", on=date(2022, 1, 10), source=SourceType.COMRADE)
+    for person in persons:
+        recompute_person(db, person.id, today=date(2026, 1, 1), settings=SETTINGS, reason="t")
+    items = list(all_work(db, ANALYST, today=date(2026, 1, 1)))
+    assert len(items) == len(persons)
+    assert any(i.assessment.last_information_on is None for i in items)
+    assert any(i.assessment.court_date is None for i in items)
+
+    def news(i: WorkItem) -> date | None:
+        return i.assessment.last_information_on
+
+    def court(i: WorkItem) -> date | None:
+        return i.assessment.court_date
+
+    expected = {  # nulls first when silent, last when recent and by court date; ties by id
+        "silent": sorted(
+            items, key=lambda i: (news(i) is not None, news(i) or NO_NEWS, i.person.id)
+        ),
+        "recent": sorted(
+            items, key=lambda i: (news(i) is None, -(news(i) or NO_NEWS).toordinal(), i.person.id)
+        ),
+        "court": sorted(items, key=lambda i: (court(i) is None, court(i) or NO_NEWS, i.person.id)),
+    }
+    for sort, wanted in expected.items():
+        shown = [i.person.id for i in all_work(db, ANALYST, today=date(2026, 1, 1), sort=sort)]
+        assert shown == [i.person.id for i in wanted], sort
