@@ -11,6 +11,7 @@ use.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from kintrace.dvi.pairwise_direct import DirectRows, direct_rows, structure_key
 from kintrace.errors import MendelianInconsistency
 from kintrace.kinship.genotypes import PedigreeData
 from kintrace.kinship.markers import FrequencyTable
@@ -213,8 +215,82 @@ def pairwise_with_likelihoods(
     """Return :func:`pairwise_matrix` and ``log10 L(F)`` of each family with a missing person.
 
     The family likelihoods come free with the LR tables (the peeling that gives ``P(M = g |
-    F)`` gives ``P(F)`` too), so nothing is peeled twice.
+    F)`` gives ``P(F)`` too), so nothing is peeled twice. A family whose structure no other
+    family shares is scored pair by pair instead (:mod:`kintrace.dvi.pairwise_direct`: the
+    same numbers, without peeling every genotype of every position alone).
     """
+    shapes = Counter(structure_key(f) for f in families)
+    markers = {m for f in families for m in f.data.markers if m in table}
+    profile_columns(remains, [table[m] for m in sorted(markers)], source=remains_source)
+    direct: dict[int, DirectRows] = {}
+    for k, family in enumerate(families):
+        if shapes[structure_key(family)] == 1 and _alleles_known(family, table):
+            rows = direct_rows(
+                family, remains, table, mutation, mutation_used=has_mutation(mutation)
+            )
+            if rows is not None:
+                direct[k] = rows
+    rest = [f for k, f in enumerate(families) if k not in direct]
+    if not direct:
+        return _table_pairwise(
+            rest, remains, table, mutation, families_source=families_source,
+            remains_source=remains_source,
+        )  # fmt: skip
+    parts: list[PairwiseMatrix] = []
+    log10_family: dict[str, float] = {}
+    by_rest: dict[str, PairwiseMatrix] = {}
+    if rest:
+        whole, rest_family = _table_pairwise(
+            rest, remains, table, mutation, families_source=families_source,
+            remains_source=remains_source,
+        )  # fmt: skip
+        log10_family.update(rest_family)
+        for f in rest:
+            mine = [i for i, name in enumerate(whole.families) if name == f.name]
+            by_rest[f.name] = select(whole, mine, range(len(remains)))
+    ids = tuple(p.id for p in remains)
+    for k, family in enumerate(families):
+        if k not in direct:
+            parts.append(by_rest[family.name])
+            continue
+        d = direct[k]
+        log10_lr = d.log10_lr.copy()
+        parts.append(
+            PairwiseMatrix(
+                families=(family.name,) * len(family.missing),
+                missing=tuple(family.missing),
+                remains=ids,
+                log10_lr=log10_lr,
+                incompatible=d.incompatible,
+                identifiable=d.informative,
+            )
+        )
+        log10_family[family.name] = d.log10_family
+    return stack(parts, ids), log10_family
+
+
+def _alleles_known(family: Family, table: FrequencyTable) -> bool:
+    """Whether every allele of the family is in the frequency table (else the tables report it)."""
+    for name in family.data.markers:
+        if name not in table:
+            return False
+        marker = table[name]
+        for genotype in family.data.typing.get(name, {}).values():
+            if any(a is not None and marker.index(a) < 0 for a in genotype):
+                return False
+    return True
+
+
+def _table_pairwise(
+    families: Sequence[Family],
+    remains: Sequence[Profile],
+    table: FrequencyTable,
+    mutation: MutationModel = NO_MUTATION,
+    *,
+    families_source: str = "",
+    remains_source: str = "",
+) -> tuple[PairwiseMatrix, dict[str, float]]:
+    """:func:`pairwise_with_likelihoods` by the familial-search tables (every family)."""
     tables = family_tables(families, table, mutation, source=families_source)
     columns = profile_columns(remains, tables.markers, source=remains_source)
     log10_lr, zeros = _lookup(tables.log10_lr, columns)

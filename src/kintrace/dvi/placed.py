@@ -78,7 +78,7 @@ def _padded(models: Sequence[_MarkerModel], n: int) -> tuple[npt.NDArray[np.floa
         female[k, :k_n, :k_n] = m.female
     male_half = 0.5 * (male[:, :, None, :] + male[:, None, :, :])
     female_half = 0.5 * (female[:, :, None, :] + female[:, None, :, :])
-    return freqs, male_half, female_half
+    return freqs, male, female, male_half, female_half
 
 
 def placed_log10_likelihoods(
@@ -95,6 +95,21 @@ def placed_log10_likelihoods(
 
     Returns:
         ``(log10 L per placement, the X-linked markers left out)``.
+    """
+    per_marker, _, xlinked = placed_marker_log10_likelihoods(family, placements, table, mutation)
+    return per_marker.sum(axis=1), xlinked
+
+
+def placed_marker_log10_likelihoods(
+    family: Family,
+    placements: Sequence[Mapping[str, Profile]],
+    table: FrequencyTable,
+    mutation: MutationModel,
+) -> tuple[npt.NDArray[np.float64], list[str], list[str]]:
+    """:func:`placed_log10_likelihoods` marker by marker.
+
+    Returns:
+        ``(log10 L, placements x autosomal markers; those markers; the X-linked ones)``.
     """
     data = family.data
     ped = data.pedigree
@@ -140,7 +155,7 @@ def placed_log10_likelihoods(
     flat = states.reshape(size * len(names), persons).astype(np.int8)
     for item, row in enumerate(flat):
         groups.setdefault(row.tobytes(), []).append(item)
-    total = np.zeros(size)
+    total = np.zeros(size * len(names))
     flat_alleles = alleles.reshape(size * len(names), persons, 2)
     for raw, items in groups.items():
         row = np.frombuffer(raw, dtype=np.int8)
@@ -154,8 +169,8 @@ def placed_log10_likelihoods(
             mk = part % len(names)
             values = plan.run(flat_alleles[part], mk, stacks)
             with np.errstate(divide="ignore"):
-                np.add.at(total, part // len(names), np.log10(values))
-    return total, xlinked
+                total[part] = np.log10(values)
+    return total.reshape(size, len(names)), names, xlinked
 
 
 def _indices(genotype: Genotype, index: Mapping[str, int]) -> tuple[int, int]:
@@ -282,14 +297,18 @@ def _tables(
 ) -> list[npt.NDArray[np.float64]]:
     """Build the batched tables of the factors of :func:`_scopes` (same order).
 
-    ``marker`` is the marker of each item, ``stacks`` the markers' frequencies and halved male
-    and female transmissions (:func:`_padded`); each table gathers only the cells it needs.
+    ``marker`` is the marker of each item, ``stacks`` the markers' frequencies, male and female
+    mutation matrices and their halved transmissions ``(M[a, c] + M[a', c]) / 2``
+    (:func:`_padded`); a table over a typed person's phases is built from the matrices at his
+    alleles, ``n`` or ``n²`` cells per phase, not gathered from the ``n³`` transmissions.
     """
-    freqs_k, male_k, female_k = stacks
+    freqs_k, male_k, female_k, male_half, female_half = stacks
     n = freqs_k.shape[1]
     size = len(marker)
-    mk1, mk2, mk3 = marker[:, None], marker[:, None, None], marker[:, None, None, None]
-    alle = np.arange(n)
+    rows1 = np.arange(size)[:, None]
+    rows2 = np.arange(size)[:, None, None]
+    matrices = {"male": male_k[marker], "female": female_k[marker]}  # (B, n, n)
+    halves = {"male": male_half, "female": female_half}
     tables: list[npt.NDArray[np.float64]] = []
     # phases of the typed persons: (B, 2) paternal and maternal allele of each state
     phase_pat: dict[int, npt.NDArray[np.intp]] = {}
@@ -307,24 +326,24 @@ def _tables(
         if state == PHASED:
             unary = valid[i]
             if father[i] == NO_PARENT:
-                unary = unary * freqs_k[mk1, phase_pat[i]]
+                unary = unary * freqs_k[marker[:, None], phase_pat[i]]
             if mother[i] == NO_PARENT:
-                unary = unary * freqs_k[mk1, phase_mat[i]]
+                unary = unary * freqs_k[marker[:, None], phase_mat[i]]
             tables.append(unary)
-            for parent, half, own in (
-                (father[i], male_k, phase_pat[i]),
-                (mother[i], female_k, phase_mat[i]),
+            for parent, side, own in (
+                (father[i], "male", phase_pat[i]),
+                (mother[i], "female", phase_mat[i]),
             ):
                 if parent == NO_PARENT:
                     continue
+                # into[b, a, s]: the parent's allele a passed on as the child's allele of phase s
+                into = np.take_along_axis(matrices[side], own[:, None, :], axis=2)  # (B, n, 2)
                 if key[parent] == PHASED:
                     pp, pm = phase_pat[parent][:, :, None], phase_mat[parent][:, :, None]
-                    tables.append(half[mk2, pp, pm, own[:, None, :]])  # (B, 2, 2)
+                    phases = np.arange(2)[None, None, :]
+                    tables.append(0.5 * (into[rows2, pp, phases] + into[rows2, pm, phases]))
                 else:  # (B, n, n, 2): the parent's alleles, the child's phase
-                    tables.append(
-                        half[mk3, alle[None, :, None, None], alle[None, None, :, None],
-                             own[:, None, None, :]]
-                    )  # fmt: skip
+                    tables.append(0.5 * (into[:, :, None, :] + into[:, None, :, :]))
             continue
         if state == HALF:
             evidence = np.zeros((size, n, n))
@@ -332,14 +351,14 @@ def _tables(
             evidence[rows, a, :] = 1.0
             evidence[rows, :, a] = 1.0
             tables.append(evidence)
-        for parent, half in ((father[i], male_k), (mother[i], female_k)):
+        for parent, side in ((father[i], "male"), (mother[i], "female")):
             if parent == NO_PARENT:
                 tables.append(freqs_k[marker])
             elif key[parent] == PHASED:
-                pp, pm = phase_pat[parent], phase_mat[parent]
-                tables.append(half[mk1, pp, pm, :])  # (B, 2, n)
+                m = matrices[side]  # (B, 2, n): from each phase of the parent
+                tables.append(0.5 * (m[rows1, phase_pat[parent]] + m[rows1, phase_mat[parent]]))
             else:
-                tables.append(half[marker])
+                tables.append(halves[side][marker])
     return tables
 
 

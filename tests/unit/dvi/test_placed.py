@@ -18,7 +18,10 @@ import pytest
 
 from kintrace.dvi.data import with_victim
 from kintrace.dvi.likelihoods import family_log10_likelihood, placed_log10_lrs
+from kintrace.dvi.pairwise import _table_pairwise, has_mutation, pairwise_with_likelihoods
+from kintrace.dvi.pairwise_direct import direct_rows
 from kintrace.dvi.placed import placed_log10_likelihoods
+from kintrace.errors import MendelianInconsistency
 from kintrace.kinship.bruteforce import brute_force_likelihood
 from kintrace.kinship.genotypes import Genotype, PedigreeData, is_typed
 from kintrace.kinship.markers import FrequencyTable, make_marker
@@ -221,3 +224,28 @@ def test_incompatible_placement_scores_minus_infinity() -> None:
     assert got[0] == -math.inf
     assert got[1] == pytest.approx(math.log10(0.2 * 0.2 * 0.5))  # p1² (mother) · p3 (father)
     assert np.isfinite(got[1])
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_pairwise_rows_scored_pair_by_pair_equal_the_tables(seed: int) -> None:
+    """A family of its own shape is scored pair by pair (:mod:`kintrace.dvi.pairwise_direct`):
+    LRs, incompatible markers (counted without mutation), informative persons and ``L(F)``
+    equal the familial-search tables'."""
+    rng = random.Random(2000 + seed)
+    family, table, bodies = _random_family(rng, rng.randint(3, 8), rng.randint(2, 6), 3)
+    bodies = [Profile(b.id, rng.choice([0, 1, 2]), b.genotypes) for b in bodies]
+    mutation = _mutation(rng)
+    try:
+        expected, expected_family = _table_pairwise([family], bodies, table, mutation)
+    except MendelianInconsistency:
+        with pytest.raises(MendelianInconsistency):
+            pairwise_with_likelihoods([family], bodies, table, mutation)
+        return
+    got, got_family = pairwise_with_likelihoods([family], bodies, table, mutation)
+    assert direct_rows(family, bodies, table, mutation, mutation_used=has_mutation(mutation))
+    np.testing.assert_allclose(got.log10_lr, expected.log10_lr, rtol=0, atol=1e-9)
+    pairs = got.considered  # incompatible markers are read for sex-consistent pairs only
+    assert got.incompatible[pairs].tolist() == expected.incompatible[pairs].tolist()
+    considered = pairs.any(axis=1)
+    assert got.identifiable[considered].tolist() == expected.identifiable[considered].tolist()
+    assert got_family["F"] == pytest.approx(expected_family["F"], abs=1e-9)
