@@ -13,7 +13,12 @@ from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from kintrace.access import SEES_ALL_PERSONS, Role, Viewer
-from kintrace.cases.service import STATUS_WORDS, current_official, visible_persons
+from kintrace.cases.service import (
+    STATUS_WORDS,
+    current_assessments,
+    current_official,
+    visible_persons,
+)
 from kintrace.errors import InvalidInput
 from kintrace.lists.cells import csv_row
 from kintrace.storage.tables import Assessment, AuthorityRequest, OfficialStatus, Person
@@ -67,7 +72,7 @@ class WorkPage:
         return (self.page - 1) * self.per_page + len(self.items)
 
 
-def _order(sort: str) -> list[Any]:
+def _order(sort: str, *, one_desk: bool = False) -> list[Any]:
     # the stored keys, not the assessment's dates: each order is an index of work_flags
     # (a missing date of last information sorts first when silent, last when recent; a
     # missing court date last)
@@ -76,7 +81,10 @@ def _order(sort: str) -> list[Any]:
     if sort == "court":
         return [WorkFlags.court_key, WorkFlags.person_id]
     if sort == "name":
-        return [Person.surname, Person.given_name, Person.id]
+        # one desk's cases are a few of all persons: sorted once found through work_flags's
+        # desk index (as an expression), not found by walking every person in surname order
+        surname = Person.surname + "" if one_desk else Person.surname
+        return [surname, Person.given_name, Person.id]
     return [WorkFlags.silent_key, WorkFlags.person_id]
 
 
@@ -117,17 +125,23 @@ def _seen_by(viewer: Viewer) -> list[ColumnElement[bool]]:
 
 def _query(
     viewer: Viewer, *, flag: str, region_id: int | None, status: str, sort: str
-) -> Select[Any]:
+) -> Select[Person]:
+    """The viewer's persons on the worklist in the chosen order (their assessments are read
+    for a page's persons only: joined here, PostgreSQL could read them all to sort a desk's
+    cases by name)."""
     _check(flag, status, sort)
-    if viewer.role is Role.OPERATOR and region_id is None:
-        region_id = viewer.region_id  # the same persons; lets the desk's index serve the order
+    if viewer.role in SEES_ALL_PERSONS or viewer.role is Role.OPERATOR:
+        # visible_persons said on work_flags: a desk's region there, not on persons, lets
+        # PostgreSQL walk that desk's index in the page's order (the same persons)
+        persons = select(Person).where(Person.merged_into_id.is_(None))
+        if viewer.role is Role.OPERATOR:
+            persons = persons.where(WorkFlags.region_id == viewer.region_id)
+    else:
+        persons = visible_persons(viewer)
     return (
-        visible_persons(viewer)
-        .add_columns(Assessment)
-        .join(WorkFlags, WorkFlags.person_id == Person.id)
-        .join(Assessment, (Assessment.person_id == Person.id) & Assessment.is_current)
+        persons.join(WorkFlags, WorkFlags.person_id == Person.id)
         .where(*_filters(flag, region_id, status))
-        .order_by(*_order(sort))
+        .order_by(*_order(sort, one_desk=viewer.role is Role.OPERATOR or region_id is not None))
     )
 
 
@@ -139,10 +153,10 @@ def _count(
     return session.scalar(select(func.count()).select_from(WorkFlags).where(*conditions)) or 0
 
 
-def _items(
-    session: Session, rows: Sequence[tuple[Person, Assessment]], today: date
-) -> list[WorkItem]:
-    ids = [p.id for p, _ in rows]
+def _items(session: Session, persons: Sequence[Person], today: date) -> list[WorkItem]:
+    ids = [p.id for p in persons]
+    assessments = current_assessments(session, ids)
+    rows = [(p, assessments[p.id]) for p in persons if p.id in assessments]
     official = current_official(session, ids)
     late: dict[int, list[AuthorityRequest]] = {}
     for request in session.scalars(
@@ -187,11 +201,8 @@ def worklist(
     query = _query(viewer, flag=flag, region_id=region_id, status=status, sort=sort)
     total = _count(session, viewer, flag=flag, region_id=region_id, status=status)
     page = max(1, page)
-    rows = [
-        (row[0], row[1])
-        for row in session.execute(query.offset((page - 1) * per_page).limit(per_page))
-    ]
-    return WorkPage(_items(session, rows, today), total, page, per_page)
+    persons = list(session.scalars(query.offset((page - 1) * per_page).limit(per_page)))
+    return WorkPage(_items(session, persons, today), total, page, per_page)
 
 
 def all_work(
@@ -209,9 +220,9 @@ def all_work(
     query = _query(viewer, flag=flag, region_id=region_id, status=status, sort=sort)
     offset = 0
     while True:
-        rows = [(row[0], row[1]) for row in session.execute(query.offset(offset).limit(batch))]
-        yield from _items(session, rows, today)
-        if len(rows) < batch:
+        persons = list(session.scalars(query.offset(offset).limit(batch)))
+        yield from _items(session, persons, today)
+        if len(persons) < batch:
             return
         offset += batch
 

@@ -54,6 +54,12 @@ def serve(
     data_dir: Path | None = DataDirOpt,
     host: str | None = typer.Option(None, help="Address to listen on (default 127.0.0.1)."),
     port: int | None = typer.Option(None, help="Port to listen on (default 8000)."),
+    workers: int = typer.Option(
+        1,
+        min=1,
+        max=64,
+        help="Worker processes (uvicorn's); one of them runs the scheduled jobs.",
+    ),
 ) -> None:
     """Serve the web app (refused on a public address with a known or short secret key)."""
     from kintrace.web.app import create_app  # the web app: only the commands that serve it
@@ -63,13 +69,27 @@ def serve(
         address = host or settings.host
         instance = open_instance(settings)
         check_serving(instance.settings, address)
-        app = create_app(instance, daily_clocks=True)
+        app = create_app(instance, daily_clocks=True) if workers == 1 else None
     why = weak_secret(instance.settings.secret_key)
     if why is not None:
         err_console.print(
             f"[bold yellow]warning:[/] KINTRACE_SECRET_KEY {why}; fine on {address} only"
         )
-    uvicorn.run(app, host=address, port=port or settings.port, log_level="warning")
+    if app is not None:
+        uvicorn.run(app, host=address, port=port or settings.port, log_level="warning")
+        return
+    from kintrace.web.serving import set_worker_environment
+
+    instance.engine.dispose()  # each worker opens its own connections
+    set_worker_environment(settings)
+    uvicorn.run(
+        "kintrace.web.serving:worker_app",
+        factory=True,
+        workers=workers,
+        host=address,
+        port=port or settings.port,
+        log_level="warning",
+    )
 
 
 def demo(
