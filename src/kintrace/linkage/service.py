@@ -43,6 +43,7 @@ from kintrace.linkage.engines import LinkEngine, SparkOptions, linkage_api
 from kintrace.linkage.labels import PairLabel
 from kintrace.linkage.model import LinkageSettings, ScoredPair, link_features
 from kintrace.linkage.normalise import PersonFeatures, person_features
+from kintrace.linkage.stored import standing_persons
 from kintrace.lists.evidence import KIND_CLAIMS, link_evidence, recompute_persons, report_links
 from kintrace.reconciliation.service import recompute_person
 from kintrace.storage.tables import (
@@ -167,12 +168,12 @@ def link_list(
             select(ListRecord).where(ListRecord.list_id == imported.id).order_by(ListRecord.id)
         )
     )
-    persons = list(
-        session.scalars(select(Person).where(Person.merged_into_id.is_(None)).order_by(Person.id))
-    )
+    standing = standing_persons(session)
+    ids = [pid for pid, _ in standing]
     decided = _decided_pairs(session)
-    labels, others = decision_labels(session, persons, records)
-    features: list[PersonFeatures] = [person_features(person_details(p)) for p in persons]
+    labels, others = _labels(session, ids, records)
+    features: list[PersonFeatures] = [person_features(details) for _, details in standing]
+    del standing
     features += [person_features(record_details(r)) for r in (*records, *others)]
     # a pair's probability given its rivals decides an automatic link; the review queue
     # also takes a pair that is likely on its own (two namesakes of 0.6, 0.375 each given
@@ -189,7 +190,7 @@ def link_list(
             on_stage=on_stage,
             db_api=db_api,
         )
-    n = len(persons)
+    n = len(ids)
     best: dict[int, tuple[float, int, dict[str, str]]] = {}
     duplicates = 0
     now = datetime.now()
@@ -198,14 +199,14 @@ def link_list(
             continue
         left, right = sorted((pair.left, pair.right))
         if right < n:  # two persons: a duplicate candidate
-            key = ("p", persons[left].id, persons[right].id)
+            key = ("p", ids[left], ids[right])
             if key in decided:
                 continue
             decided.add(key)
             session.add(
                 LinkCandidate(
-                    person_id=persons[left].id,
-                    other_person_id=persons[right].id,
+                    person_id=ids[left],
+                    other_person_id=ids[right],
                     probability=pair.match_probability,
                     evidence=_evidence(pair),
                     state="pending",
@@ -216,7 +217,7 @@ def link_list(
             duplicates += 1
         elif left < n and right < n + len(records):  # a person and a record of this list
             record = right - n
-            if ("r", persons[left].id, records[record].id) in decided:
+            if ("r", ids[left], records[record].id) in decided:
                 continue
             if record not in best or pair.match_probability > best[record][0]:
                 best[record] = (pair.match_probability, left, _evidence(pair))
@@ -227,7 +228,7 @@ def link_list(
         automatic += state == "automatic"
         review += state == "pending"
         candidate = LinkCandidate(
-            person_id=persons[left].id,
+            person_id=ids[left],
             list_record_id=records[record].id,
             probability=probability,
             evidence=evidence,
@@ -280,8 +281,15 @@ def decision_labels(
     the pair. A decision on a person who has since been merged away is left out: the pair
     the analyst judged no longer exists.
     """
-    person_index = {p.id: i for i, p in enumerate(persons)}
-    record_index = {r.id: len(persons) + i for i, r in enumerate(records)}
+    return _labels(session, [p.id for p in persons], records)
+
+
+def _labels(
+    session: Session, person_ids: Sequence[int], records: Sequence[ListRecord]
+) -> tuple[list[PairLabel], list[ListRecord]]:
+    """Return :func:`decision_labels` over the persons of these ids, in this order."""
+    person_index = {pid: i for i, pid in enumerate(person_ids)}
+    record_index = {r.id: len(person_ids) + i for i, r in enumerate(records)}
     decisions = list(
         session.scalars(
             select(LinkCandidate)
@@ -303,7 +311,7 @@ def decision_labels(
         if wanted
         else []
     )
-    base = len(persons) + len(records)
+    base = len(person_ids) + len(records)
     record_index.update({r.id: base + i for i, r in enumerate(others)})
     labels: list[PairLabel] = []
     for c in decisions:
