@@ -6,8 +6,9 @@
 * ``L(F)`` of every family at once (:func:`family_log10_likelihoods`): families of one
   structure peeled together along a batch axis by
   :func:`kintrace.kinship.search.family_likelihoods`;
-* ``L(F with several victims placed)``: exact peeling by
-  :func:`kintrace.kinship.likelihood.marker_likelihood`, marker by marker.
+* ``L(F with several victims placed)``: exact peeling of many placements at once by
+  :func:`kintrace.dvi.placed.placed_log10_likelihoods` (typed persons as phase variables;
+  X-linked markers by :func:`kintrace.kinship.peeling.peel_batch`).
 
 A family that receives two or more victims in one assignment is scored with these exact
 likelihoods, because the victims may be related among themselves (siblings, parent and child):
