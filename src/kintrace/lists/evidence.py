@@ -254,6 +254,35 @@ def kept_person(session: Session, person_id: int) -> int:
     return current
 
 
+def kept_persons(session: Session, person_ids: Iterable[int], chunk: int = 5000) -> set[int]:
+    """Return the persons whose statuses these persons' reports count for (after merges).
+
+    :func:`kept_person` for many at once: one query per ``chunk`` ids and per step along
+    the chains of merges, instead of one per person (a 100,000-row list links ~50,000).
+    """
+    given = set(person_ids)
+    wanted = set(given)
+    into: dict[int, int | None] = {}
+    while missing := sorted(wanted - into.keys()):
+        for start in range(0, len(missing), chunk):
+            part = missing[start : start + chunk]
+            rows = session.execute(
+                select(Person.id, Person.merged_into_id).where(Person.id.in_(part))
+            )
+            found = {pid: parent for pid, parent in rows}
+            into.update((pid, found.get(pid)) for pid in part)
+        wanted = {parent for pid in missing if (parent := into[pid]) is not None}
+    kept: set[int] = set()
+    for pid in given:
+        seen: set[int] = set()
+        current = pid
+        while current not in seen and (parent := into.get(current)) is not None:
+            seen.add(current)
+            current = parent
+        kept.add(current)
+    return kept
+
+
 def recompute_persons(
     session: Session,
     person_ids: Iterable[int],
@@ -267,7 +296,7 @@ def recompute_persons(
 
     Return how many persons' assessed status (the status word itself) changed.
     """
-    ids = sorted({kept_person(session, pid) for pid in person_ids})
+    ids = sorted(kept_persons(session, person_ids))
     changed = 0
     policy = policy_of(settings)
     for start in range(0, len(ids), batch):
