@@ -38,6 +38,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]  # ships no type information
 from splink import DuckDBAPI, Linker, SettingsCreator
 from splink.internals.exceptions import (
@@ -91,7 +92,9 @@ class LinkageSettings:
     pairs scored at or above ``joint_edge``; components of up to ``joint_exact_limit``
     records are counted whole, a larger one pair by pair over ``joint_local_limit``
     records. ``guard_from_lists``: when two lists are linked (``split``), let the guard yield
-    to the lists themselves (:mod:`kintrace.linkage.relatives`).
+    to the lists themselves (:mod:`kintrace.linkage.relatives`). ``list_priors``: when two
+    lists are linked and the model trained, give pairs across the lists and pairs within
+    them each their own prior (:func:`list_priors`).
     """
 
     min_records_to_train: int = 1000
@@ -112,6 +115,7 @@ class LinkageSettings:
     joint_exact_limit: int = 9
     joint_local_limit: int = 6
     guard_from_lists: bool = True
+    list_priors: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,6 +415,13 @@ def link_features(
     )
     # a yielded probability lies in (0, 1): at least 0.5 without the guard, times a share in (0, 1)
     scores.update({pair: (p, math.log2(p / (1.0 - p))) for pair, p in yielded.items()})
+    shift = (
+        list_priors(scores, split, count, float(model["probability_two_random_records_match"]))
+        if split is not None and trained and settings.list_priors
+        else None
+    )
+    if shift is not None:
+        scores = {pair: shift.apply(pair, p, w) for pair, (p, w) in scores.items()}
     pairwise = {pair: p for pair, (p, _) in scores.items()}
     report("weigh")
     probability = (
@@ -422,6 +433,7 @@ def link_features(
             edge=settings.joint_edge,
             exact_limit=settings.joint_exact_limit,
             local_limit=settings.joint_local_limit,
+            adjust=(lambda pair, p: shift.apply(pair, p, 0.0)[0]) if shift is not None else None,
         )
         if settings.joint
         else pairwise
@@ -469,6 +481,78 @@ def link_features(
         labels_used=len(confirmed) if learn else 0,
         m_probabilities=_m_probabilities(model, comparisons),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PriorShift:
+    """Log-odds shifts (natural) of the pairs across two lists and of those within them."""
+
+    split: int
+    across: float
+    within: float
+
+    def apply(self, pair: tuple[int, int], p: float, weight: float) -> tuple[float, float]:
+        """Return a pair's probability and weight (bits) under its own list prior."""
+        shift = self.across if (pair[0] < self.split) != (pair[1] < self.split) else self.within
+        if p <= 0.0 or p >= 1.0:
+            return p, weight
+        log_odds = math.log(p / (1.0 - p)) + shift
+        return 1.0 / (1.0 + math.exp(-log_odds)), weight + shift / math.log(2.0)
+
+
+def list_priors(
+    scores: dict[tuple[int, int], tuple[float, float]],
+    split: int,
+    count: int,
+    prior: float,
+    *,
+    rounds: int = 500,
+) -> PriorShift | None:
+    """Return the shifts that give pairs across and within two lists their own prior.
+
+    Splink's model deduplicates the union of the lists, with one prior λ for every pair.
+    But two lists about one population share their persons across (a request and its list
+    entry) far more often than within (a request written twice): a·b pairs across hold most
+    of the matches, a(a−1)/2 + b(b−1)/2 within hold few. One λ is then too low for a pair
+    across, so a lone candidate with thin evidence is underconfident, and too high for a
+    pair within, so namesakes within a list are overconfident (issue 19, cause 6). Each
+    class's prior is estimated as the expected matches among its pairs (the sum of their
+    probabilities, each under its class's prior) over its pairs, by fixed-point iteration
+    (the EM update of a mixing weight, Fellegi–Sunter's λ, per class); each pair's log odds
+    move by the logit of its class's prior less the logit of λ. ``None`` when a class has
+    no pairs.
+    """
+    a, b = split, count - split
+    classes = {"across": float(a * b), "within": a * (a - 1) / 2 + b * (b - 1) / 2}
+    if min(classes.values()) <= 0 or not 0.0 < prior < 1.0:
+        return None
+    base = math.log(prior / (1.0 - prior))
+    # each class's pairs as log odds (certain pairs counted as they are)
+    odds: dict[str, Any] = {}
+    certain: dict[str, float] = {}
+    for kind in classes:
+        chosen = [
+            p
+            for (left, right), (p, _) in scores.items()
+            if ((left < split) != (right < split)) == (kind == "across")
+        ]
+        values = np.array([p for p in chosen if 0.0 < p < 1.0], dtype=float)
+        odds[kind] = np.log(values / (1.0 - values))
+        certain[kind] = float(sum(p for p in chosen if p >= 1.0))
+    shifts = {"across": 0.0, "within": 0.0}
+    for _ in range(rounds):
+        moved = 0.0
+        for kind, pairs in classes.items():
+            expected = certain[kind] + float(
+                np.sum(1.0 / (1.0 + np.exp(-(odds[kind] + shifts[kind]))))
+            )
+            share = min(max(expected, 0.5) / pairs, 0.5)
+            new = math.log(share / (1.0 - share)) - base
+            moved = max(moved, abs(new - shifts[kind]))
+            shifts[kind] = new
+        if moved < 1e-12:
+            break
+    return PriorShift(split, shifts["across"], shifts["within"])
 
 
 def _scores(api: Any, predictions: Any, floor: float) -> dict[tuple[int, int], tuple[float, float]]:

@@ -11,7 +11,7 @@ the blocking never paired.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -88,8 +88,13 @@ def joint_scores(
     edge: float,
     exact_limit: int,
     local_limit: int,
+    adjust: Callable[[tuple[int, int], float], float] | None = None,
 ) -> dict[tuple[int, int], float]:
     """Return the probability of each pair given the pairs around it.
+
+    ``adjust`` maps a pair's probability as Splink or the levels score it to the one
+    ``pairwise`` holds (the lists' priors of :func:`~kintrace.linkage.model.list_priors`),
+    for the pairs read or scored here.
 
     The pairs of each neighbourhood that were scored below the floor are read from the
     predictions; those the blocking never paired are scored here with the model's m and u
@@ -106,7 +111,10 @@ def joint_scores(
         local_limit=local_limit,
     )
     needed = sorted({pair for hood in hoods for pair in hood.pairs() if pair not in weighed})
-    known = {**weighed, **_pairs_below(scoring, predictions, needed)}
+    below = _pairs_below(scoring, predictions, needed)
+    if adjust is not None:
+        below = {pair: adjust(pair, p) for pair, p in below.items()}
+    known = {**weighed, **below}
     joint = joint_probabilities(weighed, hoods, known)
     return {pair: pairwise[pair] if pair in decided else joint[pair] for pair in pairwise}
 

@@ -1,0 +1,74 @@
+"""Pairs across two lists and pairs within them, each with its own prior (issue 19, cause 6)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from kintrace.linkage.model import LinkageSettings, link_features, list_priors
+from kintrace.linkage.synthetic import generate_lists
+from unit.linkage.test_model import f1, synthetic_features
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def test_each_class_s_prior_is_its_expected_matches_over_its_pairs() -> None:
+    # lists of 3 and 3 records: 9 pairs across, 6 within; Splink's one prior is 0.1
+    scores = {(0, 3): (0.9, 0.0), (1, 4): (0.6, 0.0), (0, 1): (0.5, 0.0), (4, 5): (0.2, 0.0)}
+    shift = list_priors(scores, 3, 6, 0.1)
+    assert shift is not None
+    base = math.log(0.1 / 0.9)
+    for kind, pairs, members in (
+        ("across", 9, [(0, 3), (1, 4)]),
+        ("within", 6, [(0, 1), (4, 5)]),
+    ):
+        moved = getattr(shift, kind)
+        expected = sum(
+            _sigmoid(math.log(scores[p][0] / (1 - scores[p][0])) + moved) for p in members
+        )
+        assert _sigmoid(base + moved) == pytest.approx(expected / pairs, rel=1e-6)
+        for pair in members:
+            p, bits = shift.apply(pair, scores[pair][0], 1.0)
+            assert math.log(p / (1 - p)) == pytest.approx(
+                math.log(scores[pair][0] / (1 - scores[pair][0])) + moved
+            )
+            assert bits == pytest.approx(1.0 + moved / math.log(2))
+    # fewer matches per pair within than across: the pair within moves down against it
+    assert shift.within < shift.across
+
+
+def test_one_list_or_an_empty_class_has_no_shift() -> None:
+    assert list_priors({(0, 1): (0.5, 0.0)}, 1, 2, 0.1) is None  # no pair within
+
+
+@pytest.mark.slow
+def test_the_lists_priors_raise_pairs_across_and_keep_f1() -> None:
+    side_a, _ = generate_lists(1500, seed=8)
+    features, truth = synthetic_features(1500, seed=8)
+    split = len(side_a)
+    runs = {
+        on: link_features(
+            features, min_probability=0.05, split=split, settings=LinkageSettings(list_priors=on)
+        )
+        for on in (False, True)
+    }
+    probability = {
+        on: {(p.left, p.right): p.pairwise_probability or 0.0 for p in result.pairs}
+        for on, result in runs.items()
+    }
+    across = [
+        pair
+        for pair in truth
+        if (pair[0] < split) != (pair[1] < split) and pair in probability[False]
+    ]
+    assert sum(probability[True].get(p, 0.0) for p in across) > sum(
+        probability[False][p] for p in across
+    )
+    found = {
+        on: {(p.left, p.right) for p in result.pairs if p.match_probability >= 0.5}
+        for on, result in runs.items()
+    }
+    assert f1(found[True], truth) >= f1(found[False], truth) - 0.002
