@@ -94,6 +94,12 @@ class Settings(BaseSettings):
         description="The Spark master the spark engine runs on: local[*] (every core of this "
         "machine) or a cluster's URL (spark://host:7077, yarn, k8s://...).",
     )
+    spark_driver_memory: str = Field(
+        default="4g",
+        pattern=r"^[0-9]+[kmgtKMGT]?$",
+        description="Memory of the Spark driver the spark engine starts (in local mode all "
+        "the memory Spark has), as Spark writes it: 4g, 512m.",
+    )
 
     @property
     def resolved_database_url(self) -> str:

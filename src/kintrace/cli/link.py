@@ -255,9 +255,10 @@ def link(
 
             if settings.link_engine == "spark":
                 progress.update(modelling, description="linking: starting spark")
-            with linkage_api(
-                settings.link_engine, SparkOptions(settings.spark_master, settings.spark_dir)
-            ) as db_api:
+            spark = SparkOptions(
+                settings.spark_master, settings.spark_dir, settings.spark_driver_memory
+            )
+            with linkage_api(settings.link_engine, spark) as db_api:
                 result = link_features(
                     features,
                     min_probability=min_probability,

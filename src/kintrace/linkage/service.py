@@ -180,7 +180,9 @@ def link_list(
     # each other: the analyst must see them)
     floor = min(lower, (settings or LinkageSettings()).joint_edge)
     configured = status_settings or Settings()
-    spark = SparkOptions(configured.spark_master, configured.spark_dir)
+    spark = SparkOptions(
+        configured.spark_master, configured.spark_dir, configured.spark_driver_memory
+    )
     with linkage_api(engine or configured.link_engine, spark) as db_api:
         result = link_features(
             features,

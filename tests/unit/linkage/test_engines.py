@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from kintrace.cli.main import app
@@ -50,6 +51,7 @@ def test_local_mode_fits_the_partitions_to_the_cores_and_keeps_its_files_in_the_
     assert config["spark.sql.warehouse.dir"] == str(tmp_path / "spark" / "warehouse")
     assert str(tmp_path / "spark" / "tmp") in config["spark.driver.extraJavaOptions"]
     assert config["spark.ui.enabled"] == "false"
+    assert config["spark.driver.memory"] == "4g"  # Spark's 1g ran out at 10,000 persons
 
 
 def test_a_cluster_keeps_its_own_partitions_and_scratch_folders(tmp_path: Path) -> None:
@@ -82,6 +84,13 @@ def test_the_settings_name_the_engine_and_the_master(
     settings = Settings(data_dir=tmp_path)
     assert (settings.link_engine, settings.spark_master) == ("spark", "spark://head:7077")
     assert settings.spark_dir == tmp_path / "spark"
+    monkeypatch.setenv("KINTRACE_SPARK_DRIVER_MEMORY", "12g")
+    assert Settings().spark_driver_memory == "12g"
+    options = SparkOptions(driver_memory=Settings().spark_driver_memory)
+    assert spark_config(options, "x.jar")["spark.driver.memory"] == "12g"
+    monkeypatch.setenv("KINTRACE_SPARK_DRIVER_MEMORY", "lots")
+    with pytest.raises(ValidationError, match="spark_driver_memory"):
+        Settings()
 
 
 def test_the_link_command_refuses_a_bad_engine_and_a_master_without_spark(tmp_path: Path) -> None:
