@@ -1,11 +1,12 @@
 """Load: the case page, the search and the worklist under many concurrent users, on PostgreSQL.
 
-Usage: ``uv run python benchmarks/bench_load.py [PERSONS] [USERS] [SECONDS]``
-(default 1000000 100 30). Builds a PostgreSQL database of its own (``KINTRACE_TEST_PG_URL``,
+Usage: ``uv run python benchmarks/bench_load.py [PERSONS] [USERS] [SECONDS] [WORKERS]``
+(default 1000000 100 30 1). Builds a PostgreSQL database of its own (``KINTRACE_TEST_PG_URL``,
 default the local server) with PERSONS persons spread over 25 regional desks, each with a
 current assessment (statuses and flags spread as in a real caseload), and a tenth of them with
 a report; signs in an analyst and a desk operator per region; serves the app with uvicorn in a
-process of its own (one worker, as ``kintrace serve`` runs); then USERS threads, each a user
+process of its own (WORKERS worker processes, as ``kintrace serve --workers`` runs them, but
+without the scheduled jobs); then USERS threads, each a user
 with a kept-alive connection, ask for pages for SECONDS: a person's case page (half of the
 requests), a search by surname (a quarter) and a page of the worklist (a quarter), as analysts
 and desks. Prints requests per second and the 50th, 95th and 99th percentile of the time to
@@ -130,17 +131,31 @@ def build(url: str, count: int) -> list[str]:
     return sorted(surnames)
 
 
-def serve(url: str, port: int, data_dir: str) -> None:
-    """Run the app (one uvicorn worker) until killed."""
+def serve(url: str, port: int, data_dir: str, workers: int) -> None:
+    """Run the app (WORKERS uvicorn workers) until killed."""
     import uvicorn
 
     from kintrace.config import Settings
     from kintrace.instance import open_instance
     from kintrace.web.app import create_app
+    from kintrace.web.serving import set_worker_environment, take_jobs_lock
 
     settings = Settings(database_url=url, data_dir=Path(data_dir), secret_key="x" * 48)
     instance = open_instance(settings)
-    uvicorn.run(create_app(instance), host="127.0.0.1", port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(instance), host="127.0.0.1", port=port, log_level="warning")
+        return
+    take_jobs_lock(settings.data_dir)  # held here: no worker runs the scheduled jobs
+    os.environ["KINTRACE_SECRET_KEY"] = settings.secret_key
+    set_worker_environment(settings)
+    uvicorn.run(
+        "kintrace.web.serving:worker_app",
+        factory=True,
+        workers=workers,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+    )
 
 
 def free_port() -> int:
@@ -148,6 +163,24 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
+
+
+def wait_for_answers(port: int, deadline: float) -> None:
+    """Wait until the server answers a page (its workers are up), not only accepts."""
+    while True:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/login")
+            answer = connection.getresponse()
+            answer.read()
+            connection.close()
+            if answer.status == 200:
+                return
+        except (OSError, http.client.HTTPException):
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit("the server did not start")
+        time.sleep(0.5)
 
 
 def sign_in(port: int, username: str) -> str:
@@ -229,6 +262,7 @@ def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     users = int(sys.argv[2]) if len(sys.argv) > 2 else 100
     seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 30.0
+    workers = int(sys.argv[4]) if len(sys.argv) > 4 else 1
     admin_url = make_url(PG_ADMIN).set(drivername="postgresql+psycopg")
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     name = f"kintrace_bench_load_{uuid.uuid4().hex[:8]}"
@@ -241,18 +275,13 @@ def main() -> None:
         port = free_port()
         with tempfile.TemporaryDirectory() as data_dir:
             server = multiprocessing.get_context("spawn").Process(
-                target=serve, args=(url, port, data_dir), daemon=True
+                # several workers: uvicorn's process starts its own, which a daemon may not
+                target=serve,
+                args=(url, port, data_dir, workers),
+                daemon=workers == 1,
             )
             server.start()
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise SystemExit("the server did not start") from None
-                    time.sleep(0.2)
+            wait_for_answers(port, deadline=time.monotonic() + 60 * workers)
             cookies = [sign_in(port, "analyst")] + [
                 sign_in(port, f"desk{r:02d}") for r in range(1, 6)
             ]
@@ -271,10 +300,15 @@ def main() -> None:
             for thread in threads:
                 thread.join()
             elapsed = time.perf_counter() - started
-            print(f"{count:,} persons, {users} concurrent users, {elapsed:.0f} s, PostgreSQL")
+            print(
+                f"{count:,} persons, {users} concurrent users, {elapsed:.0f} s, "
+                f"{workers} worker(s), PostgreSQL; load average {os.getloadavg()[0]:.1f}"
+            )
             report(tally, elapsed)
     finally:
         if server is not None:
+            server.terminate()  # uvicorn stops its workers on SIGTERM
+            server.join(timeout=30)
             server.kill()
             server.join()
         with admin.connect() as connection:

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
 from kintrace.errors import ConfigurationError, Conflict
 from kintrace.storage import audit, fields
@@ -51,6 +51,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object, timeout_s: float) ->
     cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the one writer
     cursor.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
     cursor.close()
+
+
+def pool_capacity(engine: Engine) -> int | None:
+    """How many connections the engine's pool lends at once (None: it sets no limit).
+
+    The web app admits no more requests at a time than this (kintrace.web.deps.db_slot).
+    """
+    pool = engine.pool
+    if not isinstance(pool, QueuePool):
+        return None
+    overflow: int = getattr(pool, "_max_overflow", 0)  # SQLAlchemy keeps it private; -1: none
+    return None if overflow < 0 else pool.size() + overflow
 
 
 def make_engine(url: str, *, lock_timeout_s: float | None = None) -> Engine:

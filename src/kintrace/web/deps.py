@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import weakref
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Annotated
 
@@ -12,7 +14,7 @@ from kintrace.access import Role, Viewer
 from kintrace.errors import Forbidden
 from kintrace.instance import Instance
 from kintrace.storage.audit import set_actor
-from kintrace.storage.db import AuditedSession, transaction
+from kintrace.storage.db import AuditedSession, pool_capacity, transaction
 from kintrace.storage.tables import User, WebSession
 from kintrace.users.second_factor import must_enrol
 from kintrace.users.service import viewer_of
@@ -38,7 +40,37 @@ def get_instance(request: Request) -> Instance:
     return instance
 
 
-def get_db(instance: Annotated[Instance, Depends(get_instance)]) -> Iterator[AuditedSession]:
+_SLOTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+"""Per event loop: the requests that may hold a database connection at once."""
+
+
+async def db_slot(request: Request) -> AsyncIterator[None]:
+    """Wait, without holding a worker thread, until the request may take a connection.
+
+    Routes run in a pool of threads (40) and keep their connection until the answer; with
+    more requests in flight than the database pool lends (15), threads that waited for a
+    connection held every thread while the requests holding the connections waited for one,
+    until the pool's 30-second timeout: under 100 users nearly every request failed. Here the
+    waiting is done on the event loop, before any thread or connection is taken.
+    """
+    capacity = pool_capacity(get_instance(request).engine)
+    if capacity is None:
+        yield
+        return
+    loop = asyncio.get_running_loop()
+    slots = _SLOTS.get(loop)
+    if slots is None:
+        slots = _SLOTS[loop] = asyncio.Semaphore(capacity)
+    async with slots:
+        yield
+
+
+def get_db(
+    instance: Annotated[Instance, Depends(get_instance)],
+    _slot: Annotated[None, Depends(db_slot)],
+) -> Iterator[AuditedSession]:
     """Open one transaction for the request: committed on success, rolled back on error."""
     with transaction(instance.sessions) as session:
         yield session
