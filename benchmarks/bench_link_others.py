@@ -224,7 +224,7 @@ def _date(person: Person, rng: random.Random, *, latin_side: bool) -> tuple[str,
         if roll < 0.04:
             year += rng.choice((-1, 1))
         elif roll < 0.07:
-            day = day + 1 if day % 10 < 9 else day - 1  # one digit off
+            day = day + 1 if day % 10 < 9 and day < 28 else day - 1  # one digit off
         form = rng.random()
         if form < 0.75:
             return f"{year}-{month:02d}-{day:02d}", "", ""
