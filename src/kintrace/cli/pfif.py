@@ -11,6 +11,7 @@ import typer
 
 from kintrace.access import SYSTEM
 from kintrace.cases.model import ConsentScope
+from kintrace.cases.views import log_cases
 from kintrace.cli.common import (
     DATA_DIR_HELP,
     DATABASE_HELP,
@@ -79,7 +80,11 @@ def export_command(
             domain = instance_domain(instance.settings)
             with instance.sessions() as session:
                 result = export_pfif(session, domain=domain, scope=scope, since=after)
-        _write_atomically(target, write_pfif(result.document))
+                # each exported case logs the export, as the page's download does; the log
+                # is kept only once the file is written
+                log_cases(session, SYSTEM, result.person_ids, "export", f"pfif_export_{scope.value}")
+                _write_atomically(target, write_pfif(result.document))
+                session.commit()
     figures = {
         "file": str(target),
         "domain": domain,

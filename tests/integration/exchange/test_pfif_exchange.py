@@ -36,6 +36,7 @@ from kintrace.reports.service import file_report
 from kintrace.storage.audit import set_actor
 from kintrace.storage.db import transaction
 from kintrace.storage.tables import (
+    CaseView,
     ConsentChange,
     ImportedList,
     Inquirer,
@@ -174,6 +175,18 @@ def test_export_carries_only_consented_persons_and_standing_reports(
     assert request.get("author_phone") == "+7 555 010-20-30"
     text = out.read_text(encoding="utf-8")
     assert "Коваленко" not in text and "Мельник" not in text
+    # each exported case, and only those, logs the export, as the page's download does
+    instance, _ = instance_a
+    with instance.sessions() as db:
+        logged = db.execute(
+            select(Person.surname, CaseView.action, CaseView.what).join(
+                Person, Person.id == CaseView.person_id
+            )
+        ).all()
+    assert sorted(logged) == [
+        ("Петров", "export", "pfif_export_red_cross"),
+        ("Сидоров", "export", "pfif_export_red_cross"),
+    ]
 
 
 def test_round_trip_into_an_empty_instance_keeps_every_person_and_note(
