@@ -82,7 +82,8 @@ def export_command(
                 result = export_pfif(session, domain=domain, scope=scope, since=after)
                 # each exported case logs the export, as the page's download does; the log
                 # is kept only once the file is written
-                log_cases(session, SYSTEM, result.person_ids, "export", f"pfif_export_{scope.value}")
+                what = f"pfif_export_{scope.value}"
+                log_cases(session, SYSTEM, result.person_ids, "export", what)
                 _write_atomically(target, write_pfif(result.document))
                 session.commit()
     figures = {
