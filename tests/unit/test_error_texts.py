@@ -70,7 +70,8 @@ SAMPLE = "7"
 FOREIGN_WORDS = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
 KEPT_WORDS = {
     "CSV", "XLSX", "PDF", "JSON", "UTF", "MiB", "http", "https", "DVI", "TOTP", "csv", "xlsx",
-    "kintrace", "dvi", "identifications", "json", "Windows", "report_date",
+    "kintrace", "dvi", "identifications", "json", "Windows", "report_date", "NUL",
+    "KIND", "NAME", "columns",  # the command line's argument and option names, typed as shown
 }  # fmt: skip
 """Latin words a Russian or Ukrainian text keeps (formats, protocols, units)."""
 
