@@ -5,9 +5,11 @@ or ``uv run python benchmarks/bench_dvi.py shapes [NAME ...]`` for the case shap
 (:data:`SHAPES`: nuclear families with untyped parents, grandparents and half-siblings, several
 missing brothers, a grave, a larger grave, a plane, 1,000 remains × 500 families): each case
 is written to files and ``kintrace dvi`` is run on them as a user runs it (process start
-included); the wall time, the peak memory of the process, precision and recall against the
-truth and the in-process result's ``joint.exact`` (false when pairs with LR below 1 were left
-out with a bounded mass, or a family was split) are printed.
+included; best of 3, with Python's bytecode caches as a user has them); the wall time, the
+steps in process (reading, solve, suggestions, JSON text; best of 3), the peak memory of the
+process, precision and recall against the truth, the load average and ``joint.exact`` (false
+when pairs with LR below 1 were left out with a bounded mass, or a family was split) are
+printed.
 (default 100 150 80 1). Families are nuclear (father, mother, missing son, sibling) with 1–3
 typed relatives; genotypes are simulated with a fixed seed on the 23 core markers of the
 Norwegian table; the LRs use an ``equal`` mutation model (rate 0.001). Prints the time to the
@@ -26,6 +28,7 @@ from this machine.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -38,6 +41,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from kintrace.dvi import jsontext
 from kintrace.dvi.data import check_dvi, parse_dvi_families, parse_remains
 from kintrace.dvi.pairwise import pairwise_matrix
 from kintrace.dvi.simulate import simulate_genotypes
@@ -370,8 +374,30 @@ def simulate_shapes(shapes: list[Shape], seed: int = 11) -> tuple[str, str, dict
     return families_text, remains_text, truth
 
 
-def run_shape(name: str, shapes: list[Shape], folder: Path, timeout: float = 120.0) -> None:
-    """Run ``kintrace dvi`` on one simulated case; print time, peak memory, precision, recall."""
+def _child_env() -> dict[str, str]:
+    """The environment of ``kintrace`` as a user has it: Python keeps its bytecode caches.
+
+    This machine sets ``PYTHONDONTWRITEBYTECODE=1``, so every run would compile every module
+    of kintrace, Typer, rich, NumPy and pydantic again (about 0.4 s per run); an installed
+    kintrace, or one run before, has them compiled. The first of the runs writes them.
+    """
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def _load() -> str:
+    return Path("/proc/loadavg").read_text(encoding="utf-8").split()[0]
+
+
+def run_shape(
+    name: str, shapes: list[Shape], folder: Path, timeout: float = 120.0, repeat: int = 3
+) -> None:
+    """Run ``kintrace dvi`` on one simulated case; print time, peak memory, precision, recall.
+
+    The whole command (process start included) and the steps in process (reading the files,
+    the solve, the suggestions, the JSON text) are each the best of ``repeat`` runs.
+    """
     families_text, remains_text, truth = simulate_shapes(shapes)
     table = norwegian_frequencies().subset(CORE_23)
     paths = {k: folder / f"{k}.txt" for k in ("families", "remains", "freqs", "out")}
@@ -391,25 +417,37 @@ def run_shape(name: str, shapes: list[Shape], folder: Path, timeout: float = 120
     ]  # fmt: skip
     n_fam = sum(s.families for s in shapes)
     n_rem = remains_text.count("\n") - 1
-    start = time.perf_counter()
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        print(f"{name}: {n_fam} families, {n_rem} remains: over {timeout:.0f} s (stopped)")
-        return
-    wall = time.perf_counter() - start
+    walls = []
+    for _ in range(max(1, repeat)):
+        start = time.perf_counter()
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=timeout, env=_child_env()
+            )
+        except subprocess.TimeoutExpired:
+            print(f"{name}: {n_fam} families, {n_rem} remains: over {timeout:.0f} s (stopped)")
+            return
+        walls.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            print(f"{name}: exit {done.returncode}: {done.stderr.strip()[-300:]}")
+            return
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    if done.returncode != 0:
-        print(f"{name}: exit {done.returncode}: {done.stderr.strip()[-300:]}")
-        return
     result = json.loads(paths["out"].read_text(encoding="utf-8"))
-    fams, profiles = parse_dvi_families(families_text), parse_remains(remains_text)
     mutation = MutationModel.both(parse_mutation_spec("equal:rate=0.001"))
-    begin = time.perf_counter()
-    solved = solve_dvi(check_dvi(fams, profiles), table, mutation)
+    steps: dict[str, float] = {}
+
+    def step(label: str, run: Callable[[], T]) -> T:
+        value, _, best = timed(run, repeat)
+        steps[label] = best
+        return value
+
+    data = step("read", lambda: check_dvi(parse_dvi_families(families_text),
+                                          parse_remains(remains_text)))  # fmt: skip
+    solved = step("solve", lambda: solve_dvi(data, table, mutation))
     idents = [(i.family or "", i.missing or "", i.conclusion.value) for i in solved.missing]
-    weak_missing(solved.families, idents, table, threshold=1e4, mutation=mutation)
-    inside = time.perf_counter() - begin
+    step("suggestions", lambda: weak_missing(
+        solved.families, idents, table, threshold=1e4, mutation=mutation))  # fmt: skip
+    step("json", lambda: jsontext.dumps(solved.as_dict()))
     claimed = {
         (i["remains"], i["missing"])
         for i in result["identifications"]
@@ -418,21 +456,27 @@ def run_shape(name: str, shapes: list[Shape], folder: Path, timeout: float = 120
     correct = sum(1 for v, m in claimed if truth.get(v) == m)
     precision = correct / len(claimed) if claimed else 1.0
     recall = correct / len(truth) if truth else 1.0
+    inside = ", ".join(f"{k} {v:.2f} s" for k, v in steps.items())
     print(f"{name}: {n_fam} families, {n_rem} remains ({len(truth)} true): "
-          f"{wall:.2f} s ({inside:.2f} s solve and suggestions in process), peak "
+          f"{min(walls):.2f} s (best of {len(walls)}: "
+          f"{' '.join(f'{w:.2f}' for w in walls)}; in process: {inside}), peak "
           f"{peak:.0f} MB (largest run so far), precision "
           f"{precision:.3f}, recall {recall:.3f} ({len(claimed)} identified), joint.exact "
-          f"{str(solved.joint.exact).lower()}")  # fmt: skip
+          f"{str(solved.joint.exact).lower()}; load {_load()}")  # fmt: skip
 
 
 def main_shapes(names: list[str]) -> None:
     """Run the case shapes (all, or those whose name starts with one of ``names``)."""
-    start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-c", "from kintrace.cli.main import app; app()", "--help"],
-        capture_output=True, check=True,
-    )  # fmt: skip
-    print(f"process start (kintrace --help): {time.perf_counter() - start:.2f} s")
+    helps = []
+    for _ in range(4):  # the first run writes the bytecode caches
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", "from kintrace.cli.main import app; app()", "--help"],
+            capture_output=True, check=True, env=_child_env(),
+        )  # fmt: skip
+        helps.append(time.perf_counter() - start)
+    print(f"process start (kintrace --help): {min(helps[1:]):.2f} s (best of 3 after a first "
+          f"run of {helps[0]:.2f} s); load {_load()}")  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
         for name, shapes in SHAPES.items():
             if names and not any(name.startswith(n) for n in names):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from kintrace.cli.kinship import (
     _xlinked,
     rescale_note,
 )
+from kintrace.dvi import jsontext
 from kintrace.dvi.data import DviData, check_dvi, parse_dvi_families, parse_remains
 from kintrace.dvi.familias import common_mutation, describe_mutation, parse_fam_dvi
 from kintrace.dvi.solve import DviResult, Identification, Settings, solve_dvi
@@ -360,7 +360,7 @@ def dvi_command(
         if json_out is not None:
             document = result.as_dict()
             document["suggestions"] = suggestions_json(suggestions)
-            outputs[json_out] = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+            outputs[json_out] = jsontext.dumps(document) + "\n"
         if csv_dir is not None:
             outputs.update({csv_dir / name: text for name, text in csv_files(result).items()})
             outputs[csv_dir / "suggestions.csv"] = suggestions_csv(suggestions)

@@ -148,10 +148,7 @@ class DviResult:
             "pairwise_lr": {
                 "remains": list(self.pairwise.remains),
                 "missing": list(self.pairwise.missing),
-                "lr": [
-                    [None if math.isnan(x) else _finite(float(x)) for x in lr[:, c]]
-                    for c in range(lr.shape[1])
-                ],
+                "lr": [_column(lr[:, c]) for c in range(lr.shape[1])],
             },
             "undisputed": [
                 {"remains": u.remains, "missing": u.missing, "family": u.family, "lr": u.lr}
@@ -194,6 +191,14 @@ def _power10(x: float) -> float:
 
 def _finite(x: float) -> float | None:
     return x if math.isfinite(x) else None
+
+
+def _column(values: npt.NDArray[np.float64]) -> list[float | None]:
+    """One column of the pairwise LRs for OUT.json: floats, None where nan or infinite."""
+    items: list[float | None] = values.tolist()
+    if np.isfinite(values).all():
+        return items
+    return [x if x is not None and math.isfinite(x) else None for x in items]
 
 
 def solve_dvi(

@@ -184,17 +184,55 @@ def family_figures(
     return _family_figures([(family, missing)], table, mutation)[0]
 
 
-def _family_figures(
-    wanted: Sequence[tuple[Family, str]], table: FrequencyTable, mutation: MutationModel
-) -> list[tuple[float, float]]:
-    """Return :func:`family_figures` of several (family, missing person) pairs at once."""
-    if not wanted:
-        return []
-    alone = [
+def _alone(wanted: Sequence[tuple[Family, str]], table: FrequencyTable) -> list[Family]:
+    """Each (family, missing person) as a family whose only position is that person."""
+    return [
         Family(f.name, PedigreeData(f.data.pedigree, _markers(f, table), f.data.typing), (m,))
         for f, m in wanted
     ]
-    lrs, exclusions = _tables(alone, table, mutation)
+
+
+def _expected(wanted: Sequence[tuple[Family, str]], lrs: FamilyTables) -> list[float]:
+    """The expected log10 LR of each (family, missing person) from its mutation-model rows."""
+    out: list[float] = []
+    for row, (family, missing) in enumerate(wanted):
+        sex = _sex(family, missing)
+        expected = 0.0
+        for marker, log10_lr in zip(lrs.markers, lrs.log10_lr, strict=True):
+            lr = np.power(10.0, log10_lr[row].astype(np.float64))
+            expected += _expected_log10_lr(lr, _genotypes(marker, sex))
+        out.append(expected)
+    return out
+
+
+def _expected_log10_lr(lr: npt.NDArray[np.floating[Any]], genotypes: _Genotypes) -> float:
+    """The expected log10 LR term of :func:`_figures` alone (the same arithmetic)."""
+    values = np.asarray(lr[genotypes.columns], dtype=np.float64)
+    posterior = values * genotypes.probability
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(posterior > 0.0, posterior * np.log10(values), 0.0)
+    return float(terms.sum())
+
+
+def _family_figures(
+    wanted: Sequence[tuple[Family, str]],
+    table: FrequencyTable,
+    mutation: MutationModel,
+    lrs: FamilyTables | None = None,
+) -> list[tuple[float, float]]:
+    """Return :func:`family_figures` of several (family, missing person) pairs at once.
+
+    ``lrs``: the mutation-model tables of ``_alone(wanted, table)`` when already built.
+    """
+    if not wanted:
+        return []
+    alone = _alone(wanted, table)
+    if lrs is None:
+        lrs, exclusions = _tables(alone, table, mutation)
+    elif has_mutation(mutation):
+        exclusions = family_tables(alone, table, NO_MUTATION, inconsistent="skip_marker")
+    else:
+        exclusions = lrs
     out: list[tuple[float, float]] = []
     for row, (family, missing) in enumerate(wanted):
         sex = _sex(family, missing)
@@ -399,9 +437,16 @@ def weak_missing(
         and name in by_name
         and missing in by_name[name].data.pedigree.ids
     ]
+    if not wanted:
+        return []
+    # thin or not depends on the expected log10 LR alone, from the mutation-model tables: the
+    # tables without mutation (exclusion powers) are built only when some person is thin
+    lrs = family_tables(_alone(wanted, table), table, mutation, inconsistent="skip_marker")
+    if all(e >= log_t for e in _expected(wanted, lrs)):
+        return []
     out: list[Suggestion] = []
     for (family, missing), (ep, expected) in zip(
-        wanted, _family_figures(wanted, table, mutation), strict=True
+        wanted, _family_figures(wanted, table, mutation, lrs), strict=True
     ):
         if expected >= log_t:
             continue

@@ -140,3 +140,30 @@ def test_a_family_impossible_without_mutation_gets_suggestions_under_a_mutation_
     only_t = FrequencyTable({"T": table["T"]})
     assert figures[0].exclusion_power == pytest.approx(family_figures(fams[0], "M", only_t)[0])
     assert figures[0].expected_log10_lr > 0.0
+
+
+def test_weak_missing_reports_thin_persons_with_their_family_figures_and_skips_the_others() -> None:
+    # under a mutation model: F's missing son has only his mother typed at one marker (thin);
+    # G's missing son has both parents typed at every marker (expected log10 LR above 1)
+    table = FrequencyTable(
+        {
+            "S": make_marker("S", {str(k): p for k, p in enumerate(P)}),
+            "T": make_marker("T", {"c": 0.05, "d": 0.05, "e": 0.9}),
+        }
+    )
+    fams = parse_dvi_families(
+        f"{HEADER} S T\nF MO 0 0 2 0 0/1 -/-\nF M 0 MO 1 1 -/- -/-\n"
+        "G GFA 0 0 1 0 0/0 c/c\nG GMO 0 0 2 0 1/1 d/d\nG GM GFA GMO 1 1 -/- -/-\n"
+    )
+    model = equal_rate(0.001)
+    idents = [("F", "M", "inconclusive"), ("G", "GM", "inconclusive")]
+    thin = {fam.name: family_figures(fam, fam.missing[0], table, model) for fam in fams}
+    assert thin["F"][1] < 1.0 < thin["G"][1]
+    figures = weak_missing(fams, idents, table, threshold=10.0, mutation=model)
+    assert [(s.family, s.missing) for s in figures] == [("F", "M")]
+    assert (figures[0].exclusion_power, figures[0].expected_log10_lr) == pytest.approx(thin["F"])
+    assert weak_missing(fams, idents[1:], table, threshold=10.0, mutation=model) == []
+    both = weak_missing(fams, idents, table, threshold=1e9, mutation=model)
+    assert [s.family for s in both] == ["F", "G"]
+    for s in both:
+        assert (s.exclusion_power, s.expected_log10_lr) == pytest.approx(thin[s.family])
