@@ -206,12 +206,29 @@ class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+def think_time(value: str) -> tuple[float, float]:
+    """THINK_S as "1-3" (a pause drawn evenly between) or "2" (always); "" or "0": none."""
+    low, _, high = value.strip().partition("-")
+    if not low:
+        return (0.0, 0.0)
+    return (float(low), float(high or low))
+
+
 def user(
-    port: int, cookie: str, count: int, surnames: list[str], until: float, seed: int, tally: Tally
+    port: int,
+    cookie: str,
+    count: int,
+    surnames: list[str],
+    until: float,
+    seed: int,
+    tally: Tally,
+    think: tuple[float, float] = (0.0, 0.0),
 ) -> None:
     rng = random.Random(seed)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {"Cookie": cookie}
+    if think[1]:  # people do not all arrive in the same second
+        time.sleep(rng.uniform(0, think[1]))
     while time.monotonic() < until:
         pick = rng.random()
         if pick < 0.5:
@@ -236,6 +253,8 @@ def user(
             tally.times[name].append(elapsed)
             if not ok:
                 tally.errors[name] += 1
+        if think[1]:  # a person reads the page before asking for the next
+            time.sleep(min(rng.uniform(*think), max(0.0, until - time.monotonic())))
     connection.close()
 
 
@@ -258,20 +277,47 @@ def report(tally: Tally, seconds: float) -> None:
         )
 
 
+def searched_surnames(url: str) -> list[str]:
+    """The surnames ``build`` returned, read back from a kept database (its first 20 a chunk)."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        found = connection.execute(
+            text("SELECT DISTINCT surname FROM persons WHERE (id - 1) % 20000 < 20")
+        ).scalars()
+        surnames = sorted(str(s) for s in found)
+    engine.dispose()
+    return surnames
+
+
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     users = int(sys.argv[2]) if len(sys.argv) > 2 else 100
     seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 30.0
     workers = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+    think = think_time(os.environ.get("THINK_S", ""))
     admin_url = make_url(PG_ADMIN).set(drivername="postgresql+psycopg")
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"kintrace_bench_load_{uuid.uuid4().hex[:8]}"
+    kept = os.environ.get("KINTRACE_BENCH_LOAD_DB", "")
+    name = kept or f"kintrace_bench_load_{uuid.uuid4().hex[:8]}"
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = admin_url.set(database=name).render_as_string(hide_password=False)
     server: multiprocessing.Process | None = None
     try:
-        surnames = build(url, count)
+        if exists:
+            from kintrace.storage.db import make_engine, migrate
+
+            engine = make_engine(url)
+            migrate(engine)  # a kept database gets the migrations added since it was built
+            engine.dispose()
+            surnames = searched_surnames(url)
+            print(f"reusing database {name} (built for {count:,} persons)")
+        else:
+            surnames = build(url, count)
         port = free_port()
         with tempfile.TemporaryDirectory() as data_dir:
             server = multiprocessing.get_context("spawn").Process(
@@ -290,7 +336,7 @@ def main() -> None:
             threads = [
                 threading.Thread(
                     target=user,
-                    args=(port, cookies[i % len(cookies)], count, surnames, until, i, tally),
+                    args=(port, cookies[i % len(cookies)], count, surnames, until, i, tally, think),
                 )
                 for i in range(users)
             ]
@@ -300,9 +346,11 @@ def main() -> None:
             for thread in threads:
                 thread.join()
             elapsed = time.perf_counter() - started
+            pause = f"think time {think[0]:g}-{think[1]:g} s" if think[1] else "no think time"
             print(
-                f"{count:,} persons, {users} concurrent users, {elapsed:.0f} s, "
-                f"{workers} worker(s), PostgreSQL; load average {os.getloadavg()[0]:.1f}"
+                f"{count:,} persons, {users} concurrent users ({pause}), {elapsed:.0f} s, "
+                f"{workers} worker(s), PostgreSQL; load average "
+                + " ".join(f"{v:.1f}" for v in os.getloadavg())
             )
             report(tally, elapsed)
     finally:
@@ -311,8 +359,9 @@ def main() -> None:
             server.join(timeout=30)
             server.kill()
             server.join()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if not kept:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 

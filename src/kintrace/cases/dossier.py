@@ -145,6 +145,8 @@ def _grader_names(session: Session, viewer: Viewer, grades: list[ReportGrade]) -
     if viewer.role is Role.RELATIVE:
         return {g.graded_by: "an analyst" for g in grades}
     ids = {g.graded_by for g in grades}
+    if not ids:  # most reports were never graded again: no query
+        return {}
     found = session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()
     names = {uid: name for uid, name in found}
     return {uid: names.get(uid) or f"user {uid}" for uid in ids}
@@ -190,7 +192,7 @@ def dossier(session: Session, viewer: Viewer, person_id: int) -> Dossier:
     shown = report_files(session, [r.id for r in reports])
     request_shown = request_files(session, [r.id for r in requests])
     retracted = {r.retracts_id: r.id for r in reports if r.retracts_id is not None}
-    files = attachments_of(session, [r.id for r in reports])
+    files = attachments_of(session, [r.id for r in reports]) if reports else {}
     graded = grades_of(session, [r.id for r in reports])
     names = _grader_names(session, viewer, [g for gs in graded.values() for g in gs])
     assessments = list(
