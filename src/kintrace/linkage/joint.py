@@ -140,6 +140,26 @@ def _pairs_among(members: Sequence[int]) -> Iterable[Pair]:
 
 
 @cache
+def _growth_strings(size: int) -> npt.NDArray[np.int64]:
+    """Return every partition of ``size`` records as its restricted growth string (rows)."""
+    rows: list[list[int]] = []
+    labels = [0] * size
+
+    def grow(index: int, blocks: int) -> None:
+        if index == size:
+            rows.append(list(labels))
+            return
+        for label in range(blocks + 1):
+            labels[index] = label
+            grow(index + 1, max(blocks, label + 1))
+
+    if size == 0:
+        return np.zeros((1, 0), dtype=np.int64)
+    grow(1, 1)  # the first record is in the first person
+    return np.array(rows, dtype=np.int64).reshape(len(rows), size)
+
+
+@cache
 def partitions(size: int) -> npt.NDArray[np.float64]:
     """Return, for every partition of ``size`` records, which of their pairs it joins.
 
@@ -147,32 +167,49 @@ def partitions(size: int) -> npt.NDArray[np.float64]:
     :func:`_pairs_among`; 1.0 where the partition puts the pair in one person.
     """
     pairs = list(_pairs_among(range(size)))
-    rows: list[list[float]] = []
-    labels = [0] * size
-
-    def grow(index: int, blocks: int) -> None:
-        if index == size:
-            rows.append([1.0 if labels[i] == labels[j] else 0.0 for i, j in pairs])
-            return
-        for label in range(blocks + 1):
-            labels[index] = label
-            grow(index + 1, max(blocks, label + 1))
-
-    if size == 0:
-        return np.zeros((1, 0), dtype=np.float64)
-    grow(1, 1)  # the first record is in the first person
-    return np.array(rows, dtype=np.float64).reshape(len(rows), len(pairs))
+    labels = _growth_strings(size)
+    if not pairs:
+        return np.zeros((len(labels), 0), dtype=np.float64)
+    first = np.array([i for i, _ in pairs])
+    second = np.array([j for _, j in pairs])
+    joins: npt.NDArray[np.float64] = (labels[:, first] == labels[:, second]).astype(np.float64)
+    return joins
 
 
-def together_batch(log_odds: npt.NDArray[np.float64], size: int) -> npt.NDArray[np.float64]:
+@cache
+def spanning(sides: tuple[bool, ...]) -> npt.NDArray[np.float64]:
+    """Return, for every partition of records on these sides, its persons on both sides.
+
+    ``sides[i]`` tells which of two lists record i is from; a person (block) counts when it
+    holds records of both lists: one person listed in each.
+
+    >>> spanning((False, True)).tolist()  # one person on both lists, or two persons
+    [1.0, 0.0]
+    """
+    labels = _growth_strings(len(sides))
+    blocks = labels[:, :, None] == np.arange(len(sides))[None, None, :]
+    side = np.array(sides, dtype=bool)[None, :, None]
+    both = (blocks & side).any(axis=1) & (blocks & ~side).any(axis=1)
+    found: npt.NDArray[np.float64] = both.sum(axis=1).astype(np.float64)
+    return found
+
+
+def together_batch(
+    log_odds: npt.NDArray[np.float64],
+    size: int,
+    bonus: npt.NDArray[np.float64] | None = None,
+) -> npt.NDArray[np.float64]:
     """Return P(one person) of every pair of each row of ``log_odds`` (rows × pairs).
 
     A row holds the natural log of the odds of each pair of ``size`` records, in the order
     of :func:`_pairs_among` (:data:`NO_ODDS` for odds 0). Each partition weighs exp(sum of
-    the log odds of the pairs it joins), summed in log space, so that no product overflows.
+    the log odds of the pairs it joins, plus its ``bonus``, rows × partitions, if given),
+    summed in log space, so that no product overflows.
     """
     joins = partitions(size)
     scores = log_odds @ joins.T
+    if bonus is not None:
+        scores = scores + bonus
     scores -= scores.max(axis=1, keepdims=True)
     weights = np.exp(scores)
     joined: npt.NDArray[np.float64] = (weights @ joins) / weights.sum(axis=1, keepdims=True)
@@ -205,6 +242,9 @@ def joint_probabilities(
     pairwise: Mapping[Pair, float],
     hoods: Sequence[Neighbourhood],
     known: Mapping[Pair, float],
+    *,
+    split: int | None = None,
+    partner: float = 0.0,
 ) -> dict[Pair, float]:
     """Return the probability of every pair of ``pairwise``, given the pairs around it.
 
@@ -212,6 +252,13 @@ def joint_probabilities(
     every pair of their members (pairs the blocking never scored included, scored for this);
     a pair absent from ``known`` counts as clearly different (odds 0). Pairs that no
     neighbourhood asks for keep their pairwise probability.
+
+    Two lists (records before ``split`` and the rest) whose pairs across hold ``partner``
+    (natural log odds) for the one partner a record has at most (see
+    :func:`~kintrace.linkage.model.list_priors`): the partner term is counted once for each
+    person on both lists, not once for each of its pairs across, so that a request written
+    twice and its list entry, or two namesakes and one request, are not favoured by it
+    twice.
 
     >>> pairwise = {(0, 1): 0.6, (0, 2): 0.6}
     >>> hoods = neighbourhoods(pairwise)
@@ -230,7 +277,17 @@ def joint_probabilities(
                 [[_log(odds(known.get(pair, 0.0))) for pair in hood.pairs()] for hood in batch],
                 dtype=np.float64,
             ).reshape(len(batch), size * (size - 1) // 2)
-            joined = together_batch(log_odds, size)
+            bonus = None
+            if split is not None and partner:
+                across = np.array(
+                    [[(i < split) != (j < split) for i, j in hood.pairs()] for hood in batch],
+                    dtype=bool,
+                ).reshape(log_odds.shape)
+                log_odds = np.where(across & (log_odds > NO_ODDS), log_odds - partner, log_odds)
+                bonus = partner * np.array(
+                    [spanning(tuple(m >= split for m in hood.members)) for hood in batch]
+                )
+            joined = together_batch(log_odds, size, bonus)
             for hood, row in zip(batch, joined, strict=True):
                 column = {pair: at for at, pair in enumerate(hood.pairs())}
                 for pair in hood.asks:

@@ -434,6 +434,8 @@ def link_features(
             exact_limit=settings.joint_exact_limit,
             local_limit=settings.joint_local_limit,
             adjust=(lambda pair, p: shift.apply(pair, p, 0.0)[0]) if shift is not None else None,
+            split=split,
+            partner=shift.partner if shift is not None else 0.0,
         )
         if settings.joint
         else pairwise
@@ -490,10 +492,12 @@ class PriorShift:
     split: int
     across: float
     within: float
+    partner: float = 0.0
 
     def apply(self, pair: tuple[int, int], p: float, weight: float) -> tuple[float, float]:
         """Return a pair's probability and weight (bits) under its own list prior."""
-        shift = self.across if (pair[0] < self.split) != (pair[1] < self.split) else self.within
+        across = (pair[0] < self.split) != (pair[1] < self.split)
+        shift = self.across + self.partner if across else self.within
         if p <= 0.0 or p >= 1.0:
             return p, weight
         log_odds = math.log(p / (1.0 - p)) + shift
@@ -507,6 +511,7 @@ def list_priors(
     prior: float,
     *,
     rounds: int = 500,
+    partner_share: float = 0.9,
 ) -> PriorShift | None:
     """Return the shifts that give pairs across and within two lists their own prior.
 
@@ -540,19 +545,23 @@ def list_priors(
         odds[kind] = np.log(values / (1.0 - values))
         certain[kind] = float(sum(p for p in chosen if p >= 1.0))
     shifts = {"across": 0.0, "within": 0.0}
+    expected = {"across": 0.0, "within": 0.0}
     for _ in range(rounds):
         moved = 0.0
         for kind, pairs in classes.items():
-            expected = certain[kind] + float(
+            expected[kind] = certain[kind] + float(
                 np.sum(1.0 / (1.0 + np.exp(-(odds[kind] + shifts[kind]))))
             )
-            share = min(max(expected, 0.5) / pairs, 0.5)
+            share = min(max(expected[kind], 0.5) / pairs, 0.5)
             new = math.log(share / (1.0 - share)) - base
             moved = max(moved, abs(new - shifts[kind]))
             shifts[kind] = new
         if moved < 1e-12:
             break
-    return PriorShift(split, shifts["across"], shifts["within"])
+    # one partner at most: n persons on both lists leave a − n and b − n records alone
+    matched = min(expected["across"], partner_share * min(a, b))
+    partner = math.log(a * b / ((a - matched) * (b - matched)))
+    return PriorShift(split, shifts["across"], shifts["within"], partner)
 
 
 def _scores(api: Any, predictions: Any, floor: float) -> dict[tuple[int, int], tuple[float, float]]:

@@ -89,12 +89,16 @@ def joint_scores(
     exact_limit: int,
     local_limit: int,
     adjust: Callable[[tuple[int, int], float], float] | None = None,
+    split: int | None = None,
+    partner: float = 0.0,
 ) -> dict[tuple[int, int], float]:
     """Return the probability of each pair given the pairs around it.
 
     ``adjust`` maps a pair's probability as Splink or the levels score it to the one
     ``pairwise`` holds (the lists' priors of :func:`~kintrace.linkage.model.list_priors`),
-    for the pairs read or scored here.
+    for the pairs read or scored here. ``split`` and ``partner``: two lists whose pairs
+    across hold a partner term, counted once per person on both lists
+    (:func:`~kintrace.linkage.joint.joint_probabilities`).
 
     The pairs of each neighbourhood that were scored below the floor are read from the
     predictions; those the blocking never paired are scored here with the model's m and u
@@ -115,7 +119,7 @@ def joint_scores(
     if adjust is not None:
         below = {pair: adjust(pair, p) for pair, p in below.items()}
     known = {**weighed, **below}
-    joint = joint_probabilities(weighed, hoods, known)
+    joint = joint_probabilities(weighed, hoods, known, split=split, partner=partner)
     return {pair: pairwise[pair] if pair in decided else joint[pair] for pair in pairwise}
 
 

@@ -142,3 +142,51 @@ def test_every_partition_is_listed_once(size: int, bell: int) -> None:
     joins = partitions(size)
     assert joins.shape == (bell, size * (size - 1) // 2)
     assert len({tuple(row) for row in joins}) == bell
+
+
+def test_the_partner_term_counts_once_for_each_person_on_both_lists() -> None:
+    # a request written twice (0, 1) on list A and its entry (2) on list B; the pairs across
+    # hold the partner term t (natural log odds), which the person of all three earns once
+    t = math.log(4.0)
+    o = {(0, 1): 9.0, (0, 2): 4.0 * 3.0, (1, 2): 4.0 * 3.0}
+    pairwise = {pair: value / (1 + value) for pair, value in o.items()}
+    joint = joint_probabilities(pairwise, neighbourhoods(pairwise), pairwise, split=2, partner=t)
+    plain = {pair: value / (4.0 if pair != (0, 1) else 1.0) for pair, value in o.items()}
+    weights = {
+        "none": 1.0,
+        "01": plain[(0, 1)],
+        "02": plain[(0, 2)] * 4.0,
+        "12": plain[(1, 2)] * 4.0,
+        "all": plain[(0, 1)] * plain[(0, 2)] * plain[(1, 2)] * 4.0,
+    }
+    total = sum(weights.values())
+    assert joint[(0, 2)] == pytest.approx((weights["02"] + weights["all"]) / total)
+    assert joint[(0, 1)] == pytest.approx((weights["01"] + weights["all"]) / total)
+
+
+def test_the_partner_term_agrees_with_brute_force_over_every_partition() -> None:
+    # records 0, 1, 2 on list A, 3, 4 on list B; a partition earns t for each person on both
+    t, split = 1.3, 3
+    pairs = [(i, j) for i in range(5) for j in range(i + 1, 5)]
+    values = [0.6, 0.01, 0.9, 0.3, 0.2, 0.7, 0.5, 0.8, 0.05, 0.4]
+    pairwise = dict(zip(pairs, values, strict=True))
+    hood = Neighbourhood(tuple(range(5)), tuple(pairs))
+    joint = joint_probabilities(pairwise, [hood], pairwise, split=split, partner=t)
+    total = 0.0
+    joined = dict.fromkeys(pairs, 0.0)
+    for labels in _set_partitions(5):
+        log_weight = 0.0
+        for i, j in pairs:
+            if labels[i] == labels[j]:
+                across = (i < split) != (j < split)
+                log_weight += math.log(odds(pairwise[(i, j)])) - (t if across else 0.0)
+        for block in set(labels):
+            sides = {i < split for i in range(5) if labels[i] == block}
+            log_weight += t if len(sides) == 2 else 0.0
+        weight = math.exp(log_weight)
+        total += weight
+        for i, j in pairs:
+            if labels[i] == labels[j]:
+                joined[(i, j)] += weight
+    for pair in pairs:
+        assert joint[pair] == pytest.approx(joined[pair] / total, abs=1e-12)

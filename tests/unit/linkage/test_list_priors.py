@@ -21,6 +21,12 @@ def test_each_class_s_prior_is_its_expected_matches_over_its_pairs() -> None:
     shift = list_priors(scores, 3, 6, 0.1)
     assert shift is not None
     base = math.log(0.1 / 0.9)
+    matched = sum(
+        _sigmoid(math.log(scores[p][0] / (1 - scores[p][0])) + shift.across)
+        for p in [(0, 3), (1, 4)]
+    )
+    # one partner at most: n expected persons on both lists of 3 leave 3 − n alone on each
+    assert shift.partner == pytest.approx(math.log(9 / (3 - matched) ** 2), rel=1e-6)
     for kind, pairs, members in (
         ("across", 9, [(0, 3), (1, 4)]),
         ("within", 6, [(0, 1), (4, 5)]),
@@ -30,12 +36,13 @@ def test_each_class_s_prior_is_its_expected_matches_over_its_pairs() -> None:
             _sigmoid(math.log(scores[p][0] / (1 - scores[p][0])) + moved) for p in members
         )
         assert _sigmoid(base + moved) == pytest.approx(expected / pairs, rel=1e-6)
+        applied = moved + (shift.partner if kind == "across" else 0.0)
         for pair in members:
             p, bits = shift.apply(pair, scores[pair][0], 1.0)
             assert math.log(p / (1 - p)) == pytest.approx(
-                math.log(scores[pair][0] / (1 - scores[pair][0])) + moved
+                math.log(scores[pair][0] / (1 - scores[pair][0])) + applied
             )
-            assert bits == pytest.approx(1.0 + moved / math.log(2))
+            assert bits == pytest.approx(1.0 + applied / math.log(2))
     # fewer matches per pair within than across: the pair within moves down against it
     assert shift.within < shift.across
 
