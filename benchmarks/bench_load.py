@@ -12,6 +12,12 @@ requests), a search by surname (a quarter) and a page of the worklist (a quarter
 and desks. Prints requests per second and the 50th, 95th and 99th percentile of the time to
 the whole answer, per page and overall, and the errors. The load runs on the same machine as
 the server: on 2 cores the figures are those of one core serving.
+
+``THINK_S=1-3``: each user pauses between pages, a time drawn evenly between 1 and 3 s (``2``:
+always 2 s), as people read a page before asking for the next; without it every user asks
+again the moment an answer arrives (the server saturated). ``KINTRACE_BENCH_LOAD_DB=NAME``:
+the database is kept under that name and, when it exists, reused (migrated, not rebuilt; the
+1,000,000 persons take a few minutes to build); drop it by hand when done.
 """
 
 from __future__ import annotations
