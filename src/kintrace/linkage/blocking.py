@@ -82,6 +82,12 @@ BLOCKING_RULES: tuple[str, ...] = (
     # Блеоусов, Belousov): the consonants of both names, as written or swapped (Логунов
     # Тимур, Timr LOGUNOV). See DOUBLY_MISSPELT.
     *DOUBLY_MISSPELT,
+    # a consonant mistyped, dropped or added inside the surname (Нетерук, Nesteruk;
+    # Фоиенко, Fomenko) with the given name misspelt too or no year to join on: the
+    # surname's first two and last three letters with the given name's initial
+    "substr(l.surname_key, 1, 2) = substr(r.surname_key, 1, 2)"
+    " AND substr(l.surname_key, -3) = substr(r.surname_key, -3)"
+    " AND l.given_initial = r.given_initial",
     # a given name beyond recognition and a year off by one (Игорь, Ior): the surname with
     # the day and month
     "l.surname_key = r.surname_key AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
