@@ -60,6 +60,18 @@ def test_a_misspelt_given_name_keeps_its_consonants_in_either_script() -> None:
     assert (latin["surname_consonants"], latin["given_consonants"]) == ("grdv", "vtl")
 
 
+def test_a_consonant_mistyped_inside_the_surname_with_a_misspelt_given_name_is_paired() -> None:
+    # Казаренко for Kazachenko (a consonant, so no common skeleton), Никлай for Nikolai (no
+    # common canonical name), no year on one side: only the surname's ends and the initial
+    records = [("Казаренко", "Никлай"), ("Kazachenko", "Nikolai", "", "1980-05-05")]
+    features = [a_person(*r) for r in records]
+    assert features[0].given_canonical != features[1].given_canonical
+    assert features[0].surname_consonants != features[1].surname_consonants
+    result = link_features(features, min_probability=0.0)
+    assert [(p.left, p.right) for p in result.pairs] == [(0, 1)]
+    assert result.pairs[0].evidence["surname"] != "different"
+
+
 @pytest.mark.parametrize(
     ("records", "given_level"),
     [
