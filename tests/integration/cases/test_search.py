@@ -21,6 +21,8 @@ from kintrace.cases.service import (
 from kintrace.config import Settings
 from kintrace.errors import Forbidden, InvalidInput, NotFound
 from kintrace.linkage.service import merge_persons, undo_merge
+from kintrace.reconciliation.service import recompute_person
+from kintrace.reports.service import send_authority_request
 from kintrace.storage.db import make_engine, migrate
 from kintrace.storage.tables import Person
 
@@ -134,3 +136,37 @@ def test_postgresql_keeps_the_key_in_a_trigram_index(db: Session) -> None:
         text("select indexdef from pg_indexes where indexname = 'ix_persons_search_key'")
     )
     assert definition is not None and "gin" in definition and "gin_trgm_ops" in definition
+
+
+def test_a_work_flag_finds_the_cases_carrying_it_and_the_count_holds_past_the_last_page(
+    db: Session,
+) -> None:
+    region = get_or_create_region(db, "Львівська")
+    late, quiet = [], []
+    for i in range(7):
+        person = add_person(db, person_details(f"Пізній{i}"), region=region, actor_id=None)
+        if i % 2 == 0:  # a request unanswered past its date: the "overdue" flag
+            send_authority_request(
+                db,
+                person=person,
+                kind="status_change",
+                authority="Ministry",
+                sent_on=date(2024, 1, 1),
+                due_on=date(2024, 1, 28),
+            )
+            late.append(person.id)
+        else:
+            quiet.append(person.id)
+        recompute_person(
+            db, person.id, today=date(2024, 6, 1), settings=Settings(secret_key="x"), reason="t"
+        )
+    pages = [search_persons(db, ANALYST, flag="overdue", page=n, per_page=3) for n in (1, 2, 3)]
+    assert [p.total for p in pages] == [4, 4, 4]
+    assert {row.person.id for p in pages for row in p.rows} == set(late)
+    assert search_persons(db, ANALYST, text="Пізній", flag="overdue").total == 4
+    assert search_persons(db, ANALYST, text="Пізній", flag="contradiction").total == 0
+    by_status = search_persons(db, ANALYST, text="Пізній", status="missing", per_page=100)
+    assert {row.person.id for row in by_status.rows} <= set(late) | set(quiet)
+    assert by_status.total == len(by_status.rows)
+    search = search_persons(db, ANALYST, text="Пізній", page=9, per_page=3)
+    assert (search.total, search.rows) == (7, [])
