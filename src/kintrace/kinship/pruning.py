@@ -15,20 +15,27 @@ pair. For each profile block and tile of rows:
    caller's floor), is a lower bound of the final ``top``-th best. A pair with ``B < L_p`` has
    ``S < L_p`` and cannot enter the answer; a pair with ``B = -inf`` scores ``-inf`` (such rows
    only ever fill an answer, and any real row does that). The other pairs are summed exactly.
-3. **Seed.** A profile without ``top`` finite scores yet first takes the ``top`` rows of
-   highest ``B`` in the tile (one partition), so that ``L_p`` is finite from its first tile on.
+3. **Seed.** A profile without ``top`` finite scores yet, and with more than
+   ``SEED_GROUPS * top`` groups of finite bounds in the tile, first takes the best row of each
+   of its ``top`` best groups, so that ``L_p`` is finite from its first tile on (with fewer
+   such groups, their rows are the candidates anyway).
 
-The exact sums are the one-pass screen's (from 0, marker by marker, in the tables' dtype).
+The bounds of a block of profiles against a tile are one sparse product (a one-hot matrix of
+each profile's starting row and lead columns times the stacked float32 lead tables): the same
+float32 additions in the same order as looking up and adding marker by marker, without the
+temporaries. The exact sums are the one-pass screen's (from 0, marker by marker, in the tables'
+dtype).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 
 from kintrace.kinship.screening import FloatArray, round_up
 
@@ -38,8 +45,9 @@ if TYPE_CHECKING:
 LEAD = 6
 """Markers summed for every pair; the others enter the bound by their row maximum."""
 
-PROFILES_PER_BLOCK = 32
-"""Profiles of one block (one thread's unit of work)."""
+PROFILES_PER_BLOCK = 512
+"""Profiles of one block (one thread's unit of work; large, so that the fixed cost of each
+step, some microseconds per numpy call, is shared by many pairs)."""
 
 ROWS_PER_TILE = 8192
 """Rows of one tile (the block's float32 sums, 32 x 8192, stay in the L2 cache)."""
@@ -49,6 +57,10 @@ SAMPLE = 512
 
 GROUP = 64
 """Rows per group: a tile's rows are searched through the maxima of its groups."""
+
+SEED_GROUPS = 4
+"""A profile without a threshold yet is seeded when more than ``SEED_GROUPS * top`` groups of
+the tile have a finite bound (fewer: summing their candidates costs less than seeding)."""
 
 _SAFETY = 2.0 * 32.0
 """Margin factor, as in :mod:`kintrace.kinship.screening`."""
@@ -96,61 +108,123 @@ class _Plan:
         self.width = min(rows_per_tile, -(-max(n_rows, 1) // GROUP) * GROUP)
         rows_per_tile = self.width
         self.tiles = -(-max(n_rows, 1) // rows_per_tile)
-        padded = self.tiles * rows_per_tile
         self.dtype = tables.log10_lr[0].dtype if tables.log10_lr else np.dtype(np.float64)
         exact_u = float(np.finfo(self.dtype).eps) / 2
         chosen = lead_markers(tables, columns, lead) if n_rows else []
         size = np.zeros(n_rows)
         rest = np.zeros(n_rows)
-        self.lead: list[npt.NDArray[np.float32]] = []
-        self.lead_columns: list[npt.NDArray[np.intp]] = []
+        lead_tables: list[npt.NDArray[np.floating[Any]]] = []
+        lead_columns: list[npt.NDArray[np.intp]] = []
         for m, (table, cols) in enumerate(zip(tables.log10_lr, columns, strict=True)):
             # only the columns the profiles use matter: the bound and its margin over those
             used = np.zeros(table.shape[1], dtype=bool)
             used[cols] = True
             if not used.any():
                 continue
-            high = table.max(axis=1, where=used, initial=-np.inf).astype(np.float64)
-            low = table.min(axis=1, where=used & (table > -np.inf), initial=np.inf)
+            high, magnitude = _row_maxima(table, used)
             if m not in chosen:
                 rest += high
-            high[np.isinf(high)] = 0.0
-            low = low.astype(np.float64)
-            low[np.isinf(low)] = 0.0
-            size += np.maximum(np.abs(high), np.abs(low))  # max |x| over finite used x
+            size += magnitude  # max |x| over finite used x
+            if m in chosen:
+                lead_tables.append(table)
+                lead_columns.append(cols)
         size = size * (1.0 + 2.0**-22) + 2.0**-140  # covers the lookups' float32 rounding
-        for m in chosen:
-            # rounded to the nearest float32 (an error of at most |x| 2^-24 + 2^-150 each,
-            # inside the margin); the tile's rows contiguous
-            table = tables.log10_lr[m]
-            wide = np.full((self.tiles, table.shape[1], rows_per_tile), -np.inf, np.float32)
-            for tile in range(self.tiles):
-                r0 = tile * rows_per_tile
-                part = table[r0 : r0 + rows_per_tile]
-                wide[tile, :, : part.shape[0]] = part.T
-            self.lead.append(wide)
-            self.lead_columns.append(columns[m])
         margin = size * (_SAFETY * (2.0**-24 + exact_u) + 2.0 * 2.0**-24) + 2.0**-140
         with np.errstate(invalid="ignore"):
             start = round_up(rest + margin)
         self.codes = {int(s): k for k, s in enumerate(np.unique(sexes))}
-        begin = np.full((max(len(self.codes), 1), padded), -np.inf, dtype=np.float32)
+        n_codes = max(len(self.codes), 1)
+        # per tile, one float32 matrix: the starting rows (one per sex code), then each lead
+        # table transposed, rounded to the nearest float32 (an error of at most |x| 2^-24 +
+        # 2^-150 each, inside the margin); padding rows -inf
+        offsets = np.cumsum([n_codes] + [t.shape[1] for t in lead_tables])
+        self.stacked = np.empty((self.tiles, int(offsets[-1]), rows_per_tile), np.float32)
+        self.stacked[-1, :, n_rows - (self.tiles - 1) * rows_per_tile :] = -np.inf
         for sex, k in self.codes.items():
             differs = (tables.sexes != sex) & (tables.sexes != 0) & (sex != 0)
-            begin[k, :n_rows] = np.where(differs, np.float32(-np.inf), start)
-        self.start = np.ascontiguousarray(
-            begin.reshape(len(begin), self.tiles, rows_per_tile).swapaxes(0, 1)
-        )
+            row = np.where(differs, np.float32(-np.inf), start)
+            for tile in range(self.tiles):
+                part = row[tile * rows_per_tile : (tile + 1) * rows_per_tile]
+                self.stacked[tile, k, : part.size] = part
+        step = 512  # rows transposed at a time (in cache)
+        for table, first in zip(lead_tables, offsets[:-1], strict=True):
+            for tile in range(self.tiles):
+                for t0 in range(0, rows_per_tile, step):
+                    r0 = tile * rows_per_tile + t0
+                    part = table[r0 : r0 + min(step, rows_per_tile - t0)]
+                    width = part.shape[1]
+                    self.stacked[tile, first : first + width, t0 : t0 + part.shape[0]] = part.T
+        # per profile, the stacked rows its bound adds: its sex code's, then its lead columns'
+        self.terms = np.empty((sexes.size, 1 + len(lead_tables)), dtype=np.int32)
+        self.terms[:, 0] = [self.codes[int(s)] for s in sexes]
+        for j, (cols, first) in enumerate(zip(lead_columns, offsets[:-1], strict=True)):
+            self.terms[:, 1 + j] = cols + first
+        self.n_lead = len(lead_tables)
         self.exact = [np.ascontiguousarray(t).reshape(-1) for t in tables.log10_lr]
-        self.exact_widths = [t.shape[1] for t in tables.log10_lr]
-        self.columns = columns
+        self.exact_widths = np.array([t.shape[1] for t in tables.log10_lr], dtype=np.intp)
+        self.columns = np.array(columns, dtype=np.intp).reshape(len(columns), sexes.size)
+        self.same_dtype = all(t.dtype == self.dtype for t in tables.log10_lr)
+
+    def bounds(self, first: int, stop: int) -> Callable[[int], npt.NDArray[np.float32]]:
+        """The float32 bounds of profiles ``first:stop`` against one tile's rows, per tile.
+
+        A sparse product: each profile's row of the one-hot matrix selects its starting row
+        and lead columns, so each bound is ``0 + start + y_1 + ... + y_L``, summed in float32
+        in that order (scipy's CSR times dense product adds ``1 * x`` term by term, exactly),
+        one profile at a time, with no temporary.
+        """
+        n_block = stop - first
+        per = 1 + self.n_lead
+        ones = sparse.csr_array(
+            (
+                np.ones(n_block * per, dtype=np.float32),
+                self.terms[first:stop].reshape(-1),
+                np.arange(0, n_block * per + 1, per, dtype=np.int32),
+            ),
+            shape=(n_block, self.stacked.shape[1]),
+        )
+
+        def tile_bounds(tile: int) -> npt.NDArray[np.float32]:
+            result: npt.NDArray[np.float32] = ones @ self.stacked[tile]
+            return result
+
+        return tile_bounds
 
     def exact_scores(self, profiles: npt.NDArray[np.intp], rows: npt.NDArray[np.intp]) -> Any:
         """Exact scores of (profile, row) pairs, summed as the one-pass screen sums them."""
+        if not self.same_dtype:
+            scores = np.zeros(rows.size, dtype=self.dtype)
+            for flat, width, cols in zip(self.exact, self.exact_widths, self.columns, strict=True):
+                np.add(scores, flat[rows * width + cols[profiles]], out=scores)
+            return scores
+        where = self.exact_widths[:, None] * rows[None, :]
+        where += self.columns[:, profiles]
         scores = np.zeros(rows.size, dtype=self.dtype)
-        for flat, width, cols in zip(self.exact, self.exact_widths, self.columns, strict=True):
-            np.add(scores, flat[rows * width + cols[profiles]], out=scores)
+        values = np.empty(rows.size, dtype=self.dtype)
+        for flat, at in zip(self.exact, where, strict=True):  # from 0, marker by marker
+            np.take(flat, at, out=values)
+            np.add(scores, values, out=scores)
         return scores
+
+
+def _row_maxima(
+    table: npt.NDArray[np.floating[Any]], used: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Per row, the maximum over the used columns and the largest finite ``|x|`` among them
+    (0 when none), computed over blocks of rows that stay in cache."""
+    n_rows = table.shape[0]
+    high = np.empty(n_rows)
+    magnitude = np.empty(n_rows)
+    every = bool(used.all())
+    step = 256
+    for r0 in range(0, n_rows, step):
+        part = table[r0 : r0 + step]
+        masked = part if every else np.where(used, part, -np.inf)
+        high[r0 : r0 + step] = masked.max(axis=1)
+        size = np.abs(masked)
+        size[np.isinf(size)] = 0.0  # unused columns and exclusions
+        magnitude[r0 : r0 + step] = size.max(axis=1)
+    return high, magnitude
 
 
 def _merge(
@@ -181,11 +255,24 @@ def _merge(
 
 
 def _fill(rows: npt.NDArray[np.intp], n_rows: int) -> None:
-    """Give empty slots (-1; their score is ``-inf``) real rows not yet listed, in place."""
-    for k in np.flatnonzero((rows < 0).any(axis=1)):
-        listed = set(rows[k][rows[k] >= 0].tolist())
-        free = (r for r in range(n_rows) if r not in listed)
-        rows[k] = [r if r >= 0 else next(free) for r in rows[k].tolist()]
+    """Give empty slots (-1; their score is ``-inf``) real rows not yet listed, in place: the
+    smallest such rows, in slot order."""
+    empty = rows < 0
+    which = np.flatnonzero(empty.any(axis=1))
+    if not which.size:
+        return
+    keep = rows.shape[1]
+    # at most ``keep`` rows are listed, so the first ``keep`` free rows are below 2 keep
+    candidates = np.arange(min(2 * keep, n_rows))
+    part = rows[which]
+    listed = (candidates[None, :, None] == part[:, None, :]).any(axis=2)
+    free = np.take_along_axis(
+        np.broadcast_to(candidates, listed.shape), np.argsort(listed, axis=1, kind="stable"), 1
+    )
+    holes = empty[which]
+    rank = np.cumsum(holes, axis=1) - 1  # the k-th empty slot takes the k-th free row
+    part[holes] = np.take_along_axis(free, np.maximum(rank, 0), axis=1)[holes]
+    rows[which] = part
 
 
 def _seed(
@@ -229,7 +316,6 @@ def _block(
     plan: _Plan,
     first: int,
     stop: int,
-    sex_rows: npt.NDArray[np.intp],
     keep: int,
     floor: npt.NDArray[np.float64] | None,
 ) -> tuple[npt.NDArray[np.intp], FloatArray, int]:
@@ -240,9 +326,7 @@ def _block(
     top_rows = np.full((n_block, keep), -1, dtype=np.intp)
     top_scores = np.full((n_block, keep), -np.inf, dtype=plan.dtype)
     low = np.full(n_block, -np.inf) if floor is None else floor[first:stop].astype(np.float64)
-    acc = np.empty((n_block, width), dtype=np.float32)
-    buffer = np.empty_like(acc)
-    cols = [c[first:stop] for c in plan.lead_columns]
+    bounds = plan.bounds(first, stop)
     summed = 0
 
     def score(p: npt.NDArray[np.intp], r: npt.NDArray[np.intp]) -> None:
@@ -250,31 +334,26 @@ def _block(
         real = r + tile * width
         inside = real < plan.n_rows
         p, real = p[inside], real[inside]
-        _merge(top_rows, top_scores, p, real, plan.exact_scores(p + first, real))
+        if p.size:
+            _merge(top_rows, top_scores, p, real, plan.exact_scores(p + first, real))
         summed += p.size
 
-    codes = sex_rows[first:stop]
-    one_code = bool((codes == codes[0]).all())
+    lowest = np.finfo(np.float32).min
     for tile in range(plan.tiles):
-        if one_code and plan.lead:  # the start row broadcast onto the first lookups
-            np.take(plan.lead[0][tile], cols[0], axis=0, out=buffer)
-            np.add(buffer, plan.start[tile, codes[0]], out=acc)
-            rest = zip(plan.lead[1:], cols[1:], strict=True)
-        else:
-            np.take(plan.start[tile], codes, axis=0, out=acc)
-            rest = zip(plan.lead, cols, strict=True)
-        for table, c in rest:
-            np.take(table[tile], c, axis=0, out=buffer)
-            np.add(acc, buffer, out=acc)
+        acc = bounds(tile)
         maxima = acc.reshape(n_block, GROUP, lanes).max(axis=1)
         unseeded = np.flatnonzero(np.maximum(top_scores[:, -1], low) == -np.inf)
         if unseeded.size:
-            p, r = _seed(acc, maxima, unseeded, keep)
-            score(p, r)
-            acc[p, r] = -np.inf  # summed now, not again below
+            # seeding pays only where more than ``keep`` groups have a finite bound: otherwise
+            # the candidates below are those groups' rows anyway
+            many = (maxima[unseeded] >= lowest).sum(axis=1) > SEED_GROUPS * keep
+            if many.any():
+                p, r = _seed(acc, maxima, unseeded[many], keep)
+                score(p, r)
+                acc[p, r] = -np.inf  # summed now, not again below
         # B < L (float64) discards: L rounded down to float32 keeps that safe; -inf never kept
         threshold = np.maximum(top_scores[:, -1].astype(np.float64), low)
-        bar = np.maximum(_down32(threshold), np.finfo(np.float32).min)
+        bar = np.maximum(_down32(threshold), lowest)
         score(*_candidates(acc, maxima, bar))
     return top_rows, top_scores, summed
 
@@ -330,11 +409,10 @@ def screen_pruned(
     if keep == 0 or n_profiles == 0:
         return rows_out, scores_out, 0
     plan = _Plan(tables, columns, sexes, lead, rows_per_tile)
-    sex_rows = np.array([plan.codes[int(s)] for s in sexes], dtype=np.intp)
 
     def work(first: int) -> int:
         stop = min(first + profiles_per_block, n_profiles)
-        rows, scores, summed = _block(plan, first, stop, sex_rows, keep, floor)
+        rows, scores, summed = _block(plan, first, stop, keep, floor)
         _fill(rows, n_rows)
         rows_out[first:stop] = rows
         scores_out[first:stop] = scores

@@ -115,11 +115,9 @@ def test_the_bound_is_an_upper_bound_of_every_pair() -> None:
     tables, columns, sexes = random_case(np.random.default_rng(8), 300, 25)
     plan = _Plan(tables, columns, sexes, 4, 128)
     n = len(tables.families)
-    codes = [plan.codes[int(s)] for s in sexes]
-    bound = plan.start.swapaxes(0, 1).reshape(plan.start.shape[1], -1)[codes, :n]
-    bound = bound.astype(np.float32)
-    for up, cols in zip(plan.lead, plan.lead_columns, strict=True):
-        bound += up.swapaxes(0, 1).reshape(up.shape[1], -1)[cols, :n]
+    tile_bounds = plan.bounds(0, sexes.size)
+    bound = np.concatenate([tile_bounds(t) for t in range(plan.tiles)], axis=1)[:, :n]
+    assert bound.dtype == np.float32
     exact = every_score((tables, columns, sexes))
     assert (bound.astype(np.float64) >= exact).all()
 
@@ -155,3 +153,48 @@ def test_lead_markers_are_the_most_excluding() -> None:
     excluded[3] = np.where(np.arange(excluded[3].shape[1]) % 2, -np.inf, excluded[3])
     tables = FamilyTables(tables.families, tables.positions, tables.sexes, (), tuple(excluded))
     assert lead_markers(tables, columns, 1) == [3]
+
+
+@pytest.mark.parametrize("excluded", [0.3, 0.6, 0.85])
+def test_mostly_excluded_profiles_with_few_finite_groups(excluded: float) -> None:
+    """Profiles with few finite bounds are not seeded; their rows come from the candidates;
+    empty places are filled with the smallest rows not listed, in slot order."""
+    for seed in range(3):
+        case = random_case(np.random.default_rng(40 + seed), 900, 80, excluded=excluded)
+        for block in (1, 13, 512):
+            rows, scores, _ = assert_same_answer(
+                case, 5, rows_per_tile=256, profiles_per_block=block, lead=2
+            )
+            for k in range(rows.shape[0]):
+                empty = ~np.isfinite(scores[k])
+                free = [r for r in range(900) if r not in set(rows[k][~empty].tolist())]
+                assert rows[k][empty].tolist() == free[: int(empty.sum())]
+
+
+@pytest.mark.parametrize("seed_groups", [0, 1, 4, 1000])
+def test_any_seeding_rule_gives_the_one_pass_answer(
+    seed_groups: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whether a profile is seeded changes which pairs are summed, never the answer."""
+    monkeypatch.setattr("kintrace.kinship.pruning.SEED_GROUPS", seed_groups)
+    case = random_case(np.random.default_rng(50 + seed_groups), 1500, 70, excluded=0.2)
+    assert_same_answer(case, 5, rows_per_tile=512, profiles_per_block=32, lead=3)
+
+
+def test_exact_scores_add_the_markers_in_order_from_zero() -> None:
+    """Terms of very different sizes: any other order of the sum would differ in the last
+    bits; the exact scores are the marker-by-marker sums, bit for bit."""
+    rng = np.random.default_rng(21)
+    tables, columns, sexes = random_case(rng, 300, 40, markers=23)
+    scaled = tuple(t * 10.0 ** rng.integers(-9, 9) for t in tables.log10_lr)
+    tables = FamilyTables(tables.families, tables.positions, tables.sexes, (), scaled)
+    plan = _Plan(tables, columns, sexes, 3, 128)
+    profiles = np.repeat(np.arange(40), 300)
+    rows = np.tile(np.arange(300), 40)
+    want = np.zeros(rows.size)
+    for table, cols in zip(scaled, columns, strict=True):
+        want = want + table[rows, cols[profiles]]
+    got = plan.exact_scores(profiles, rows)
+    assert np.array_equal(got.view(np.int64), want.view(np.int64))
+    for few in (1, 2, 7):  # small batches too (numpy may loop differently over them)
+        assert np.array_equal(plan.exact_scores(profiles[:few], rows[:few]), want[:few])
