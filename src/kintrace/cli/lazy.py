@@ -25,6 +25,8 @@ import typer
 import typer.main
 from typer.core import TyperCommand, TyperGroup
 
+from kintrace.cli.plain_options import PlainCommand, PlainHelpOption
+
 _HEAVY_RICH = {"rich.markdown": "Markdown", "rich.traceback": "Traceback"}
 """What ``typer.rich_utils`` imports but uses only for Markdown help and pretty tracebacks."""
 
@@ -74,17 +76,24 @@ def import_rich_help() -> None:
 
 
 class Lazy(NamedTuple):
-    """Where a command lives (``"package.module:attribute"``) and its one-line help."""
+    """Where a command lives (``"package.module:attribute"``) and its one-line help.
+
+    ``plain_options``: the command's plain option values are converted without pydantic
+    (:mod:`kintrace.cli.plain_options`), for a command whose start-up time matters.
+    """
 
     target: str
     help: str
+    plain_options: bool = False
 
 
-def load_command(name: str, target: str) -> Any:
+def load_command(name: str, target: str, plain_options: bool = False) -> Any:
     """Import ``module:attr`` and return it as a click command named ``name``.
 
     A ``typer.Typer`` becomes a group exactly as ``add_typer`` makes it (``typer.main.get_group``);
-    a function becomes one command exactly as ``app.command(name)`` makes it.
+    a function becomes one command exactly as ``app.command(name)`` makes it. With
+    ``plain_options`` a function's plain options are converted without pydantic
+    (:class:`kintrace.cli.plain_options.PlainCommand`).
     """
     module_name, _, attr = target.partition(":")
     found = getattr(importlib.import_module(module_name), attr)
@@ -92,7 +101,7 @@ def load_command(name: str, target: str) -> Any:
         command: Any = typer.main.get_group(found)
     else:
         single = typer.Typer(add_completion=False)
-        single.command(name)(found)
+        single.command(name, cls=PlainCommand if plain_options else None)(found)
         command = typer.main.get_command(single)
     command.name = name
     return command
@@ -109,7 +118,7 @@ class _Commands(MutableMapping[str, Any]):
     def __getitem__(self, name: str) -> Any:
         if name not in self._loaded:
             entry = self._table[name]  # KeyError: no such command
-            self._loaded[name] = load_command(name, entry.target)
+            self._loaded[name] = load_command(name, entry.target, entry.plain_options)
         return self._loaded[name]
 
     def __setitem__(self, name: str, command: Any) -> None:
@@ -135,11 +144,12 @@ class _Commands(MutableMapping[str, Any]):
         return TyperCommand(name=name, help=self._table[name].help)
 
 
-class LazyGroup(TyperGroup):
+class LazyGroup(PlainHelpOption, TyperGroup):
     """A TyperGroup whose commands come from ``table`` (set by a subclass) and load on demand.
 
     While the group's own help is printed, the commands listed are stand-ins made from the
-    table, so printing it imports nothing.
+    table, so printing it imports nothing. Its ``--help`` option is converted without pydantic
+    (:class:`kintrace.cli.plain_options.PlainHelpOption`).
     """
 
     table: ClassVar[Mapping[str, Lazy]] = {}

@@ -7,7 +7,9 @@ Adding a command is one line in ``COMMANDS`` below, in the order ``kintrace --he
 ATTR is a ``typer.Typer`` (a group of sub-commands, like ``kinship``) or a function (one
 command, like ``dvi``); functions come before groups, the order eager Typer lists them in.
 The help text must be the command's own first paragraph, line breaks included
-(``tests/unit/cli/test_lazy_cli.py`` compares them). This module imports nothing but Typer:
+(``tests/unit/cli/test_lazy_cli.py`` compares them). ``plain_options=True`` (a function only)
+converts its plain option values without pydantic (:mod:`kintrace.cli.plain_options`), for a
+command whose start-up time matters. This module imports nothing but Typer:
 ``kintrace --help`` never imports a command module (see :mod:`kintrace.cli.lazy`).
 """
 
@@ -53,6 +55,7 @@ COMMANDS: dict[str, Lazy] = {
     "dvi": Lazy(
         "kintrace.cli.dvi:dvi_command",
         "Identify remains against reference families jointly (pairwise LR, undisputed, joint).",
+        plain_options=True,
     ),
     "link": Lazy(
         "kintrace.cli.link:link",

@@ -54,7 +54,7 @@ def _modules_after(code: str) -> dict[str, Any]:
 def test_importing_the_cli_imports_no_heavy_module() -> None:
     seen = _modules_after("import kintrace.cli.main")
     assert seen["heavy"] == []
-    assert seen["cli"] == ["kintrace.cli.lazy", "kintrace.cli.main"]
+    assert seen["cli"] == ["kintrace.cli.lazy", "kintrace.cli.main", "kintrace.cli.plain_options"]
 
 
 def test_help_lists_every_command_without_importing_one() -> None:
@@ -63,14 +63,15 @@ def test_help_lists_every_command_without_importing_one() -> None:
     )
     assert seen["heavy"] == []
     assert seen["rich"] == []  # Typer's rich help loaded without Markdown and tracebacks
-    assert seen["cli"] == ["kintrace.cli.lazy", "kintrace.cli.main"]
+    assert seen["cli"] == ["kintrace.cli.lazy", "kintrace.cli.main", "kintrace.cli.plain_options"]
 
 
 @pytest.mark.parametrize(
     ("argv", "absent", "shared"),
     [
         # dvi reads files with the kinship command's helpers
-        (["dvi", "--help"], HEAVY - {"numpy"} - TYPER_USES, {"kintrace.cli.kinship"}),
+        # and converts its options without pydantic (kintrace.cli.plain_options)
+        (["dvi", "--help"], HEAVY - {"numpy"}, {"kintrace.cli.kinship"}),
         (["kinship", "--help"], HEAVY - {"numpy"} - TYPER_USES, set()),
         (["status", "assess", "--help"], HEAVY - TYPER_USES, set()),
     ],
