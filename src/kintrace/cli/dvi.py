@@ -18,7 +18,6 @@ from datetime import date
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from kintrace.cli.common import console, err_console, reporting_errors
 from kintrace.cli.kinship import (
@@ -30,6 +29,7 @@ from kintrace.cli.kinship import (
     _xlinked,
     rescale_note,
 )
+from kintrace.cli.plain_table import print_table
 from kintrace.dvi import jsontext
 from kintrace.dvi.data import DviData, check_dvi, parse_dvi_families, parse_remains
 from kintrace.dvi.familias import common_mutation, describe_mutation, parse_fam_dvi
@@ -371,15 +371,13 @@ def dvi_command(
             )
             outputs.update({folder / name: content for name, content in reports.items()})
         _write_all(outputs)
-    view = Table(title="DVI identifications")
-    for column in ("family", "missing", "remains", "LR", "posterior", "conclusion"):
-        view.add_column(column)
-    for i in result.missing:
-        view.add_row(
-            i.family or "", i.missing or "", i.remains or "-", _number(i.lr),
-            _number(i.posterior), i.conclusion.value,
-        )  # fmt: skip
-    console.print(view)
+    rows = [
+        (i.family or "", i.missing or "", i.remains or "-", _number(i.lr), _number(i.posterior),
+         i.conclusion.value)
+        for i in result.missing
+    ]  # fmt: skip
+    columns = ("family", "missing", "remains", "LR", "posterior", "conclusion")
+    print_table(console, "DVI identifications", columns, rows)
 
 
 def register(app: typer.Typer) -> None:
