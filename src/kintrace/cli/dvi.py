@@ -20,24 +20,20 @@ from pathlib import Path
 import typer
 
 from kintrace.cli.common import console, err_console, reporting_errors
-from kintrace.cli.kinship import (
-    MUTATION_HELP,
-    _finite,
-    _frequencies,
-    _read,
-    _spec,
-    _xlinked,
-    rescale_note,
-)
+from kintrace.cli.kinship_inputs import MUTATION_HELP, rescale_note
+from kintrace.cli.kinship_inputs import finite as _finite
+from kintrace.cli.kinship_inputs import frequencies as _frequencies
+from kintrace.cli.kinship_inputs import mutation_spec as _spec
+from kintrace.cli.kinship_inputs import read_text as _read
+from kintrace.cli.kinship_inputs import xlinked_markers as _xlinked
 from kintrace.cli.plain_table import print_table
 from kintrace.dvi import jsontext
 from kintrace.dvi.data import DviData, check_dvi, parse_dvi_families, parse_remains
-from kintrace.dvi.familias import common_mutation, describe_mutation, parse_fam_dvi
 from kintrace.dvi.solve import DviResult, Identification, Settings, solve_dvi
 from kintrace.dvi.suggest import Suggestion, weak_missing
 from kintrace.errors import InvalidInput, SourceFormatError
 from kintrace.kinship.markers import FrequencyTable
-from kintrace.kinship.mutation import MutationModel, marker_mutation
+from kintrace.kinship.mutation import MutationModel
 
 
 def _number(value: float | None) -> str:
@@ -233,6 +229,10 @@ def _read_fam(path: Path) -> str:
 
 
 def _fam_case(fam: Path, mutation: str | None) -> _Case:
+    # imported here: only a .fam case needs the Familias readers
+    from kintrace.dvi.familias import common_mutation, describe_mutation, parse_fam_dvi
+    from kintrace.kinship.mutation import marker_mutation
+
     case = parse_fam_dvi(_read_fam(fam), source=str(fam))
     rescale_note(case.table, str(fam))
     data = check_dvi(case.data.families, case.data.remains, remains_source=str(fam))

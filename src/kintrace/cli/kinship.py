@@ -10,17 +10,20 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from kintrace.cli.common import console, err_console, print_json, reporting_errors
+from kintrace.cli.common import console, print_json, reporting_errors
+from kintrace.cli.kinship_inputs import MUTATION_HELP, rescale_note
+from kintrace.cli.kinship_inputs import finite as _finite
+from kintrace.cli.kinship_inputs import frequencies as _frequencies
+from kintrace.cli.kinship_inputs import mutation_spec as _spec
+from kintrace.cli.kinship_inputs import read_text as _read
+from kintrace.cli.kinship_inputs import xlinked_markers as _xlinked
 from kintrace.errors import InvalidInput, MendelianInconsistency, SourceFormatError
 from kintrace.kinship.familias import FamiliasCase, parse_fam
 from kintrace.kinship.genotypes import add_unseen_alleles
 from kintrace.kinship.lr import LRResult, likelihood_ratio
-from kintrace.kinship.markers import FrequencyTable, parse_frequency_csv
 from kintrace.kinship.mutation import (
     MutationByMarker,
     MutationModel,
-    MutationSpec,
-    parse_mutation_spec,
 )
 from kintrace.kinship.pedfile import parse_families, parse_ped, parse_profiles
 from kintrace.kinship.search import search_families
@@ -29,46 +32,6 @@ kinship_app = typer.Typer(
     name="kinship", help="DNA kinship: likelihood ratios and familial search.", no_args_is_help=True
 )
 
-MUTATION_HELP = "MODEL or MODEL:key=value,... (equal, proportional, random, stepwise, onestep, dawid, trivial; keys rate, rate2, range, seed)"  # noqa: E501
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise SourceFormatError(f"{path}: cannot read: {error}") from error
-
-
-def _frequencies(path: Path) -> FrequencyTable:
-    table = parse_frequency_csv(_read(path), source=str(path))
-    rescale_note(table, str(path))
-    return table
-
-
-def rescale_note(table: FrequencyTable, source: str) -> None:
-    """Print one line on stderr when some of the table's markers were rescaled to sum to 1."""
-    note = table.rescale_note(source)
-    if note is not None:
-        err_console.print(note, highlight=False, soft_wrap=True, markup=False)
-
-
-def _finite(value: float, option: str) -> float:
-    """Return a numeric option's value, or refuse nan and infinity (no comparison catches nan)."""
-    if not math.isfinite(value):
-        raise InvalidInput(f"{option}: {value} is not a finite number")
-    return value
-
-
-def _spec(text: str | None, option: str) -> MutationSpec | None:
-    if text is None:
-        return None
-    try:
-        return parse_mutation_spec(text)
-    except InvalidInput as error:
-        raise InvalidInput(
-            f"{option}: {error}", problems=[f"{option}: {p}" for p in error.problems]
-        ) from error
-
 
 def _mutation(both: str | None, female: str | None, male: str | None) -> MutationModel:
     common = _spec(both, "--mutation")
@@ -76,10 +39,6 @@ def _mutation(both: str | None, female: str | None, male: str | None) -> Mutatio
         female=_spec(female, "--mutation-female") if female is not None else common,
         male=_spec(male, "--mutation-male") if male is not None else common,
     )
-
-
-def _xlinked(table: FrequencyTable) -> set[str]:
-    return {name for name in table.names if table[name].xlinked}
 
 
 def _number(value: float) -> str:

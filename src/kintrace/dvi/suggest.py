@@ -428,7 +428,6 @@ def weak_missing(
         One suggestion per such missing person (not for undisputed or probable ones).
     """
     log_t = float(np.log10(threshold))
-    rng = np.random.default_rng(seed)
     by_name = {f.name: f for f in families}
     wanted = [
         (by_name[name], missing)
@@ -444,6 +443,7 @@ def weak_missing(
     lrs = family_tables(_alone(wanted, table), table, mutation, inconsistent="skip_marker")
     if all(e >= log_t for e in _expected(wanted, lrs)):
         return []
+    rng = np.random.default_rng(seed)  # NumPy's random module only when some person is thin
     out: list[Suggestion] = []
     for (family, missing), (ep, expected) in zip(
         wanted, _family_figures(wanted, table, mutation, lrs), strict=True
