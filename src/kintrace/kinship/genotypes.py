@@ -112,6 +112,30 @@ def check_alleles(data: PedigreeData, table: FrequencyTable, *, source: str = ""
         raise FrequencyError(problems[0], problems=sorted(set(problems), key=problems.index))
 
 
+def all_alleles_known(datas: Iterable[PedigreeData], table: FrequencyTable) -> bool:
+    """Whether :func:`check_alleles` would pass every one of ``datas`` (a fast check without
+    messages: per marker, the distinct genotypes of all the families at once)."""
+    markers = table.markers
+    names: dict[str, set[Genotype]] = {}
+    empty: dict[str, Genotype] = {}
+    for data in datas:
+        typing = data.typing
+        for name in data.markers:
+            seen = names.get(name)
+            if seen is None:
+                seen = names[name] = set()
+            seen.update(typing.get(name, empty).values())
+    for name, genotypes in names.items():
+        marker = markers.get(name)
+        if marker is None:
+            return False
+        alleles = {allele for genotype in genotypes for allele in genotype}
+        alleles.discard(None)
+        if not marker.knows(alleles):
+            return False
+    return True
+
+
 def add_unseen_alleles(
     table: FrequencyTable, datasets: Iterable[PedigreeData], min_freq: float
 ) -> FrequencyTable:

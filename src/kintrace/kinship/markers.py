@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -81,6 +81,10 @@ class Marker:
     def index(self, allele: str) -> int:
         """Return the position of an allele, -1 when the marker does not have it."""
         return self._index.get(allele, -1)
+
+    def knows(self, alleles: Set[str | None]) -> bool:
+        """Return whether the marker has every allele of a set."""
+        return self._index.keys() >= alleles
 
     def values(self) -> npt.NDArray[np.float64]:
         """Return the numeric value of each allele (NaN for a non-numeric label)."""

@@ -35,14 +35,15 @@ person a typed full sibling with both alleles, autosomal marker, at most
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from kintrace.kinship.genotypes import PedigreeData
+from kintrace.kinship.genotypes import Genotype, PedigreeData
 from kintrace.kinship.likelihood import AlleleModel, prune
 from kintrace.kinship.markers import Marker
 from kintrace.kinship.pedigree import NO_PARENT, Pedigree
@@ -227,37 +228,74 @@ def split_nuclear(
     if model.xlinked or model.female.ndim != 2 or model.male.ndim != 2:
         return []
     ped = group[0].pedigree
-    where = {allele: i for i, allele in enumerate(marker.alleles)}
+    where: dict[str | None, int] = {allele: i for i, allele in enumerate(marker.alleles)}
+    where[None] = -1
     name = marker.name
-    # per pattern (typed persons in the order the family lists them): plan, members, cells
-    plans: dict[tuple[int, ...], tuple[Shape, list[int], list[list[tuple[int, int]]]] | None]
-    plans = {}
+    empty: dict[str, Genotype] = {}
+    # families by pedigree ids (by identity; the ids held in the value) and persons listed
+    buckets: dict[tuple[int, tuple[str, ...]], tuple[tuple[str, ...], list[int], list[Any]]]
+    buckets = {}
     for b, data in enumerate(group):
+        typing = data.typing.get(name, empty)
         ids = data.pedigree.ids
-        persons: list[int] = []
-        pairs: list[tuple[int, int]] = []
-        for person, (first, second) in data.typing.get(name, {}).items():
-            if first is None or second is None:
-                if first is None and second is None:
-                    continue
-                break  # a one-allele genotype: left to peeling
-            persons.append(ids.index(person))
-            pairs.append((where[first], where[second]))
-        else:
-            key = tuple(persons)
-            if key not in plans:
-                shape = nuclear_shape(ped, missing, frozenset(key))
-                plans[key] = None if shape is None else (shape, [], [[] for _ in key])
-            entry = plans[key]
-            if entry is None:
-                continue
-            entry[1].append(b)
-            for cell, pair in zip(entry[2], pairs, strict=True):
-                cell.append(pair)
+        listed = (id(ids), tuple(typing))
+        bucket = buckets.get(listed)
+        if bucket is None:
+            bucket = buckets[listed] = (ids, [], [])
+        bucket[1].append(b)
+        bucket[2].append(tuple(typing.values()))
+    # per pattern (typed persons in the order the family lists them): plan, members, alleles
+    plans: dict[tuple[int, ...], tuple[Shape, list[int], list[npt.NDArray[np.intp]]] | None]
+    plans = {}
+
+    def add(
+        ids: tuple[str, ...],
+        persons: tuple[str, ...],
+        members: list[int],
+        indices: npt.NDArray[np.intp],
+    ) -> None:
+        key = tuple(ids.index(person) for person in persons)
+        if key not in plans:
+            shape = nuclear_shape(ped, missing, frozenset(key))
+            plans[key] = None if shape is None else (shape, [], [])
+        entry = plans[key]
+        if entry is not None:
+            entry[1].extend(members)
+            entry[2].append(indices)
+
+    for (_, persons), (ids, members, cells) in buckets.items():
+        # (members, persons, 2) allele indices; -1: an allele not typed
+        flat = [where[allele] for row in cells for genotype in row for allele in genotype]
+        indices = np.array(flat, dtype=np.intp).reshape(len(members), len(persons), 2)
+        partial = (indices < 0).any(axis=(1, 2))
+        if not partial.any():
+            add(ids, persons, members, indices)
+            continue
+        whole = [members[k] for k in np.flatnonzero(~partial)]
+        add(ids, persons, whole, indices[~partial])
+        for k in np.flatnonzero(partial):
+            kept = _both_alleles(dict(zip(persons, cells[k], strict=True)))
+            if kept is not None:  # else a one-allele genotype: left to peeling
+                pairs = [where[allele] for genotype in kept.values() for allele in genotype]
+                add(ids, tuple(kept), [members[k]], np.array(pairs, np.intp).reshape(1, -1, 2))
     result = []
     for key, entry in plans.items():
-        if entry is not None:
-            shape, members, cells = entry
-            alleles = {i: np.array(v, dtype=np.intp) for i, v in zip(key, cells, strict=True)}
+        if entry is not None and entry[1]:
+            shape, members, parts = entry
+            indices = np.concatenate(parts)
+            alleles = {i: np.ascontiguousarray(indices[:, k]) for k, i in enumerate(key)}
             result.append((shape, members, alleles))
     return result
+
+
+def _both_alleles(typing: Mapping[str, Genotype]) -> dict[str, Genotype] | None:
+    """The persons typed with both alleles (untyped ones left out), or None when a person has
+    one allele only."""
+    kept = {}
+    for person, genotype in typing.items():
+        if genotype[0] is None or genotype[1] is None:
+            if genotype[0] is None and genotype[1] is None:
+                continue
+            return None
+        kept[person] = genotype
+    return kept

@@ -8,14 +8,25 @@ tables with the closed forms against tables built by peeling alone.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 import pytest
 
+from kintrace.errors import FrequencyError
 from kintrace.kinship import search
-from kintrace.kinship.likelihood import allele_model
-from kintrace.kinship.markers import FrequencyTable, make_marker
+from kintrace.kinship.genotypes import Genotype, PedigreeData, all_alleles_known, check_alleles
+from kintrace.kinship.likelihood import AlleleModel, allele_model
+from kintrace.kinship.markers import FrequencyTable, Marker, make_marker
 from kintrace.kinship.mutation import MutationModel, MutationSpec
-from kintrace.kinship.nuclear import MAX_SIBLINGS, nuclear_joint, split_nuclear
+from kintrace.kinship.nuclear import (
+    MAX_SIBLINGS,
+    Shape,
+    nuclear_joint,
+    nuclear_shape,
+    split_nuclear,
+)
 from kintrace.kinship.pedfile import Family, parse_families
 from kintrace.kinship.peeling import peel_batch
 from kintrace.kinship.search import build_family_tables
@@ -118,3 +129,103 @@ def test_tables_with_closed_forms_equal_tables_by_peeling(
         finite = np.isfinite(want)
         lr_got, lr_want = 10.0 ** got[finite], 10.0 ** want[finite]
         np.testing.assert_allclose(lr_got, lr_want, rtol=1e-12, atol=0)
+
+
+def test_untyped_persons_listed_and_one_allele_genotypes_split_as_one_by_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Families listing untyped persons ``(None, None)`` take the plan of their typed persons;
+    a one-allele genotype leaves its family to peeling; the tables are, bit for bit, those of
+    the plans found person by person."""
+    rng = np.random.default_rng(31)
+    table = random_table(rng)
+    families = random_families(rng, table, 60, 2, False)
+    untyped: Genotype = (None, None)
+    changed = []
+    for k, family in enumerate(families):
+        typing = {m: dict(by) for m, by in family.data.typing.items()}
+        for name, by in typing.items():
+            if k % 3 == 0:  # an untyped person listed first, the typed ones after it
+                typing[name] = {"MP": untyped, **by}
+            elif k % 3 == 1 and by:  # one allele of the first typed person
+                person = next(iter(by))
+                typing[name] = {**by, person: (by[person][0], None)}
+        data = PedigreeData(family.data.pedigree, family.data.markers, typing)
+        changed.append(Family(family.name, data, family.missing))
+    model = allele_model(table["M3"], MutationModel())
+    datas = [f.data for f in changed]
+    missing = datas[0].pedigree.index("MP")
+    planned = sorted(b for _, members, _ in split_nuclear(datas, missing, table["M3"], model)
+                     for b in members)  # fmt: skip
+    assert not any(k % 3 == 1 for k in planned if changed[k].data.typing["M3"])
+    assert any(k % 3 == 0 for k in planned)
+    fast = build_family_tables(changed, table, inconsistent="skip_marker")
+    monkeypatch.setattr(search, "split_nuclear", split_one_by_one)
+    slow = build_family_tables(changed, table, inconsistent="skip_marker")
+    assert np.array_equal(fast.likelihood, slow.likelihood)
+    for got, want in zip(fast.log10_lr, slow.log10_lr, strict=True):
+        assert np.array_equal(got, want)
+
+
+def split_one_by_one(
+    group: list[PedigreeData], missing: int, marker: Marker, model: AlleleModel
+) -> list[tuple[Shape, list[int], dict[int, npt.NDArray[np.intp]]]]:
+    """The families' plans found person by person (the first version of ``split_nuclear``)."""
+    if model.xlinked or model.female.ndim != 2 or model.male.ndim != 2:
+        return []
+    ped = group[0].pedigree
+    plans: dict[tuple[int, ...], Any] = {}
+    for b, data in enumerate(group):
+        persons: list[int] = []
+        pairs: list[tuple[int, int]] = []
+        for person, (first, second) in data.typing.get(marker.name, {}).items():
+            if first is None or second is None:
+                if first is None and second is None:
+                    continue
+                break
+            persons.append(data.pedigree.ids.index(person))
+            pairs.append((marker.index(first), marker.index(second)))
+        else:
+            key = tuple(persons)
+            if key not in plans:
+                shape = nuclear_shape(ped, missing, frozenset(key))
+                plans[key] = None if shape is None else (shape, [], [[] for _ in key])
+            if plans[key] is not None:
+                plans[key][1].append(b)
+                for cell, pair in zip(plans[key][2], pairs, strict=True):
+                    cell.append(pair)
+    return [
+        (shape, members, {i: np.array(v, dtype=np.intp) for i, v in zip(key, cells, strict=True)})
+        for key, entry in plans.items()
+        if entry is not None
+        for shape, members, cells in [entry]
+    ]
+
+
+def test_log10_of_the_tables_is_numpy_log10_zeros_included() -> None:
+    rng = np.random.default_rng(3)
+    values = rng.random((40, 30)) * 10.0 ** rng.integers(-300, 300, (40, 30))
+    values[rng.random(values.shape) < 0.7] = 0.0
+    with np.errstate(divide="ignore"):
+        want = np.log10(values)
+        assert np.array_equal(search._log10(values), want)
+        assert np.array_equal(search._log10(values + 1.0), np.log10(values + 1.0))
+
+
+def test_a_family_allele_missing_from_the_table_is_named_as_before() -> None:
+    rng = np.random.default_rng(12)
+    table = random_table(rng)
+    families = random_families(rng, table, 6, 1, False)
+    assert all_alleles_known([f.data for f in families], table)
+    typing = {m: dict(by) for m, by in families[4].data.typing.items()}
+    typing["M2"] = {**typing["M2"], "MO": ("z", "a")}
+    data = PedigreeData(families[4].data.pedigree, families[4].data.markers, typing)
+    families[4] = Family(families[4].name, data, families[4].missing)
+    assert not all_alleles_known([f.data for f in families], table)
+    with pytest.raises(FrequencyError, match="person MO: marker M2: allele z") as raised:
+        build_family_tables(families, table)
+    with pytest.raises(FrequencyError) as alone:
+        check_alleles(data, table)
+    assert raised.value.problems == alone.value.problems
+    unknown = PedigreeData(data.pedigree, (*data.markers, "M9"), data.typing)
+    assert not all_alleles_known([unknown], table)
