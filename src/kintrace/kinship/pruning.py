@@ -50,7 +50,7 @@ PROFILES_PER_BLOCK = 512
 step, some microseconds per numpy call, is shared by many pairs)."""
 
 ROWS_PER_TILE = 8192
-"""Rows of one tile (the block's float32 sums, 32 x 8192, stay in the L2 cache)."""
+"""Rows of one tile (a block's bounds against a tile: 512 x 8192 float32, 16 MiB)."""
 
 SAMPLE = 512
 """Rows and profiles sampled to choose the lead markers."""
