@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
 from kintrace.kinship.screening import FloatArray, round_up
 
@@ -173,6 +172,8 @@ class _Plan:
         in that order (scipy's CSR times dense product adds ``1 * x`` term by term, exactly),
         one profile at a time, with no temporary.
         """
+        from scipy import sparse  # here: importing scipy costs commands that never screen
+
         n_block = stop - first
         per = 1 + self.n_lead
         ones = sparse.csr_array(
