@@ -39,6 +39,16 @@ NICKNAME_OF_SEVERAL: tuple[str, ...] = (
 )
 """A nickname of several names (Слава: Владислав, Вячеслав, ...) holds the other's name."""
 
+NEAR_OF_UNKNOWN: tuple[str, ...] = (
+    "l.given_near IS NOT NULL AND instr(l.given_near, concat('|', r.given_canonical, '|')) > 0",
+    "r.given_near IS NOT NULL AND instr(r.given_near, concat('|', l.given_canonical, '|')) > 0",
+)
+"""A given name the lists do not know (Алексанжр, Агтоша) has the other's name among its
+nearest known ones (``given_near``: :func:`~.names.given_near`): the rules on the canonical
+name miss it, and the initial misses it too when the other side writes a Ukrainian form or
+a nickname (Попенко Алексанжр, Popenko Oleksandr). One side's condition alone, so that the
+join reads only the few unknown names."""
+
 BLOCKING_RULES: tuple[str, ...] = (
     "l.surname_key = r.surname_key AND l.given_initial = r.given_initial",
     "l.surname_key = r.surname_key AND l.birth_year = r.birth_year",
@@ -94,6 +104,15 @@ BLOCKING_RULES: tuple[str, ...] = (
     # a nickname of several names (Слава, Гоша) whose canonical name is another than its
     # partner's, no year in common: the surname and the partner's name among the nickname's
     *(f"l.surname_key = r.surname_key AND {nickname}" for nickname in NICKNAME_OF_SEVERAL),
+    # a given name the lists do not know, near the partner's: the surname, or the
+    # patronymic with the surname's first letter (a misspelt surname too: Оолов Агтоша
+    # Викторович, ORLOV Anton Viktorovič)
+    *(f"l.surname_key = r.surname_key AND {near}" for near in NEAR_OF_UNKNOWN),
+    *(
+        "l.patronymic_canonical = r.patronymic_canonical"
+        f" AND substr(l.surname_key, 1, 1) = substr(r.surname_key, 1, 1) AND {near}"
+        for near in NEAR_OF_UNKNOWN
+    ),
 )
 """Rules that make candidate pairs: a pair is scored when any rule holds."""
 
@@ -188,6 +207,13 @@ LARGE_BLOCKING_RULES: tuple[str, ...] = (
             "l.birth_year + 1 = r.birth_year",
         )
         for nickname in NICKNAME_OF_SEVERAL
+    ),
+    # a given name the lists do not know, near the partner's (see NEAR_OF_UNKNOWN): the
+    # surname with the year or an age's lower year
+    *(
+        f"l.surname_key = r.surname_key AND {years} AND {near}"
+        for years in ("l.birth_year = r.birth_year", "l.birth_year_min = r.birth_year_min")
+        for near in NEAR_OF_UNKNOWN
     ),
     # both names misspelt (see DOUBLY_MISSPELT), with the year, an age's lower year or a
     # year off by one

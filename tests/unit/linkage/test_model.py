@@ -471,3 +471,23 @@ def test_the_joint_weighing_runs_on_spark(spark_api: object) -> None:
     for pair, expected in on_duckdb.items():
         doubt = 1.0 - on_spark[pair].match_probability
         assert doubt == pytest.approx(1.0 - expected.match_probability, rel=1e-6)
+
+
+def test_a_day_a_neighbouring_digit_off_is_a_typo_another_digit_a_different_date() -> None:
+    result = link_features(
+        [
+            a_person("Петров", "Иван", "Александрович", "1980-10-18"),
+            a_person("Петров", "Иван", "Алексеевич", "1980-10-19"),
+            a_person("Сидоров", "Олег", "", "1975-03-18"),
+            a_person("Сидоров", "Олег", "", "1975-03-13"),
+            a_person("Жуков", "Олег", "", "1975-03-12"),
+            a_person("Жуков", "Олег", "", "1975-03-21"),
+        ],
+        min_probability=0.0,
+    )
+    evidence = {(p.left, p.right): p.evidence for p in result.pairs}
+    assert evidence[(0, 1)]["birth_date"] == "typo"  # 18, 19
+    assert evidence[(2, 3)]["birth_date"] == "different"  # 18, 13: any digit is not a typo
+    assert evidence[(4, 5)]["birth_date"] == "typo"  # 12, 21 transposed
+    # two known fathers' names, however close (Jaro-Winkler 0.90), are two fathers
+    assert evidence[(0, 1)]["patronymic"] == "different"
