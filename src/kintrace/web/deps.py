@@ -18,7 +18,7 @@ from kintrace.storage.db import AuditedSession, pool_capacity, transaction
 from kintrace.storage.tables import User, WebSession
 from kintrace.users.second_factor import must_enrol
 from kintrace.users.service import viewer_of
-from kintrace.users.sessions import SIGNED_IN, SessionPolicy, find_session
+from kintrace.users.sessions import SIGNED_IN, SessionPolicy, find_session_and_user
 from kintrace.web.cookies import COOKIE
 
 
@@ -85,8 +85,15 @@ PUBLIC_VIEWER = Viewer(user_id=None, role=Role.PUBLIC, display_name="public")
 
 def current_session(request: Request, db: AuditedSession) -> WebSession | None:
     """Return the live server-side session of the request's cookie, or None."""
+    return current_session_and_user(request, db)[0]
+
+
+def current_session_and_user(
+    request: Request, db: AuditedSession
+) -> tuple[WebSession, User] | tuple[None, None]:
+    """Return the live server-side session of the request's cookie with its user."""
     settings = get_instance(request).settings
-    return find_session(
+    return find_session_and_user(
         db,
         request.cookies.get(COOKIE),
         policy=SessionPolicy.of(settings),
@@ -96,10 +103,9 @@ def current_session(request: Request, db: AuditedSession) -> WebSession | None:
 
 def get_viewer(request: Request, db: DbSession) -> Viewer:
     """Return the signed-in user, or the public viewer."""
-    row = current_session(request, db)
+    row, user = current_session_and_user(request, db)
     if row is None or row.stage != SIGNED_IN:
         return PUBLIC_VIEWER
-    user = db.get(User, row.user_id)
     if user is None or not user.active:
         return PUBLIC_VIEWER
     request.state.language = user.language  # the pages speak the user's chosen language
