@@ -10,8 +10,9 @@ without the scheduled jobs); then USERS threads, each a user
 with a kept-alive connection, ask for pages for SECONDS: a person's case page (half of the
 requests), a search by surname (a quarter) and a page of the worklist (a quarter), as analysts
 and desks. Prints requests per second and the 50th, 95th and 99th percentile of the time to
-the whole answer, per page and overall, and the errors. The load runs on the same machine as
-the server: on 2 cores the figures are those of one core serving.
+the whole answer, per page and overall, and the errors, then the CPU time that the app's
+server, PostgreSQL (all of its processes) and the load's users each used per request. The load
+runs on the same machine as the server: on 2 cores the figures are those of one core serving.
 
 ``THINK_S=1-3``: each user pauses between pages, a time drawn evenly between 1 and 3 s (``2``:
 always 2 s), as people read a page before asking for the next; without it every user asks
@@ -283,6 +284,54 @@ def report(tally: Tally, seconds: float) -> None:
         )
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds used so far (user and system) by the app's server (the processes this one
+    started), PostgreSQL (every ``postgres`` process of the machine: other jobs' queries count
+    too, and a connection closed meanwhile takes its seconds with it) and this process (the
+    load's users), read from ``/proc`` (Linux only: the caller checks that it is there)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"server": 0.0, "postgresql": 0.0, "load": 0.0}
+    me = os.getpid()
+    server_pids = _descendants(me)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        pid = int(entry.name)
+        if pid == me:
+            used["load"] += seconds
+        elif name == "postgres":
+            used["postgresql"] += seconds
+        elif pid in server_pids:
+            used["server"] += seconds
+    return used
+
+
+def _descendants(root: int) -> set[int]:
+    """The processes started by ``root``, their children and so on."""
+    children: dict[int, list[int]] = defaultdict(list)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            children[int(stat[stat.rindex(")") + 2 :].split()[1])].append(int(entry.name))
+    found: set[int] = set()
+    todo = [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
 def searched_surnames(url: str) -> list[str]:
     """The surnames ``build`` returned, read back from a kept database (its first 20 a chunk)."""
     engine = create_engine(url)
@@ -346,6 +395,7 @@ def main() -> None:
                 )
                 for i in range(users)
             ]
+            cpu_before = cpu_seconds() if Path("/proc/self/stat").exists() else {}
             started = time.perf_counter()
             for thread in threads:
                 thread.start()
@@ -359,6 +409,14 @@ def main() -> None:
                 + " ".join(f"{v:.1f}" for v in os.getloadavg())
             )
             report(tally, elapsed)
+            if cpu_before:
+                done = sum(len(t) for t in tally.times.values())
+                spent = {k: v - cpu_before[k] for k, v in cpu_seconds().items()}
+                print(
+                    "CPU per request: "
+                    + ", ".join(f"{k} {v / max(done, 1) * 1000:.1f} ms" for k, v in spent.items())
+                    + f"; {sum(spent.values()) / elapsed:.2f} cores busy of {os.cpu_count()}"
+                )
     finally:
         if server is not None:
             server.terminate()  # uvicorn stops its workers on SIGTERM
