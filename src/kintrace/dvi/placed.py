@@ -309,6 +309,17 @@ def _tables(
     rows2 = np.arange(size)[:, None, None]
     matrices = {"male": male_k[marker], "female": female_k[marker]}  # (B, n, n)
     halves = {"male": male_half, "female": female_half}
+    # tables that depend on the marker alone, gathered once and shared by every factor that
+    # uses them (factors are never written to)
+    gathered: dict[str, npt.NDArray[np.float64]] = {}
+
+    def by_marker(name: str) -> npt.NDArray[np.float64]:
+        found = gathered.get(name)
+        if found is None:
+            source = freqs_k if name == "freqs" else halves[name]
+            found = gathered[name] = source[marker]
+        return found
+
     tables: list[npt.NDArray[np.float64]] = []
     # phases of the typed persons: (B, 2) paternal and maternal allele of each state
     phase_pat: dict[int, npt.NDArray[np.intp]] = {}
@@ -353,12 +364,12 @@ def _tables(
             tables.append(evidence)
         for parent, side in ((father[i], "male"), (mother[i], "female")):
             if parent == NO_PARENT:
-                tables.append(freqs_k[marker])
+                tables.append(by_marker("freqs"))
             elif key[parent] == PHASED:
                 m = matrices[side]  # (B, 2, n): from each phase of the parent
                 tables.append(0.5 * (m[rows1, phase_pat[parent]] + m[rows1, phase_mat[parent]]))
             else:
-                tables.append(halves[side][marker])
+                tables.append(by_marker(side))
     return tables
 
 

@@ -45,6 +45,7 @@ other parent ``+partner``), with untyped parents added where a sibling needs the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -117,14 +118,24 @@ class _Genotypes:
     probability: npt.NDArray[np.float64]
 
 
+@functools.lru_cache(maxsize=1024)
 def _genotypes(marker: Marker, sex: int) -> _Genotypes:
+    """The genotypes of a person of ``sex`` at ``marker`` (read-only arrays, one object per
+    marker and sex: every row of every table asks for them, 1,540 labels at SE33; a marker is
+    hashed by identity and never changed)."""
     n = marker.n_alleles
     if marker.xlinked and sex == Sex.MALE:
         diagonal = genotype_columns(n)[np.arange(n), np.arange(n)]
-        return _Genotypes(diagonal, tuple((a, a) for a in marker.alleles), marker.freqs)
-    rows, cols = np.triu_indices(n)
-    labels = tuple((marker.alleles[a], marker.alleles[b]) for a, b in zip(rows, cols, strict=True))
-    return _Genotypes(np.arange(rows.size), labels, hw_genotypes(marker))
+        found = _Genotypes(diagonal, tuple((a, a) for a in marker.alleles), marker.freqs.copy())
+    else:
+        rows, cols = np.triu_indices(n)
+        labels = tuple(
+            (marker.alleles[a], marker.alleles[b]) for a, b in zip(rows, cols, strict=True)
+        )
+        found = _Genotypes(np.arange(rows.size), labels, hw_genotypes(marker))
+    found.columns.setflags(write=False)
+    found.probability.setflags(write=False)
+    return found
 
 
 def _figures(

@@ -12,12 +12,16 @@ operation keeps that axis, so many families are peeled in one pass of numpy call
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
+from numpy._core import multiarray as _multiarray
+from numpy._core.einsumfunc import (  # type: ignore[attr-defined]  # numpy 2.x, not in its stubs
+    bmm_einsum as _bmm_einsum,
+)
 
 _T = TypeVar("_T")
 
@@ -31,7 +35,12 @@ class Factor:
     batched: bool = False
 
 
-_PATHS: dict[tuple[object, ...], list[object]] = {}
+_c_einsum: Callable[..., Any] = _multiarray.c_einsum
+"""What ``np.einsum`` calls without ``optimize`` (the factors' sublists are outside its stubs)."""
+_einsum_path: Callable[..., Any] = np.einsum_path
+"""``np.einsum_path`` untyped: the factors' sublists, and ``einsum_call``, are outside its stubs."""
+_Step = tuple[tuple[int, ...], str]
+_STEPS: dict[tuple[object, ...], tuple[_Step, ...]] = {}
 _PLANS: dict[tuple[object, ...], tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]] = {}
 _CACHE_LIMIT = 4096
 """Entries kept in each plan cache (cleared when full; plans are cheap to rebuild)."""
@@ -48,7 +57,12 @@ def contract(factors: Sequence[Factor], out: Sequence[int]) -> Factor:
     """Multiply factors and sum out every variable not in ``out``.
 
     With more than two factors, numpy's greedy contraction order is used; it is computed once
-    per combination of labels and shapes and reused (the same order ``optimize=True`` finds).
+    per combination of labels and shapes and reused (the same order ``optimize=True`` finds),
+    and so is the list of contractions ``np.einsum`` derives from it on every call: the steps
+    are then run as ``np.einsum`` runs them (:func:`_run_steps`), the same numpy calls on the
+    same operands, so the tables are the same bit for bit
+    (``tests/unit/kinship/test_elimination.py``). Two factors go to ``c_einsum`` as
+    ``np.einsum`` without ``optimize`` sends them.
 
     >>> a = Factor((0,), np.array([0.25, 0.75]))
     >>> b = Factor((0, 1), np.array([[1.0, 0.0], [0.5, 0.5]]))
@@ -72,17 +86,38 @@ def contract(factors: Sequence[Factor], out: Sequence[int]) -> Factor:
         key.append((f.table.shape, tuple(subscripts)))
     out_labels = ([batch_label] if batched else []) + [labels[v] for v in out]
     args.append(out_labels)
-    optimize: bool | list[object] = False
-    if len(factors) > 2:
-        key.append(tuple(out_labels))
-        path_key = tuple(key)
-        optimize = _PATHS.get(path_key) or _remember(
-            _PATHS,
-            path_key,
-            np.einsum_path(*args, optimize="greedy")[0],  # type: ignore[arg-type]
-        )
-    table = np.einsum(*args, optimize=optimize)  # type: ignore[call-overload]
+    if len(factors) <= 2:
+        table = _c_einsum(*args)
+        return Factor(tuple(out), np.asarray(table, dtype=np.float64), batched)
+    key.append(tuple(out_labels))
+    path_key = tuple(key)
+    steps = _STEPS.get(path_key)
+    if steps is None:
+        path = _einsum_path(*args, optimize="greedy")[0]
+        steps = _remember(_STEPS, path_key, _contraction_steps(args, path))
+    table = _run_steps([f.table for f in factors], steps)
     return Factor(tuple(out), np.asarray(table, dtype=np.float64), batched)
+
+
+def _contraction_steps(args: list[object], path: list[object]) -> tuple[_Step, ...]:
+    """The pairwise (or single) contractions ``np.einsum(*args, optimize=path)`` runs, as
+    ``(operand positions, einsum text)``: numpy's own list (``einsum_path`` with
+    ``einsum_call=True``, what ``np.einsum`` asks for on every call)."""
+    _, contractions = _einsum_path(*args, optimize=path, einsum_call=True)
+    return tuple((tuple(inds), text) for inds, text, *_ in contractions)
+
+
+def _run_steps(operands: list[npt.NDArray[np.float64]], steps: Sequence[_Step]) -> object:
+    """Run the contractions as ``np.einsum`` does with a path (numpy 2.x: ``bmm_einsum``
+    for a pair, ``c_einsum`` otherwise), the same calls on the same operands, without
+    parsing the subscripts and the path again on every call."""
+    for inds, text in steps:
+        parts = [operands.pop(x) for x in inds]
+        if len(parts) == 2:
+            operands.append(_bmm_einsum(text, *parts))
+        else:
+            operands.append(_c_einsum(text, *parts))
+    return operands[0]
 
 
 def elimination_plan(
