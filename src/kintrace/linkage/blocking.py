@@ -49,6 +49,23 @@ name miss it, and the initial misses it too when the other side writes a Ukraini
 a nickname (Попенко Алексанжр, Popenko Oleksandr). One side's condition alone, so that the
 join reads only the few unknown names."""
 
+SECOND_LETTER: tuple[str, ...] = tuple(
+    "substr(l.surname_key, 1, 1) = substr(r.surname_key, 1, 1)"
+    f" AND substr(l.surname_key, {left}) = substr(r.surname_key, {right}) AND {given}"
+    for left, right in ((3, 3), (2, 3), (3, 2))
+    for given in ("l.given_initial = r.given_initial", "l.given_canonical = r.given_canonical")
+)
+"""A letter mistyped, dropped or added second in the surname (Ткачев, Теачев; Прохоров,
+Похоров): the first letter and the rest after the error agree, with the given initial or
+name.
+
+The rules on a surname's prefix (three letters, or two with the last three) and those on
+its consonants miss an error in the second letter, and with no year in common (a request
+with none, or an age) no other rule joins the pair. Substitution leaves the keys equal from
+the third letter on; a letter dropped or added shifts one side by one. Each rule is an
+equality of one expression per side, so the join stays a hash join: 301 more pairs among
+the 14,722 records of the realistic lists of 10,000 persons."""
+
 BLOCKING_RULES: tuple[str, ...] = (
     "l.surname_key = r.surname_key AND l.given_initial = r.given_initial",
     "l.surname_key = r.surname_key AND l.birth_year = r.birth_year",
@@ -101,6 +118,8 @@ BLOCKING_RULES: tuple[str, ...] = (
     # a given name beyond recognition and a year off by one (Игорь, Ior): the surname with
     # the day and month
     "l.surname_key = r.surname_key AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
+    # a letter mistyped, dropped or added second in the surname (see SECOND_LETTER)
+    *SECOND_LETTER,
     # a nickname of several names (Слава, Гоша) whose canonical name is another than its
     # partner's, no year in common: the surname and the partner's name among the nickname's
     *(f"l.surname_key = r.surname_key AND {nickname}" for nickname in NICKNAME_OF_SEVERAL),

@@ -163,15 +163,26 @@ def surname_consonants(key: str) -> str:
 def surname_letters(text: str) -> str:
     """Return a surname's letters in Latin with no phonetic folding (and the feminine folded).
 
-    The phonetic key folds sounds together (ио as ё, ya as a), which can turn one typo into
-    two differences; these letters keep a typo one letter wide.
+    The phonetic key folds sounds together (ио as ё, ya as a) and doubled letters into one,
+    which can turn one typo into two differences (Каасов, a letter dropped between two a,
+    is ``kasov`` against ``karasov``); these letters keep a typo one letter wide. Only what
+    the schemes themselves disagree on is folded: y and j are i, a run of i is one
+    (Поповский, Popovskij, Popovskiy; ь before a vowel, Емельяненко, Emelʹânenko), a prime
+    is ь, and x is х as in the key (Tixomirovich).
 
     >>> surname_letters("Великогородук"), surname_letters("VELIOGORODUK")
     ('velikogoroduk', 'veliogoroduk')
-    >>> surname_letters("Петрова")
-    'petrov'
+    >>> surname_letters("Петрова"), surname_letters("Каасов")
+    ('petrov', 'kaasov')
+    >>> surname_letters("Поповский") == surname_letters("Popovskij") == surname_letters("Popovskiy")
+    True
     """
-    return _masculine(_letters(text))
+    soft = _PRIME_BEFORE_VOWEL.sub("ь", text)  # a prime or apostrophe is ь (Afanasʹev)
+    return _masculine(_I_RUN.sub("i", _YJ.sub("i", _key_letters(soft))))
+
+
+_YJ = re.compile(r"[yj]")
+_PRIME_BEFORE_VOWEL = re.compile(r"['’ʼʹ`](?=[aeiouyâûêëAEIOUYÂÛÊË])")
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z'’`ʹʺ]+")
@@ -375,6 +386,8 @@ def resolve_given_name(text: str, sex: str = "") -> GivenNameMatch:
     ('', ('Яна', 'Жанна'))
     >>> resolve_given_name("Лена").canonical, resolve_given_name("Лёня").canonical
     ('Елена', 'Леонид')
+    >>> resolve_given_name("Никиа").canonical, resolve_given_name("Никиа", "m").canonical
+    ('Ника', '?nika')
     """
     tokens = name_tokens(text)
     if not tokens:
@@ -392,9 +405,12 @@ def resolve_given_name(text: str, sex: str = "") -> GivenNameMatch:
             entries = index.get(phonetic_key(reading), ())
             if entries:
                 break
-    suited = [e for e in entries if not sex or e.sex == sex] or list(entries)
-    if not suited:
+    if not entries or sex and not any(e.sex == sex for e in entries):
+        # A name only of the other sex than the record shows (its patronymic, its sex
+        # column, its surname's ending) is a misspelt name of this sex, not that name: Ива
+        # or Никиа in a man's record are Иван and Никита mistyped, not Иванна and Ника.
         return GivenNameMatch("?" + key, ("?" + key,), "", key)
+    suited = [e for e in entries if not sex or e.sex == sex]
     # a form written as some name lists it comes first (Лена is Елена's, not Лёня's)
     spelled = _given_spellings().get(_letters(first), frozenset())
     suited.sort(key=lambda e: (e.canonical, e.sex) not in spelled)
@@ -451,21 +467,20 @@ def given_near(text: str, sex: str = "") -> tuple[str, ...]:
     for spelling in dict.fromkeys((phonetic_key(first), _letters(first))):
         candidates = {c for v in _deletions(spelling, reach) for c in deletions.get(v, ())}
         scored += [(damerau_levenshtein(spelling, c), c) for c in candidates]
-    scored = [(d, c) for d, c in scored if d <= reach]
-    if not scored:
-        return ()
-    best = min(d for d, _ in scored)
     index, spellings = _given_index(), _given_spellings()
-    names: dict[str, str] = {}
+    # the names each spelling within reach stands for, of the record's sex when it shows
+    # one (Никиа in a man's record: Никита, one edit away, not Ника, none)
+    named: list[tuple[int, str]] = []
     for distance, spelling in scored:
-        if distance != best:
+        if distance > reach:
             continue
-        for entry in index.get(spelling, ()):
-            names.setdefault(entry.canonical, entry.sex)
-        for canonical, name_sex in spellings.get(spelling, ()):
-            names.setdefault(canonical, name_sex)
-    suited = [n for n, s in names.items() if not sex or s == sex] or list(names)
-    return tuple(sorted(suited))
+        forms = [(e.canonical, e.sex) for e in index.get(spelling, ())]
+        forms += spellings.get(spelling, ())
+        named += [(distance, name) for name, name_sex in forms if not sex or name_sex == sex]
+    if not named:
+        return ()
+    best = min(d for d, _ in named)
+    return tuple(sorted({name for d, name in named if d == best}))
 
 
 def is_known_given_name(text: str) -> bool:

@@ -497,11 +497,12 @@ def name_features(
         patronymic
     )
     inferred = sex or patronymic_shows
-    key, canonical, candidates, initial, as_surname, given_sex = _given_columns(
-        given_name, inferred
-    )
+    # the sex the rest of the record shows reads the given name: a name only of the other
+    # sex is a misspelt one (Ива in a man's record; names.resolve_given_name)
+    shown = inferred or (surname_sex(surname) if surname else "")
+    key, canonical, candidates, initial, as_surname, given_sex = _given_columns(given_name, shown)
     family = surname_key(surname) if surname else ""
-    nearest = given_near(given_name, inferred) if given_name else ()
+    nearest = given_near(given_name, shown) if given_name else ()
     return {
         "surname_key": family,
         "surname_alt_key": surname_alt_key(surname) if surname else "",

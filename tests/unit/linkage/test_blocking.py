@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from kintrace.linkage.blocking import BLOCKING_RULES, DOUBLY_MISSPELT, LARGE_BLOCKING_RULES
+from kintrace.linkage.blocking import (
+    BLOCKING_RULES,
+    DOUBLY_MISSPELT,
+    LARGE_BLOCKING_RULES,
+    SECOND_LETTER,
+)
 from kintrace.linkage.model import LinkageSettings, link_features
 from kintrace.linkage.normalise import name_features
 from unit.linkage.test_model import a_person
@@ -158,3 +163,31 @@ def test_the_new_rules_and_date_levels_are_the_same_on_spark(spark_api: object) 
         assert [(p.left, p.right, p.evidence) for p in on_spark.pairs] == [
             (p.left, p.right, p.evidence) for p in on_duckdb.pairs
         ]
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        # a letter mistyped second, no date on one side, a nickname: Теачев Толик
+        (("Теачев", "Толик", "Андреевич"), ("Tkačev", "Anatolij", "", "1960-04-03")),
+        # a letter dropped second, an age against a date
+        (("Похоров", "Николай", "", ""), ("PROXOROV", "Nikolaj", "", "1970-08-07")),
+        # a letter added second
+        (("Клоролов", "Владимир"), ("Korolov", "Vladimir", "", "1987-09-20")),
+    ],
+)
+def test_a_letter_mistyped_second_in_the_surname_is_paired_without_a_common_year(
+    records: tuple[tuple[str, ...], tuple[str, ...]],
+) -> None:
+    features = [a_person(*r) for r in records]
+    left, right = features
+    assert left.surname_key[:3] != right.surname_key[:3]
+    assert left.surname_consonants != right.surname_consonants
+    result = link_features(features, min_probability=0.0)
+    assert [(p.left, p.right) for p in result.pairs] == [(0, 1)]
+
+
+def test_the_second_letter_rules_join_on_one_expression_per_side() -> None:
+    assert set(SECOND_LETTER) <= set(BLOCKING_RULES)
+    for rule in SECOND_LETTER:
+        assert " OR " not in rule  # an equality per side keeps the join a hash join

@@ -69,3 +69,35 @@ def test_the_guard_keeps_twins_apart_when_their_names_are_known_to_differ(
 def test_a_name_mangled_beyond_recognition_against_a_known_one_is_not_guarded() -> None:
     pair = _twins("Цыренжап", "Сергей")  # unknown, and near no form of any name
     assert pair.evidence["given_name"] == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("surname", "given", "patronymic", "nearest"),
+    [
+        ("Захаров", "Ива", "", ""),  # Иван mistyped: Иванна's nickname; the surname says a man
+        ("Тихомиров", "Никиа", "Дмитриевич", "|Никита|"),  # Никита mistyped: Ника, a woman's
+    ],
+)
+def test_a_name_only_of_the_other_sex_than_the_record_shows_is_a_misspelt_one(
+    surname: str, given: str, patronymic: str, nearest: str
+) -> None:
+    assert not resolve_given_name(given).canonical.startswith("?")  # a woman's name alone
+    features = name_features(surname, given, patronymic)
+    assert features["given_canonical"] == resolve_given_name(given, "m").canonical
+    assert str(features["given_canonical"]).startswith("?")
+    assert (features["given_near"], features["sex"]) == (nearest, "m")
+
+
+def test_a_mistyped_name_that_reads_as_a_womans_is_not_kept_apart_as_a_twin() -> None:
+    records = [
+        person_features(PersonDetails(*names, Sex.UNKNOWN, parse_partial_date(born), "", "", ""))
+        for names, born in ((("Захаров", "Ива", ""), "1970"), (("Zaharov", "Ivan", ""), "1970"))
+    ]
+    pair = link_features(records, min_probability=0.0).pairs[0]
+    assert (pair.evidence["given_name"], pair.evidence["sex"]) == ("typo", "exact")
+    assert pair.match_probability >= 0.5
+
+
+def test_the_nearest_names_are_those_of_the_records_sex() -> None:
+    assert given_near("Никиа", "m") == ("Никита",)  # Ника, a woman's name, is nearer
+    assert resolve_given_name("Саша", "m").canonical == "Александр"

@@ -17,6 +17,7 @@ from kintrace.linkage.blocking import blocking_rules_for
 from kintrace.linkage.joint import odds
 from kintrace.linkage.labels import PairLabel
 from kintrace.linkage.model import LinkageSettings, ScoredPair, link_features
+from kintrace.linkage.names import damerau_levenshtein, surname_letters
 from kintrace.linkage.normalise import ExtraField, ExtraKind, PersonFeatures, person_features
 from kintrace.linkage.synthetic import generate_lists, true_pairs
 
@@ -374,6 +375,28 @@ def test_a_typo_the_phonetic_key_doubles_is_still_one_typo_in_the_letters() -> N
             a_person("Великогородук", "Матвей", "", "21.06.1973"),
             a_person("VELIOGORODUK", "Matvey", "", "1973-06-21"),
         ],
+        min_probability=0.0,
+    )
+    assert result.pairs[0].evidence["surname"] == "letter_typo"
+
+
+@pytest.mark.parametrize(
+    ("cyrillic", "latin"),
+    [
+        ("Каасов", "Karasov"),  # р dropped between two a: the key folds them, two edits
+        ("Журавлиов", "ZHURAVLIKOV"),  # close enough for Jaro-Winkler's "similar" too
+        ("Тиомирович", "Tixomirovich"),  # x is х, as in the key
+        ("Аанасьев", "Afanasʹev"),  # a prime is ь
+        ("Поовский", "Popovskij"),  # й, ij and iy are one i
+    ],
+)
+def test_a_surname_one_letter_apart_is_a_letter_typo_before_similar(
+    cyrillic: str, latin: str
+) -> None:
+    assert surname_letters(cyrillic) != surname_letters(latin)
+    assert damerau_levenshtein(surname_letters(cyrillic), surname_letters(latin)) == 1
+    result = link_features(
+        [a_person(cyrillic, "Борис", "", "1970"), a_person(latin, "Boris", "", "1970-03-04")],
         min_probability=0.0,
     )
     assert result.pairs[0].evidence["surname"] == "letter_typo"
