@@ -19,6 +19,7 @@ from pathlib import Path
 
 import typer
 
+import kintrace.cli.blas_threads  # noqa: F401  # before NumPy loads: one BLAS thread
 from kintrace.cli.common import console, err_console, reporting_errors
 from kintrace.cli.kinship_inputs import MUTATION_HELP, rescale_note
 from kintrace.cli.kinship_inputs import finite as _finite

@@ -95,11 +95,16 @@ def family_tables(
     *,
     source: str = "",
     inconsistent: OnInconsistent = "raise",
+    zeros_only: bool = False,
 ) -> FamilyTables:
-    """Build the kinship engine's LR tables with the families' own person ids in the rows."""
+    """Build the kinship engine's LR tables with the families' own person ids in the rows.
+
+    ``zeros_only``: only which LRs are 0 will be used (:func:`build_family_tables`).
+    """
     tables = build_family_tables(
-        [canonical(f) for f in families], table, mutation, source=source, inconsistent=inconsistent
-    )
+        [canonical(f) for f in families], table, mutation, source=source,
+        inconsistent=inconsistent, zeros_only=zeros_only,
+    )  # fmt: skip
     positions = tuple(m for f in families for m in f.missing)
     return FamilyTables(
         tables.families, positions, tables.sexes, tables.markers, tables.log10_lr,
@@ -124,15 +129,19 @@ def _lookup(
 def _incompatible_tables(
     families: Sequence[Family], table: FrequencyTable, source: str
 ) -> list[tuple[int, FamilyTables | None]]:
-    """No-mutation tables with their row counts; None for a family inconsistent without them."""
+    """No-mutation tables with their row counts; None for a family inconsistent without them.
+
+    Only which LRs are 0 is used (the incompatible markers), so the tables are built with
+    ``zeros_only`` (BLAS products: the same zeros, other values may differ in the last bits).
+    """
     try:
-        whole = family_tables(families, table, NO_MUTATION, source=source)
+        whole = family_tables(families, table, NO_MUTATION, source=source, zeros_only=True)
     except MendelianInconsistency:
         parts: list[tuple[int, FamilyTables | None]] = []
         for family in families:
             part: FamilyTables | None
             try:
-                part = family_tables([family], table, NO_MUTATION, source=source)
+                part = family_tables([family], table, NO_MUTATION, source=source, zeros_only=True)
             except MendelianInconsistency:
                 part = _consistent_markers_tables(family, table, source)
             parts.append((len(family.missing), part))
@@ -154,7 +163,9 @@ def _consistent_markers_tables(
     for name in data.markers:
         one = PedigreeData(data.pedigree, (name,), {name: data.typing.get(name, {})})
         try:
-            family_tables([Family(family.name, one, family.missing)], table, NO_MUTATION)
+            family_tables(
+                [Family(family.name, one, family.missing)], table, NO_MUTATION, zeros_only=True
+            )
         except MendelianInconsistency:
             continue
         keep.append(name)
@@ -162,7 +173,7 @@ def _consistent_markers_tables(
         return None
     typing = {name: data.typing.get(name, {}) for name in keep}
     part = Family(family.name, PedigreeData(data.pedigree, tuple(keep), typing), family.missing)
-    return family_tables([part], table, NO_MUTATION, source=source)
+    return family_tables([part], table, NO_MUTATION, source=source, zeros_only=True)
 
 
 def pairwise_matrix(

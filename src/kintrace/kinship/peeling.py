@@ -30,9 +30,17 @@ from kintrace.kinship.pedigree import NO_PARENT, Pedigree
 
 
 def peel_batch(
-    group: Sequence[PedigreeData], missing: int | None, marker: Marker, model: AlleleModel
+    group: Sequence[PedigreeData],
+    missing: int | None,
+    marker: Marker,
+    model: AlleleModel,
+    *,
+    zeros_only: bool = False,
 ) -> tuple[npt.NDArray[np.float64] | None, npt.NDArray[np.float64]]:
     """Peel families of one structure at one marker, each looked up by its own person ids.
+
+    ``zeros_only``: the caller uses only which values are 0 (see
+    :func:`~kintrace.kinship.elimination.contract`).
 
     Returns:
         ``(joint, likelihood)``: ``P(data of the missing person's component, M = allele
@@ -67,7 +75,7 @@ def peel_batch(
         keep = person_variables(ped, missing, model.xlinked) if missing in component else ()
         folded = fold_parents(ped, persons, factors, model, keep)
         folded = fold_sibships(ped, persons, folded, model, keep, typed_any, marker, size)
-        result = eliminate_batched(folded, keep)
+        result = eliminate_batched(folded, keep, zeros_only=zeros_only)
         values = np.asarray(
             result.table
             if result.batched
@@ -456,7 +464,9 @@ def _product(parts: Sequence[Factor], out: tuple[int, ...]) -> Factor | None:
     return Factor(out, table, left.batched or right.batched)
 
 
-def eliminate_batched(factors: Sequence[Factor], keep: Sequence[int]) -> Factor:
+def eliminate_batched(
+    factors: Sequence[Factor], keep: Sequence[int], *, zeros_only: bool = False
+) -> Factor:
     """:func:`~kintrace.kinship.elimination.eliminate`, with matrix-product steps done by BLAS.
 
     The same plan and the same sums; a step that multiplies two batched two-variable factors
@@ -468,6 +478,6 @@ def eliminate_batched(factors: Sequence[Factor], keep: Sequence[int]) -> Factor:
     next_id = len(active)
     for fids, out in plan:
         parts = [active.pop(fid) for fid in fids]
-        active[next_id] = _product(parts, out) or contract(parts, out)
+        active[next_id] = _product(parts, out) or contract(parts, out, zeros_only=zeros_only)
         next_id += 1
-    return contract(list(active.values()), tuple(keep))
+    return contract(list(active.values()), tuple(keep), zeros_only=zeros_only)

@@ -128,7 +128,12 @@ def lr_columns(
 
 
 def _batch_tables(
-    group: Sequence[Family], missing: int, marker: Marker, model: AlleleModel
+    group: Sequence[Family],
+    missing: int,
+    marker: Marker,
+    model: AlleleModel,
+    *,
+    zeros_only: bool = False,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     """Return LR columns, whole-family likelihoods and the inconsistent mask of one batch.
 
@@ -149,7 +154,9 @@ def _batch_tables(
     others = np.flatnonzero(rest)
     if others.size:
         peeled = datas if others.size == size else [datas[b] for b in others]
-        joint, likelihood[others] = peel_batch(peeled, missing, marker, model)
+        joint, likelihood[others] = peel_batch(
+            peeled, missing, marker, model, zeros_only=zeros_only
+        )
         assert joint is not None
         totals = joint.reshape(others.size, -1).sum(axis=1)
         impossible = totals == 0
@@ -182,6 +189,7 @@ def build_family_tables(
     dtype: type[np.floating[Any]] = np.float64,
     source: str = "",
     inconsistent: OnInconsistent = "raise",
+    zeros_only: bool = False,
 ) -> FamilyTables:
     """Precompute log10 LR tables for every missing person of every family, marker by marker.
 
@@ -198,6 +206,10 @@ def build_family_tables(
             without mutation: ``"raise"`` (one error listing every such family and marker) or
             ``"skip_marker"`` (that marker gets LR 1 for that family's rows, and is listed in
             :attr:`FamilyTables.inconsistent`).
+        zeros_only: the caller uses only which LRs and likelihoods are 0 (log10 ``-inf``), as
+            the incompatible-marker counts do: the peeled sums may then run in another order
+            (:func:`~kintrace.kinship.elimination.contract`), so the other values may differ
+            in the last bits; which are 0 does not.
 
     Returns:
         Tables with one row per (family, missing person), in input order.
@@ -230,7 +242,7 @@ def build_family_tables(
                 first, position = rows[chunk[0]]
                 missing = first.data.pedigree.index(position)
                 lrs, values, bad = _batch_tables(
-                    [rows[r][0] for r in chunk], missing, marker, model
+                    [rows[r][0] for r in chunk], missing, marker, model, zeros_only=zeros_only
                 )
                 likelihood[chunk, k] = values
                 for b in np.flatnonzero(bad):
