@@ -693,16 +693,25 @@ def _looks_like_patronymic(word: str) -> bool:
     return len(word) > 3 and bool(patronymic_sex(word))
 
 
+_PATRONYMIC_END = re.compile(r"(vic|ic|vna|cna)$")
+"""A patronymic's own ending (-ович, -ич, -овна, -ична), not a woman's name's -на (Марина)."""
+
+
 def split_full_name(text: str) -> NameParts:
     """Split a name written in one field: «Петров Александр Иванович», «Petrov A.I.», ...
 
     Russian order (surname first) is assumed unless the first word is a known given name
-    and the next is not («Aleksandr Petrov»).
+    and the next is not («Aleksandr Petrov»), or of three words the second alone looks
+    like a patronymic (given name, patronymic, surname).
 
     >>> split_full_name("Петров А.И.")
     NameParts(surname='Петров', given_name='А', patronymic='И')
     >>> split_full_name("Aleksandr Ivanovich PETROV")
     NameParts(surname='PETROV', given_name='Aleksandr', patronymic='Ivanovich')
+    >>> split_full_name("Vaclav Alekseevič POTAPOV")
+    NameParts(surname='POTAPOV', given_name='Vaclav', patronymic='Alekseevič')
+    >>> split_full_name("Петрова Марина Ивановна").surname
+    'Петрова'
     """
     words = name_tokens(text)
     if not words:
@@ -713,6 +722,16 @@ def split_full_name(text: str) -> NameParts:
         if len(words) >= 3 and _looks_like_patronymic(words[1]):
             return NameParts(" ".join(words[2:]), words[0], words[1])
         return NameParts(" ".join(words[1:]), words[0])
+    if (
+        len(words) == 3
+        and _PATRONYMIC_END.search(phonetic_key(words[1]))
+        and len(words[2]) > 1
+        and not _looks_like_patronymic(words[2])
+        and not _looks_like_patronymic(words[0])
+    ):
+        # a patronymic in the middle comes after the given name, whatever that name is (a
+        # rare or misspelt one: Vaclav Alekseevič POTAPOV); surname first, it would be last
+        return NameParts(words[2], words[0], words[1])
     rest = words[2:]
     return NameParts(words[0], words[1], " ".join(rest))
 

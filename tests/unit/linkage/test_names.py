@@ -134,3 +134,22 @@ def test_keys_ignore_case_and_are_latin(text: str) -> None:
     key = phonetic_key(text)
     assert key == phonetic_key(text.upper())
     assert key.isascii()
+
+
+@pytest.mark.parametrize(
+    ("written", "parts"),
+    [
+        # given name, patronymic, surname: a given name the data file does not hold
+        ("Vaclav Alekseevič POTAPOV", ("POTAPOV", "Vaclav", "Alekseevič")),
+        ("Агтоша Викторович Орлов", ("Орлов", "Агтоша", "Викторович")),  # a misspelt one
+        # surname first stays: a woman's name ending in -на is no patronymic, nor an initial
+        ("Петрова Марина Ивановна", ("Петрова", "Марина", "Ивановна")),
+        ("Петрова Марина И", ("Петрова", "Марина", "И")),
+        ("Сидоренко Иван Петрович", ("Сидоренко", "Иван", "Петрович")),
+    ],
+)
+def test_a_patronymic_in_the_middle_of_three_words_follows_the_given_name(
+    written: str, parts: tuple[str, str, str]
+) -> None:
+    split = split_full_name(written)
+    assert (split.surname, split.given_name, split.patronymic) == parts
