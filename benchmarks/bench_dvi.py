@@ -39,6 +39,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+# isort: off
+import kintrace.cli.blas_threads  # noqa: F401  # before NumPy loads, as in kintrace dvi
+
+# isort: on
 import numpy as np
 
 from kintrace.dvi import jsontext
