@@ -221,6 +221,15 @@ def think_time(value: str) -> tuple[float, float]:
     return (float(low), float(high or low))
 
 
+def page_path(page: str, rng: random.Random, count: int, surnames: list[str]) -> str:
+    """The address of one request of a page: ``case page``, ``search`` or ``worklist``."""
+    if page == "case page":
+        return f"/persons/{rng.randrange(1, count + 1)}"
+    if page == "search":
+        return f"/cases?q={urllib.parse.quote(rng.choice(surnames))}"
+    return f"/worklist?page={rng.randrange(1, 20)}"
+
+
 def user(
     port: int,
     cookie: str,
@@ -238,13 +247,8 @@ def user(
         time.sleep(rng.uniform(0, think[1]))
     while time.monotonic() < until:
         pick = rng.random()
-        if pick < 0.5:
-            name, path = "case page", f"/persons/{rng.randrange(1, count + 1)}"
-        elif pick < 0.75:
-            query = urllib.parse.quote(rng.choice(surnames))
-            name, path = "search", f"/cases?q={query}"
-        else:
-            name, path = "worklist", f"/worklist?page={rng.randrange(1, 20)}"
+        name = "case page" if pick < 0.5 else "search" if pick < 0.75 else "worklist"
+        path = page_path(name, rng, count, surnames)
         started = time.perf_counter()
         try:
             connection.request("GET", path, headers=headers)
@@ -290,9 +294,7 @@ def cpu_seconds() -> dict[str, float]:
     too, and a connection closed meanwhile takes its seconds with it) and this process (the
     load's users), read from ``/proc`` (Linux only: the caller checks that it is there)."""
     tick = os.sysconf("SC_CLK_TCK")
-    used = {"server": 0.0, "postgresql": 0.0, "load": 0.0}
-    me = os.getpid()
-    server_pids = _descendants(me)
+    processes: dict[int, tuple[str, int, float]] = {}  # pid: name, parent, CPU seconds
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -300,36 +302,27 @@ def cpu_seconds() -> dict[str, float]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        name = stat[stat.index("(") + 1 : stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2 :].split()
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
         seconds = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-        pid = int(entry.name)
+        processes[int(entry.name)] = (name, int(fields[1]), seconds)
+    me = os.getpid()
+    server: set[int] = set()
+    todo = [me]
+    while todo:  # this process's children, theirs and so on
+        parent = todo.pop()
+        children = [pid for pid, (_, ppid, _) in processes.items() if ppid == parent]
+        server.update(children)
+        todo += children
+    used = {"server": 0.0, "postgresql": 0.0, "load": 0.0}
+    for pid, (name, _, seconds) in processes.items():
         if pid == me:
             used["load"] += seconds
         elif name == "postgres":
             used["postgresql"] += seconds
-        elif pid in server_pids:
+        elif pid in server:
             used["server"] += seconds
     return used
-
-
-def _descendants(root: int) -> set[int]:
-    """The processes started by ``root``, their children and so on."""
-    children: dict[int, list[int]] = defaultdict(list)
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            children[int(stat[stat.rindex(")") + 2 :].split()[1])].append(int(entry.name))
-    found: set[int] = set()
-    todo = [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
 
 
 def searched_surnames(url: str) -> list[str]:

@@ -32,7 +32,7 @@ from typing import Any
 
 import anyio.to_thread
 import jinja2.environment
-from bench_load import PASSWORD, searched_surnames
+from bench_load import PASSWORD, page_path, searched_surnames
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
@@ -120,12 +120,8 @@ async def sign_in(app: Any, username: str) -> str:
     return "; ".join(c.split(";", 1)[0] for c in cookies)
 
 
-def paths(page: str, rng: random.Random, count: int, surnames: list[str]) -> str:
-    if page == "case":
-        return f"/persons/{rng.randrange(1, count + 1)}"
-    if page == "search":
-        return f"/cases?q={urllib.parse.quote(rng.choice(surnames))}"
-    return f"/worklist?page={rng.randrange(1, 20)}"
+PAGES = ("case page", "search", "worklist")
+"""The load's pages (``bench_load.page_path``), printed and profiled by their first word."""
 
 
 async def run(url: str, requests: int, profile: str | None) -> None:
@@ -155,9 +151,9 @@ async def run(url: str, requests: int, profile: str | None) -> None:
             await sign_in(app, f"desk{r:02d}") for r in range(1, 6)
         ]
         rng = random.Random(7)
-        for page in ("case", "search", "worklist"):  # warm: templates compiled, caches filled
+        for page in PAGES:  # warm: templates compiled, caches filled
             for cookie in cookies:
-                await call(app, "GET", paths(page, rng, count, surnames), cookie)
+                await call(app, "GET", page_path(page, rng, count, surnames), cookie)
         print(
             f"{count:,} persons, {requests} requests a page, load average "
             + " ".join(f"{v:.1f}" for v in os.getloadavg())
@@ -166,14 +162,15 @@ async def run(url: str, requests: int, profile: str | None) -> None:
             f"{'page':<9} {'ms':>7} {'cpu ms':>7} {'stmts':>6} {'sql ms':>7} {'jinja ms':>8}  codes"
         )
         profiler = cProfile.Profile() if profile is not None else None
-        for page in ("case", "search", "worklist"):
+        for page in PAGES:
+            label = page.split()[0]  # case, search, worklist
             walls, cpus, codes = [], [], set()
             sql["n"], sql["s"], RENDER["s"] = 0, 0.0, 0.0
             for i in range(requests):
-                path = paths(page, rng, count, surnames)
+                path = page_path(page, rng, count, surnames)
                 cookie = cookies[i % len(cookies)]
                 wall, cpu = time.perf_counter(), time.thread_time()
-                if profiler is not None and profile in ("", page):
+                if profiler is not None and profile in ("", label):
                     profiler.enable()
                 status, _, _ = await call(app, "GET", path, cookie)
                 if profiler is not None:
@@ -182,7 +179,7 @@ async def run(url: str, requests: int, profile: str | None) -> None:
                 walls.append(time.perf_counter() - wall)
                 codes.add(status)
             print(
-                f"{page:<9} {statistics.mean(walls) * 1000:>7.1f}"
+                f"{label:<9} {statistics.mean(walls) * 1000:>7.1f}"
                 f" {statistics.mean(cpus) * 1000:>7.1f} {sql['n'] / requests:>6.1f}"
                 f" {sql['s'] * 1000 / requests:>7.1f} {RENDER['s'] * 1000 / requests:>8.1f}"
                 f"  {sorted(codes)}"
