@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 
@@ -22,6 +23,11 @@ NEWS_REASON = "news of the cases for their families"
 NEWS_EVERY_S = 60.0
 """Seconds between two scans for news while the app runs."""
 
+_ONE_SCAN_AT_A_TIME = threading.Lock()
+"""A scan reads the marks of what was announced, then moves them: two at once in one process
+(the day's job and the minute's, both started with ``kintrace serve``) would announce the same
+news twice or, on a new instance, both write the first mark and one fail."""
+
 
 def send_news(
     sessions: sessionmaker[AuditedSession], settings: Settings, *, daily: bool = False
@@ -38,7 +44,8 @@ def send_news(
                 mailed += mail_news(session, settings, daily=True, now=now)
             return made, mailed
 
-    return retrying(once)
+    with _ONE_SCAN_AT_A_TIME:
+        return retrying(once)
 
 
 async def every(
