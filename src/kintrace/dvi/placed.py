@@ -66,6 +66,7 @@ def _padded(models: Sequence[_MarkerModel], n: int) -> tuple[npt.NDArray[np.floa
     """Stack the markers' frequencies and halved transmission tables, padded to ``n`` alleles.
 
     A padded allele has frequency 0 and no mutation leads to it, so it never carries mass.
+    Markers with more than ``n`` alleles are left as zeros (not peeled at this ``n``).
     """
     size = len(models)
     freqs = np.zeros((size, n))
@@ -73,6 +74,8 @@ def _padded(models: Sequence[_MarkerModel], n: int) -> tuple[npt.NDArray[np.floa
     female = np.zeros((size, n, n))
     for k, m in enumerate(models):
         k_n = len(m.freqs)
+        if k_n > n:
+            continue
         freqs[k, :k_n] = m.freqs
         male[k, :k_n, :k_n] = m.male
         female[k, :k_n, :k_n] = m.female
@@ -128,8 +131,9 @@ def placed_marker_log10_likelihoods(
             )
         model, remap = lump(allele_model(marker, mutation), sorted(a for a in seen if a >= 0))
         models.append(_marker_model(model, remap, marker.alleles))
-    n = max((len(m.freqs) for m in models), default=1)
-    stacks = _padded(models, n)
+    sizes = [len(m.freqs) for m in models]
+    n = max(sizes, default=1)
+    padded: dict[int, tuple[npt.NDArray[np.float64], ...]] = {}
     size, persons = len(placements), ped.size
     base = np.full((len(names), persons, 2), -1, dtype=np.intp)
     for k, name in enumerate(names):
@@ -161,16 +165,72 @@ def placed_marker_log10_likelihoods(
         row = np.frombuffer(raw, dtype=np.int8)
         kept = set(prune(ped, {i for i in range(persons) if row[i] != UNTYPED}))
         key = tuple(int(s) if i in kept else PRUNED for i, s in enumerate(row))
-        plan = _Plan.build(ped.father, ped.mother, key, n)
-        chunk = max(1, MAX_CELLS // max(plan.largest, 1))
         index = np.array(items, dtype=np.intp)
-        for start in range(0, len(index), chunk):
-            part = index[start : start + chunk]
-            mk = part % len(names)
-            values = plan.run(flat_alleles[part], mk, stacks)
-            with np.errstate(divide="ignore"):
-                total[part] = np.log10(values)
+        # the elimination order is chosen at the largest marker's n and kept for smaller ones
+        plan = _Plan.build(ped.father, ped.mother, key, n)
+        for width, part_index in _by_width(index, sizes, plan):
+            stacks = padded.get(width)
+            if stacks is None:
+                stacks = padded[width] = _padded(models, width)
+            chunk = max(1, MAX_CELLS // max(plan.cells(width), 1))
+            for start in range(0, len(part_index), chunk):
+                part = part_index[start : start + chunk]
+                mk = part % len(names)
+                values = plan.run(flat_alleles[part], mk, stacks)
+                with np.errstate(divide="ignore"):
+                    total[part] = np.log10(values)
     return total.reshape(size, len(names)), names, xlinked
+
+
+RUN_COST = 150_000
+"""The fixed cost of one batched peeling (a few dozen numpy calls), in table cells: about
+what one call costs against the cells its contractions touch (measured on the graves of
+``benchmarks/bench_dvi.py``, 2026-12-06)."""
+
+
+def _by_width(
+    items: npt.NDArray[np.intp], sizes: Sequence[int], plan: _Plan
+) -> list[tuple[int, npt.NDArray[np.intp]]]:
+    """Split one typing pattern's items into runs by their markers' allele counts.
+
+    Every item of a run is padded to the run's ``n`` (its largest marker), and the tables grow
+    as a power of ``n`` (``n³`` for an untyped parent's two alleles and his child's), so
+    markers of 4 alleles peeled at the 10 of the largest cost many times what they need; each
+    run costs a few dozen numpy calls more (:data:`RUN_COST`). The runs are the split of the
+    sorted allele counts that costs least in that model (dynamic programming over the few
+    distinct counts). Padding cannot change a likelihood: a padded allele has frequency 0
+    and no transmission reaches it.
+
+    Returns:
+        ``(n, items)`` per run.
+    """
+    k = len(sizes)
+    marker_n = np.asarray(sizes, dtype=np.intp)[items % k]
+    widths: list[int] = sorted({int(w) for w in marker_n})
+    if len(widths) == 1:
+        return [(widths[0], items)]
+    counts = [int(np.count_nonzero(marker_n == w)) for w in widths]
+    work = [sum(2**p * w**a for p, a in plan.powers) for w in widths]
+
+    def cost(lo: int, hi: int) -> float:
+        return float(RUN_COST + sum(counts[lo : hi + 1]) * work[hi])
+
+    # best[j]: the cheapest split of widths[:j]; cut[j]: where its last run starts
+    best = [0.0] + [math.inf] * len(widths)
+    cut = [0] * (len(widths) + 1)
+    for j in range(1, len(widths) + 1):
+        for i in range(j):
+            value = best[i] + cost(i, j - 1)
+            if value < best[j]:
+                best[j], cut[j] = value, i
+    runs: list[tuple[int, npt.NDArray[np.intp]]] = []
+    j = len(widths)
+    while j > 0:
+        i = cut[j]
+        chosen = (marker_n >= widths[i]) & (marker_n <= widths[j - 1])
+        runs.append((widths[j - 1], items[chosen]))
+        j = i
+    return runs[::-1]
 
 
 def _indices(genotype: Genotype, index: Mapping[str, int]) -> tuple[int, int]:
@@ -192,6 +252,9 @@ class _Plan:
     steps: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]
     scopes: tuple[tuple[int, ...], ...]
     largest: int
+    powers: tuple[tuple[int, int], ...]
+    """Per input factor and elimination step, ``(phase variables, allele variables)`` of the
+    table it makes or sums over: the work of one item is ``sum 2^p n^a``."""
 
     @staticmethod
     def build(
@@ -204,11 +267,23 @@ class _Plan:
         sizes = _domains(key, n)
         steps, largest = _min_weight_plan(scopes, sizes)
         largest = max([largest, *(math.prod(sizes[v] for v in s) for s in scopes)])
-        plan = _Plan(father, mother, key, n, steps, tuple(scopes), largest)
+        made: list[tuple[int, ...]] = list(scopes)
+        unions = list(scopes)
+        for fids, out in steps:
+            unions.append(tuple({v for f in fids for v in made[f]}))
+            made.append(out)
+        powers = tuple(
+            (sum(1 for v in u if v % 3 == 0), sum(1 for v in u if v % 3 != 0)) for u in unions
+        )
+        plan = _Plan(father, mother, key, n, steps, tuple(scopes), largest, powers)
         if len(_PLANS) > 1024:
             _PLANS.clear()
         _PLANS[(father, mother, key, n)] = plan
         return plan
+
+    def cells(self, n: int) -> int:
+        """Return the cells of the largest table of one item with ``n`` alleles per marker."""
+        return max((2**p * n**a for p, a in self.powers), default=1)
 
     def run(
         self,

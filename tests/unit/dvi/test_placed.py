@@ -214,6 +214,44 @@ def test_the_grave_of_three_sons_and_five_grandsons() -> None:
         assert lr == pytest.approx(expected - base - own, abs=1e-9)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_markers_of_different_sizes_peeled_apart_equal_peeling(seed: int) -> None:
+    """Markers of 2 to 12 alleles, many placements: the items are peeled in runs padded to
+    different allele counts (:func:`kintrace.dvi.placed._by_width`); every likelihood equals
+    the kinship engine's peeling of that placement, marker by marker."""
+    rng = random.Random(300 + seed)
+    family, _, _ = _random_family(rng, 9, 3, 1)
+    sizes = [2, 3, 4, 6, 9, 12]
+    table = FrequencyTable(
+        {
+            f"L{n}": make_marker(
+                f"L{n}", dict(zip([str(k) for k in range(n)], _weights(rng, n), strict=True))
+            )
+            for n in sizes
+        }
+    )
+
+    def genotype(name: str) -> Genotype:
+        alleles = table[name].alleles
+        return (rng.choice(alleles), rng.choice(alleles))
+
+    typing = {
+        m: {p: genotype(m) for p in family.data.typing[family.data.markers[0]]} for m in table.names
+    }
+    family = Family("F", PedigreeData(family.data.pedigree, tuple(table.names), typing),
+                    family.missing)  # fmt: skip
+    bodies = [
+        Profile(f"V{v}", 1, {m: genotype(m) for m in table.names})
+        for v in range(len(family.missing) + 2)
+    ]
+    mutation = MutationModel.both(parse_mutation_spec("equal:rate=0.05"))
+    placements = _placements(rng, family, bodies, 60)
+    got, _ = placed_log10_likelihoods(family, placements, table, mutation)
+    for placed, value in zip(placements, got, strict=True):
+        expected = family_log10_likelihood(_joined(family, placed), table, mutation)
+        assert _close(float(value), expected), (placed.keys(), value, expected)
+
+
 def test_incompatible_placement_scores_minus_infinity() -> None:
     """A son who shares no allele with his typed mother (no mutation): likelihood 0."""
     ped = build_pedigree(["MO", "SON"], [None, None], [None, "MO"], [2, 1])
