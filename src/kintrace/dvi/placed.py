@@ -402,10 +402,10 @@ def _tables(
     valid: dict[int, npt.NDArray[np.float64]] = {}
     for i, state in enumerate(key):
         if state == PHASED:
-            a, c = pairs[:, i, 0], pairs[:, i, 1]
-            phase_pat[i] = np.stack([a, c], axis=1)
-            phase_mat[i] = np.stack([c, a], axis=1)
-            valid[i] = np.stack([np.ones(size), (a != c).astype(np.float64)], axis=1)
+            phase_pat[i] = pairs[:, i]
+            phase_mat[i] = pairs[:, i, ::-1]
+            valid[i] = np.ones((size, 2))
+            valid[i][:, 1] = pairs[:, i, 0] != pairs[:, i, 1]
     for i, state in enumerate(key):
         if state == PRUNED:
             continue
@@ -422,13 +422,14 @@ def _tables(
             ):
                 if parent == NO_PARENT:
                     continue
-                # into[b, a, s]: the parent's allele a passed on as the child's allele of phase s
-                into = np.take_along_axis(matrices[side], own[:, None, :], axis=2)  # (B, n, 2)
-                if key[parent] == PHASED:
+                m = matrices[side]
+                if key[parent] == PHASED:  # (B, 2, 2): the parent's phase, the child's phase
                     pp, pm = phase_pat[parent][:, :, None], phase_mat[parent][:, :, None]
-                    phases = np.arange(2)[None, None, :]
-                    tables.append(0.5 * (into[rows2, pp, phases] + into[rows2, pm, phases]))
+                    child = own[:, None, :]
+                    tables.append(0.5 * (m[rows2, pp, child] + m[rows2, pm, child]))
                 else:  # (B, n, n, 2): the parent's alleles, the child's phase
+                    # into[b, a, s]: the parent's allele a passed on as the child's of phase s
+                    into = np.ascontiguousarray(m[rows1, :, own].transpose(0, 2, 1))
                     tables.append(0.5 * (into[:, :, None, :] + into[:, None, :, :]))
             continue
         if state == HALF:

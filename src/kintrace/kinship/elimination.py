@@ -85,12 +85,17 @@ def contract(factors: Sequence[Factor], out: Sequence[int], *, zeros_only: bool 
     args: list[object] = []
     key: list[object] = []
     sublists: list[list[int]] = []
+    # When every factor has the batch axis, numpy's greedy order compares sizes that all hold
+    # it (the same order for any batch size), and the only other use of the size is where the
+    # batch letter goes in each intermediate's subscripts, sorted by (size, letter): the same
+    # for every batch size above every other axis's. Such sizes share one key.
+    big = batched and _larger_batch(factors)
     for f in factors:
         subscripts = ([batch_label] if f.batched else []) + [labels[v] for v in f.variables]
         args.append(f.table)
         args.append(subscripts)
         sublists.append(subscripts)
-        key.append((f.table.shape, tuple(subscripts)))
+        key.append((f.table.shape[1:] if big else f.table.shape, tuple(subscripts)))
     out_labels = ([batch_label] if batched else []) + [labels[v] for v in out]
     args.append(out_labels)
     if len(factors) == 2 and zeros_only:
@@ -101,7 +106,7 @@ def contract(factors: Sequence[Factor], out: Sequence[int], *, zeros_only: bool 
     if len(factors) <= 2:
         table = _c_einsum(*args)
         return Factor(tuple(out), np.asarray(table, dtype=np.float64), batched)
-    key.append(tuple(out_labels))
+    key.append((tuple(out_labels), big))
     path_key = tuple(key)
     steps = _STEPS.get(path_key)
     if steps is None:
@@ -109,6 +114,16 @@ def contract(factors: Sequence[Factor], out: Sequence[int], *, zeros_only: bool 
         steps = _remember(_STEPS, path_key, _contraction_steps(args, path))
     table = _run_steps([f.table for f in factors], steps)
     return Factor(tuple(out), np.asarray(table, dtype=np.float64), batched)
+
+
+def _larger_batch(factors: Sequence[Factor]) -> bool:
+    """Whether every factor has one batch axis, longer than each of their other axes."""
+    size = factors[0].table.shape[0] if factors[0].batched else 0
+    for f in factors:
+        shape = f.table.shape
+        if not f.batched or shape[0] != size or any(d >= size for d in shape[1:]):
+            return False
+    return True
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"

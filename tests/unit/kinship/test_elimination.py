@@ -49,3 +49,32 @@ def test_contract_matches_einsum_with_the_greedy_path_bit_for_bit(seed: int) -> 
         want = _einsum(factors, out)
         assert got.shape == want.shape
         assert got.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_steps_cached_at_one_batch_size_match_einsum_at_others(seed: int) -> None:
+    """Every factor batched: the steps are cached without the batch size (the greedy order
+    compares sizes that all hold it), and each size gets np.einsum's numbers bit for bit."""
+    rng = np.random.default_rng(100 + seed)
+    n_vars = int(rng.integers(2, 7))
+    sizes = rng.integers(2, 9, size=n_vars)
+    scopes = [
+        tuple(
+            int(v)
+            for v in rng.choice(
+                n_vars, size=int(rng.integers(1, min(4, n_vars) + 1)), replace=False
+            )
+        )
+        for _ in range(int(rng.integers(3, 7)))
+    ]
+    present = sorted({v for s in scopes for v in s})
+    out = tuple(int(v) for v in rng.permutation(present)[: int(rng.integers(0, len(present)))])
+    for batch in (int(rng.integers(2, 40)), 2, 1, 57, 3, 91):
+        factors = [
+            Factor(s, rng.random((batch, *(int(sizes[v]) for v in s))), batched=True)
+            for s in scopes
+        ]
+        got = contract(factors, out).table
+        want = _einsum(factors, out)
+        assert got.shape == want.shape
+        assert got.tobytes() == want.tobytes()
