@@ -203,6 +203,89 @@ def _alone(wanted: Sequence[tuple[Family, str]], table: FrequencyTable) -> list[
     ]
 
 
+FEW_ALLELES = 0.5
+"""The markers whose expected LRs are summed first (:func:`_strong_or_tables`): those with the
+fewest alleles, up to this share of the whole cost (``n³`` per marker of ``n`` alleles)."""
+
+MARGIN = 1e-6
+"""How far (log10) above the threshold the first markers' sum must be to decide alone."""
+
+
+def _strong_or_tables(
+    wanted: Sequence[tuple[Family, str]],
+    table: FrequencyTable,
+    mutation: MutationModel,
+    log_t: float,
+) -> FamilyTables | None:
+    """None when every wanted person's expected log10 LR is above ``log_t`` on the markers with
+    the fewest alleles alone, else the mutation-model tables of ``_alone(wanted, table)``.
+
+    Each marker's term of the expected log10 LR is ``sum_g P(g | F) log10(P(g | F) / P(g))``,
+    a Kullback–Leibler divergence, never negative (0 where a marker is skipped, LR 1), so a
+    sum over some markers is at most the sum over all. The markers with the fewest alleles,
+    up to a share :data:`FEW_ALLELES` of the cost (a table costs ``n²`` to ``n⁴`` cells: the
+    55-allele SE33 alone is about half of the 23 core markers), are summed first; when every
+    person passes ``log_t`` on them by :data:`MARGIN` (far more than the rounding of a few
+    dozen terms, or a frequency table that sums to 1 within 1e-9) nobody is thin, and the
+    other markers are not peeled. Otherwise the other markers' tables are built too and
+    joined: each marker's table is peeled on its own, in the same batches as in one call
+    over every marker, so the tables are the same numbers.
+    """
+    alone = _alone(wanted, table)
+    names = list(dict.fromkeys(m for f in alone for m in f.data.markers))
+    by_size = sorted(names, key=lambda m: (table[m].n_alleles, names.index(m)))
+    costs = [table[m].n_alleles ** 3 for m in by_size]
+    budget, spent, first = FEW_ALLELES * sum(costs), 0, set()
+    for name, cost in zip(by_size, costs, strict=True):
+        spent += cost
+        if spent > budget:
+            break
+        first.add(name)
+    if not first or len(first) == len(names):
+        return family_tables(alone, table, mutation, inconsistent="skip_marker")
+    few = family_tables(_restricted(alone, first), table, mutation, inconsistent="skip_marker")
+    if all(e >= log_t + MARGIN for e in _expected(wanted, few)):
+        return None
+    rest = set(names) - first
+    more = family_tables(_restricted(alone, rest), table, mutation, inconsistent="skip_marker")
+    return _joined(few, more, names)
+
+
+def _restricted(families: Sequence[Family], markers: set[str]) -> list[Family]:
+    """The families with only the given markers."""
+    return [
+        Family(
+            f.name,
+            PedigreeData(
+                f.data.pedigree, tuple(m for m in f.data.markers if m in markers), f.data.typing
+            ),
+            f.missing,
+        )
+        for f in families
+    ]
+
+
+def _joined(a: FamilyTables, b: FamilyTables, order: Sequence[str]) -> FamilyTables:
+    """Tables of the same rows over two sets of markers, joined in the markers' ``order``."""
+    where = {m.name: ("a", k) for k, m in enumerate(a.markers)}
+    where.update({m.name: ("b", k) for k, m in enumerate(b.markers)})
+    parts = {"a": a, "b": b}
+    picks = [(parts[side], k) for side, k in (where[name] for name in order)]
+    inconsistent = tuple(
+        tuple(m for m in order if m in set(x) | set(y))
+        for x, y in zip(a.inconsistent, b.inconsistent, strict=True)
+    )
+    return FamilyTables(
+        families=a.families,
+        positions=a.positions,
+        sexes=a.sexes,
+        markers=tuple(t.markers[k] for t, k in picks),
+        log10_lr=tuple(t.log10_lr[k] for t, k in picks),
+        likelihood=np.stack([t.likelihood[:, k] for t, k in picks], axis=1),
+        inconsistent=inconsistent,
+    )
+
+
 def _expected(wanted: Sequence[tuple[Family, str]], lrs: FamilyTables) -> list[float]:
     """The expected log10 LR of each (family, missing person) from its mutation-model rows."""
     out: list[float] = []
@@ -451,8 +534,8 @@ def weak_missing(
         return []
     # thin or not depends on the expected log10 LR alone, from the mutation-model tables: the
     # tables without mutation (exclusion powers) are built only when some person is thin
-    lrs = family_tables(_alone(wanted, table), table, mutation, inconsistent="skip_marker")
-    if all(e >= log_t for e in _expected(wanted, lrs)):
+    lrs = _strong_or_tables(wanted, table, mutation, log_t)
+    if lrs is None or all(e >= log_t for e in _expected(wanted, lrs)):
         return []
     rng = np.random.default_rng(seed)  # NumPy's random module only when some person is thin
     out: list[Suggestion] = []

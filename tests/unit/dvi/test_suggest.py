@@ -7,9 +7,18 @@ import math
 import pytest
 
 from kintrace.dvi.data import parse_dvi_families
-from kintrace.dvi.suggest import family_figures, relative_figures, weak_missing
+from kintrace.dvi.pairwise import family_tables
+from kintrace.dvi.suggest import (
+    _alone,
+    _expected,
+    _strong_or_tables,
+    family_figures,
+    relative_figures,
+    weak_missing,
+)
 from kintrace.kinship.markers import FrequencyTable, make_marker
 from kintrace.kinship.mutation import MutationModel, parse_mutation_spec
+from kintrace.kinship.pedfile import Family
 
 HEADER = "family id fid mid sex missing"
 P = [0.1, 0.2, 0.3, 0.4]
@@ -167,3 +176,64 @@ def test_weak_missing_reports_thin_persons_with_their_family_figures_and_skips_t
     assert [s.family for s in both] == ["F", "G"]
     for s in both:
         assert (s.exclusion_power, s.expected_log10_lr) == pytest.approx(thin[s.family])
+
+
+def _mixed_case() -> tuple[list[tuple[Family, str]], FrequencyTable]:
+    """Families of two shapes typed on six markers of 2 to 14 alleles, some genotypes
+    impossible without mutation."""
+    import random
+
+    rng = random.Random(4)
+    sizes = [2, 14, 3, 9, 5, 12]
+    markers = {}
+    for k, n in enumerate(sizes):
+        weights = [rng.uniform(0.2, 1.0) for _ in range(n)]
+        markers[f"L{k}"] = make_marker(
+            f"L{k}", {str(a): w / sum(weights) for a, w in enumerate(weights)}
+        )
+    table = FrequencyTable(markers)
+
+    def cell(name: str) -> str:
+        return f"{rng.choice(table[name].alleles)}/{rng.choice(table[name].alleles)}"
+
+    lines = [f"{HEADER} {' '.join(table.names)}"]
+    for f in range(6):
+        cells = " ".join(cell(m) for m in table.names)
+        fa, mo = f"F{f}FA", f"F{f}MO"
+        lines.append(f"F{f} {fa} 0 0 1 0 " + (cells if f % 2 else " ".join(["-/-"] * 6)))
+        lines.append(f"F{f} {mo} 0 0 2 0 {' '.join(cell(m) for m in table.names)}")
+        lines.append(f"F{f} F{f}M {fa} {mo} 1 1 {' '.join(['-/-'] * 6)}")
+        lines.append(f"F{f} F{f}B {fa} {mo} 1 0 {' '.join(cell(m) for m in table.names)}")
+    fams = parse_dvi_families("\n".join(lines) + "\n")
+    return [(f, f"{f.name}M") for f in fams], table
+
+
+def test_tables_built_in_two_parts_equal_one_call_over_every_marker() -> None:
+    wanted, table = _mixed_case()
+    mutation = equal_rate(0.01)
+    whole = family_tables(_alone(wanted, table), table, mutation, inconsistent="skip_marker")
+    parts = _strong_or_tables(wanted, table, mutation, log_t=math.inf)
+    assert parts is not None
+    assert [m.name for m in parts.markers] == [m.name for m in whole.markers]
+    for a, b in zip(parts.log10_lr, whole.log10_lr, strict=True):
+        assert a.tobytes() == b.tobytes()
+    assert parts.likelihood.tobytes() == whole.likelihood.tobytes()
+    assert parts.inconsistent == whole.inconsistent
+    assert parts.families == whole.families and parts.positions == whole.positions
+
+
+@pytest.mark.parametrize("log_t", [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0])
+def test_markers_with_few_alleles_decide_only_when_every_person_passes(log_t: float) -> None:
+    """None (nobody thin) exactly when the whole expected LR of every person passes log_t,
+    or on the markers with few alleles already; else the tables of every marker."""
+    wanted, table = _mixed_case()
+    mutation = equal_rate(0.01)
+    whole = family_tables(_alone(wanted, table), table, mutation, inconsistent="skip_marker")
+    expected = _expected(wanted, whole)
+    got = _strong_or_tables(wanted, table, mutation, log_t)
+    if got is None:
+        assert all(e >= log_t for e in expected)
+    else:
+        assert _expected(wanted, got) == expected
+    if any(e < log_t for e in expected):
+        assert got is not None
