@@ -12,7 +12,7 @@ use.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ import numpy.typing as npt
 from kintrace.dvi.pairwise_direct import DirectRows, direct_rows, structure_key
 from kintrace.errors import MendelianInconsistency
 from kintrace.kinship.genotypes import PedigreeData
-from kintrace.kinship.markers import FrequencyTable
+from kintrace.kinship.markers import FrequencyTable, Marker
 from kintrace.kinship.mutation import NO_MUTATION, MutationModel
 from kintrace.kinship.pedfile import Family, Profile
 from kintrace.kinship.pedigree import Pedigree
@@ -231,8 +231,10 @@ def pairwise_with_likelihoods(
     same numbers, without peeling every genotype of every position alone).
     """
     shapes = Counter(structure_key(f) for f in families)
-    markers = {m for f in families for m in f.data.markers if m in table}
-    profile_columns(remains, [table[m] for m in sorted(markers)], source=remains_source)
+    markers = sorted({m for f in families for m in f.data.markers if m in table})
+    # the remains' alleles checked here, before any family is scored; the columns are kept
+    checked = profile_columns(remains, [table[m] for m in markers], source=remains_source)
+    known = dict(zip(markers, checked, strict=True))
     direct: dict[int, DirectRows] = {}
     for k, family in enumerate(families):
         if shapes[structure_key(family)] == 1 and _alleles_known(family, table):
@@ -245,7 +247,7 @@ def pairwise_with_likelihoods(
     if not direct:
         return _table_pairwise(
             rest, remains, table, mutation, families_source=families_source,
-            remains_source=remains_source,
+            remains_source=remains_source, known=known,
         )  # fmt: skip
     parts: list[PairwiseMatrix] = []
     log10_family: dict[str, float] = {}
@@ -253,7 +255,7 @@ def pairwise_with_likelihoods(
     if rest:
         whole, rest_family = _table_pairwise(
             rest, remains, table, mutation, families_source=families_source,
-            remains_source=remains_source,
+            remains_source=remains_source, known=known,
         )  # fmt: skip
         log10_family.update(rest_family)
         for f in rest:
@@ -300,10 +302,22 @@ def _table_pairwise(
     *,
     families_source: str = "",
     remains_source: str = "",
+    known: Mapping[str, npt.NDArray[np.intp]] | None = None,
 ) -> tuple[PairwiseMatrix, dict[str, float]]:
-    """:func:`pairwise_with_likelihoods` by the familial-search tables (every family)."""
+    """:func:`pairwise_with_likelihoods` by the familial-search tables (every family).
+
+    ``known``: the remains' table columns of some markers, already computed
+    (:func:`profile_columns`).
+    """
     tables = family_tables(families, table, mutation, source=families_source)
-    columns = profile_columns(remains, tables.markers, source=remains_source)
+    known = known or {}
+
+    def columns_of(markers: Sequence[Marker], source: str = "") -> list[npt.NDArray[np.intp]]:
+        if all(m.name in known for m in markers):
+            return [known[m.name] for m in markers]
+        return profile_columns(remains, markers, source=source)
+
+    columns = columns_of(tables.markers, remains_source)
     log10_lr, zeros = _lookup(tables.log10_lr, columns)
     rows = len(tables.families)
     incompatible = np.zeros((rows, len(remains)), dtype=np.int64)
@@ -312,7 +326,7 @@ def _table_pairwise(
         for n_rows, part in _incompatible_tables(families, table, families_source):
             if part is not None:
                 same = part.markers == tables.markers
-                cols = columns if same else profile_columns(remains, part.markers)
+                cols = columns if same else columns_of(part.markers)
                 _, part_zeros = _lookup(part.log10_lr, cols)
                 incompatible[start : start + n_rows] = part_zeros
             start += n_rows

@@ -232,13 +232,16 @@ def split_nuclear(
     where[None] = -1
     name = marker.name
     empty: dict[str, Genotype] = {}
-    # families by pedigree ids (by identity; the ids held in the value) and persons listed
-    buckets: dict[tuple[int, tuple[str, ...]], tuple[tuple[str, ...], list[int], list[Any]]]
+    # families by pedigree ids and persons listed: families of one structure renamed alike
+    # (dvi.pairwise.canonical) hold equal ids in distinct tuples, and share one bucket
+    buckets: dict[
+        tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[str, ...], list[int], list[Any]]
+    ]
     buckets = {}
     for b, data in enumerate(group):
         typing = data.typing.get(name, empty)
         ids = data.pedigree.ids
-        listed = (id(ids), tuple(typing))
+        listed = (ids, tuple(typing))
         bucket = buckets.get(listed)
         if bucket is None:
             bucket = buckets[listed] = (ids, [], [])
