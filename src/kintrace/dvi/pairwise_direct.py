@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kintrace.dvi.likelihoods import genotype_probability
-from kintrace.dvi.placed import placed_marker_log10_likelihoods
+from kintrace.dvi.placed import placed_marker_log10_likelihoods_under
 from kintrace.kinship.genotypes import is_typed
 from kintrace.kinship.markers import FrequencyTable
 from kintrace.kinship.mutation import NO_MUTATION, MutationModel
@@ -148,13 +148,16 @@ def _scores(
         chunk = [p for c in bodies[start : start + CHUNK] for p in by_body[c]]
         placements: list[dict[str, Profile]] = [{}]
         placements += [{family.missing[r]: remains[c]} for r, c in chunk]
-        scores, names, _ = placed_marker_log10_likelihoods(family, placements, table, mutation)
+        # without mutation too (the incompatible markers), in the same peelings
+        models = (mutation, NO_MUTATION) if mutation_used else (mutation,)
+        both, names, _ = placed_marker_log10_likelihoods_under(family, placements, table, models)
+        scores = both[0].copy()
         if np.isneginf(scores[0]).any():
             return None, None, names
         scores[1:] -= scores[0][None, :]
         with_rows.append(scores[1:] if with_rows else scores)
         if mutation_used:
-            plain, _, _ = placed_marker_log10_likelihoods(family, placements, table, NO_MUTATION)
+            plain = both[1].copy()
             base = plain[0]
             with np.errstate(invalid="ignore"):
                 relative = plain[1:] - base[None, :]

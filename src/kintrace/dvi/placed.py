@@ -36,7 +36,7 @@ from kintrace.kinship.likelihood import AlleleModel, allele_model, lump, prune
 from kintrace.kinship.markers import FrequencyTable
 from kintrace.kinship.mutation import MutationModel
 from kintrace.kinship.pedfile import Family, Profile
-from kintrace.kinship.pedigree import NO_PARENT
+from kintrace.kinship.pedigree import NO_PARENT, Pedigree
 
 PHASED, HALF, UNTYPED, PRUNED = 0, 1, 2, 3
 """How a person enters one item: typed (a phase variable), one allele typed or untyped (two
@@ -114,30 +114,72 @@ def placed_marker_log10_likelihoods(
     Returns:
         ``(log10 L, placements x autosomal markers; those markers; the X-linked ones)``.
     """
+    scores, names, xlinked = placed_marker_log10_likelihoods_under(
+        family, placements, table, (mutation,)
+    )
+    return scores[0], names, xlinked
+
+
+def placed_marker_log10_likelihoods_under(
+    family: Family,
+    placements: Sequence[Mapping[str, Profile]],
+    table: FrequencyTable,
+    mutations: Sequence[MutationModel],
+) -> tuple[npt.NDArray[np.float64], list[str], list[str]]:
+    """:func:`placed_marker_log10_likelihoods` under several mutation models at once.
+
+    Each model's items (placement, marker) join the same batches: a typing pattern is the same
+    under every model, so the numpy calls of one peeling serve them all.
+
+    Returns:
+        ``(log10 L, models x placements x autosomal markers; those markers; the X-linked ones)``.
+    """
     data = family.data
     ped = data.pedigree
     names = [m for m in data.markers if not table[m].xlinked]
     xlinked = [m for m in data.markers if table[m].xlinked]
     profiles = {p.id: p for placed in placements for p in placed.values()}
-    models: list[_MarkerModel] = []
+    seen: list[list[int]] = []
     for name in names:
         marker = table[name]
-        seen: set[int] = set()
+        found: set[int] = set()
         for genotype in data.typing.get(name, {}).values():
-            seen.update(marker.index(a) for a in genotype if a is not None)
+            found.update(marker.index(a) for a in genotype if a is not None)
         for profile in profiles.values():
-            seen.update(
+            found.update(
                 marker.index(a) for a in profile.genotypes.get(name, (None, None)) if a is not None
             )
-        model, remap = lump(allele_model(marker, mutation), sorted(a for a in seen if a >= 0))
-        models.append(_marker_model(model, remap, marker.alleles))
-    sizes = [len(m.freqs) for m in models]
-    n = max(sizes, default=1)
-    padded: dict[int, tuple[npt.NDArray[np.float64], ...]] = {}
+        seen.append(sorted(a for a in found if a >= 0))
+    models: list[_MarkerModel] = []
+    parts: list[npt.NDArray[np.intp]] = []
+    for mutation in mutations:
+        mine: list[_MarkerModel] = []
+        for name, alleles_seen in zip(names, seen, strict=True):
+            marker = table[name]
+            model, remap = lump(allele_model(marker, mutation), alleles_seen)
+            mine.append(_marker_model(model, remap, marker.alleles))
+        models += mine
+        parts.append(_item_alleles(ped, data.typing, names, mine, profiles, placements))
+    # the models' items side by side, as if each model's markers were markers of their own
+    alleles = np.concatenate(parts, axis=1)
+    total = _peel_items(ped, alleles, models)
+    by_model = total.reshape(len(placements), len(mutations), len(names)).transpose(1, 0, 2)
+    return by_model, names, xlinked
+
+
+def _item_alleles(
+    ped: Pedigree,
+    typing: Mapping[str, Mapping[str, Genotype]],
+    names: Sequence[str],
+    models: Sequence[_MarkerModel],
+    profiles: Mapping[str, Profile],
+    placements: Sequence[Mapping[str, Profile]],
+) -> npt.NDArray[np.intp]:
+    """The lumped allele indices of every item: (placement, marker, person, 2), -1 untyped."""
     size, persons = len(placements), ped.size
     base = np.full((len(names), persons, 2), -1, dtype=np.intp)
     for k, name in enumerate(names):
-        for pid, genotype in data.typing.get(name, {}).items():
+        for pid, genotype in typing.get(name, {}).items():
             base[k, ped.index(pid)] = _indices(genotype, models[k].index)
     own = {
         pid: np.array(
@@ -146,11 +188,24 @@ def placed_marker_log10_likelihoods(
         ).reshape(len(names), 2)
         for pid, p in profiles.items()
     }  # fmt: skip
-    # alleles of every item (placement, marker, person, 2); phase order: typed allele first
     alleles = np.broadcast_to(base, (size, *base.shape)).copy()
     for b, placed in enumerate(placements):
         for missing, profile in placed.items():
             alleles[b, :, ped.index(missing)] = own[profile.id]
+    return alleles
+
+
+def _peel_items(
+    ped: Pedigree, alleles: npt.NDArray[np.intp], models: Sequence[_MarkerModel]
+) -> npt.NDArray[np.float64]:
+    """``log10 L`` of every item (placement, marker) of ``alleles`` (placement, marker, person,
+    2), marker ``k`` under ``models[k]``: flat, placement-major."""
+    size, n_markers, persons = alleles.shape[0], alleles.shape[1], ped.size
+    names = range(n_markers)
+    sizes = [len(m.freqs) for m in models]
+    n = max(sizes, default=1)
+    padded: dict[int, tuple[npt.NDArray[np.float64], ...]] = {}
+    # phase order: typed allele first
     typed = alleles >= 0
     states = np.where(typed.all(axis=3), PHASED, np.where(typed.any(axis=3), HALF, UNTYPED))
     half = states == HALF
@@ -179,7 +234,7 @@ def placed_marker_log10_likelihoods(
                 values = plan.run(flat_alleles[part], mk, stacks)
                 with np.errstate(divide="ignore"):
                     total[part] = np.log10(values)
-    return total.reshape(size, len(names)), names, xlinked
+    return total
 
 
 RUN_COST = 150_000

@@ -20,7 +20,11 @@ from kintrace.dvi.data import with_victim
 from kintrace.dvi.likelihoods import family_log10_likelihood, placed_log10_lrs
 from kintrace.dvi.pairwise import _table_pairwise, has_mutation, pairwise_with_likelihoods
 from kintrace.dvi.pairwise_direct import direct_rows
-from kintrace.dvi.placed import placed_log10_likelihoods
+from kintrace.dvi.placed import (
+    placed_log10_likelihoods,
+    placed_marker_log10_likelihoods,
+    placed_marker_log10_likelihoods_under,
+)
 from kintrace.errors import MendelianInconsistency
 from kintrace.kinship.bruteforce import brute_force_likelihood
 from kintrace.kinship.genotypes import Genotype, PedigreeData, is_typed
@@ -250,6 +254,24 @@ def test_markers_of_different_sizes_peeled_apart_equal_peeling(seed: int) -> Non
     for placed, value in zip(placements, got, strict=True):
         expected = family_log10_likelihood(_joined(family, placed), table, mutation)
         assert _close(float(value), expected), (placed.keys(), value, expected)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_several_mutation_models_at_once_equal_one_at_a_time(seed: int) -> None:
+    """The items of several models peeled in the same batches: each model's likelihoods are
+    those of a call with that model alone (a stepwise model, which cannot be lumped, beside
+    lumped ones included)."""
+    rng = random.Random(700 + seed)
+    family, table, bodies = _random_family(rng, rng.randint(6, 11), rng.randint(3, 8), 3)
+    placements = _placements(rng, family, bodies, 10)
+    models = (_mutation(rng), NO_MUTATION, _mutation(rng))
+    together, names, _ = placed_marker_log10_likelihoods_under(family, placements, table, models)
+    assert together.shape == (3, len(placements), len(names))
+    for k, mutation in enumerate(models):
+        alone, _, _ = placed_marker_log10_likelihoods(family, placements, table, mutation)
+        assert np.array_equal(np.isneginf(together[k]), np.isneginf(alone))
+        finite = np.isfinite(alone)
+        np.testing.assert_allclose(together[k][finite], alone[finite], rtol=1e-12, atol=1e-12)
 
 
 def test_incompatible_placement_scores_minus_infinity() -> None:
