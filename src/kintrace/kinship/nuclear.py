@@ -112,15 +112,24 @@ def _side(
         return a, a.sum(axis=1)
     k = len(columns)
     r = np.zeros((batch, freqs.size))
+    # the frequencies broadcast by the products themselves (no (batch, n) copy per subset);
+    # their row sums, for the subset that takes every sibling, once
+    every: Floats | None = None
     for chosen in itertools.product((False, True), repeat=k):
-        inside = np.broadcast_to(freqs, (batch, freqs.size))
-        outside = inside
+        inside: Floats = freqs
+        outside: Floats = freqs
         for f, take in zip(columns, chosen, strict=True):
             if take:
                 inside = inside * f
             else:
                 outside = outside * f
-        r += inside * outside.sum(axis=1)[:, None]
+        if outside is freqs:
+            if every is None:
+                every = np.broadcast_to(freqs, (batch, freqs.size)).sum(axis=1)
+            sums = every
+        else:
+            sums = outside.sum(axis=1)
+        r += inside * sums[:, None]
     r *= 0.5**k
     # one small product per family, so that a family's numbers do not depend on its batch
     a = r if np.array_equal(matrix, np.eye(matrix.shape[0])) else (r[:, None, :] @ matrix)[:, 0]

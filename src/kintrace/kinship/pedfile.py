@@ -9,6 +9,7 @@ Every problem is gathered, each naming file, line, person and column, before one
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -70,14 +71,19 @@ class _Table:
     ) -> dict[str, Genotype]:
         result: dict[str, Genotype] = {}
         for marker, cell in zip(self.markers, cells, strict=True):
-            where = f"{self.source}:{line}: person {person}: marker {marker}: "
             try:
-                genotype = parse_genotype(cell, where=where)
-            except InvalidInput as error:
-                self.problems.extend(error.problems)
+                genotype = _cell(cell)
+            except InvalidInput:
+                # parsed again only to word the problem with its place
+                where = f"{self.source}:{line}: person {person}: marker {marker}: "
+                try:
+                    parse_genotype(cell, where=where)
+                except InvalidInput as error:
+                    self.problems.extend(error.problems)
                 continue
             single = "/" not in cell and cell.strip() not in ("-", "")
             if single and xlinked is not None and marker not in xlinked:
+                where = f"{self.source}:{line}: person {person}: marker {marker}: "
                 self.problems.append(f"{where}one allele {cell!r} at an autosomal marker")
             if genotype != (None, None):
                 result[marker] = genotype
@@ -86,6 +92,13 @@ class _Table:
     def raise_problems(self) -> None:
         if self.problems:
             raise SourceFormatError(self.problems[0], problems=self.problems)
+
+
+@functools.lru_cache(maxsize=8192)
+def _cell(cell: str) -> Genotype:
+    """:func:`parse_genotype` of a cell, remembered: a file repeats a few hundred cells (the
+    same genotypes, ``-/-``) thousands of times. Genotypes are tuples, never written to."""
+    return parse_genotype(cell)
 
 
 def parse_ped(
