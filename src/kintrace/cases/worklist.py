@@ -55,10 +55,17 @@ class WorkPage:
     total: int
     page: int
     per_page: int
+    counted_up_to: int | None = None
+    """When set, ``total`` was counted up to this many and stops one past it (see ``more``)."""
+
+    @property
+    def more(self) -> bool:
+        """Say whether the list holds more cases than were counted (``total`` is a floor)."""
+        return self.counted_up_to is not None and self.total > self.counted_up_to
 
     @property
     def pages(self) -> int:
-        """Return the number of pages (at least one)."""
+        """Return the number of pages (at least one; one more than counted when ``more``)."""
         return max(1, -(-self.total // self.per_page))
 
     @property
@@ -146,11 +153,26 @@ def _query(
 
 
 def _count(
-    session: Session, viewer: Viewer, *, flag: str, region_id: int | None, status: str
+    session: Session,
+    viewer: Viewer,
+    *,
+    flag: str,
+    region_id: int | None,
+    status: str,
+    up_to: int | None = None,
 ) -> int:
-    """How many cases the viewer's worklist holds, counted in ``work_flags``'s indexes."""
+    """How many cases the viewer's worklist holds, counted in ``work_flags``'s indexes.
+
+    ``up_to``: stop one past this many (the analyst's whole list at 1,000,000 persons holds
+    220,000 cases; counting them all took 40-90 ms of the database on every page).
+    """
     conditions = [*_seen_by(viewer), *_filters(flag, region_id, status)]
-    return session.scalar(select(func.count()).select_from(WorkFlags).where(*conditions)) or 0
+    if up_to is None:
+        counted = select(func.count()).select_from(WorkFlags).where(*conditions)
+    else:
+        first = select(WorkFlags.person_id).where(*conditions).limit(up_to + 1).subquery()
+        counted = select(func.count()).select_from(first)
+    return session.scalar(counted) or 0
 
 
 def _items(session: Session, persons: Sequence[Person], today: date) -> list[WorkItem]:
@@ -193,16 +215,21 @@ def worklist(
     sort: str = "silent",
     page: int = 1,
     per_page: int = PER_PAGE,
+    count_up_to: int | None = None,
 ) -> WorkPage:
     """Return one page of the viewer's cases with a work flag, and how many there are.
 
     An unknown flag, status or order is refused; a page past the last one is empty.
+    ``count_up_to``: count at most this many cases (and one more, to know there are more);
+    the pages go on past the count (each page is read in an index's order).
     """
     query = _query(viewer, flag=flag, region_id=region_id, status=status, sort=sort)
-    total = _count(session, viewer, flag=flag, region_id=region_id, status=status)
+    total = _count(
+        session, viewer, flag=flag, region_id=region_id, status=status, up_to=count_up_to
+    )
     page = max(1, page)
     persons = list(session.scalars(query.offset((page - 1) * per_page).limit(per_page)))
-    return WorkPage(_items(session, persons, today), total, page, per_page)
+    return WorkPage(_items(session, persons, today), total, page, per_page, count_up_to)
 
 
 def all_work(

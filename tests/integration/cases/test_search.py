@@ -170,3 +170,33 @@ def test_a_work_flag_finds_the_cases_carrying_it_and_the_count_holds_past_the_la
     assert by_status.total == len(by_status.rows)
     search = search_persons(db, ANALYST, text="Пізній", page=9, per_page=3)
     assert (search.total, search.rows) == (7, [])
+
+
+def test_a_bounded_search_reads_one_past_the_bound_and_pages_those_by_name(db: Session) -> None:
+    region = get_or_create_region(db, "Львівська")
+    names = ["Коваль", "Бойко", "Андрієнко", "Гнатюк", "Данилюк", "Євтух", "Жук"]
+    people = {
+        add_person(db, person_details(s, "Тарас"), region=region, actor_id=None).id: s
+        for s in names
+    }
+    exact = search_persons(db, ANALYST, text="Тарас", per_page=3, count_up_to=10)
+    assert (exact.total, exact.more, exact.pages) == (7, False, 3)
+    pages = [
+        search_persons(db, ANALYST, text="Тарас", page=n, per_page=2, count_up_to=4)
+        for n in (1, 2, 3, 4)
+    ]
+    # five read (the bound and one more): more answer than were read; the bound's four
+    # shown on two pages, by surname, and nothing past them
+    assert [(p.total, p.more, p.pages) for p in pages] == [(5, True, 2)] * 4
+    assert [len(p.rows) for p in pages] == [2, 2, 0, 0]
+    read = [row.person.id for p in pages for row in p.rows]
+    assert len(read) == len(set(read)) == 4
+    assert set(read) <= set(people)
+    assert [people[i] for i in read] == sorted(people[i] for i in read)  # by surname
+    assert search_persons(db, ANALYST, text="Тарас", count_up_to=7).more is False
+    assert search_persons(db, ANALYST, text="Тарас", count_up_to=6).more is True
+    # without words the count stops at the bound as well; the page is the whole list's
+    listed = search_persons(db, ANALYST, per_page=3, count_up_to=4)
+    assert (listed.total, listed.more) == (5, True)
+    assert [row.person.surname for row in listed.rows] == sorted(names)[:3]
+    assert search_persons(db, ANALYST, text="Нікого", count_up_to=4).total == 0

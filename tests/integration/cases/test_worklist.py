@@ -99,3 +99,19 @@ def test_the_csv_holds_every_case_and_no_formula(db: Session, many: list[Person]
     assert all(r["flags"] == "overdue" and r["overdue_requests"] == "1" for r in rows)
     (evil,) = [r for r in rows if "HYPERLINK" in r["surname"]]
     assert evil["surname"].startswith("'=")
+
+
+def test_a_bounded_count_stops_one_past_the_bound_and_the_pages_go_on(
+    db: Session, many: list[Person]
+) -> None:
+    pages = -(-len(many) // 10)
+    bounded = [
+        worklist(db, ANALYST, today=TODAY, page=n, per_page=10, count_up_to=15)
+        for n in range(1, pages + 2)
+    ]
+    assert [(p.total, p.more) for p in bounded] == [(16, True)] * (pages + 1)
+    assert bounded[-1].items == [] and len(bounded[-2].items) == len(many) - 10 * (pages - 1)
+    shown = [i.person.id for p in bounded for i in p.items]
+    assert sorted(shown) == sorted(p.id for p in many)  # every case, past the count
+    exact = worklist(db, ANALYST, today=TODAY, count_up_to=len(many))
+    assert (exact.total, exact.more) == (len(many), False)

@@ -112,6 +112,12 @@ def home(viewer: CurrentViewer) -> RedirectResponse:
     return RedirectResponse("/cases", status_code=303)
 
 
+SEARCH_COUNTED = 1000
+"""The case list reads at most this many answering persons (then says that more answer)."""
+WORKLIST_COUNTED = 10_000
+"""The worklist counts at most this many cases (then says that it holds more)."""
+
+
 @router.get("/cases")
 def cases(
     request: Request,
@@ -128,7 +134,14 @@ def cases(
         raise Forbidden(f"a {viewer.role.value} works on coded samples, not on named persons")
     region = parse_row_id(region_text, "region")  # "" from the form: every region
     result = search_persons(
-        db, viewer, text=q, status=status, flag=flag, region_id=region, page=page_no
+        db,
+        viewer,
+        text=q,
+        status=status,
+        flag=flag,
+        region_id=region,
+        page=page_no,
+        count_up_to=SEARCH_COUNTED,
     )
     regions = (
         list(db.scalars(select(Region).order_by(Region.name)))
@@ -311,6 +324,7 @@ def worklist_page(
         status=status,
         sort=sort or "silent",
         page=page_no,
+        count_up_to=WORKLIST_COUNTED,
     )
     return page(
         request,
