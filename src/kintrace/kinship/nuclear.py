@@ -224,6 +224,99 @@ def nuclear_columns(
     return out, total
 
 
+def identity_model(model: AlleleModel) -> bool:
+    """Whether a model has no mutation (identity matrices) and no allele of frequency 0: the
+    case :func:`nuclear_possible_columns` decides on allele sets."""
+    return _identity_model(model)
+
+
+@lru_cache(maxsize=512)
+def _identity_model(model: AlleleModel) -> bool:
+    eye = np.eye(model.n)
+    return (
+        bool(np.all(model.freqs > 0))
+        and np.array_equal(model.male, eye)
+        and np.array_equal(model.female, eye)
+    )
+
+
+def _possible_side(
+    batch: int, n: int, typed: npt.NDArray[np.intp] | None, required: Sequence[npt.NDArray[np.intp]]
+) -> npt.NDArray[np.bool_]:
+    """Without mutation, the alleles one parent can pass to the missing child (batch, n) when
+    he passed allele ``required[k]`` to sibling ``k``: a typed parent ``{g, h}`` his two
+    alleles if every required allele is one of them (else none); an untyped founder every
+    allele if the required alleles are one or none, those two if they are two, none if more.
+    """
+    rows = np.arange(batch)
+    if typed is not None:
+        g, h = typed[:, 0], typed[:, 1]
+        ok = np.ones(batch, dtype=bool)
+        for c in required:
+            ok &= (c == g) | (c == h)
+        possible = np.zeros((batch, n), dtype=bool)
+        possible[rows, g] = ok
+        possible[rows, h] |= ok
+        return possible
+    if not required:
+        return np.ones((batch, n), dtype=bool)
+    first = required[0]
+    second = np.full(batch, -1, dtype=np.intp)
+    many = np.zeros(batch, dtype=bool)
+    for c in required[1:]:
+        other = c != first
+        many |= other & (second >= 0) & (c != second)
+        second = np.where(other & (second < 0), c, second)
+    possible = np.zeros((batch, n), dtype=bool)
+    possible[second < 0] = True
+    two = np.flatnonzero((second >= 0) & ~many)
+    possible[two, first[two]] = True
+    possible[two, second[two]] = True
+    return possible
+
+
+def nuclear_possible_columns(
+    shape: Shape, alleles: dict[int, npt.NDArray[np.intp]], n: int, batch: int
+) -> tuple[Floats, Floats]:
+    """:func:`nuclear_columns` decided on allele sets, for a model without mutation whose
+    alleles all have a positive frequency (:func:`identity_model`): 1 where the LR is
+    positive, 0 where it is 0; ``P(data)`` likewise 1 or 0. No value is computed.
+
+    Each term ``r`` of ``J = sum_r A_r Bᵀ_r`` is positive at ``(x, y)`` exactly when the
+    father can pass ``x`` and the mother ``y`` with that choice of the siblings' phases
+    (:func:`_possible_side`); the terms are sums of products of positive frequencies and
+    halves (far from underflow), so ``J``, the unordered genotypes, the ``a/-`` columns and
+    ``P(data)`` are 0 exactly where no term is positive (``carries`` of
+    :func:`nuclear_columns` is at least each of its first two products, in floating point
+    too). For use where only which LRs are 0 matters (the incompatible markers).
+    """
+    rows, cols = np.triu_indices(n)
+    joint = np.zeros((batch, n, n), dtype=bool)
+    father = alleles[shape.father] if shape.father_typed else None
+    mother = alleles[shape.mother] if shape.mother_typed else None
+    pairs = [(alleles[s][:, 0], alleles[s][:, 1]) for s in shape.siblings]
+    for combo in itertools.product((0, 1), repeat=len(shape.siblings)):
+        # term r_k = 1 gives sibling k paternal t, maternal s; void when s = t
+        void = np.zeros(batch, dtype=bool)
+        paternal, maternal = [], []
+        for (s, t), r in zip(pairs, combo, strict=True):
+            paternal.append(t if r else s)
+            maternal.append(s if r else t)
+            if r:
+                void |= s == t
+        x = _possible_side(batch, n, father, paternal)
+        x[void] = False
+        y = _possible_side(batch, n, mother, maternal)
+        joint |= x[:, :, None] & y[:, None, :]
+    either = joint | np.swapaxes(joint, 1, 2)
+    out = np.empty((batch, rows.size + n + 1))
+    out[:, : rows.size] = either[:, rows, cols]
+    out[:, rows.size : rows.size + n] = either.any(axis=2)
+    out[:, -1] = 1.0
+    total: Floats = np.asarray(either.any(axis=(1, 2)), dtype=np.float64)
+    return out, total
+
+
 def split_nuclear(
     group: Sequence[PedigreeData], missing: int, marker: Marker, model: AlleleModel
 ) -> list[tuple[Shape, list[int], dict[int, npt.NDArray[np.intp]]]]:

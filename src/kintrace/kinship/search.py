@@ -29,7 +29,12 @@ from kintrace.kinship.genotypes import all_alleles_known, check_alleles, is_type
 from kintrace.kinship.likelihood import AlleleModel, allele_model
 from kintrace.kinship.markers import FrequencyTable, Marker
 from kintrace.kinship.mutation import NO_MUTATION, MutationModel
-from kintrace.kinship.nuclear import nuclear_columns, split_nuclear
+from kintrace.kinship.nuclear import (
+    identity_model,
+    nuclear_columns,
+    nuclear_possible_columns,
+    split_nuclear,
+)
 from kintrace.kinship.pedfile import Family, Profile
 from kintrace.kinship.peeling import fold_parents as fold_parents  # re-exported (docs, callers)
 from kintrace.kinship.peeling import peel_batch
@@ -127,6 +132,30 @@ def lr_columns(
     return out
 
 
+def possible_columns(
+    joint: npt.NDArray[np.float64], n: int, hemizygous: bool
+) -> npt.NDArray[np.float64]:
+    """The columns of :func:`lr_columns` that are 0 there, as 0, and the others as 1.
+
+    An LR column is a posterior over ``P(g)``: a genotype's is 0 exactly when both ordered
+    pairs of ``joint`` are 0, an ``a/-`` column when row and column ``a`` are all 0 (their
+    sums hold the diagonal twice and subtract it once, so a positive entry leaves a positive
+    sum in floating point too), the untyped column never.
+    """
+    possible = joint > 0
+    rows, cols = np.triu_indices(n)
+    out = np.zeros((joint.shape[0], n_columns(n)))
+    if hemizygous:
+        out[:, genotype_columns(n)[np.arange(n), np.arange(n)]] = possible
+        out[:, rows.size : rows.size + n] = possible
+    else:
+        either = possible | np.swapaxes(possible, 1, 2)
+        out[:, : rows.size] = either[:, rows, cols]
+        out[:, rows.size : rows.size + n] = either.any(axis=2)
+    out[:, -1] = 1.0
+    return out
+
+
 def _batch_tables(
     group: Sequence[Family],
     missing: int,
@@ -147,8 +176,14 @@ def _batch_tables(
     likelihood = np.empty(size)
     bad = np.zeros(size, dtype=bool)
     rest = np.ones(size, dtype=bool)
+    # only which LRs are 0, without mutation: decided on allele sets, no value computed
+    by_sets = zeros_only and identity_model(model)
     for shape, members, alleles in split_nuclear(datas, missing, marker, model):
-        lrs[members], likelihood[members] = nuclear_columns(shape, alleles, model, len(members))
+        if by_sets:
+            columns = nuclear_possible_columns(shape, alleles, model.n, len(members))
+        else:
+            columns = nuclear_columns(shape, alleles, model, len(members))
+        lrs[members], likelihood[members] = columns
         bad[members] = likelihood[members] == 0
         rest[members] = False
     others = np.flatnonzero(rest)
@@ -163,7 +198,10 @@ def _batch_tables(
         if impossible.any():
             joint = joint.copy()
             joint[impossible] = 1.0
-        lrs[others] = lr_columns(joint, model, joint.ndim == 2)
+        if zeros_only:
+            lrs[others] = possible_columns(joint, model.n, joint.ndim == 2)
+        else:
+            lrs[others] = lr_columns(joint, model, joint.ndim == 2)
         bad[others] = impossible
     lrs[bad] = 1.0
     return lrs, likelihood, bad
@@ -209,7 +247,11 @@ def build_family_tables(
         zeros_only: the caller uses only which LRs and likelihoods are 0 (log10 ``-inf``), as
             the incompatible-marker counts do: the peeled sums may then run in another order
             (:func:`~kintrace.kinship.elimination.contract`), so the other values may differ
-            in the last bits; which are 0 does not.
+            in the last bits; which are 0 does not. The log10 LRs are then ``-inf`` where
+            the LR is 0 and 0 elsewhere (:func:`possible_columns`); without mutation, the
+            nuclear families' are decided on allele sets
+            (:func:`~kintrace.kinship.nuclear.nuclear_possible_columns`) and their
+            likelihoods are 1 where positive.
 
     Returns:
         Tables with one row per (family, missing person), in input order.
@@ -247,7 +289,8 @@ def build_family_tables(
                 likelihood[chunk, k] = values
                 for b in np.flatnonzero(bad):
                     bad_rows[chunk[int(b)]].append(name)
-                result[chunk] = _log10(lrs)
+                # zeros_only: log10 LR -inf where the LR is 0, 0 elsewhere (no log computed)
+                result[chunk] = np.where(lrs == 0, -np.inf, 0.0) if zeros_only else _log10(lrs)
         out.append(result)
     problems = [
         f"family {f.name}: marker {m}: genotypes inconsistent (no mutation model)"

@@ -23,7 +23,10 @@ from kintrace.kinship.mutation import MutationModel, MutationSpec
 from kintrace.kinship.nuclear import (
     MAX_SIBLINGS,
     Shape,
+    identity_model,
+    nuclear_columns,
     nuclear_joint,
+    nuclear_possible_columns,
     nuclear_shape,
     split_nuclear,
 )
@@ -259,3 +262,71 @@ def test_families_with_equal_ids_in_distinct_tuples_share_one_plan_per_pattern(
     assert np.array_equal(fast.likelihood, slow.likelihood)
     for got, want in zip(fast.log10_lr, slow.log10_lr, strict=True):
         assert got.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("siblings", [0, 1, 2, 3])
+@pytest.mark.parametrize("father_typed", [0.0, 0.5, 1.0])
+def test_allele_sets_give_the_zeros_of_the_closed_form(siblings: int, father_typed: float) -> None:
+    """Without mutation, :func:`nuclear_possible_columns` is 1 exactly where the closed form's
+    LR columns are positive, and ``P(data)`` 1 exactly where it is positive: families with
+    typed and untyped parents, homozygous and heterozygous siblings, impossible data."""
+    rng = np.random.default_rng(100 + 10 * siblings + int(4 * father_typed))
+    table = random_table(rng)
+    families = random_families(rng, table, 80, siblings, grandparents=False)
+    for family in families:  # the father typed at random with probability father_typed
+        for name in table.names:
+            if rng.random() >= father_typed:
+                family.data.typing.get(name, {}).pop("FA", None)
+    group = [f.data for f in families]
+    missing = group[0].pedigree.index("MP")
+    zeros = impossible = covered = 0
+    for name in table.names:
+        model = allele_model(table[name], MutationModel())
+        assert identity_model(model)
+        for shape, members, alleles in split_nuclear(group, missing, table[name], model):
+            want, want_total = nuclear_columns(shape, alleles, model, len(members))
+            got, got_total = nuclear_possible_columns(shape, alleles, model.n, len(members))
+            assert np.array_equal(got_total, (want_total > 0).astype(float))
+            consistent = want_total > 0
+            assert np.array_equal(got[consistent], (want[consistent] > 0).astype(float))
+            zeros += int(np.count_nonzero(want[consistent] == 0))
+            impossible += int(np.count_nonzero(~consistent))
+            covered += len(members)
+    assert covered > 100 and zeros > 100
+    if siblings >= 2:
+        assert impossible > 0
+
+
+def test_a_mutation_model_is_not_decided_on_allele_sets() -> None:
+    marker = make_marker("M", {"a": 0.5, "b": 0.5})
+    assert identity_model(allele_model(marker, MutationModel()))
+    assert not identity_model(allele_model(marker, MODELS[1]))
+
+
+@pytest.mark.parametrize(
+    ("siblings", "grandparents"),
+    [(0, False), (1, False), (2, False), (3, False), (1, True), (2, True)],
+)
+def test_tables_for_their_zeros_have_the_zeros_of_the_exact_tables(
+    siblings: int, grandparents: bool
+) -> None:
+    """``zeros_only`` without mutation (the incompatible markers: nuclear families decided on
+    allele sets, the others peeled and read by :func:`search.possible_columns`): -inf exactly
+    where the exact tables' log10 LR is -inf, 0 elsewhere; the same impossible families."""
+    rng = np.random.default_rng(200 + siblings + 10 * grandparents)
+    table = random_table(rng)
+    table = FrequencyTable(
+        {**{m: table[m] for m in table.names},
+         "X": make_marker("X", {"a": 0.2, "b": 0.3, "c": 0.5}, xlinked=True)}
+    )  # fmt: skip
+    families = random_families(rng, table, 60, siblings, grandparents)
+    exact = build_family_tables(families, table, inconsistent="skip_marker")
+    fast = build_family_tables(families, table, inconsistent="skip_marker", zeros_only=True)
+    assert fast.inconsistent == exact.inconsistent
+    assert np.array_equal(fast.likelihood == 0, exact.likelihood == 0)
+    zeros = 0
+    for got, want in zip(fast.log10_lr, exact.log10_lr, strict=True):
+        assert np.array_equal(np.isneginf(got), np.isneginf(want))
+        assert np.all(got[~np.isneginf(got)] == 0.0)
+        zeros += int(np.count_nonzero(np.isneginf(want)))
+    assert zeros > 100
