@@ -81,7 +81,9 @@ def _padded(models: Sequence[_MarkerModel], n: int) -> tuple[npt.NDArray[np.floa
         female[k, :k_n, :k_n] = m.female
     male_half = 0.5 * (male[:, :, None, :] + male[:, None, :, :])
     female_half = 0.5 * (female[:, :, None, :] + female[:, None, :, :])
-    return freqs, male, female, male_half, female_half
+    # the matrices halved: 0.5 * (x + y) == 0.5 * x + 0.5 * y bit for bit (a power of two
+    # scales without rounding, far from the underflow limit), one sum per table gathered
+    return freqs, 0.5 * male, 0.5 * female, male_half, female_half
 
 
 def placed_log10_likelihoods(
@@ -432,12 +434,12 @@ def _tables(
     (:func:`_padded`); a table over a typed person's phases is built from the matrices at his
     alleles, ``n`` or ``n²`` cells per phase, not gathered from the ``n³`` transmissions.
     """
-    freqs_k, male_k, female_k, male_half, female_half = stacks
+    freqs_k, male_k, female_k, male_half, female_half = stacks  # male_k, female_k halved
     n = freqs_k.shape[1]
     size = len(marker)
-    rows1 = np.arange(size)[:, None]
-    rows2 = np.arange(size)[:, None, None]
-    matrices = {"male": male_k[marker], "female": female_k[marker]}  # (B, n, n)
+    marker1 = marker[:, None]
+    marker2 = marker[:, None, None]
+    matrices = {"male": male_k, "female": female_k}  # (markers, n, n), gathered by marker
     halves = {"male": male_half, "female": female_half}
     # tables that depend on the marker alone, gathered once and shared by every factor that
     # uses them (factors are never written to)
@@ -454,18 +456,18 @@ def _tables(
     # phases of the typed persons: (B, 2) paternal and maternal allele of each state
     phase_pat: dict[int, npt.NDArray[np.intp]] = {}
     phase_mat: dict[int, npt.NDArray[np.intp]] = {}
-    valid: dict[int, npt.NDArray[np.float64]] = {}
+    # (person, B, 2): 1, and 0 for the void second phase of a homozygous genotype
+    valid = np.ones((len(key), size, 2))
+    valid[:, :, 1] = (pairs[:, :, 0] != pairs[:, :, 1]).T
     for i, state in enumerate(key):
         if state == PHASED:
             phase_pat[i] = pairs[:, i]
             phase_mat[i] = pairs[:, i, ::-1]
-            valid[i] = np.ones((size, 2))
-            valid[i][:, 1] = pairs[:, i, 0] != pairs[:, i, 1]
     for i, state in enumerate(key):
         if state == PRUNED:
             continue
         if state == PHASED:
-            unary = valid[i]
+            unary = valid[i]  # contiguous (B, 2)
             if father[i] == NO_PARENT:
                 unary = unary * freqs_k[marker[:, None], phase_pat[i]]
             if mother[i] == NO_PARENT:
@@ -481,11 +483,12 @@ def _tables(
                 if key[parent] == PHASED:  # (B, 2, 2): the parent's phase, the child's phase
                     pp, pm = phase_pat[parent][:, :, None], phase_mat[parent][:, :, None]
                     child = own[:, None, :]
-                    tables.append(0.5 * (m[rows2, pp, child] + m[rows2, pm, child]))
+                    tables.append(m[marker2, pp, child] + m[marker2, pm, child])
                 else:  # (B, n, n, 2): the parent's alleles, the child's phase
-                    # into[b, a, s]: the parent's allele a passed on as the child's of phase s
-                    into = np.ascontiguousarray(m[rows1, :, own].transpose(0, 2, 1))
-                    tables.append(0.5 * (into[:, :, None, :] + into[:, None, :, :]))
+                    # into[b, a, s]: half the parent's allele a passed on as the child's of
+                    # phase s
+                    into = np.ascontiguousarray(m[marker1, :, own].transpose(0, 2, 1))
+                    tables.append(into[:, :, None, :] + into[:, None, :, :])
             continue
         if state == HALF:
             evidence = np.zeros((size, n, n))
@@ -498,7 +501,7 @@ def _tables(
                 tables.append(by_marker("freqs"))
             elif key[parent] == PHASED:
                 m = matrices[side]  # (B, 2, n): from each phase of the parent
-                tables.append(0.5 * (m[rows1, phase_pat[parent]] + m[rows1, phase_mat[parent]]))
+                tables.append(m[marker1, phase_pat[parent]] + m[marker1, phase_mat[parent]])
             else:
                 tables.append(by_marker(side))
     return tables
