@@ -212,12 +212,16 @@ def _peel_items(
     states = np.where(typed.all(axis=3), PHASED, np.where(typed.any(axis=3), HALF, UNTYPED))
     half = states == HALF
     alleles[half] = np.sort(alleles[half], axis=1)[:, ::-1]
+    flat_alleles = alleles.reshape(size * len(names), persons, 2)
+    # items with the same marker (and model) and the same alleles of every person are one
+    # peeling: placements of different bodies with one genotype at a marker, a placement's
+    # persons left untyped alike (about half the items of a grave's joint placements)
+    first, inverse = _distinct_items(flat_alleles, len(names))
     groups: dict[bytes, list[int]] = {}
     flat = states.reshape(size * len(names), persons).astype(np.int8)
-    for item, row in enumerate(flat):
-        groups.setdefault(row.tobytes(), []).append(item)
+    for item in np.sort(first).tolist():
+        groups.setdefault(flat[item].tobytes(), []).append(item)
     total = np.zeros(size * len(names))
-    flat_alleles = alleles.reshape(size * len(names), persons, 2)
     for raw, items in groups.items():
         row = np.frombuffer(raw, dtype=np.int8)
         kept = set(prune(ped, {i for i in range(persons) if row[i] != UNTYPED}))
@@ -236,7 +240,22 @@ def _peel_items(
                 values = plan.run(flat_alleles[part], mk, stacks)
                 with np.errstate(divide="ignore"):
                     total[part] = np.log10(values)
-    return total
+    return total[first[inverse]]
+
+
+def _distinct_items(
+    flat_alleles: npt.NDArray[np.intp], n_markers: int
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The distinct items of ``flat_alleles`` (item, person, 2), item ``i`` at marker
+    ``i % n_markers``: the first item of each kind, and each item's kind (``first[kind]`` is
+    its representative)."""
+    count = flat_alleles.shape[0]
+    keys = np.empty((count, flat_alleles[0].size + 1), dtype=np.int64)
+    keys[:, :-1] = flat_alleles.reshape(count, -1)
+    keys[:, -1] = np.arange(count) % max(n_markers, 1)
+    rows = keys.view(np.dtype((np.void, keys.dtype.itemsize * keys.shape[1]))).ravel()
+    _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
+    return first.astype(np.intp), inverse.reshape(count).astype(np.intp)
 
 
 RUN_COST = 150_000

@@ -16,6 +16,7 @@ import random
 import numpy as np
 import pytest
 
+from kintrace.dvi import placed as placed_module
 from kintrace.dvi.data import with_victim
 from kintrace.dvi.likelihoods import family_log10_likelihood, placed_log10_lrs
 from kintrace.dvi.pairwise import _table_pairwise, has_mutation, pairwise_with_likelihoods
@@ -309,3 +310,47 @@ def test_pairwise_rows_scored_pair_by_pair_equal_the_tables(seed: int) -> None:
     considered = pairs.any(axis=1)
     assert got.identifiable[considered].tolist() == expected.identifiable[considered].tolist()
     assert got_family["F"] == pytest.approx(expected_family["F"], abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_items_alike_are_peeled_once_with_the_same_scores(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Placements repeated, and bodies with one genotype at some markers, make items alike
+    (same marker, same alleles of every person): each is peeled once and every copy gets its
+    score, the same as when every item is peeled (1e-12 relative, the same -inf)."""
+    rng = random.Random(500 + seed)
+    family, table, bodies = _random_family(rng, rng.randint(6, 10), rng.choice([2, 3, 6]), 3)
+    twin = Profile("T", bodies[0].sex, dict(bodies[0].genotypes))
+    bodies = [*bodies, twin]
+    placements = _placements(rng, family, bodies, 10)
+    placements += placements[:4] + [{p: twin} for p in family.missing]
+    mutation = _mutation(rng)
+    distinct = []
+    original = placed_module._distinct_items
+
+    def spy(flat_alleles: np.ndarray, n_markers: int) -> tuple[np.ndarray, np.ndarray]:
+        first, inverse = original(flat_alleles, n_markers)
+        distinct.append((len(first), len(inverse)))
+        keys = np.concatenate(
+            [
+                flat_alleles.reshape(len(inverse), -1),
+                (np.arange(len(inverse)) % n_markers)[:, None],
+            ],
+            axis=1,
+        )
+        assert np.array_equal(keys[first[inverse]], keys)  # a representative is alike
+        return first, inverse
+
+    monkeypatch.setattr(placed_module, "_distinct_items", spy)
+    got, _ = placed_marker_log10_likelihoods(family, placements, table, mutation)[:2]
+    assert distinct and all(d < n for d, n in distinct)
+    monkeypatch.setattr(
+        placed_module,
+        "_distinct_items",
+        lambda flat, k: (np.arange(len(flat)), np.arange(len(flat))),
+    )
+    want, _ = placed_marker_log10_likelihoods(family, placements, table, mutation)[:2]
+    assert np.array_equal(np.isneginf(got), np.isneginf(want))
+    finite = np.isfinite(want)
+    np.testing.assert_allclose(got[finite], want[finite], rtol=1e-12, atol=1e-12)
