@@ -250,7 +250,10 @@ def _distinct_items(
     ``i % n_markers``: the first item of each kind, and each item's kind (``first[kind]`` is
     its representative)."""
     count = flat_alleles.shape[0]
-    keys = np.empty((count, flat_alleles[0].size + 1), dtype=np.int64)
+    largest = max(int(flat_alleles.max(initial=0)), n_markers)
+    # the narrowest integers that hold every index: shorter keys to sort
+    dtype = np.int8 if largest < 127 else np.int16 if largest < 32767 else np.int64
+    keys = np.empty((count, flat_alleles[0].size + 1), dtype=dtype)
     keys[:, :-1] = flat_alleles.reshape(count, -1)
     keys[:, -1] = np.arange(count) % max(n_markers, 1)
     rows = keys.view(np.dtype((np.void, keys.dtype.itemsize * keys.shape[1]))).ravel()
@@ -550,9 +553,12 @@ def _min_weight_plan(
         union = {u for fid in by_var[v] for u in active[fid]}
         return math.prod(sizes[u] for u in union), v
 
+    # a variable's cost changes only when a factor of his is replaced, that is when he is in
+    # the scope of the table an elimination makes: only those are computed again
+    costs = {v: cost(v) for v in pending}
     while pending:
-        var = min(pending, key=cost)
-        largest = max(largest, cost(var)[0])
+        var = min(pending, key=costs.__getitem__)
+        largest = max(largest, costs[var][0])
         pending.remove(var)
         fids = tuple(sorted(by_var.pop(var)))
         union = {u for fid in fids for u in active.pop(fid)}
@@ -563,4 +569,6 @@ def _min_weight_plan(
         active[next_id] = out
         steps.append((fids, out))
         next_id += 1
+        for u in out:
+            costs[u] = cost(u)
     return tuple(steps), largest

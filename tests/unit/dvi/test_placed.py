@@ -354,3 +354,71 @@ def test_items_alike_are_peeled_once_with_the_same_scores(
     assert np.array_equal(np.isneginf(got), np.isneginf(want))
     finite = np.isfinite(want)
     np.testing.assert_allclose(got[finite], want[finite], rtol=1e-12, atol=1e-12)
+
+
+def _min_weight_plan_every_cost(
+    scopes: list[tuple[int, ...]], sizes: dict[int, int]
+) -> tuple[tuple[tuple[tuple[int, ...], tuple[int, ...]], ...], int]:
+    """The greedy plan with every variable's cost computed again at every step (the first
+    version of ``placed._min_weight_plan``)."""
+    active: dict[int, tuple[int, ...]] = dict(enumerate(scopes))
+    next_id = len(active)
+    by_var: dict[int, set[int]] = {}
+    for fid, scope in active.items():
+        for v in scope:
+            by_var.setdefault(v, set()).add(fid)
+    pending = set(by_var)
+    steps = []
+    largest = 1
+
+    def cost(v: int) -> tuple[int, int]:
+        union = {u for fid in by_var[v] for u in active[fid]}
+        return math.prod(sizes[u] for u in union), v
+
+    while pending:
+        var = min(pending, key=cost)
+        largest = max(largest, cost(var)[0])
+        pending.remove(var)
+        fids = tuple(sorted(by_var.pop(var)))
+        union = {u for fid in fids for u in active.pop(fid)}
+        out = tuple(sorted(union - {var}))
+        for u in out:
+            by_var[u] -= set(fids)
+            by_var[u].add(next_id)
+        active[next_id] = out
+        steps.append((fids, out))
+        next_id += 1
+    return tuple(steps), largest
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_min_weight_plan_computing_changed_costs_only_is_the_same_plan(seed: int) -> None:
+    rng = random.Random(seed)
+    variables = list(range(rng.randint(2, 30)))
+    sizes = {v: rng.choice([2, 2, 3, 5, 10]) for v in variables}
+    scopes = [
+        tuple(sorted(rng.sample(variables, rng.randint(1, min(4, len(variables))))))
+        for _ in range(rng.randint(1, 40))
+    ]
+    assert placed_module._min_weight_plan(scopes, sizes) == _min_weight_plan_every_cost(
+        scopes, sizes
+    )
+
+
+def test_the_grave_patterns_plans_are_the_same() -> None:
+    ped = build_pedigree(
+        ["GF", "GM", "S1", "S2", "W1", "C1", "C2", "C3"],
+        [None, None, "GF", "GF", None, "S1", "S1", "S2"],
+        [None, None, "GM", "GM", None, "W1", "W1", None],
+        [1, 2, 1, 1, 2, 1, 1, 1],
+    )  # fmt: skip
+    for bits in range(1 << ped.size):
+        key = tuple(
+            placed_module.PHASED if bits >> i & 1 else placed_module.UNTYPED
+            for i in range(ped.size)
+        )
+        scopes = placed_module._scopes(ped.father, ped.mother, key)
+        sizes = placed_module._domains(key, 7)
+        assert placed_module._min_weight_plan(scopes, sizes) == _min_weight_plan_every_cost(
+            scopes, sizes
+        )
