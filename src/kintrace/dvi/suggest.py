@@ -227,7 +227,9 @@ def _strong_or_tables(
     55-allele SE33 alone is about half of the 23 core markers), are summed first; when every
     person passes ``log_t`` on them by :data:`MARGIN` (far more than the rounding of a few
     dozen terms, or a frequency table that sums to 1 within 1e-9) nobody is thin, and the
-    other markers are not peeled. Otherwise the other markers' tables are built too and
+    other markers are not peeled. They are peeled in three steps (up to a quarter, a half and
+    all of that share) and the sum is checked after each: a person far above the threshold
+    passes on the smallest markers alone. Otherwise the other markers' tables are built too and
     joined: each marker's table is peeled on its own, in the same batches as in one call
     over every marker, so the tables are the same numbers.
     """
@@ -236,19 +238,36 @@ def _strong_or_tables(
     by_size = sorted(names, key=lambda m: (table[m].n_alleles, names.index(m)))
     costs = [table[m].n_alleles ** 3 for m in by_size]
     budget, spent, first = FEW_ALLELES * sum(costs), 0, set()
+    # the first markers in steps: those up to a quarter, a half, then all of the budget; the
+    # sum over a step's markers (in the tables' order) is at most the sum over the first
+    # markers in floating point too (nonnegative terms put between the others never lower a
+    # sum rounded left to right), so a person passing on fewer markers passes on them all
+    steps: list[list[str]] = [[], [], []]
     for name, cost in zip(by_size, costs, strict=True):
         spent += cost
         if spent > budget:
             break
         first.add(name)
+        steps[0 if spent <= budget / 4 else 1 if spent <= budget / 2 else 2].append(name)
     if not first or len(first) == len(names):
         return family_tables(alone, table, mutation, inconsistent="skip_marker")
-    few = family_tables(_restricted(alone, first), table, mutation, inconsistent="skip_marker")
-    if all(e >= log_t + MARGIN for e in _expected(wanted, few)):
-        return None
+    parts: list[FamilyTables] = []
+    done: set[str] = set()
+    for step in steps:
+        if not step:
+            continue
+        parts.append(
+            family_tables(
+                _restricted(alone, set(step)), table, mutation, inconsistent="skip_marker"
+            )
+        )
+        done.update(step)
+        few = _joined(parts, [m for m in names if m in done])
+        if all(e >= log_t + MARGIN for e in _expected(wanted, few)):
+            return None
     rest = set(names) - first
     more = family_tables(_restricted(alone, rest), table, mutation, inconsistent="skip_marker")
-    return _joined(few, more, names)
+    return _joined([*parts, more], names)
 
 
 def _restricted(families: Sequence[Family], markers: set[str]) -> list[Family]:
@@ -265,20 +284,21 @@ def _restricted(families: Sequence[Family], markers: set[str]) -> list[Family]:
     ]
 
 
-def _joined(a: FamilyTables, b: FamilyTables, order: Sequence[str]) -> FamilyTables:
-    """Tables of the same rows over two sets of markers, joined in the markers' ``order``."""
-    where = {m.name: ("a", k) for k, m in enumerate(a.markers)}
-    where.update({m.name: ("b", k) for k, m in enumerate(b.markers)})
-    parts = {"a": a, "b": b}
-    picks = [(parts[side], k) for side, k in (where[name] for name in order)]
+def _joined(parts: Sequence[FamilyTables], order: Sequence[str]) -> FamilyTables:
+    """Tables of the same rows over sets of markers, joined in the markers' ``order``."""
+    if len(parts) == 1 and [m.name for m in parts[0].markers] == list(order):
+        return parts[0]
+    where = {m.name: (t, k) for t in parts for k, m in enumerate(t.markers)}
+    picks = [where[name] for name in order]
     inconsistent = tuple(
-        tuple(m for m in order if m in set(x) | set(y))
-        for x, y in zip(a.inconsistent, b.inconsistent, strict=True)
+        tuple(m for m in order if m in set().union(*rows))
+        for rows in zip(*(t.inconsistent for t in parts), strict=True)
     )
+    first = parts[0]
     return FamilyTables(
-        families=a.families,
-        positions=a.positions,
-        sexes=a.sexes,
+        families=first.families,
+        positions=first.positions,
+        sexes=first.sexes,
         markers=tuple(t.markers[k] for t, k in picks),
         log10_lr=tuple(t.log10_lr[k] for t, k in picks),
         likelihood=np.stack([t.likelihood[:, k] for t, k in picks], axis=1),

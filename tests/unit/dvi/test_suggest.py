@@ -6,11 +6,15 @@ import math
 
 import pytest
 
+from kintrace.dvi import suggest as suggest_module
 from kintrace.dvi.data import parse_dvi_families
 from kintrace.dvi.pairwise import family_tables
 from kintrace.dvi.suggest import (
+    FEW_ALLELES,
+    MARGIN,
     _alone,
     _expected,
+    _restricted,
     _strong_or_tables,
     family_figures,
     relative_figures,
@@ -178,13 +182,14 @@ def test_weak_missing_reports_thin_persons_with_their_family_figures_and_skips_t
         assert (s.exclusion_power, s.expected_log10_lr) == pytest.approx(thin[s.family])
 
 
-def _mixed_case() -> tuple[list[tuple[Family, str]], FrequencyTable]:
+def _mixed_case(
+    sizes: tuple[int, ...] = (2, 14, 3, 9, 5, 12),
+) -> tuple[list[tuple[Family, str]], FrequencyTable]:
     """Families of two shapes typed on six markers of 2 to 14 alleles, some genotypes
     impossible without mutation."""
     import random
 
     rng = random.Random(4)
-    sizes = [2, 14, 3, 9, 5, 12]
     markers = {}
     for k, n in enumerate(sizes):
         weights = [rng.uniform(0.2, 1.0) for _ in range(n)]
@@ -197,12 +202,13 @@ def _mixed_case() -> tuple[list[tuple[Family, str]], FrequencyTable]:
         return f"{rng.choice(table[name].alleles)}/{rng.choice(table[name].alleles)}"
 
     lines = [f"{HEADER} {' '.join(table.names)}"]
+    untyped = " ".join(["-/-"] * len(sizes))
     for f in range(6):
         cells = " ".join(cell(m) for m in table.names)
         fa, mo = f"F{f}FA", f"F{f}MO"
-        lines.append(f"F{f} {fa} 0 0 1 0 " + (cells if f % 2 else " ".join(["-/-"] * 6)))
+        lines.append(f"F{f} {fa} 0 0 1 0 " + (cells if f % 2 else untyped))
         lines.append(f"F{f} {mo} 0 0 2 0 {' '.join(cell(m) for m in table.names)}")
-        lines.append(f"F{f} F{f}M {fa} {mo} 1 1 {' '.join(['-/-'] * 6)}")
+        lines.append(f"F{f} F{f}M {fa} {mo} 1 1 {untyped}")
         lines.append(f"F{f} F{f}B {fa} {mo} 1 0 {' '.join(cell(m) for m in table.names)}")
     fams = parse_dvi_families("\n".join(lines) + "\n")
     return [(f, f"{f.name}M") for f in fams], table
@@ -237,3 +243,48 @@ def test_markers_with_few_alleles_decide_only_when_every_person_passes(log_t: fl
         assert _expected(wanted, got) == expected
     if any(e < log_t for e in expected):
         assert got is not None
+
+
+MANY = (2, 14, 3, 9, 5, 12, 4, 7, 6, 8, 3, 11, 10, 5, 2, 6)
+
+
+@pytest.mark.parametrize("log_t", [0.0, 0.3, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0])
+def test_markers_peeled_in_steps_decide_as_all_the_first_markers_at_once(
+    log_t: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sixteen markers: None exactly when the first markers' sum (all of them at once, as
+    before the steps) passes; else the tables of every marker, byte for byte one call's; the
+    smallest markers alone decide when every person is far above the threshold."""
+    wanted, table = _mixed_case(MANY)
+    mutation = equal_rate(0.01)
+    alone = _alone(wanted, table)
+    names = list(dict.fromkeys(m for f in alone for m in f.data.markers))
+    by_size = sorted(names, key=lambda m: (table[m].n_alleles, names.index(m)))
+    costs = [table[m].n_alleles ** 3 for m in by_size]
+    budget, spent, first = FEW_ALLELES * sum(costs), 0, set()
+    for name, cost in zip(by_size, costs, strict=True):
+        spent += cost
+        if spent > budget:
+            break
+        first.add(name)
+    once = family_tables(_restricted(alone, first), table, mutation, inconsistent="skip_marker")
+    before_none = all(e >= log_t + MARGIN for e in _expected(wanted, once))
+    calls = []
+    real = suggest_module.family_tables
+
+    def spy(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(suggest_module, "family_tables", spy)
+    got = _strong_or_tables(wanted, table, mutation, log_t)
+    assert (got is None) == before_none
+    if got is not None:
+        whole = real(alone, table, mutation, inconsistent="skip_marker")
+        assert [m.name for m in got.markers] == [m.name for m in whole.markers]
+        for a, b in zip(got.log10_lr, whole.log10_lr, strict=True):
+            assert a.tobytes() == b.tobytes()
+        assert got.likelihood.tobytes() == whole.likelihood.tobytes()
+        assert got.inconsistent == whole.inconsistent
+    if log_t == 0.0:
+        assert len(calls) == 1  # the smallest markers alone
