@@ -175,6 +175,8 @@ def independent_groups(family: Family) -> dict[str, int]:
     >>> independent_groups(fams[0])  # the typed father separates his father from his sons
     {'GF': 0, 'S1': 1, 'S2': 1}
     """
+    if len(family.missing) == 1:  # one group, whatever separates
+        return {family.missing[0]: 0}
     ped = family.data.pedigree
     markers = family.data.markers
     typed = {

@@ -383,21 +383,36 @@ def profile_columns(
         n = marker.n_alleles
         lookup = genotype_columns(n)
         n_genotypes = n * (n + 1) // 2
-        columns = np.full(len(profiles), n_genotypes + n, dtype=np.intp)
+        untyped = n_genotypes + n
+        columns = np.full(len(profiles), untyped, dtype=np.intp)
+        # a genotype's column, once found without a problem (remains repeat common genotypes)
+        known: dict[object, int] = {}
         for k, profile in enumerate(profiles):
             genotype = profile.genotypes.get(marker.name)
-            if genotype is None or not is_typed(genotype):
+            if genotype is None:
+                continue
+            column = known.get(genotype)
+            if column is not None:
+                columns[k] = column
+                continue
+            if not is_typed(genotype):
                 continue
             idx = [marker.index(a) if a is not None else -1 for a in genotype]
+            clean = True
             for allele, i in zip(genotype, idx, strict=True):
                 if allele is not None and i < 0:
+                    clean = False
                     problems.append(
                         f"{prefix}person {profile.id}: marker {marker.name}: allele {allele} "
                         "is not in the frequency table"
                     )
             if min(idx[0], n) < 0 or (genotype[1] is not None and idx[1] < 0):
-                continue
-            columns[k] = n_genotypes + idx[0] if idx[1] < 0 else lookup[idx[0], idx[1]]
+                column = untyped
+            else:
+                column = int(n_genotypes + idx[0] if idx[1] < 0 else lookup[idx[0], idx[1]])
+            columns[k] = column
+            if clean:
+                known[genotype] = column
         result.append(columns)
     if problems:
         raise FrequencyError(problems[0], problems=problems)

@@ -511,3 +511,17 @@ def test_random_small_graves_equal_brute_force(seed: int) -> None:
                 sum(10.0 ** (w - ranked[0]) for k, w in finite.items() if (v, m) in k) / total
             )
             assert float(res.joint.pairing[r, c]) == pytest.approx(expected, abs=1e-9)
+
+
+def test_one_missing_person_is_one_group_typed_relatives_or_not() -> None:
+    """A family with one missing person has one group, as the union-find over the moral graph
+    gives it (typed members around him or not)."""
+    from kintrace.dvi.data import independent_groups
+
+    for typed, untyped in (("a/b", "-/-"), ("-/-", "-/-"), ("a/a", "a/b")):
+        families = parse_dvi_families(
+            "family id fid mid sex missing M\n"
+            f"F GF 0 0 1 0 {typed}\nF GM 0 0 2 0 {untyped}\nF FA GF GM 1 1 -/-\n"
+            f"F MO 0 0 2 0 {typed}\nF S1 FA MO 1 0 {typed}\n"
+        )
+        assert independent_groups(families[0]) == {"FA": 0}

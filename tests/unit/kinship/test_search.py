@@ -250,3 +250,73 @@ def test_family_likelihoods_are_the_pedigree_likelihoods_of_each_family() -> Non
     assert family_likelihoods(families[:1], TABLE).likelihood[0, 0] == pytest.approx(
         2 * 0.2 * 0.4 * 0.3**2, rel=1e-12
     )
+
+
+def _profile_columns_one_by_one(
+    profiles: list[Profile], markers: list[object]
+) -> tuple[list[np.ndarray], list[str]]:
+    """Every profile's columns found on its own (the first version of profile_columns)."""
+    from kintrace.kinship.genotypes import is_typed
+    from kintrace.kinship.search import genotype_columns
+
+    problems: list[str] = []
+    result = []
+    for marker in markers:
+        n = marker.n_alleles  # type: ignore[attr-defined]
+        lookup = genotype_columns(n)
+        n_genotypes = n * (n + 1) // 2
+        columns = np.full(len(profiles), n_genotypes + n, dtype=np.intp)
+        for k, profile in enumerate(profiles):
+            genotype = profile.genotypes.get(marker.name)  # type: ignore[attr-defined]
+            if genotype is None or not is_typed(genotype):
+                continue
+            idx = [marker.index(a) if a is not None else -1 for a in genotype]  # type: ignore[attr-defined]
+            for allele, i in zip(genotype, idx, strict=True):
+                if allele is not None and i < 0:
+                    problems.append(
+                        f"person {profile.id}: marker {marker.name}: allele {allele} "  # type: ignore[attr-defined]
+                        "is not in the frequency table"
+                    )
+            if min(idx[0], n) < 0 or (genotype[1] is not None and idx[1] < 0):
+                continue
+            columns[k] = n_genotypes + idx[0] if idx[1] < 0 else lookup[idx[0], idx[1]]
+        result.append(columns)
+    return result, problems
+
+
+@pytest.mark.parametrize("unknown", [False, True])
+def test_profile_columns_of_repeated_genotypes_are_found_once_with_the_same_columns(
+    unknown: bool,
+) -> None:
+    """Remains repeating genotypes (full, one allele, untyped, an allele unknown to the table):
+    the same columns as each profile's found alone, and every unknown allele reported at
+    each profile that carries it."""
+    from kintrace.kinship.search import profile_columns
+
+    rng = np.random.default_rng(5)
+    table = FrequencyTable(
+        {"A": make_marker("A", {"1": 0.2, "2": 0.3, "3": 0.5}),
+         "B": make_marker("B", {str(k): 0.1 for k in range(10)})}
+    )  # fmt: skip
+    choices: list[Genotype] = [("1", "2"), ("2", "1"), ("3", "3"), ("1", None), (None, None),
+                               (None, "2")]  # fmt: skip
+    if unknown:
+        choices += [("9", "1"), ("1", "x")]
+    profiles = []
+    for k in range(200):
+        genotypes = {"A": choices[int(rng.integers(len(choices)))]}
+        b = rng.integers(10, size=2)
+        if rng.random() < 0.8:
+            genotypes["B"] = (str(b[0]), str(b[1]))
+        profiles.append(Profile(f"V{k}", 1, genotypes))
+    markers = [table["A"], table["B"]]
+    want, problems = _profile_columns_one_by_one(profiles, markers)
+    if problems:
+        with pytest.raises(FrequencyError) as raised:
+            profile_columns(profiles, markers)
+        assert list(raised.value.problems) == problems
+        assert len(problems) > 2
+        return
+    got = profile_columns(profiles, markers)
+    for a, b in zip(got, want, strict=True):
+        assert np.array_equal(a, b)
