@@ -17,7 +17,6 @@ missing person's gets LR 0.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -38,7 +37,6 @@ from kintrace.kinship.nuclear import (
 from kintrace.kinship.pedfile import Family, Profile
 from kintrace.kinship.peeling import fold_parents as fold_parents  # re-exported (docs, callers)
 from kintrace.kinship.peeling import peel_batch
-from kintrace.kinship.pruning import screen_pruned
 
 T = TypeVar("T")
 
@@ -442,6 +440,9 @@ def screen(
     Returns:
         ``(rows, log10_lr)``, each (P, top'), best first, ``top' = min(top, R)``.
     """
+    # imported here: the DVI tables (kintrace dvi) use this module without screening
+    from kintrace.kinship.pruning import screen_pruned
+
     rows, scores, _ = screen_pruned(tables, columns, sexes, top=top, threads=threads, floor=floor)
     return rows, scores
 
@@ -502,6 +503,8 @@ def screen_every_pair(
         scores_out[start:stop] = np.take_along_axis(best_scores, order, axis=1)
 
     if keep > 0:
+        from concurrent.futures import ThreadPoolExecutor  # only the screens use threads
+
         with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
             list(pool.map(work, range(0, n_profiles, chunk)))
     return rows_out, scores_out
@@ -555,6 +558,8 @@ def prefetched(build: Callable[[int], T], keys: Sequence[int]) -> Iterator[T]:
     which releases the GIL), so a second core is not idle while one builds; at most two chunks
     are held. An error of a build is raised when its chunk's turn comes.
     """
+    from concurrent.futures import ThreadPoolExecutor  # only the screens use threads
+
     with ThreadPoolExecutor(max_workers=1) as pool:
         ahead = pool.submit(build, keys[0]) if keys else None
         for k in range(len(keys)):

@@ -182,3 +182,16 @@ def test_the_rich_stand_ins_give_the_real_classes_when_used() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_dvi_imports_neither_the_screens_nor_their_threads() -> None:
+    """``kintrace dvi`` builds the family tables of kintrace.kinship.search, not its screens:
+    the pruned screen, the screening module and concurrent.futures load only with them."""
+    probe = (
+        "from kintrace.cli.main import app\ntry:\n    app(['dvi', '--help'])\n"
+        "except SystemExit:\n    pass\nimport sys\n"
+        "print(sorted(m for m in ('concurrent.futures', 'kintrace.kinship.pruning', "
+        "'kintrace.kinship.screening', 'kintrace.kinship.search') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "['kintrace.kinship.search']"
