@@ -87,6 +87,16 @@ def nuclear_shape(ped: Pedigree, missing: int, typed: frozenset[int]) -> Shape |
     return Shape(father, mother, father in typed, mother in typed, siblings)
 
 
+@lru_cache(maxsize=256)
+def upper_pairs(n: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """``np.triu_indices(n)`` (the unordered genotypes' allele pairs), cached and read-only:
+    the tables ask for it once per batch and marker."""
+    rows, cols = np.triu_indices(n)
+    rows.flags.writeable = False
+    cols.flags.writeable = False
+    return rows, cols
+
+
 def _side(
     batch: int,
     typed: npt.NDArray[np.intp] | None,
@@ -204,7 +214,7 @@ def nuclear_columns(
     """
     p = model.freqs
     n = p.size
-    rows, cols = np.triu_indices(n)
+    rows, cols = upper_pairs(n)
     unordered = np.zeros((batch, rows.size))
     carries = np.zeros((batch, n))
     total = np.zeros(batch)
@@ -290,7 +300,7 @@ def nuclear_possible_columns(
     :func:`nuclear_columns` is at least each of its first two products, in floating point
     too). For use where only which LRs are 0 matters (the incompatible markers).
     """
-    rows, cols = np.triu_indices(n)
+    rows, cols = upper_pairs(n)
     joint = np.zeros((batch, n, n), dtype=bool)
     father = alleles[shape.father] if shape.father_typed else None
     mother = alleles[shape.mother] if shape.mother_typed else None

@@ -33,6 +33,7 @@ from kintrace.kinship.nuclear import (
     nuclear_columns,
     nuclear_possible_columns,
     split_nuclear,
+    upper_pairs,
 )
 from kintrace.kinship.pedfile import Family, Profile
 from kintrace.kinship.peeling import fold_parents as fold_parents  # re-exported (docs, callers)
@@ -49,7 +50,7 @@ OnInconsistent = Literal["raise", "skip_marker"]
 
 def genotype_columns(n: int) -> npt.NDArray[np.intp]:
     """Return the ``n x n`` symmetric map from an allele pair to its genotype column."""
-    rows, cols = np.triu_indices(n)
+    rows, cols = upper_pairs(n)
     lookup = np.empty((n, n), dtype=np.intp)
     lookup[rows, cols] = np.arange(rows.size)
     lookup[cols, rows] = np.arange(rows.size)
@@ -111,7 +112,7 @@ def lr_columns(
     p = model.freqs
     n = model.n
     total = joint.reshape(joint.shape[0], -1).sum(axis=1)
-    rows, cols = np.triu_indices(n)
+    rows, cols = upper_pairs(n)
     out = np.zeros((joint.shape[0], n_columns(n)))
     if hemizygous:
         posterior = joint / total[:, None]
@@ -141,7 +142,7 @@ def possible_columns(
     sum in floating point too), the untyped column never.
     """
     possible = joint > 0
-    rows, cols = np.triu_indices(n)
+    rows, cols = upper_pairs(n)
     out = np.zeros((joint.shape[0], n_columns(n)))
     if hemizygous:
         out[:, genotype_columns(n)[np.arange(n), np.arange(n)]] = possible

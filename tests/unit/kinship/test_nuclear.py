@@ -330,3 +330,16 @@ def test_tables_for_their_zeros_have_the_zeros_of_the_exact_tables(
         assert np.all(got[~np.isneginf(got)] == 0.0)
         zeros += int(np.count_nonzero(np.isneginf(want)))
     assert zeros > 100
+
+
+def test_upper_pairs_are_numpys_triu_indices_read_only() -> None:
+    from kintrace.kinship.nuclear import upper_pairs
+
+    for n in (1, 2, 5, 55):
+        rows, cols = upper_pairs(n)
+        want_rows, want_cols = np.triu_indices(n)
+        assert np.array_equal(rows, want_rows) and np.array_equal(cols, want_cols)
+        assert rows.dtype == want_rows.dtype
+        assert upper_pairs(n)[0] is rows  # cached
+        with pytest.raises(ValueError):
+            rows[0] = 1
