@@ -99,11 +99,13 @@ def family_tables(
 ) -> FamilyTables:
     """Build the kinship engine's LR tables with the families' own person ids in the rows.
 
-    ``zeros_only``: only which LRs are 0 will be used (:func:`build_family_tables`).
+    ``zeros_only``: only which LRs are 0 will be used (:func:`build_family_tables`). The
+    peeled families' products run by BLAS (``blas``: the LRs within rounding of the exact
+    order's, a few units in the last place).
     """
     tables = build_family_tables(
         [canonical(f) for f in families], table, mutation, source=source,
-        inconsistent=inconsistent, zeros_only=zeros_only,
+        inconsistent=inconsistent, zeros_only=zeros_only, blas=True,
     )  # fmt: skip
     positions = tuple(m for f in families for m in f.missing)
     return FamilyTables(

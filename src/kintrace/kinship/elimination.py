@@ -53,7 +53,9 @@ def _remember(cache: dict[tuple[object, ...], _T], key: tuple[object, ...], valu
     return value
 
 
-def contract(factors: Sequence[Factor], out: Sequence[int], *, zeros_only: bool = False) -> Factor:
+def contract(
+    factors: Sequence[Factor], out: Sequence[int], *, zeros_only: bool = False, blas: bool = False
+) -> Factor:
     """Multiply factors and sum out every variable not in ``out``.
 
     With more than two factors, numpy's greedy contraction order is used; it is computed once
@@ -68,6 +70,10 @@ def contract(factors: Sequence[Factor], out: Sequence[int], *, zeros_only: bool 
     by BLAS (``bmm_einsum``; several times faster on the 55-allele STRs, and different in the
     last bits). A cell is a sum of products of non-negative numbers, 0 exactly when every
     product is, in any order of summation, so the cells that are 0 are the same.
+
+    ``blas``: the caller takes the values too, but accepts another order of summation in a
+    two-factor product (BLAS): the same values within rounding (sums of non-negative terms,
+    a few units in the last place), the same zeros.
 
     >>> a = Factor((0,), np.array([0.25, 0.75]))
     >>> b = Factor((0, 1), np.array([[1.0, 0.0], [0.5, 0.5]]))
@@ -98,7 +104,7 @@ def contract(factors: Sequence[Factor], out: Sequence[int], *, zeros_only: bool 
         key.append((f.table.shape[1:] if big else f.table.shape, tuple(subscripts)))
     out_labels = ([batch_label] if batched else []) + [labels[v] for v in out]
     args.append(out_labels)
-    if len(factors) == 2 and zeros_only:
+    if len(factors) == 2 and (zeros_only or blas):
         inputs = ",".join("".join(_LETTERS[x] for x in subs) for subs in sublists)
         text = inputs + "->" + "".join(_LETTERS[x] for x in out_labels)
         table = _bmm_einsum(text, factors[0].table, factors[1].table)

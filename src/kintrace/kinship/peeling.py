@@ -36,11 +36,12 @@ def peel_batch(
     model: AlleleModel,
     *,
     zeros_only: bool = False,
+    blas: bool = False,
 ) -> tuple[npt.NDArray[np.float64] | None, npt.NDArray[np.float64]]:
     """Peel families of one structure at one marker, each looked up by its own person ids.
 
-    ``zeros_only``: the caller uses only which values are 0 (see
-    :func:`~kintrace.kinship.elimination.contract`).
+    ``zeros_only``: the caller uses only which values are 0; ``blas``: two-factor products
+    may sum in BLAS's order (see :func:`~kintrace.kinship.elimination.contract`).
 
     Returns:
         ``(joint, likelihood)``: ``P(data of the missing person's component, M = allele
@@ -75,7 +76,7 @@ def peel_batch(
         keep = person_variables(ped, missing, model.xlinked) if missing in component else ()
         folded = fold_parents(ped, persons, factors, model, keep)
         folded = fold_sibships(ped, persons, folded, model, keep, typed_any, marker, size)
-        result = eliminate_batched(folded, keep, zeros_only=zeros_only)
+        result = eliminate_batched(folded, keep, zeros_only=zeros_only, blas=blas)
         values = np.asarray(
             result.table
             if result.batched
@@ -465,7 +466,7 @@ def _product(parts: Sequence[Factor], out: tuple[int, ...]) -> Factor | None:
 
 
 def eliminate_batched(
-    factors: Sequence[Factor], keep: Sequence[int], *, zeros_only: bool = False
+    factors: Sequence[Factor], keep: Sequence[int], *, zeros_only: bool = False, blas: bool = False
 ) -> Factor:
     """:func:`~kintrace.kinship.elimination.eliminate`, with matrix-product steps done by BLAS.
 
@@ -478,6 +479,8 @@ def eliminate_batched(
     next_id = len(active)
     for fids, out in plan:
         parts = [active.pop(fid) for fid in fids]
-        active[next_id] = _product(parts, out) or contract(parts, out, zeros_only=zeros_only)
+        active[next_id] = _product(parts, out) or contract(
+            parts, out, zeros_only=zeros_only, blas=blas
+        )
         next_id += 1
-    return contract(list(active.values()), tuple(keep), zeros_only=zeros_only)
+    return contract(list(active.values()), tuple(keep), zeros_only=zeros_only, blas=blas)
