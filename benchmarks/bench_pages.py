@@ -161,7 +161,7 @@ async def run(url: str, requests: int, profile: str | None) -> None:
         print(
             f"{'page':<9} {'ms':>7} {'cpu ms':>7} {'stmts':>6} {'sql ms':>7} {'jinja ms':>8}  codes"
         )
-        profiler = cProfile.Profile() if profile is not None else None
+        profiler = cProfile.Profile(time.thread_time) if profile is not None else None
         for page in PAGES:
             label = page.split()[0]  # case, search, worklist
             walls, cpus, codes = [], [], set()

@@ -22,7 +22,7 @@ from kintrace.access import Role, Viewer
 from kintrace.partners.tokens import Partner, TokenRefused, TokenScope, authenticate
 from kintrace.storage.audit import set_actor
 from kintrace.web.cookies import COOKIE
-from kintrace.web.deps import DbSession, NotSignedIn, get_viewer
+from kintrace.web.deps import DbSession, NotSignedIn, viewer_for
 
 bearer_scheme = HTTPBearer(
     auto_error=False,
@@ -74,7 +74,7 @@ def read_caller(
     if partner is not None:
         partner.require(TokenScope.READ_PERSONS)
         return ApiCaller(partner.viewer, partner)
-    viewer = get_viewer(request, db)
+    viewer = viewer_for(request, db)
     if viewer.role is Role.PUBLIC:
         raise NotSignedIn("sign in, or send a partner's API token")
     return ApiCaller(viewer)

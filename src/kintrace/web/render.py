@@ -7,6 +7,7 @@ marked with ``N_`` for the catalogues and translated where they are shown (``_(l
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -364,6 +365,49 @@ def _work_reasons(eval_ctx: EvalContext, item: WorkItem, today: date) -> list[st
     return work_reasons(item, today, _lang(eval_ctx))
 
 
+@lru_cache(maxsize=1024)
+def _badge_markup(lang: str, status: str) -> Markup:
+    return Markup('<span class="badge tone-{}">{}</span>').format(
+        STATUS_TONE.get(status, "neutral"), label(STATUS_LABELS, status, lang)
+    )
+
+
+@lru_cache(maxsize=1024)
+def _flag_markup(lang: str, flag: str) -> Markup:
+    return Markup('<span class="flag flag-{}">{}</span>').format(
+        flag, label(FLAG_LABELS, flag, lang)
+    )
+
+
+@pass_eval_context
+def _badge(eval_ctx: EvalContext, status: str) -> Markup:
+    """``badge(status)``: a status's written label in its tone's colours.
+
+    Functions, not Jinja macros: a worklist page draws some 150 badges and flags, and a
+    macro call costs tens of microseconds (5 of the page's 8 ms of templates).
+    """
+    return _badge_markup(_lang(eval_ctx), str(status))
+
+
+@pass_eval_context
+def _flags(eval_ctx: EvalContext, names: Sequence[str]) -> Markup:
+    """``flags(names)``: each flag's written label."""
+    lang = _lang(eval_ctx)
+    return Markup("").join(_flag_markup(lang, str(name)) for name in names)
+
+
+def _birth(person: Any) -> str:
+    """``birth(p)``: a birth date as precise as it is known (dd.mm.yyyy, mm.yyyy, ~yyyy)."""
+    year = person.birth_year
+    if not year:
+        return "—"
+    if person.birth_day:
+        return f"{person.birth_day:02d}.{person.birth_month:02d}.{year}"
+    if person.birth_month:
+        return f"{person.birth_month:02d}.{year}"
+    return f"~{year}" if person.birth_precision == "age" else str(year)
+
+
 templates.env.context_class = PageContext
 templates.env.add_extension("jinja2.ext.i18n")
 templates.env.install_gettext_callables(  # type: ignore[attr-defined]
@@ -380,7 +424,7 @@ templates.env.filters.update(
     label=_label,
     tr=_translate,
 )
-templates.env.globals["work_reasons"] = _work_reasons
+templates.env.globals.update(work_reasons=_work_reasons, badge=_badge, flags=_flags, birth=_birth)
 templates.env.globals.update(
     STATUS_LABELS=STATUS_LABELS,
     STATUS_TONE=STATUS_TONE,
