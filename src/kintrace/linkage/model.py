@@ -94,7 +94,10 @@ class LinkageSettings:
     records. ``guard_from_lists``: when two lists are linked (``split``), let the guard yield
     to the lists themselves (:mod:`kintrace.linkage.relatives`). ``list_priors``: when two
     lists are linked and the model trained, give pairs across the lists and pairs within
-    them each their own prior (:func:`list_priors`).
+    them each their own prior (:func:`list_priors`). ``joint_triangles``: in the joint
+    count, a person of three or more records counts its prior and the agreement its records
+    share once per record that joins it, not once per pair
+    (:func:`~kintrace.linkage.joint.triangle_correction`).
     """
 
     min_records_to_train: int = 1000
@@ -116,6 +119,7 @@ class LinkageSettings:
     joint_local_limit: int = 6
     guard_from_lists: bool = True
     list_priors: bool = True
+    joint_triangles: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,6 +440,9 @@ def link_features(
             adjust=(lambda pair, p: shift.apply(pair, p, 0.0)[0]) if shift is not None else None,
             split=split,
             partner=shift.partner if shift is not None else 0.0,
+            priors=_pair_priors(float(model["probability_two_random_records_match"]), shift)
+            if settings.joint_triangles
+            else None,
         )
         if settings.joint
         else pairwise
@@ -483,6 +490,16 @@ def link_features(
         labels_used=len(confirmed) if learn else 0,
         m_probabilities=_m_probabilities(model, comparisons),
     )
+
+
+def _pair_priors(prior: float, shift: PriorShift | None) -> tuple[float, float] | None:
+    """Return the prior log odds (natural) of a pair across two lists and within one."""
+    if not 0.0 < prior < 1.0:
+        return None
+    base = math.log(prior / (1.0 - prior))
+    if shift is None:
+        return base, base
+    return base + shift.across, base + shift.within
 
 
 @dataclass(frozen=True, slots=True)

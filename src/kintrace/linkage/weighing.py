@@ -15,10 +15,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa  # type: ignore[import-untyped]  # ships no type information
 
 from kintrace.linkage.comparisons import Comparison, extra_column, gamma_sql
-from kintrace.linkage.joint import joint_probabilities, neighbourhoods
+from kintrace.linkage.joint import (
+    Triple,
+    joint_probabilities,
+    neighbourhoods,
+    triangle_correction,
+)
 from kintrace.linkage.labels import PairLabel
 from kintrace.linkage.normalise import ExtraField, PersonFeatures
 
@@ -91,6 +98,7 @@ def joint_scores(
     adjust: Callable[[tuple[int, int], float], float] | None = None,
     split: int | None = None,
     partner: float = 0.0,
+    priors: tuple[float, float] | None = None,
 ) -> dict[tuple[int, int], float]:
     """Return the probability of each pair given the pairs around it.
 
@@ -98,7 +106,11 @@ def joint_scores(
     ``pairwise`` holds (the lists' priors of :func:`~kintrace.linkage.model.list_priors`),
     for the pairs read or scored here. ``split`` and ``partner``: two lists whose pairs
     across hold a partner term, counted once per person on both lists
-    (:func:`~kintrace.linkage.joint.joint_probabilities`).
+    (:func:`~kintrace.linkage.joint.joint_probabilities`). ``priors``: the prior log odds
+    (natural) of a pair across the lists and of one within them (one list: both the
+    same); given, a person of three records counts its prior and the agreement its records
+    share once per record that joins it, not once per pair
+    (:func:`~kintrace.linkage.joint.triangle_correction`).
 
     The pairs of each neighbourhood that were scored below the floor are read from the
     predictions; those the blocking never paired are scored here with the model's m and u
@@ -119,8 +131,112 @@ def joint_scores(
     if adjust is not None:
         below = {pair: adjust(pair, p) for pair, p in below.items()}
     known = {**weighed, **below}
-    joint = joint_probabilities(weighed, hoods, known, split=split, partner=partner)
+    triples: dict[Triple, float] = {}
+    if priors is not None:
+        triples = _triangles(scoring, hoods, known, split, priors)
+    joint = joint_probabilities(
+        weighed, hoods, known, split=split, partner=partner, triples=triples
+    )
     return {pair: pairwise[pair] if pair in decided else joint[pair] for pair in pairwise}
+
+
+def _triangles(
+    scoring: Scoring,
+    hoods: Sequence[Any],
+    known: dict[tuple[int, int], float],
+    split: int | None,
+    priors: tuple[float, float],
+) -> dict[Triple, float]:
+    """Return the correction of every three records of a neighbourhood whose pairs all count."""
+    wanted: dict[Triple, None] = {}
+    for hood in hoods:
+        members = hood.members
+        for i, first in enumerate(members):
+            for j in range(i + 1, len(members)):
+                second = members[j]
+                if known.get((first, second), 0.0) <= 0.0:
+                    continue
+                for third in members[j + 1 :]:
+                    if min(known.get((first, third), 0.0), known.get((second, third), 0.0)) > 0.0:
+                        wanted[(first, second, third)] = None
+    if not wanted:
+        return {}
+    pairs = sorted({pair for a, b, c in wanted for pair in ((a, b), (a, c), (b, c))})
+    factors = field_factors(scoring, pairs)
+
+    def prior(pair: tuple[int, int]) -> float:
+        across = split is not None and (pair[0] < split) != (pair[1] < split)
+        return priors[0] if across else priors[1]
+
+    return {
+        (a, b, c): triangle_correction(
+            [factors[(a, b)], factors[(a, c)], factors[(b, c)]],
+            [prior((a, b)), prior((a, c)), prior((b, c))],
+        )
+        for a, b, c in wanted
+    }
+
+
+def field_factors(
+    scoring: Scoring, pairs: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], npt.NDArray[np.float64]]:
+    """Return each pair's natural log Bayes factor of every comparison, in their order.
+
+    The factor of a level is ln(m / u), of an exact level with term frequencies ln(m / f)
+    where f is the share of the pair's value among the records (Splink's adjustment);
+    a missing field counts 0.
+    """
+    api, table = scoring.api, scoring.table.physical_name
+    rows = pair_levels(api, pairs, table, scoring.comparisons, scoring.extras)
+    factors = _bayes_factors(scoring.model)
+    m_of = _m_probabilities(scoring.model)
+    # the exact level of a comparison with term frequencies: its gamma and column
+    tf_levels: dict[str, tuple[int, str]] = {}
+    for comparison in scoring.comparisons:
+        count = len(comparison.levels) + 1
+        for index, level in enumerate(comparison.levels):
+            if level.tf_column and comparison.name in m_of:
+                tf_levels[comparison.name] = (count - 1 - index, level.tf_column)
+    values: dict[str, dict[int, str]] = {}
+    shares: dict[str, dict[str, float]] = {}
+    ids = sorted({record for pair in pairs for record in pair})
+    members = api.register(pa.table({"unique_id": pa.array(ids, pa.int64())}))
+    for _, column in tf_levels.values():
+        if column in values:
+            continue
+        counted = api.query_sql(
+            f"SELECT {column} AS v, count(*) AS n FROM {table} "
+            f"WHERE {column} IS NOT NULL GROUP BY {column}"
+        ).as_record_list()
+        total = sum(int(r["n"]) for r in counted) or 1
+        shares[column] = {str(r["v"]): int(r["n"]) / total for r in counted}
+        values[column] = {
+            int(r["unique_id"]): str(r["v"])
+            for r in api.query_sql(
+                f"SELECT t.unique_id, t.{column} AS v FROM {table} t "
+                f"JOIN {members.physical_name} x ON t.unique_id = x.unique_id "
+                f"WHERE t.{column} IS NOT NULL"
+            ).as_record_list()
+        }
+    names = [comparison.name for comparison in scoring.comparisons]
+    found: dict[tuple[int, int], npt.NDArray[np.float64]] = {}
+    for row in rows:
+        left, right = int(row["unique_id_l"]), int(row["unique_id_r"])
+        vector = np.zeros(len(names), dtype=np.float64)
+        for at, name in enumerate(names):
+            gamma = row[f"gamma_{name}"]
+            if gamma is None or int(gamma) < 0:
+                continue
+            value = factors.get(name, {}).get(int(gamma), 0.0)
+            if name in tf_levels and int(gamma) == tf_levels[name][0]:
+                column = tf_levels[name][1]
+                share = shares[column].get(values[column].get(left, ""), 0.0)
+                m = m_of[name].get(int(gamma), 0.0)
+                if share > 0.0 and m > 0.0:
+                    value = math.log(m / share)
+            vector[at] = value
+        found[(left, right)] = vector
+    return found
 
 
 def _pairs_below(
@@ -179,6 +295,19 @@ def level_log_odds(
 def probability(log_odds: float) -> float:
     """Return the probability of natural log odds ``log_odds`` (bounded, never overflows)."""
     return 1.0 / (1.0 + math.exp(-max(min(log_odds, 700.0), -700.0)))
+
+
+def _m_probabilities(model: dict[str, Any]) -> dict[str, dict[int, float]]:
+    """Return m of each non-null level of a Splink model dict, by gamma value."""
+    found: dict[str, dict[int, float]] = {}
+    for compared in model["comparisons"]:
+        levels = [lv for lv in compared["comparison_levels"] if not lv.get("is_null_level")]
+        found[compared["output_column_name"]] = {
+            len(levels) - 1 - index: float(level["m_probability"])
+            for index, level in enumerate(levels)
+            if level.get("m_probability") is not None
+        }
+    return found
 
 
 def _bayes_factors(model: dict[str, Any]) -> dict[str, dict[int, float]]:

@@ -429,7 +429,10 @@ def _by_pair(pairs: tuple[ScoredPair, ...]) -> dict[tuple[int, int], ScoredPair]
 
 
 def test_a_request_with_two_namesakes_who_are_two_men_gets_neither_pairwise_probability() -> None:
-    result = _by_pair(link_features(_namesakes(), min_probability=0.0).pairs)
+    # the product of the pairs' odds, as counted before a person's shared agreement was
+    # counted once (joint_triangles)
+    settings = LinkageSettings(joint_triangles=False)
+    result = _by_pair(link_features(_namesakes(), min_probability=0.0, settings=settings).pairs)
     first, second, apart = result[(0, 1)], result[(0, 2)], result[(1, 2)]
     assert first.pairwise_probability == pytest.approx(second.pairwise_probability)
     assert (first.pairwise_probability or 0.0) > 0.3
@@ -440,6 +443,59 @@ def test_a_request_with_two_namesakes_who_are_two_men_gets_neither_pairwise_prob
     assert first.match_probability == pytest.approx((o01 + o01 * o02 * o12) / total)
     assert second.match_probability == pytest.approx((o02 + o01 * o02 * o12) / total)
     assert first.match_probability < first.pairwise_probability
+
+
+def _others() -> list[PersonFeatures]:
+    # twenty other men, so that the prior and the names' shares are those of a list
+    surnames = (
+        "Иванов Смирнов Попов Волков Соколов Лебедев Козлов Новиков Морозов Петров Васильев"
+        " Зайцев Павлов Семёнов Голубев Виноградов Богданов Воробьёв Фёдоров Михайлов"
+    ).split()
+    given = ("Иван", "Сергей", "Андрей", "Дмитрий", "Олег")
+    return [
+        a_person(surname, given[i % 5], "", f"19{70 + i}-0{1 + i % 9}-1{i % 9}")
+        for i, surname in enumerate(surnames)
+    ]
+
+
+def test_a_request_with_only_the_name_does_not_join_two_namesakes_born_on_other_days() -> None:
+    # two list entries of one name born on other days of one month (two men), and a request
+    # that writes only the name: the request's agreement with each is the same name, which
+    # the three pairs' product counted three times and a person of three records holds twice
+    records = [
+        a_person("Кузнецов", "Альберт", ""),
+        a_person("KUZNETSOV", "Albert", "", "1960-03-22"),
+        a_person("KUZNETSOV", "Albert", "", "1960-03-10"),
+        *_others(),
+    ]
+    result = _by_pair(link_features(records, min_probability=0.0).pairs)
+    apart = result[(1, 2)]
+    assert apart.evidence["birth_date"] == "different"
+    assert apart.match_probability < (apart.pairwise_probability or 0.0)
+    for pair in ((0, 1), (0, 2)):
+        assert result[pair].match_probability < 0.5
+    # the product of the three pairs' odds lifted the two men above their own evidence
+    settings = LinkageSettings(joint_triangles=False)
+    product = _by_pair(link_features(records, min_probability=0.0, settings=settings).pairs)
+    assert product[(1, 2)].match_probability > (apart.pairwise_probability or 0.0)
+
+
+def test_a_request_with_only_the_name_beside_a_certain_pair_keeps_its_own_evidence() -> None:
+    # a request written twice (0, with the date; 1, only the name) and the list's entry (2):
+    # 0 and 2 are one man; that 1 is him rests on the name alone, counted once, not once
+    # for each of the man's two records
+    records = [
+        a_person("Кузнецов", "Альберт", "", "1960-03-22"),
+        a_person("Кузнецов", "Альберт", ""),
+        a_person("KUZNETSOV", "Albert", "", "1960-03-22"),
+        *_others(),
+    ]
+    result = _by_pair(link_features(records, min_probability=0.0).pairs)
+    assert result[(0, 2)].match_probability > 0.99
+    for pair in ((0, 1), (1, 2)):
+        assert result[pair].match_probability == pytest.approx(
+            result[pair].pairwise_probability or 0.0, abs=0.01
+        )
 
 
 def test_a_pair_the_blocking_never_scored_is_scored_from_its_levels() -> None:
