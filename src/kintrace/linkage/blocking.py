@@ -127,6 +127,9 @@ BLOCKING_RULES: tuple[str, ...] = (
     # patronymic with the surname's first letter (a misspelt surname too: Оолов Агтоша
     # Викторович, ORLOV Anton Viktorovič)
     *(f"l.surname_key = r.surname_key AND {near}" for near in NEAR_OF_UNKNOWN),
+    # ... or the surname's consonants, a vowel of the surname mistyped too (Цветкв Виктлр,
+    # Цветков Виктор; Наумв Евшений, Наумов Евгений: the given names' consonants differ)
+    *(f"l.surname_consonants = r.surname_consonants AND {near}" for near in NEAR_OF_UNKNOWN),
     *(
         "l.patronymic_canonical = r.patronymic_canonical"
         f" AND substr(l.surname_key, 1, 1) = substr(r.surname_key, 1, 1) AND {near}"

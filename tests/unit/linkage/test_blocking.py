@@ -191,3 +191,24 @@ def test_the_second_letter_rules_join_on_one_expression_per_side() -> None:
     assert set(SECOND_LETTER) <= set(BLOCKING_RULES)
     for rule in SECOND_LETTER:
         assert " OR " not in rule  # an equality per side keeps the join a hash join
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        # a vowel dropped from the surname, a consonant of the given name mistyped; no year
+        (("Цветкв", "Виктлр"), ("Цветков", "Виктор", "", "1986-01-09")),
+        (("Наумв", "Евшений", "Олегович"), ("Наумов", "Евгений", "", "1963")),
+    ],
+)
+def test_an_unknown_given_name_near_the_partners_is_paired_by_the_surnames_consonants(
+    records: tuple[tuple[str, ...], tuple[str, ...]],
+) -> None:
+    features = [a_person(*r) for r in records]
+    left, right = features
+    assert left.surname_key != right.surname_key
+    assert left.surname_consonants == right.surname_consonants
+    assert left.given_consonants != right.given_consonants  # not the doubly-misspelt rule
+    assert f"|{right.given_canonical}|" in left.given_near
+    result = link_features(features, min_probability=0.0)
+    assert [(p.left, p.right) for p in result.pairs] == [(0, 1)]
