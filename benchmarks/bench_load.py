@@ -145,12 +145,14 @@ def serve(url: str, port: int, data_dir: str, workers: int) -> None:
     from kintrace.config import Settings
     from kintrace.instance import open_instance
     from kintrace.web.app import create_app
-    from kintrace.web.serving import set_worker_environment, take_jobs_lock
+    from kintrace.web.serving import set_worker_environment, settle_collector, take_jobs_lock
 
     settings = Settings(database_url=url, data_dir=Path(data_dir), secret_key="x" * 48)
     instance = open_instance(settings)
     if workers == 1:
-        uvicorn.run(create_app(instance), host="127.0.0.1", port=port, log_level="warning")
+        app = create_app(instance)
+        settle_collector()  # as kintrace serve does
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
         return
     take_jobs_lock(settings.data_dir)  # held here: no worker runs the scheduled jobs
     os.environ["KINTRACE_SECRET_KEY"] = settings.secret_key

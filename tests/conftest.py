@@ -103,3 +103,17 @@ def db(engine: Engine) -> Iterator[AuditedSession]:
         session.close()
         outer.rollback()
         connection.close()
+
+
+@pytest.fixture(autouse=True)
+def settled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Leave the test process's garbage collector as it is.
+
+    ``kintrace serve`` freezes the collector's view of a serving process's start-up objects
+    (:func:`kintrace.web.serving.settle_collector`); tests that serve an app in their own
+    process would freeze everything the test run holds. Here the call is only noted; a test in
+    a fresh process checks what it does (tests/integration/cli/test_serve_workers.py).
+    """
+    seen: list[str] = []
+    monkeypatch.setattr("kintrace.web.serving.settle_collector", lambda: seen.append("settled"))
+    return seen

@@ -76,6 +76,9 @@ def serve(
             f"[bold yellow]warning:[/] KINTRACE_SECRET_KEY {why}; fine on {address} only"
         )
     if app is not None:
+        from kintrace.web.serving import settle_collector
+
+        settle_collector()
         uvicorn.run(app, host=address, port=port or settings.port, log_level="warning")
         return
     from kintrace.web.serving import set_worker_environment
@@ -139,8 +142,12 @@ def demo(
         err_console.print(f"e-mails (sign-up, password reset) are written to {settings.outbox_dir}")
     if no_serve:
         return
+    from kintrace.web.serving import settle_collector
+
     err_console.print(f"serving on [bold]http://{host}:{port}[/] (Ctrl+C stops)")
-    uvicorn.run(create_app(instance, daily_clocks=True), host=host, port=port, log_level="warning")
+    app = create_app(instance, daily_clocks=True)
+    settle_collector()
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def backup_command(

@@ -13,7 +13,9 @@ ends however it ends, and the worker uvicorn starts in its place takes it again.
 
 from __future__ import annotations
 
+import atexit
 import fcntl
+import gc
 import os
 from pathlib import Path
 from typing import IO
@@ -23,6 +25,9 @@ from fastapi import FastAPI
 from kintrace.config import Settings
 from kintrace.instance import open_instance
 from kintrace.web.app import create_app
+
+YOUNG_COLLECTION = 10_000
+"""Allocations between two collections of the youngest generation in a serving process."""
 
 JOBS_LOCK = "serve-jobs.lock"
 """The file in the data folder whose lock says which worker runs the scheduled jobs."""
@@ -56,7 +61,30 @@ def worker_app() -> FastAPI:
     """Build one worker's app (uvicorn's factory); the lock's holder runs the jobs."""
     settings = Settings()
     instance = open_instance(settings)
-    return create_app(instance, daily_clocks=take_jobs_lock(instance.settings.data_dir))
+    app = create_app(instance, daily_clocks=take_jobs_lock(instance.settings.data_dir))
+    settle_collector()
+    return app
+
+
+def settle_collector() -> None:
+    """Keep the garbage collector off the objects of the start-up, and collect less often.
+
+    A serving process holds some 320,000 objects tracked by Python's cycle collector after its
+    imports and the app's set-up (SQLAlchemy's mappers, FastAPI's routes, the catalogues):
+    every full collection went over all of them, a pause of 180-190 ms for every request in
+    flight in the process, once every few hundred requests. They live as long as the process:
+    frozen (``gc.freeze``, after a collection so that no garbage is kept) they are never
+    scanned again, and a collection of the youngest generation every 10,000 allocations
+    instead of 700 (a page makes thousands of short-lived objects, freed by their counts)
+    took 19 ms of collections over 180 pages where there were 86 ms. The objects are
+    unfrozen at exit, so that the interpreter's last collection can free them as before.
+    Only serving processes call this (tests build many apps in one process).
+    """
+    gc.collect()
+    gc.freeze()
+    atexit.register(gc.unfreeze)
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION, middle, oldest)
 
 
 def set_worker_environment(settings: Settings) -> None:
