@@ -291,9 +291,9 @@ class PersonPage:
     @property
     def pages(self) -> int:
         """Return the number of pages (of the counted persons when the count stopped)."""
-        counted = (
-            min(self.total, self.counted_up_to) if self.more and self.counted_up_to else self.total
-        )
+        counted = self.total
+        if self.counted_up_to is not None:
+            counted = min(counted, self.counted_up_to)
         return max(1, -(-counted // self.per_page))
 
 

@@ -63,7 +63,13 @@ from kintrace.linkage.comparisons import (
 from kintrace.linkage.labels import PairLabel, check_labels, update_m
 from kintrace.linkage.normalise import ExtraField, PersonFeatures
 from kintrace.linkage.relatives import yielded_pairs
-from kintrace.linkage.weighing import FEATURE_FIELDS, Scoring, joint_scores, pair_levels
+from kintrace.linkage.weighing import (
+    FEATURE_FIELDS,
+    Scoring,
+    joint_scores,
+    levels_by_gamma,
+    pair_levels,
+)
 
 _INT_FIELDS = frozenset({"birth_year", "birth_year_min", "birth_month", "birth_day", "rank_level"})
 
@@ -303,17 +309,13 @@ def _m_probabilities(
     model: dict[str, Any], comparisons: Sequence[Comparison]
 ) -> dict[str, dict[str, float]]:
     """Return the m of each level of a Splink model dict, by comparison and evidence label."""
-    found: dict[str, dict[str, float]] = {}
-    by_name = {c.name: c for c in comparisons}
-    for compared in model["comparisons"]:
-        comparison = by_name[compared["output_column_name"]]
-        labels = comparison.labels()
-        levels = [lv for lv in compared["comparison_levels"] if not lv.get("is_null_level")]
-        found[comparison.name] = {
-            labels[len(levels) - 1 - index]: float(level["m_probability"])
-            for index, level in enumerate(levels)
+    labels = {c.name: c.labels() for c in comparisons}
+    return {
+        name: {
+            labels[name][gamma]: float(level["m_probability"]) for gamma, level in levels.items()
         }
-    return found
+        for name, levels in levels_by_gamma(model).items()
+    }
 
 
 def _learn_from_labels(

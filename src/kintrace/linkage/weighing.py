@@ -297,30 +297,39 @@ def probability(log_odds: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(min(log_odds, 700.0), -700.0)))
 
 
-def _m_probabilities(model: dict[str, Any]) -> dict[str, dict[int, float]]:
-    """Return m of each non-null level of a Splink model dict, by gamma value."""
-    found: dict[str, dict[int, float]] = {}
+def levels_by_gamma(model: dict[str, Any]) -> dict[str, dict[int, dict[str, Any]]]:
+    """Return each non-null level of a Splink model dict, by comparison and gamma value."""
+    found: dict[str, dict[int, dict[str, Any]]] = {}
     for compared in model["comparisons"]:
         levels = [lv for lv in compared["comparison_levels"] if not lv.get("is_null_level")]
         found[compared["output_column_name"]] = {
-            len(levels) - 1 - index: float(level["m_probability"])
-            for index, level in enumerate(levels)
-            if level.get("m_probability") is not None
+            len(levels) - 1 - index: level for index, level in enumerate(levels)
         }
     return found
+
+
+def _m_probabilities(model: dict[str, Any]) -> dict[str, dict[int, float]]:
+    """Return m of each non-null level of a Splink model dict, by gamma value."""
+    return {
+        name: {
+            gamma: float(level["m_probability"])
+            for gamma, level in levels.items()
+            if level.get("m_probability") is not None
+        }
+        for name, levels in levels_by_gamma(model).items()
+    }
 
 
 def _bayes_factors(model: dict[str, Any]) -> dict[str, dict[int, float]]:
     """Return ln(m / u) of each non-null level of a Splink model dict, by gamma value."""
-    found: dict[str, dict[int, float]] = {}
-    for compared in model["comparisons"]:
-        levels = [lv for lv in compared["comparison_levels"] if not lv.get("is_null_level")]
-        found[compared["output_column_name"]] = {
-            len(levels) - 1 - index: math.log(
+    return {
+        name: {
+            gamma: math.log(
                 max(float(level["m_probability"]), 1e-300)
                 / max(float(level["u_probability"]), 1e-300)
             )
-            for index, level in enumerate(levels)
+            for gamma, level in levels.items()
             if level.get("m_probability") is not None and level.get("u_probability") is not None
         }
-    return found
+        for name, levels in levels_by_gamma(model).items()
+    }

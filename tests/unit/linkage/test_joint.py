@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from itertools import product
 
 import numpy as np
@@ -175,24 +176,19 @@ def test_the_partner_term_agrees_with_brute_force_over_every_partition() -> None
     pairwise = dict(zip(pairs, values, strict=True))
     hood = Neighbourhood(tuple(range(5)), tuple(pairs))
     joint = joint_probabilities(pairwise, [hood], pairwise, split=split, partner=t)
-    total = 0.0
-    joined = dict.fromkeys(pairs, 0.0)
-    for labels in _set_partitions(5):
-        log_weight = 0.0
+
+    def log_weight(labels: list[int]) -> float:
+        found = 0.0
         for i, j in pairs:
             if labels[i] == labels[j]:
                 across = (i < split) != (j < split)
-                log_weight += math.log(odds(pairwise[(i, j)])) - (t if across else 0.0)
+                found += math.log(odds(pairwise[(i, j)])) - (t if across else 0.0)
         for block in set(labels):
             sides = {i < split for i in range(5) if labels[i] == block}
-            log_weight += t if len(sides) == 2 else 0.0
-        weight = math.exp(log_weight)
-        total += weight
-        for i, j in pairs:
-            if labels[i] == labels[j]:
-                joined[(i, j)] += weight
-    for pair in pairs:
-        assert joint[pair] == pytest.approx(joined[pair] / total, abs=1e-12)
+            found += t if len(sides) == 2 else 0.0
+        return found
+
+    _assert_brute_force(joint, 5, log_weight)
 
 
 def test_three_records_sharing_a_name_count_it_once_per_record_that_joins() -> None:
@@ -236,16 +232,26 @@ def test_the_triangle_corrections_agree_with_brute_force_over_every_partition() 
     corrections = {trio: 0.3 * (n - 4) for n, trio in enumerate(trios)}
     hood = Neighbourhood(tuple(range(size)), tuple(pairs))
     joint = joint_probabilities(pairwise, [hood], pairwise, triples=corrections)
+
+    def log_weight(labels: list[int]) -> float:
+        found = sum(math.log(odds(pairwise[(i, j)])) for i, j in pairs if labels[i] == labels[j])
+        for trio in trios:
+            if len({labels[x] for x in trio}) == 1:
+                found += corrections[trio] * 3 / labels.count(labels[trio[0]])
+        return found
+
+    _assert_brute_force(joint, size, log_weight)
+
+
+def _assert_brute_force(
+    joint: dict[tuple[int, int], float], size: int, log_weight: Callable[[list[int]], float]
+) -> None:
+    """Each pair's probability is the weight of the partitions joining it over all of them."""
+    pairs = [(i, j) for i in range(size) for j in range(i + 1, size)]
     total = 0.0
     joined = dict.fromkeys(pairs, 0.0)
     for labels in _set_partitions(size):
-        log_weight = sum(
-            math.log(odds(pairwise[(i, j)])) for i, j in pairs if labels[i] == labels[j]
-        )
-        for trio in trios:
-            if len({labels[x] for x in trio}) == 1:
-                log_weight += corrections[trio] * 3 / labels.count(labels[trio[0]])
-        weight = math.exp(log_weight)
+        weight = math.exp(log_weight(labels))
         total += weight
         for i, j in pairs:
             if labels[i] == labels[j]:
