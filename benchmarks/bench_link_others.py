@@ -1,8 +1,8 @@
 """Benchmark: linkage on lists spelled by a generator that kintrace was not tuned on.
 
 Run: ``uv run python benchmarks/bench_link_others.py [PERSONS ...] [--seed N] [--inventory
-harsh|realistic] [--planted SHARE]`` (default 10000 persons, seed 11, the harsh inventory,
-planted 0.03).
+harsh|realistic] [--planted SHARE] [--regions SHARE] [--patronymic-typos SHARE]`` (default
+10000 persons, seed 11, the harsh inventory, planted 0.03, no regions, no patronymic typos).
 
 - ``--inventory harsh`` (the default, the lists first measured): 660 surnames composed from
   60 stems and 11 endings, 40 equally likely given names; namesakes are some ten times as
@@ -12,6 +12,13 @@ planted 0.03).
   nicknames and Ukrainian forms; a man with a Ukrainian surname ending is Ukrainian with
   chance 0.6 (others 0.08), and his lists may then write his Ukrainian name and patronymic,
   in Latin by the Ukrainian national system; patronymics by the Russian rules.
+- ``--regions SHARE`` and ``--patronymic-typos SHARE`` (both 0 by default, the lists as
+  first measured): each man gets a home region from this generator's own list of 34 (a
+  brother his brother's, one record in twenty another), written on that share of records
+  as a family writes it (Курская область, Курская обл., Курской области, Курск. обл.,
+  Респ. Татарстан) or as a Latin list does (Kurskaya oblast by the list's scheme, Kursk
+  region, Rep. Tatarstan); that share of the written patronymics is mistyped. Drawn apart
+  from the lists' own draws: the lists are otherwise those of the same seed.
 - ``--planted SHARE``: the share of men given a namesake (same surname and given name,
   another father) born in the same month, beyond those the draw makes (default 0.03).
 
@@ -647,14 +654,122 @@ def listed(
     }
 
 
+# --- home regions and mistyped patronymics (``--regions``, ``--patronymic-typos``) -------
+# This generator's own regions: (Russian adjective or republic name, kind, English name).
+# The kind gives the forms: «Курская область», «Курская обл.», «Курской области»,
+# «Курск. обл.», «Kurskaya oblast» by the list's scheme, «Kursk region»; «Республика
+# Татарстан», «Респ. Татарстан», «Rep. Tatarstan».
+REGIONS = (
+    ("Курская", "oblast", "Kursk"), ("Белгородская", "oblast", "Belgorod"),
+    ("Брянская", "oblast", "Bryansk"), ("Воронежская", "oblast", "Voronezh"),
+    ("Ростовская", "oblast", "Rostov"), ("Московская", "oblast", "Moscow"),
+    ("Свердловская", "oblast", "Sverdlovsk"), ("Челябинская", "oblast", "Chelyabinsk"),
+    ("Новосибирская", "oblast", "Novosibirsk"), ("Иркутская", "oblast", "Irkutsk"),
+    ("Нижегородская", "oblast", "Nizhny Novgorod"), ("Оренбургская", "oblast", "Orenburg"),
+    ("Саратовская", "oblast", "Saratov"), ("Волгоградская", "oblast", "Volgograd"),
+    ("Тюменская", "oblast", "Tyumen"), ("Архангельская", "oblast", "Arkhangelsk"),
+    ("Краснодарский", "krai", "Krasnodar"), ("Красноярский", "krai", "Krasnoyarsk"),
+    ("Ставропольский", "krai", "Stavropol"), ("Хабаровский", "krai", "Khabarovsk"),
+    ("Забайкальский", "krai", "Zabaykalsky"), ("Приморский", "krai", "Primorsky"),
+    ("Алтайский", "krai", "Altai"), ("Пермский", "krai", "Perm"),
+    ("Камчатский", "krai", "Kamchatka"), ("Татарстан", "republic", "Tatarstan"),
+    ("Башкортостан", "republic", "Bashkortostan"), ("Бурятия", "republic", "Buryatia"),
+    ("Дагестан", "republic", "Dagestan"), ("Мордовия", "republic", "Mordovia"),
+    ("Тыва", "republic", "Tuva"), ("Алтай", "republic", "Altai Republic"),
+    ("Ханты-Мансийский", "okrug", "Khanty-Mansi"), ("Ямало-Ненецкий", "okrug", "Yamalo-Nenets"),
+)  # fmt: skip
+KIND_FORMS = {
+    "oblast": (("область", "обл."), ("oblast", "obl.")),
+    "krai": (("край", "кр."), ("krai", "kray")),
+    "okrug": (("автономный округ", "АО"), ("avtonomnyy okrug", "AO")),
+}
+OBLIQUE = {"oblast": ("ой", "области"), "krai": ("ого", "края"), "okrug": ("ого", "АО")}
+
+
+def region_cyrillic(region: tuple[str, str, str], rng: random.Random) -> str:
+    """A region as a family writes it: full, abbreviated, in the genitive, or shortened."""
+    name, kind, _ = region
+    if kind == "republic":
+        return rng.choice((f"Республика {name}", f"Респ. {name}", name))
+    word, short = KIND_FORMS[kind][0]
+    roll = rng.random()
+    if roll < 0.35:
+        return f"{name} {word}"
+    if roll < 0.65:
+        return f"{name} {short}"
+    ending, oblique = OBLIQUE[kind]
+    if roll < 0.85:  # «уроженец Курской области»
+        return f"{name[:-2]}{ending} {oblique}"
+    return f"{name[:5]}. {short}"  # «Курск. обл.»
+
+
+def region_latin(region: tuple[str, str, str], rng: random.Random, scheme: str) -> str:
+    """A region in a list in Latin: transliterated by the list's scheme, or in English."""
+    name, kind, english = region
+    if kind == "republic":
+        return rng.choice((f"Rep. {latin(name, scheme)}", f"Republic of {english}", english))
+    if rng.random() < 0.3:
+        return f"{english} region"
+    return f"{latin(name, scheme)} {rng.choice(KIND_FORMS[kind][1])}"
+
+
+def add_regions_and_typos(
+    persons: Sequence[Person],
+    sides: tuple[list[dict[str, str]], list[dict[str, str]]],
+    seed: int,
+    regions: float,
+    patronymic_typos: float,
+) -> None:
+    """Give each man a home region (a brother his brother's) written on a share of records,
+    and mistype a share of the patronymics, drawn apart from the lists' own draws so that
+    the lists are otherwise those of the same seed without these options. One region in
+    twenty is another (a man who moved, a clerk's slip)."""
+    rng = random.Random(seed * 7919 + 1)
+    weights = [1.0 / (rank + 3) for rank in range(len(REGIONS))]
+    home: dict[str, tuple[str, str, str]] = {}
+    previous: Person | None = None
+    for person in persons:
+        brother = previous and (previous.surname, previous.father) == (
+            person.surname,
+            person.father,
+        )
+        home[str(person.number)] = (
+            home[str(previous.number)] if brother and previous else rng.choices(REGIONS, weights)[0]
+        )
+        previous = person
+    for latin_side, rows in enumerate(sides):
+        for row in rows:
+            if rng.random() < regions:
+                region = home[row["person"]]
+                if rng.random() < 0.05:
+                    region = rng.choices(REGIONS, weights)[0]
+                row["region"] = (
+                    region_latin(region, rng, rng.choice(SCHEMES))
+                    if latin_side
+                    else region_cyrillic(region, rng)
+                )
+            if row["patronymic"] and rng.random() < patronymic_typos:
+                row["patronymic"] = typo(row["patronymic"], rng)
+
+
 def generate(
-    persons: int, seed: int, inventory: str = "harsh", planted: float = 0.03
+    persons: int,
+    seed: int,
+    inventory: str = "harsh",
+    planted: float = 0.03,
+    regions: float = 0.0,
+    patronymic_typos: float = 0.0,
 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """Return requests (A) and a list (B) about ``persons`` men, each row with its ``person``."""
+    """Return requests (A) and a list (B) about ``persons`` men, each row with its ``person``.
+
+    ``regions``: the share of records that give the man's home region; ``patronymic_typos``:
+    the share of written patronymics mistyped (both 0: the lists as first measured).
+    """
     rng = random.Random(seed)
     side_a: list[dict[str, str]] = []
     side_b: list[dict[str, str]] = []
-    for person in people(persons, rng, inventory, planted):
+    men = people(persons, rng, inventory, planted)
+    for person in men:
         if rng.random() < 0.65:
             for _ in range(2 if rng.random() < 0.06 else 1):
                 side_a.append(
@@ -673,6 +788,8 @@ def generate(
                 )
     rng.shuffle(side_a)
     rng.shuffle(side_b)
+    if regions or patronymic_typos:
+        add_regions_and_typos(men, (side_a, side_b), seed, regions, patronymic_typos)
     return side_a, side_b
 
 
@@ -711,9 +828,16 @@ def reliability(pairs: Sequence[ScoredPair], truth: set[tuple[int, int]]) -> Non
         print(f"  {low:4.2f}-{min(high, 1.0):4.2f}  {cells[0]}  |  {cells[1]}  |  {cells[2]}")
 
 
-def run(persons: int, seed: int, inventory: str = "harsh", planted: float = 0.03) -> None:
+def run(
+    persons: int,
+    seed: int,
+    inventory: str = "harsh",
+    planted: float = 0.03,
+    regions: float = 0.0,
+    patronymic_typos: float = 0.0,
+) -> None:
     """Generate, link and print the figures of one size."""
-    side_a, side_b = generate(persons, seed, inventory, planted)
+    side_a, side_b = generate(persons, seed, inventory, planted, regions, patronymic_typos)
     rows = side_a + side_b
     split = len(side_a)
     table = Table(
@@ -739,7 +863,8 @@ def run(persons: int, seed: int, inventory: str = "harsh", planted: float = 0.03
 
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
-        f"{persons} persons ({inventory}, planted {planted}), {len(rows)} records,"
+        f"{persons} persons ({inventory}, planted {planted}, regions {regions},"
+        f" patronymic typos {patronymic_typos}), {len(rows)} records,"
         f" {len(truth)} true pairs, {elapsed:.1f} s (load average {load})"
     )
     print("                 P      R      F1")
@@ -768,9 +893,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         default=0.03,
         help="share of men given a namesake born in the same month (default 0.03)",
     )
+    parser.add_argument(
+        "--regions",
+        type=float,
+        default=0.0,
+        help="share of records giving the man's home region, in this generator's forms"
+        " (full, abbreviated, genitive, transliterated, English; default 0)",
+    )
+    parser.add_argument(
+        "--patronymic-typos",
+        type=float,
+        default=0.0,
+        help="share of written patronymics mistyped (default 0)",
+    )
     args = parser.parse_args(argv)
     for size in args.sizes:
-        run(size, args.seed, args.inventory, args.planted)
+        run(size, args.seed, args.inventory, args.planted, args.regions, args.patronymic_typos)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from kintrace.cases.model import PersonDetails, Sex
 from kintrace.errors import InvalidInput
 from kintrace.linkage.names import (
     given_near,
+    latin_readings,
     name_tokens,
     orient_names,
     patronymic_key,
@@ -75,20 +76,39 @@ class Region:
     names: tuple[str, ...]
 
 
-_KIND_WORDS = frozenset(
+_CITY_WORDS = frozenset(
+    phonetic_key(w)
+    for w in "г город города городе city misto місто міста м федерального значения federal".split()
+)
+_REPUBLIC_WORDS = frozenset(
+    phonetic_key(w)
+    for w in "республика республики республике республіка респ respublika republic resp rep".split()
+)
+_PROVINCE_WORDS = frozenset(
     phonetic_key(w)
     for w in (
-        "область обл oblast obl oblast' region reg край krai kray республика респ respublika "
-        "republic resp автономный автономна автономная автономний округ ао avtonomnyi okrug ao "
-        "autonomous district г город city misto місто м г. area province провинция "
-        "rep кр kr авт avt aut okr окр федерального значения federal city of the"
+        "область области областью області обл oblast obl oblasti oblast' region reg край края "
+        "крае краю krai kray kraya кр kr автономный автономного автономном автономная "
+        "автономной автономна автономний округ округа округе округу ао avtonomnyi okrug okruga "
+        "ao autonomous district area province провинция авт avt aut okr окр"
     ).split()
 )
+_FILLER_WORDS = frozenset(phonetic_key(w) for w in ("of", "the"))
+_KIND_WORDS = _CITY_WORDS | _REPUBLIC_WORDS | _PROVINCE_WORDS | _FILLER_WORDS
+"""Words that say what kind of region a name is, in the cases lists write them (Курская
+область, Курской области, Краснодарского края): dropped from the key, and read to tell apart
+two regions of one name (:func:`_region_kind`)."""
+_CITIES = frozenset({"RU-MOW", "RU-SPE", "UA-30", "UA-40"})
 _REGION_PART = re.compile(r"[()\[\]]|\s[-–—]\s|\s[–—]|[–—]\s")
 """What separates two names of one region: parentheses, a dash between spaces (Республика
 Саха (Якутия); Ханты-Мансийский автономный округ — Югра). A hyphen inside a word stays."""
 _MIN_STEM = 3
-_ADJECTIVE_END = re.compile(r"(skoe|skogo|skoi|skai|skii|ski|ska|sk|cka|cki|cko|c)$")
+_ADJECTIVE_END = re.compile(
+    r"(skogo|skomu|skoe|skoi|skom|skai|skii|sku|ski|ska|sk"
+    r"|ckogo|ckomu|ckoi|ckom|cku|cka|cki|cko|c)$"
+)
+"""Adjective endings of region names in the nominative and the oblique cases (Курская,
+Курской, Курского; Иркутская, Иркутской), as phonetic keys."""
 
 
 def _region_words(text: str) -> list[str]:
@@ -127,17 +147,66 @@ def regions() -> tuple[Region, ...]:
 
 
 @cache
-def _region_index() -> dict[str, str]:
-    index: dict[str, str] = {}
+def _region_index() -> dict[str, tuple[str, ...]]:
+    """Return the codes of each code, number and name key (two regions may share a key)."""
+    index: dict[str, tuple[str, ...]] = {}
+
+    def add(key: str, code: str) -> None:
+        if code not in index.get(key, ()):
+            index[key] = (*index.get(key, ()), code)
+
     for region in regions():
-        index.setdefault(region.code.lower(), region.code)
-        index.setdefault(region.code.split("-")[1].lower(), region.code)
+        index.setdefault(region.code.lower(), (region.code,))
+        index.setdefault(region.code.split("-")[1].lower(), (region.code,))
         if region.number:
-            index.setdefault(region.number, region.code)
-            index.setdefault(str(int(region.number)), region.code)
+            index.setdefault(region.number, (region.code,))
+            index.setdefault(str(int(region.number)), (region.code,))
         for name in region.names:
-            index.setdefault(region_key(name), region.code)
+            add(region_key(name), region.code)
     return index
+
+
+def _code_kind(code: str) -> str:
+    """Return a region's kind: ``city``, ``republic`` (two-letter ISO codes of Russia, and
+    Crimea) or ``province`` (oblasts, krais, autonomous okrugs)."""
+    if code in _CITIES:
+        return "city"
+    if code == "UA-43" or (code.startswith("RU-") and len(code) == 5):
+        return "republic"
+    return "province"
+
+
+def _region_kind(text: str) -> str:
+    """Return the kind of region a name says it is, or ``""``.
+
+    Its kind words say it (Республика Алтай, Алтайский кр., г. Москва); without them an
+    adjective is a province (Алтайский, Московская) and a bare noun is a city or a
+    republic (Алтай, Москва, Ленинград).
+    """
+    tokens = {phonetic_key(t) for t in name_tokens(text)} | {
+        t.lower().rstrip(".") for t in name_tokens(text)
+    }
+    for kind, words in (
+        ("city", _CITY_WORDS),
+        ("republic", _REPUBLIC_WORDS),
+        ("province", _PROVINCE_WORDS),
+    ):
+        if tokens & words:
+            return kind
+    joined = "".join(_region_words(text))
+    return "province" if _stem(joined) != joined else ""
+
+
+def _choose(codes: tuple[str, ...], text: str) -> str:
+    """Return the one of two regions sharing a name that ``text`` means (Алтайский край or
+    Республика Алтай; Московская область or Москва; Киевская область or Киев)."""
+    if len(codes) == 1:
+        return codes[0]
+    kind = _region_kind(text)
+    fitting = [c for c in codes if _code_kind(c) == kind] or [
+        c for c in codes if _code_kind(c) != "province"
+    ]
+    return (fitting or list(codes))[0]
 
 
 @cache
@@ -152,14 +221,15 @@ def _region_words_index() -> tuple[tuple[tuple[str, ...], str], ...]:
     return tuple(found.items())
 
 
-def _abbreviated_region(words: list[str]) -> str:
-    """Return the one region whose name's words begin with these words, or ``""``.
+def _abbreviated_region(text: str) -> str:
+    """Return the one region whose name's words begin with the words of ``text``, or ``""``.
 
     Each word, its adjective ending dropped, must begin the name's word in its place
     (Камч. край: ``kamc`` begins ``kamcatski``; Сев. Осетия: ``sev`` and ``oseta``), with
-    at least three letters (four in all); two regions that fit leave it unknown.
+    at least three letters (four in all); of two regions that fit, the kind words choose
+    (Алт. край), else it stays unknown.
     """
-    stems = [_stem(w) for w in words]
+    stems = [_stem(w) for w in _region_words(text)]
     if not stems or any(len(s) < _MIN_STEM for s in stems) or sum(map(len, stems)) <= _MIN_STEM:
         return ""  # «Сев.» alone: Севастополь or Северная Осетия
     codes = {
@@ -168,6 +238,9 @@ def _abbreviated_region(words: list[str]) -> str:
         if len(name) == len(stems)
         and all(n.startswith(s) for n, s in zip(name, stems, strict=True))
     }
+    if len(codes) > 1:  # Алт. край: the krai, not the republic
+        kind = _region_kind(text)
+        codes = {c for c in codes if _code_kind(c) == kind}
     return codes.pop() if len(codes) == 1 else ""
 
 
@@ -176,11 +249,11 @@ def _region_code(text: str) -> str:
     index = _region_index()
     lowered = text.strip().lower()
     if lowered in index:
-        return index[lowered]
+        return _choose(index[lowered], text)
     key = region_key(text)
     if key in index:
-        return index[key]
-    return _abbreviated_region(_region_words(text))
+        return _choose(index[key], text)
+    return _abbreviated_region(text)
 
 
 @lru_cache(maxsize=20_000)
@@ -200,6 +273,9 @@ def normalise_region(text: str) -> str:
     ('UA-63', 'UA-63', '')
     >>> normalise_region("Хабаровский кр."), normalise_region("Камч. край")
     ('RU-KHA', 'RU-KAM')
+
+    A Latin name that the key does not know is read again with ``x`` as кс and ``j`` as ж
+    (:func:`~kintrace.linkage.names.latin_readings`): Voronejskaia oblast is Voronezh.
     """
     stripped = text.strip()
     if not stripped:
@@ -210,6 +286,11 @@ def normalise_region(text: str) -> str:
     codes = {code for part in _REGION_PART.split(stripped) if (code := _region_code(part))}
     if len(codes) == 1:
         return codes.pop()
+    words = stripped.split()
+    for at, word in enumerate(words):  # Voronejskaia: Telegram's j is ж
+        for reading in latin_readings(word):
+            if code := _region_code(" ".join([*words[:at], reading, *words[at + 1 :]])):
+                return code
     key = region_key(stripped)
     return "?" + key if key else ""
 

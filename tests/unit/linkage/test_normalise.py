@@ -40,6 +40,38 @@ def test_a_region_is_one_code_by_name_abbreviation_transliteration_or_number(tex
     assert normalise_region(text) == "RU-KRS"
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("Курской области", "RU-KRS"), ("Курской обл.", "RU-KRS"), ("Иркутской обл.", "RU-IRK"),
+     ("Краснодарского края", "RU-KDA"), ("Хабаровского кр.", "RU-KHA"),
+     ("Ханты-Мансийского автономного округа", "RU-KHM"), ("Республики Саха (Якутия)", "RU-SA"),
+     ("Харківської області", "UA-63"), ("Donetskoi oblasti", "UA-14")],
+)  # fmt: skip
+def test_a_region_in_an_oblique_case_is_read(text: str, code: str) -> None:
+    # «уроженец Курской области», «призван из Краснодарского края»
+    assert normalise_region(text) == code
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("Алтайский край", "RU-ALT"), ("Altaiskii krai", "RU-ALT"), ("Алтайский", "RU-ALT"),
+     ("Алт. край", "RU-ALT"), ("Республика Алтай", "RU-AL"), ("Resp. Altai", "RU-AL"),
+     ("Алтай", "RU-AL"), ("Москва", "RU-MOW"), ("г. Москва", "RU-MOW"),
+     ("Moscow Oblast", "RU-MOS"), ("Московская обл.", "RU-MOS"), ("Ленинград", "RU-SPE"),
+     ("Ленинградская область", "RU-LEN"), ("Киев", "UA-30"), ("Київська обл.", "UA-32"),
+     ("Kyiv oblast", "UA-32")],
+)  # fmt: skip
+def test_two_regions_of_one_name_are_told_apart_by_their_kind(text: str, code: str) -> None:
+    # the krai and the republic are both «Алтай» once kind words and endings are dropped
+    assert normalise_region(text) == code
+
+
+def test_a_region_in_telegrams_spelling_is_read_with_j_as_zh() -> None:
+    assert normalise_region("Voronejskaia oblast") == normalise_region("Воронежская обл.")
+    assert normalise_region("Voronejskaia oblast") == "RU-VOR"
+    assert normalise_region("Xabarovskij kraj") == "RU-KHA"  # j of kraj stays й
+
+
 def test_ukrainian_regions_by_colloquial_name() -> None:
     assert normalise_region("Харківщина") == normalise_region("Kharkiv oblast") == "UA-63"
 
