@@ -277,17 +277,41 @@ never a surname alone): 25 million pairs among 1.45 million records, at the cost
 pairs that disagree on two of those keys at once (blocking recall 0.987 against 0.997 on
 the synthetic lists)."""
 
-EM_BLOCKING_RULES: tuple[str, ...] = (
-    "l.surname_key = r.surname_key AND l.birth_year = r.birth_year",
-    "l.given_canonical = r.given_canonical AND l.patronymic_canonical = r.patronymic_canonical"
-    " AND l.region = r.region",
-    "l.given_canonical = r.given_canonical AND l.birth_year = r.birth_year"
-    " AND l.birth_month = r.birth_month",
+EM_BLOCKING_RULES: tuple[tuple[str, frozenset[str]], ...] = (
+    (
+        "l.surname_key = r.surname_key AND l.birth_year = r.birth_year",
+        frozenset({"surname", "birth_date"}),
+    ),
+    (
+        "l.given_canonical = r.given_canonical AND l.patronymic_canonical = r.patronymic_canonical"
+        " AND l.region = r.region",
+        frozenset({"given_name", "patronymic", "region"}),
+    ),
+    (
+        "l.given_canonical = r.given_canonical AND l.birth_year = r.birth_year"
+        " AND l.birth_month = r.birth_month",
+        frozenset({"given_name", "birth_date"}),
+    ),
+    (
+        "l.surname_key = r.surname_key AND l.given_canonical = r.given_canonical",
+        frozenset({"surname", "given_name"}),
+    ),
 )
-"""Blockings on which EM estimates m: each leaves the other fields free to disagree.
+"""Blockings on which EM estimates m, each with the comparisons it blocks on: each leaves the
+other fields free to disagree, and only a field left free is estimated.
 
-The first two are used; the third stands in when one of them finds no pairs (lists without
-patronymics or regions)."""
+They are taken in order until every field of :data:`EM_FIELDS` has been free in a session
+that ran; a blocking that would free none not yet free is skipped. Most lists need the first
+two; where the second finds no pairs (lists without patronymics or regions), the third frees
+the surname and the fourth the birth date, which would otherwise keep its prior m (on lists
+whose requests give a year only, a prior that counted a year in common as half the evidence
+it is: issue 19)."""
+
+EM_FIELDS: frozenset[str] = frozenset().union(*(fixed for _, fixed in EM_BLOCKING_RULES)) - {
+    "given_name"
+}
+"""The fields some EM blocking blocks on (others are free in every session). The given name
+is not among them: its m is fixed (the twins guard), see the model's docs."""
 
 DETERMINISTIC_RULES: tuple[str, ...] = (
     "l.surname_key = r.surname_key AND l.given_canonical = r.given_canonical"

@@ -50,6 +50,7 @@ from kintrace.linkage.blocking import (
     BLOCKING_RULES,
     DETERMINISTIC_RULES,
     EM_BLOCKING_RULES,
+    EM_FIELDS,
     blocking_rules_for,
 )
 from kintrace.linkage.clustering import cluster_pairs, connected_components
@@ -270,15 +271,15 @@ def _train(linker: Any, count: int, settings: LinkageSettings) -> None:
         max_pairs=min(settings.u_max_pairs, pairs) + 1, seed=settings.seed, num_chunks=1
     )
     if settings.train_m:
-        sessions = 0
+        freed: set[str] = set()
         # the pairs of an EM blocking grow with the square of the records: a sample of them
         # (the pairs whose two ids add up to a multiple of `every`, matches and non-matches
         # alike) keeps the cost of training the same at any size
         every = max(1, round((count / settings.em_full_records) ** 2))
         sample = f" AND (l.unique_id + r.unique_id) % {every} = 0" if every > 1 else ""
-        for rule in EM_BLOCKING_RULES:
-            if sessions == 2:
-                break
+        for rule, fixed in EM_BLOCKING_RULES:
+            if not (EM_FIELDS - fixed) - freed:
+                continue  # every field it would estimate has been estimated
             # A failed session leaves the linker without the comparisons it blocked on (Splink
             # removes them in place and puts them back only when training ends), so the model
             # is saved first and restored on failure.
@@ -293,7 +294,7 @@ def _train(linker: Any, count: int, settings: LinkageSettings) -> None:
                 # then dropped whole and the m of the priors or of earlier sessions stand.
                 linker._settings_obj.core_model_settings = saved
                 continue
-            sessions += 1
+            freed |= EM_FIELDS - fixed
 
 
 def _evidence(record: dict[str, Any], comparisons: Sequence[Comparison]) -> dict[str, str]:

@@ -14,6 +14,7 @@ from kintrace.errors import InvalidInput
 from kintrace.importers.persons import parse_persons
 from kintrace.importers.tabular import Row, Table
 from kintrace.linkage.blocking import blocking_rules_for
+from kintrace.linkage.comparisons import COMPARISONS
 from kintrace.linkage.joint import odds
 from kintrace.linkage.labels import PairLabel
 from kintrace.linkage.model import LinkageSettings, ScoredPair, link_features
@@ -158,6 +159,25 @@ def test_the_trained_model_recovers_the_truth_of_simulated_lists() -> None:
     assert all(0.0 <= p.match_probability <= 1.0 for p in result.pairs)
     # clusters never join records that the pairs do not connect
     assert len(set(result.clusters)) <= len(features)
+
+
+def test_without_patronymics_and_regions_the_birth_date_is_still_trained() -> None:
+    # the blocking on given name, patronymic and region finds no pairs; the birth date must
+    # then be left free by another blocking, or its prior m stands (issue 19: a year in
+    # common counted for half the evidence it is on lists of requests giving a year only)
+    features, truth = synthetic_features(700, seed=11)
+    bare = [replace(f, patronymic_canonical="", patronymic_near="", region="") for f in features]
+    settings = LinkageSettings(min_records_to_train=500)
+    result = link_features(bare, settings=settings)
+    assert result.trained
+    prior = next(c for c in COMPARISONS if c.name == "birth_date")
+    trained = result.m_probabilities["birth_date"]
+    assert all(
+        abs(trained[level.label] - level.m) > 1e-3 for level in prior.levels[:1] + prior.levels[4:5]
+    )
+    # with regions and patronymics, the second blocking frees the birth date as before
+    assert link_features(features, settings=settings).m_probabilities["birth_date"] != trained
+    assert f1({(p.left, p.right) for p in result.pairs}, truth) >= 0.95
 
 
 @pytest.mark.slow
