@@ -280,7 +280,7 @@ the synthetic lists)."""
 EM_BLOCKING_RULES: tuple[tuple[str, frozenset[str]], ...] = (
     (
         "l.surname_key = r.surname_key AND l.birth_year = r.birth_year",
-        frozenset({"surname", "birth_date"}),
+        frozenset({"surname", "given_name", "birth_date"}),
     ),
     (
         "l.given_canonical = r.given_canonical AND l.patronymic_canonical = r.patronymic_canonical"
@@ -296,6 +296,11 @@ EM_BLOCKING_RULES: tuple[tuple[str, frozenset[str]], ...] = (
         "l.surname_key = r.surname_key AND l.given_canonical = r.given_canonical",
         frozenset({"surname", "given_name"}),
     ),
+    (
+        "l.birth_year = r.birth_year AND l.birth_month = r.birth_month"
+        " AND l.birth_day = r.birth_day",
+        frozenset({"birth_date"}),
+    ),
 )
 """Blockings on which EM estimates m, each with the comparisons it blocks on: each leaves the
 other fields free to disagree, and only a field left free is estimated.
@@ -307,9 +312,7 @@ the surname and the fourth the birth date, which would otherwise keep its prior 
 whose requests give a year only, a prior that counted a year in common as half the evidence
 it is: issue 19)."""
 
-EM_FIELDS: frozenset[str] = frozenset().union(*(fixed for _, fixed in EM_BLOCKING_RULES)) - {
-    "given_name"
-}
+EM_FIELDS: frozenset[str] = frozenset().union(*(fixed for _, fixed in EM_BLOCKING_RULES))
 """The fields some EM blocking blocks on (others are free in every session). The given name
 is not among them: its m is fixed (the twins guard), see the model's docs."""
 

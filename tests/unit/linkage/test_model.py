@@ -180,6 +180,17 @@ def test_without_patronymics_and_regions_the_birth_date_is_still_trained() -> No
     assert f1({(p.left, p.right) for p in result.pairs}, truth) >= 0.95
 
 
+def test_the_given_name_is_trained_but_its_guard_keeps_its_fixed_m() -> None:
+    # a blocking on the full birth date frees the given name (every other blocking reads
+    # the surname key, which its `swapped` level reads, or the given name itself)
+    features, _ = synthetic_features(700, seed=11)
+    result = link_features(features, settings=LinkageSettings(min_records_to_train=500))
+    prior = next(c for c in COMPARISONS if c.name == "given_name")
+    trained = result.m_probabilities["given_name"]
+    assert abs(trained["exact"] - prior.levels[0].m) > 1e-3
+    assert trained["different"] == pytest.approx(prior.else_m)
+
+
 @pytest.mark.slow
 def test_the_same_code_runs_on_spark(spark_api: object) -> None:
     features, truth = synthetic_features(120, seed=3)
