@@ -416,6 +416,13 @@ def resolve_given_name(text: str, sex: str = "") -> GivenNameMatch:
     suited.sort(key=lambda e: (e.canonical, e.sex) not in spelled)
     best = suited[0]
     candidates = tuple(dict.fromkeys(e.canonical for e in suited))
+    if not spelled and len(first) >= 4 and _CYRILLIC.search(first):
+        # A Cyrillic spelling no name lists, read as a name by its key alone, may be a typo
+        # of another (Иаан: Ян by the key, Иван by the letters); a Latin one is a
+        # transliteration, which the key is for. The names its letters are nearest join
+        # its candidates, so that the other's record can meet it there.
+        near = _nearest_names(first, sex, (_letters(first),))
+        candidates = tuple(dict.fromkeys((*candidates, *near)))
     # The name shows a sex only when every name it may stand for has it: Владя is Влада or
     # Владислав, Витя is Вита or Виктор, so neither says whether the person is a woman.
     sexes = {e.sex for e in suited}
@@ -423,6 +430,7 @@ def resolve_given_name(text: str, sex: str = "") -> GivenNameMatch:
 
 
 _J_FOR_ZH = re.compile(r"^[Jj][aeiouyAEIOUY]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 @cache
@@ -460,11 +468,16 @@ def given_near(text: str, sex: str = "") -> tuple[str, ...]:
         or not resolve_given_name(text, sex).canonical.startswith("?")
     ):
         return ()
-    first = tokens[0]
+    return _nearest_names(tokens[0], sex, (phonetic_key(tokens[0]), _letters(tokens[0])))
+
+
+def _nearest_names(first: str, sex: str, spellings_of_first: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the names of the known forms nearest any of ``spellings_of_first`` (keys or
+    letters of the word ``first``) within one edit (two from seven letters), of ``sex``."""
     deletions = _given_deletions()
     reach = 2 if len(first) >= 7 else 1
     scored: list[tuple[int, str]] = []
-    for spelling in dict.fromkeys((phonetic_key(first), _letters(first))):
+    for spelling in dict.fromkeys(spellings_of_first):
         candidates = {c for v in _deletions(spelling, reach) for c in deletions.get(v, ())}
         scored += [(damerau_levenshtein(spelling, c), c) for c in candidates]
     index, spellings = _given_index(), _given_spellings()

@@ -257,6 +257,19 @@ def test_a_misspelt_unknown_given_name_is_a_typo_not_another_name() -> None:
     }
 
 
+def test_a_typo_that_spells_another_name_by_its_key_is_not_kept_apart_by_the_guard() -> None:
+    result = link_features(
+        [
+            a_person("Федорк", "Иаан", "Борисович", "20.02.1991"),
+            a_person("Fedoruk", "Ivan", "Borisovich", "1991-02-20"),
+        ],
+        min_probability=0.0,
+    )
+    (pair,) = result.pairs
+    assert pair.evidence["given_name"] != "different"
+    assert pair.match_probability >= 0.5
+
+
 def test_two_different_known_given_names_close_in_spelling_stay_different() -> None:
     brothers = [
         a_person("Фролов", "Игорь", "Павлович", "01.01.1990", "Курская область"),

@@ -76,6 +76,17 @@ def test_a_nickname_of_both_sexes_keeps_both_candidates() -> None:
     assert resolve_given_name("Женя", "f").canonical == "Евгения"
 
 
+def test_a_cyrillic_typo_read_as_another_name_keeps_the_name_its_letters_are_near() -> None:
+    # Иаан, Иван mistyped, has Ян's key (я is ia); no list spells Ян so
+    typo = resolve_given_name("Иаан", "m")
+    assert typo.canonical == "Ян"
+    assert "Иван" in typo.candidates
+    # a listed spelling, a Latin transliteration and a typo the key folds keep their one name
+    assert resolve_given_name("Ян", "m").candidates == ("Ян",)
+    assert resolve_given_name("Ian", "m").candidates == ("Ян",)
+    assert resolve_given_name("Ивван", "m").candidates == ("Иван",)
+
+
 def test_yo_and_ye_are_one_letter() -> None:
     assert phonetic_key("Фёдор") == phonetic_key("Федор") == phonetic_key("Fyodor")
     assert surname_key("Ковалёв") == surname_key("Ковалев") == surname_key("Kovalyov")
