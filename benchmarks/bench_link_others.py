@@ -1,8 +1,9 @@
 """Benchmark: linkage on lists spelled by a generator that kintrace was not tuned on.
 
 Run: ``uv run python benchmarks/bench_link_others.py [PERSONS ...] [--seed N] [--inventory
-harsh|realistic] [--planted SHARE] [--regions SHARE] [--patronymic-typos SHARE]`` (default
-10000 persons, seed 11, the harsh inventory, planted 0.03, no regions, no patronymic typos).
+harsh|realistic] [--planted SHARE] [--regions SHARE] [--patronymic-typos SHARE] [--baseline]``
+(default 10000 persons, seed 11, the harsh inventory, planted 0.03, no regions, no
+patronymic typos; ``--baseline`` also runs off-the-shelf Splink, bench_link.py's baseline).
 
 - ``--inventory harsh`` (the default, the lists first measured): 660 surnames composed from
   60 stems and 11 endings, 40 equally likely given names; namesakes are some ten times as
@@ -835,8 +836,9 @@ def run(
     planted: float = 0.03,
     regions: float = 0.0,
     patronymic_typos: float = 0.0,
+    baseline: bool = False,
 ) -> None:
-    """Generate, link and print the figures of one size."""
+    """Generate, link and print the figures of one size (and off-the-shelf Splink's)."""
     side_a, side_b = generate(persons, seed, inventory, planted, regions, patronymic_typos)
     rows = side_a + side_b
     split = len(side_a)
@@ -874,6 +876,13 @@ def run(
     print(f"  link       {_scores({p for p in found if across(p)}, link_truth)}")
     print(f"  dedupe     {_scores({p for p in found if not across(p)}, dedupe_truth)}")
     reliability(result.pairs, truth)
+    if baseline:
+        from bench_link import run_baseline  # the baseline and its imports only when asked
+
+        started = time.perf_counter()
+        theirs = run_baseline([{k: v for k, v in r.items() if k != "person"} for r in rows], split)
+        took = time.perf_counter() - started
+        print(f"  off-the-shelf Splink ({took:.1f} s): all {_scores(theirs, truth)}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -906,9 +915,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         default=0.0,
         help="share of written patronymics mistyped (default 0)",
     )
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="also run off-the-shelf Splink (bench_link.py's baseline) on the same lists",
+    )
     args = parser.parse_args(argv)
     for size in args.sizes:
-        run(size, args.seed, args.inventory, args.planted, args.regions, args.patronymic_typos)
+        run(
+            size,
+            args.seed,
+            args.inventory,
+            args.planted,
+            args.regions,
+            args.patronymic_typos,
+            args.baseline,
+        )
 
 
 if __name__ == "__main__":

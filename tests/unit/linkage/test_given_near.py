@@ -32,8 +32,15 @@ def test_an_unknown_given_name_is_read_as_its_nearest_known_form(
 
 def test_a_known_name_a_short_word_or_a_name_far_from_every_form_has_none() -> None:
     assert given_near("Сергей") == ()
-    assert given_near("Иья") == ()  # three letters: a typo of too many names
+    assert given_near("Ив") == ()  # two letters: a typo of too many names
     assert given_near("Zhyrgal") == ()
+
+
+def test_a_three_letter_word_is_near_every_name_one_edit_away() -> None:
+    # a four-letter name mistyped or cut short: Олег, Юрий, Максим's Макс
+    assert given_near("Оег", "m") == ("Олег",)
+    assert given_near("Юий", "m") == ("Юлиан", "Юлий", "Юрий")
+    assert given_near("Мкс", "m") == ("Максим",)
 
 
 def test_the_nearest_names_go_into_the_features_between_bars() -> None:
@@ -74,7 +81,9 @@ def test_a_name_mangled_beyond_recognition_against_a_known_one_is_not_guarded() 
 @pytest.mark.parametrize(
     ("surname", "given", "patronymic", "nearest"),
     [
-        ("Захаров", "Ива", "", ""),  # Иван mistyped: Иванна's nickname; the surname says a man
+        # Иван mistyped: Иванна's nickname; the surname says a man; three letters, one
+        # edit from Иван and Илья
+        ("Захаров", "Ива", "", "|Иван|Илья|"),
         ("Тихомиров", "Никиа", "Дмитриевич", "|Никита|"),  # Никита mistyped: Ника, a woman's
     ],
 )
@@ -94,7 +103,7 @@ def test_a_mistyped_name_that_reads_as_a_womans_is_not_kept_apart_as_a_twin() ->
         for names, born in ((("Захаров", "Ива", ""), "1970"), (("Zaharov", "Ivan", ""), "1970"))
     ]
     pair = link_features(records, min_probability=0.0).pairs[0]
-    assert (pair.evidence["given_name"], pair.evidence["sex"]) == ("typo", "exact")
+    assert (pair.evidence["given_name"], pair.evidence["sex"]) == ("near", "exact")
     assert pair.match_probability >= 0.5
 
 
