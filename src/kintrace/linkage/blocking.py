@@ -306,15 +306,16 @@ EM_BLOCKING_RULES: tuple[tuple[str, frozenset[str]], ...] = (
 other fields free to disagree, and only a field left free is estimated.
 
 They are taken in order until every field of :data:`EM_FIELDS` has been free in a session
-that ran; a blocking that would free none not yet free is skipped. Most lists need the first
-two; where the second finds no pairs (lists without patronymics or regions), the third frees
-the surname and the fourth the birth date, which would otherwise keep its prior m (on lists
+that ran; a blocking that would free none not yet free is skipped. The first blocks on the
+surname key, which the given name's `swapped` level reads, so it fixes the given name too.
+Where the second finds no pairs (lists without patronymics or regions), the third frees the
+surname and the fourth the birth date, which would otherwise keep its prior m (on lists
 whose requests give a year only, a prior that counted a year in common as half the evidence
-it is: issue 19)."""
+it is: issue 19). The last, the full birth date, is the only one that frees the given name;
+its `different` level (the twins guard) keeps its fixed m."""
 
 EM_FIELDS: frozenset[str] = frozenset().union(*(fixed for _, fixed in EM_BLOCKING_RULES))
-"""The fields some EM blocking blocks on (others are free in every session). The given name
-is not among them: its m is fixed (the twins guard), see the model's docs."""
+"""The fields some EM blocking blocks on (others are free in every session)."""
 
 DETERMINISTIC_RULES: tuple[str, ...] = (
     "l.surname_key = r.surname_key AND l.given_canonical = r.given_canonical"

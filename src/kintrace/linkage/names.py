@@ -29,6 +29,8 @@ from importlib import resources
 
 import iuliia
 
+from kintrace.cases.model import Script, detect_script
+
 # ---------------------------------------------------------------------------------------------
 # Phonetic key
 
@@ -416,7 +418,7 @@ def resolve_given_name(text: str, sex: str = "") -> GivenNameMatch:
     suited.sort(key=lambda e: (e.canonical, e.sex) not in spelled)
     best = suited[0]
     candidates = tuple(dict.fromkeys(e.canonical for e in suited))
-    if not spelled and len(first) >= 4 and _CYRILLIC.search(first):
+    if not spelled and len(first) >= 4 and detect_script(first) in _HAS_CYRILLIC:
         # A Cyrillic spelling no name lists, read as a name by its key alone, may be a typo
         # of another (Иаан: Ян by the key, Иван by the letters); a Latin one is a
         # transliteration, which the key is for. The names its letters are nearest join
@@ -430,7 +432,7 @@ def resolve_given_name(text: str, sex: str = "") -> GivenNameMatch:
 
 
 _J_FOR_ZH = re.compile(r"^[Jj][aeiouyAEIOUY]")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_HAS_CYRILLIC = (Script.CYRILLIC, Script.MIXED)
 
 
 @cache

@@ -183,9 +183,7 @@ def _region_kind(text: str) -> str:
     adjective is a province (Алтайский, Московская) and a bare noun is a city or a
     republic (Алтай, Москва, Ленинград).
     """
-    tokens = {phonetic_key(t) for t in name_tokens(text)} | {
-        t.lower().rstrip(".") for t in name_tokens(text)
-    }
+    tokens = {phonetic_key(t) for t in name_tokens(text)}
     for kind, words in (
         ("city", _CITY_WORDS),
         ("republic", _REPUBLIC_WORDS),
