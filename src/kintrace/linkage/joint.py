@@ -359,6 +359,18 @@ def triangle_correction(
     ...     [-9.0, -9.0, -11.0]), 6)
     7.0
     """
-    stacked = np.vstack(fields)
-    shared = np.where((stacked > 0.0).all(axis=0), stacked.min(axis=0), 0.0)
-    return float(-shared.sum() - max(priors))
+    stacked = np.vstack(fields)[None, :, :]
+    return float(triangle_corrections(stacked, np.array([priors], dtype=np.float64))[0])
+
+
+def triangle_corrections(
+    fields: npt.NDArray[np.float64], priors: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Return :func:`triangle_correction` of many triples at once.
+
+    ``fields``: triples × 3 pairs × fields, each pair's natural log Bayes factors;
+    ``priors``: triples × 3, each pair's prior log odds.
+    """
+    shared = np.where((fields > 0.0).all(axis=1), fields.min(axis=1), 0.0)
+    corrections: npt.NDArray[np.float64] = -shared.sum(axis=1) - priors.max(axis=1)
+    return corrections

@@ -24,7 +24,7 @@ from kintrace.linkage.joint import (
     Triple,
     joint_probabilities,
     neighbourhoods,
-    triangle_correction,
+    triangle_corrections,
 )
 from kintrace.linkage.labels import PairLabel
 from kintrace.linkage.normalise import ExtraField, PersonFeatures
@@ -98,7 +98,7 @@ def joint_scores(
     adjust: Callable[[tuple[int, int], float], float] | None = None,
     split: int | None = None,
     partner: float = 0.0,
-    priors: tuple[float, float] | None = None,
+    priors: tuple[float, float, float] | None = None,
 ) -> dict[tuple[int, int], float]:
     """Return the probability of each pair given the pairs around it.
 
@@ -107,9 +107,10 @@ def joint_scores(
     for the pairs read or scored here. ``split`` and ``partner``: two lists whose pairs
     across hold a partner term, counted once per person on both lists
     (:func:`~kintrace.linkage.joint.joint_probabilities`). ``priors``: the prior log odds
-    (natural) of a pair across the lists and of one within them (one list: both the
-    same); given, a person of three records counts its prior and the agreement its records
-    share once per record that joins it, not once per pair
+    (natural) of a pair across the lists, of one within the first and of one within the
+    second (one list: all three the same); given, a person of three records counts its
+    prior and the agreement its records share once per record that joins it, not once per
+    pair
     (:func:`~kintrace.linkage.joint.triangle_correction`).
 
     The pairs of each neighbourhood that were scored below the floor are read from the
@@ -145,7 +146,7 @@ def _triangles(
     hoods: Sequence[Any],
     known: dict[tuple[int, int], float],
     split: int | None,
-    priors: tuple[float, float],
+    priors: tuple[float, float, float],
 ) -> dict[Triple, float]:
     """Return the correction of every three records of a neighbourhood whose pairs all count."""
     wanted: dict[Triple, None] = {}
@@ -164,17 +165,28 @@ def _triangles(
     pairs = sorted({pair for a, b, c in wanted for pair in ((a, b), (a, c), (b, c))})
     factors = field_factors(scoring, pairs)
 
-    def prior(pair: tuple[int, int]) -> float:
-        across = split is not None and (pair[0] < split) != (pair[1] < split)
-        return priors[0] if across else priors[1]
+    triples = list(wanted)
+    fields = len(next(iter(factors.values()))) if factors else 0
+    # triples × their three pairs × fields, and each pair's prior
+    stacked = np.zeros((len(triples), 3, fields), dtype=np.float64)
+    pair_priors = np.empty((len(triples), 3), dtype=np.float64)
+    for row, (a, b, c) in enumerate(triples):
+        for at, pair in enumerate(((a, b), (a, c), (b, c))):
+            stacked[row, at] = factors[pair]
+            pair_priors[row, at] = priors[_prior_class(pair, split)]
+    corrections = triangle_corrections(stacked, pair_priors)
+    return {triple: float(value) for triple, value in zip(triples, corrections, strict=True)}
 
-    return {
-        (a, b, c): triangle_correction(
-            [factors[(a, b)], factors[(a, c)], factors[(b, c)]],
-            [prior((a, b)), prior((a, c)), prior((b, c))],
-        )
-        for a, b, c in wanted
-    }
+
+def _prior_class(pair: tuple[int, int], split: int | None) -> int:
+    """Return the index in ``priors`` of a pair's class: across, within the first list,
+    within the second (one list: within the first)."""
+    if split is None:
+        return 1
+    left, right = pair[0] < split, pair[1] < split
+    if left != right:
+        return 0
+    return 1 if left else 2
 
 
 def field_factors(

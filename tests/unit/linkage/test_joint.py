@@ -20,6 +20,7 @@ from kintrace.linkage.joint import (
     partitions,
     together,
     triangle_correction,
+    triangle_corrections,
     triangles,
 )
 
@@ -202,6 +203,19 @@ def test_three_records_sharing_a_name_count_it_once_per_record_that_joins() -> N
 def test_a_disagreement_is_never_taken_off() -> None:
     fields = [np.array([-3.0]), np.array([2.0]), np.array([2.0])]
     assert triangle_correction(fields, [0.0, 0.0, 0.0]) == pytest.approx(0.0)
+
+
+def test_the_batched_corrections_are_each_triples_own() -> None:
+    rng = np.random.default_rng(3)
+    fields = rng.normal(size=(40, 3, 5))
+    fields[::4] = np.abs(fields[::4])  # some triples agree on every field
+    priors = rng.normal(-10.0, 2.0, size=(40, 3))
+    batched = triangle_corrections(fields, priors)
+    one_by_one = [
+        triangle_correction(list(f), list(p)) for f, p in zip(fields, priors, strict=True)
+    ]
+    assert batched.tolist() == pytest.approx(one_by_one)
+    assert batched[0] == pytest.approx(-fields[0].min(axis=0).sum() - priors[0].max())
 
 
 @pytest.mark.parametrize(

@@ -16,26 +16,33 @@ def _sigmoid(x: float) -> float:
 
 
 def test_each_class_s_prior_is_its_expected_matches_over_its_pairs() -> None:
-    # lists of 3 and 3 records: 9 pairs across, 6 within; Splink's one prior is 0.1
-    scores = {(0, 3): (0.9, 0.0), (1, 4): (0.6, 0.0), (0, 1): (0.5, 0.0), (4, 5): (0.2, 0.0)}
-    shift = list_priors(scores, 3, 6, 0.1)
+    # lists of 5 and 5 records: 25 pairs across, 10 within each; Splink's one prior is 0.1
+    scores = {
+        (0, 5): (0.9, 0.0),
+        (1, 6): (0.6, 0.0),
+        (0, 1): (0.9, 0.0),
+        (0, 2): (0.8, 0.0),
+        (6, 7): (0.2, 0.0),
+    }
+    shift = list_priors(scores, 5, 10, 0.1)
     assert shift is not None
     base = math.log(0.1 / 0.9)
     matched = sum(
         _sigmoid(math.log(scores[p][0] / (1 - scores[p][0])) + shift.across)
-        for p in [(0, 3), (1, 4)]
+        for p in [(0, 5), (1, 6)]
     )
-    # one partner at most: n expected persons on both lists of 3 leave 3 − n alone on each
-    assert shift.partner == pytest.approx(math.log(9 / (3 - matched) ** 2), rel=1e-6)
+    # one partner at most: n expected persons on both lists of 5 leave 5 − n alone on each
+    assert shift.partner == pytest.approx(math.log(25 / (5 - matched) ** 2), rel=1e-6)
     for kind, pairs, members in (
-        ("across", 9, [(0, 3), (1, 4)]),
-        ("within", 6, [(0, 1), (4, 5)]),
+        ("across", 25, [(0, 5), (1, 6)]),
+        ("first", 10, [(0, 1), (0, 2)]),
+        ("second", 10, [(6, 7)]),
     ):
         moved = getattr(shift, kind)
         expected = sum(
             _sigmoid(math.log(scores[p][0] / (1 - scores[p][0])) + moved) for p in members
         )
-        assert _sigmoid(base + moved) == pytest.approx(expected / pairs, rel=1e-6)
+        assert _sigmoid(base + moved) == pytest.approx(max(expected, 0.5) / pairs, rel=1e-6)
         applied = moved + (shift.partner if kind == "across" else 0.0)
         for pair in members:
             p, bits = shift.apply(pair, scores[pair][0], 1.0)
@@ -43,12 +50,19 @@ def test_each_class_s_prior_is_its_expected_matches_over_its_pairs() -> None:
                 math.log(scores[pair][0] / (1 - scores[pair][0])) + applied
             )
             assert bits == pytest.approx(1.0 + applied / math.log(2))
-    # fewer matches per pair within than across: the pair within moves down against it
-    assert shift.within < shift.across
+    # the first list repeats itself more than the second: its pairs within move down less
+    assert shift.second < shift.first
 
 
 def test_one_list_or_an_empty_class_has_no_shift() -> None:
     assert list_priors({(0, 1): (0.5, 0.0)}, 1, 2, 0.1) is None  # no pair within
+
+
+def test_a_list_of_one_record_takes_the_other_list_s_prior_within() -> None:
+    # one request against a list of 3: no pair within the first list
+    shift = list_priors({(0, 1): (0.9, 0.0), (1, 2): (0.4, 0.0)}, 1, 4, 0.1)
+    assert shift is not None
+    assert shift.first == shift.second
 
 
 @pytest.mark.slow
