@@ -102,10 +102,11 @@ class LinkageSettings:
     records. ``guard_from_lists``: when two lists are linked (``split``), let the guard yield
     to the lists themselves (:mod:`kintrace.linkage.relatives`). ``list_priors``: when two
     lists are linked and the model trained, give pairs across the lists and pairs within
-    them each their own prior (:func:`list_priors`). ``joint_triangles``: in the joint
-    count, a person of three or more records counts its prior and the agreement its records
-    share once per record that joins it, not once per pair
-    (:func:`~kintrace.linkage.joint.triangle_correction`).
+    each list their own prior (:func:`list_priors`), estimated from the pairs scored at or
+    above ``joint_edge`` (so that the pairs a caller asks back do not change the scores).
+    ``joint_triangles``: in the joint count, a person of three or more records counts its
+    prior and the agreement its records share once per record that joins it, not once per
+    pair (:func:`~kintrace.linkage.joint.triangle_correction`).
     """
 
     min_records_to_train: int = 1000
@@ -412,8 +413,9 @@ def link_features(
     report("score")
     predictions = linker.inference.predict(warning_mode="never")
     floor = min(min_probability, settings.cluster_probability)
-    # the joint step counts pairs down to its edge, below the floor of the pairs returned
-    scores = _scores(api, predictions, min(floor, settings.joint_edge) if settings.joint else floor)
+    # the joint step and the lists' priors count pairs down to the joint edge, below the
+    # floor of the pairs returned
+    scores = _scores(api, predictions, min(floor, settings.joint_edge))
     scoring = Scoring(api, table, comparisons, extras, model)
     yielded = (
         yielded_pairs(scoring, split, count)
@@ -422,8 +424,19 @@ def link_features(
     )
     # a yielded probability lies in (0, 1): at least 0.5 without the guard, times a share in (0, 1)
     scores.update({pair: (p, math.log2(p / (1.0 - p))) for pair, p in yielded.items()})
+    # the priors and the joint step read the pairs scored at or above the joint edge (as
+    # Splink scored them), whatever pairs the caller asks back: pairs asked down to 0.001
+    # would add their many small probabilities to the expected matches, and pairs a list's
+    # prior lifts over the edge would join neighbourhoods, so that the same lists would
+    # score otherwise
+    counted = {pair: v for pair, v in scores.items() if v[0] >= settings.joint_edge}
     shift = (
-        list_priors(scores, split, count, float(model["probability_two_random_records_match"]))
+        list_priors(
+            counted,
+            split,
+            count,
+            float(model["probability_two_random_records_match"]),
+        )
         if split is not None and trained and settings.list_priors
         else None
     )
@@ -432,10 +445,11 @@ def link_features(
     pairwise = {pair: p for pair, (p, _) in scores.items()}
     report("weigh")
     probability = (
-        joint_scores(
+        pairwise
+        | joint_scores(
             scoring,
             predictions,
-            pairwise,
+            {pair: p for pair, p in pairwise.items() if pair in counted},
             labels,
             edge=settings.joint_edge,
             exact_limit=settings.joint_exact_limit,

@@ -93,3 +93,19 @@ def test_the_lists_priors_raise_pairs_across_and_keep_f1() -> None:
         for on, result in runs.items()
     }
     assert f1(found[True], truth) >= f1(found[False], truth) - 0.002
+
+
+def test_the_pairs_asked_back_do_not_change_the_scores() -> None:
+    # `kintrace link --min-probability 0` and the default: the same lists, the same scores
+    side_a, _ = generate_lists(1500, seed=8)
+    features, _ = synthetic_features(1500, seed=8)
+    split = len(side_a)
+    runs = [
+        {
+            (p.left, p.right): p.match_probability
+            for p in link_features(features, min_probability=floor, split=split).pairs
+        }
+        for floor in (0.05, 0.0005)
+    ]
+    assert len(runs[1]) > len(runs[0])
+    assert {pair: runs[1][pair] for pair in runs[0]} == pytest.approx(runs[0], abs=1e-9)
