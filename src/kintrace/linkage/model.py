@@ -70,6 +70,7 @@ from kintrace.linkage.weighing import (
     Scoring,
     joint_scores,
     levels_by_gamma,
+    pair_class,
     pair_levels,
 )
 
@@ -532,19 +533,12 @@ class PriorShift:
 
     def apply(self, pair: tuple[int, int], p: float, weight: float) -> tuple[float, float]:
         """Return a pair's probability and weight (bits) under its own list prior."""
-        kind = _pair_class(pair, self.split)
+        kind = pair_class(pair, self.split)
         shift = self.across + self.partner if kind == "across" else getattr(self, kind)
         if p <= 0.0 or p >= 1.0:
             return p, weight
         log_odds = math.log(p / (1.0 - p)) + shift
         return 1.0 / (1.0 + math.exp(-log_odds)), weight + shift / math.log(2.0)
-
-
-def _pair_class(pair: tuple[int, int], split: int) -> str:
-    left, right = pair[0] < split, pair[1] < split
-    if left != right:
-        return "across"
-    return "first" if left else "second"
 
 
 def list_priors(
@@ -585,7 +579,7 @@ def list_priors(
     # each class's pairs as log odds (certain pairs counted as they are)
     chosen: dict[str, list[float]] = {kind: [] for kind in classes}
     for pair, (p, _) in scores.items():
-        chosen[_pair_class(pair, split)].append(p)
+        chosen[pair_class(pair, split)].append(p)
     odds: dict[str, Any] = {}
     certain: dict[str, float] = {}
     for kind, values in chosen.items():

@@ -173,20 +173,28 @@ def _triangles(
     for row, (a, b, c) in enumerate(triples):
         for at, pair in enumerate(((a, b), (a, c), (b, c))):
             stacked[row, at] = factors[pair]
-            pair_priors[row, at] = priors[_prior_class(pair, split)]
+            pair_priors[row, at] = priors[PAIR_CLASSES.index(pair_class(pair, split))]
     corrections = triangle_corrections(stacked, pair_priors)
     return {triple: float(value) for triple, value in zip(triples, corrections, strict=True)}
 
 
-def _prior_class(pair: tuple[int, int], split: int | None) -> int:
-    """Return the index in ``priors`` of a pair's class: across, within the first list,
-    within the second (one list: within the first)."""
+PAIR_CLASSES = ("across", "first", "second")
+"""The classes of a pair of records of two lists (the order of the joint step's priors)."""
+
+
+def pair_class(pair: tuple[int, int], split: int | None) -> str:
+    """Return a pair's class: ``across`` two lists, within the ``first`` or the ``second``
+    (one list, ``split`` None: within the first).
+
+    >>> [pair_class(pair, 3) for pair in ((0, 5), (0, 2), (4, 5))], pair_class((4, 5), None)
+    (['across', 'first', 'second'], 'first')
+    """
     if split is None:
-        return 1
+        return "first"
     left, right = pair[0] < split, pair[1] < split
     if left != right:
-        return 0
-    return 1 if left else 2
+        return "across"
+    return "first" if left else "second"
 
 
 def field_factors(
