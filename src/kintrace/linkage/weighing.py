@@ -141,6 +141,25 @@ def joint_scores(
     return {pair: pairwise[pair] if pair in decided else joint[pair] for pair in pairwise}
 
 
+PAIR_CLASSES = ("across", "first", "second")
+"""The classes of a pair of records of two lists (the order of the joint step's priors)."""
+
+
+def pair_class(pair: tuple[int, int], split: int | None) -> str:
+    """Return a pair's class: ``across`` two lists, within the ``first`` or the ``second``
+    (one list, ``split`` None: within the first).
+
+    >>> [pair_class(pair, 3) for pair in ((0, 5), (0, 2), (4, 5))], pair_class((4, 5), None)
+    (['across', 'first', 'second'], 'first')
+    """
+    if split is None:
+        return "first"
+    left, right = pair[0] < split, pair[1] < split
+    if left != right:
+        return "across"
+    return "first" if left else "second"
+
+
 def _triangles(
     scoring: Scoring,
     hoods: Sequence[Any],
@@ -166,35 +185,17 @@ def _triangles(
     factors = field_factors(scoring, pairs)
 
     triples = list(wanted)
-    fields = len(next(iter(factors.values()))) if factors else 0
-    # triples × their three pairs × fields, and each pair's prior
-    stacked = np.zeros((len(triples), 3, fields), dtype=np.float64)
+    prior_of = dict(zip(PAIR_CLASSES, priors, strict=True))
+    # triples × their three pairs × fields (field_factors gives one per comparison), and
+    # each pair's prior
+    stacked = np.zeros((len(triples), 3, len(scoring.comparisons)), dtype=np.float64)
     pair_priors = np.empty((len(triples), 3), dtype=np.float64)
     for row, (a, b, c) in enumerate(triples):
         for at, pair in enumerate(((a, b), (a, c), (b, c))):
             stacked[row, at] = factors[pair]
-            pair_priors[row, at] = priors[PAIR_CLASSES.index(pair_class(pair, split))]
+            pair_priors[row, at] = prior_of[pair_class(pair, split)]
     corrections = triangle_corrections(stacked, pair_priors)
     return {triple: float(value) for triple, value in zip(triples, corrections, strict=True)}
-
-
-PAIR_CLASSES = ("across", "first", "second")
-"""The classes of a pair of records of two lists (the order of the joint step's priors)."""
-
-
-def pair_class(pair: tuple[int, int], split: int | None) -> str:
-    """Return a pair's class: ``across`` two lists, within the ``first`` or the ``second``
-    (one list, ``split`` None: within the first).
-
-    >>> [pair_class(pair, 3) for pair in ((0, 5), (0, 2), (4, 5))], pair_class((4, 5), None)
-    (['across', 'first', 'second'], 'first')
-    """
-    if split is None:
-        return "first"
-    left, right = pair[0] < split, pair[1] < split
-    if left != right:
-        return "across"
-    return "first" if left else "second"
 
 
 def field_factors(

@@ -95,6 +95,7 @@ def test_the_lists_priors_raise_pairs_across_and_keep_f1() -> None:
     assert f1(found[True], truth) >= f1(found[False], truth) - 0.002
 
 
+@pytest.mark.slow
 def test_the_pairs_asked_back_do_not_change_the_scores() -> None:
     # `kintrace link --min-probability 0` and the default: the same lists, the same scores
     side_a, _ = generate_lists(1500, seed=8)
