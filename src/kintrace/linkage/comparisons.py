@@ -544,11 +544,41 @@ def splink_sql(condition: str) -> str:
     return _SIDE_PREFIX.sub(r"\2_\1", condition)
 
 
+def damerau_within(column: str, distance: int) -> str:
+    """Return SQL: the two values of ``column`` are at most ``distance`` Damerau edits apart.
+
+    It is Damerau–Levenshtein distance, computed where Levenshtein cannot tell: DuckDB's
+    Levenshtein is some seven times faster than its Damerau–Levenshtein (0.10 and 0.68 s
+    over a million pairs of surnames), and most pairs of records (the random pairs that
+    estimate u, the namesakes blocking proposes) are settled by it. A transposition is one
+    Damerau edit and two Levenshtein edits, and the only one, so
+
+    - one edit apart: one Levenshtein edit, or two in words of one length (a transposition
+      keeps the length) that Damerau then counts;
+    - more: at most twice as many Levenshtein edits, which Damerau then counts.
+
+    Both functions are the same on DuckDB and on Spark (Splink's UDF and Spark's own).
+
+    >>> damerau_within("unit", 2)
+    'levenshtein(unit_l, unit_r) <= 4 AND damerau_levenshtein(unit_l, unit_r) <= 2'
+    """
+    left, right = f"{column}_l", f"{column}_r"
+    if distance == 1:
+        return (
+            f"(levenshtein({left}, {right}) <= 1 OR length({left}) = length({right})"
+            f" AND levenshtein({left}, {right}) = 2 AND damerau_levenshtein({left}, {right}) <= 1)"
+        )
+    return (
+        f"levenshtein({left}, {right}) <= {2 * distance}"
+        f" AND damerau_levenshtein({left}, {right}) <= {distance}"
+    )
+
+
 def _splink_level(level: Level, *, use_tf: bool) -> Any:
     if level.kind == "jaro_winkler":
         created: Any = cll.JaroWinklerLevel(level.condition, level.threshold)
     elif level.kind == "damerau_levenshtein":
-        created = cll.DamerauLevenshteinLevel(level.condition, int(level.threshold))
+        created = cll.CustomLevel(damerau_within(level.condition, int(level.threshold)))
     elif level.kind == "array_intersect":
         created = cll.ArrayIntersectLevel(level.condition, int(level.threshold))
     else:

@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]  # ships no type information
+import pyarrow.compute as pc  # type: ignore[import-untyped]  # ships no type information
 from splink import DuckDBAPI, Linker, SettingsCreator
 from splink.internals.exceptions import (
     SplinkException,  # Splink exports no public error types
@@ -52,6 +53,7 @@ from kintrace.linkage.blocking import (
     DETERMINISTIC_RULES,
     EM_BLOCKING_RULES,
     EM_FIELDS,
+    blocked_pairs_sql,
     blocking_rules_for,
 )
 from kintrace.linkage.clustering import cluster_pairs, connected_components
@@ -75,6 +77,7 @@ from kintrace.linkage.weighing import (
 )
 
 _INT_FIELDS = frozenset({"birth_year", "birth_year_min", "birth_month", "birth_day", "rank_level"})
+_NULL_STRING = pa.scalar(None, pa.string())
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,33 +210,23 @@ def features_table(features: Sequence[PersonFeatures], extras: Sequence[ExtraFie
     Empty strings become nulls, so that Splink's "missing" levels see them as missing;
     each extra field is a string column (:func:`~.comparisons.extra_column`).
     """
-    columns: dict[str, list[Any]] = {"unique_id": list(range(len(features)))}
+    columns: dict[str, Any] = {"unique_id": pa.array(range(len(features)), pa.int64())}
     for name in FEATURE_FIELDS:
         read = attrgetter(name)
         if name == "given_candidates":
-            columns[name] = [list(value) or None for value in map(read, features)]
-        else:  # "" and None become null; 0 stays (a number)
-            columns[name] = [
-                None if value == "" or value is None else value for value in map(read, features)
-            ]
-    for extra in extras:
-        columns[extra_column(extra)] = [dict(record.extra).get(extra) for record in features]
-    schema = pa.schema(
-        [pa.field("unique_id", pa.int64())]
-        + [
-            pa.field(
-                name,
-                pa.list_(pa.string())
-                if name == "given_candidates"
-                else pa.int64()
-                if name in _INT_FIELDS
-                else pa.string(),
+            columns[name] = pa.array(
+                [list(value) or None for value in map(read, features)], pa.list_(pa.string())
             )
-            for name in FEATURE_FIELDS
-        ]
-        + [pa.field(extra_column(extra), pa.string()) for extra in extras]
-    )
-    return pa.Table.from_pydict(columns, schema=schema)
+        elif name in _INT_FIELDS:  # None becomes null; 0 stays (a number)
+            columns[name] = pa.array(list(map(read, features)), pa.int64())
+        else:  # "" and None become null
+            written = pa.array(list(map(read, features)), pa.string())
+            columns[name] = pc.if_else(pc.equal(written, ""), _NULL_STRING, written)
+    for extra in extras:
+        columns[extra_column(extra)] = pa.array(
+            [dict(record.extra).get(extra) for record in features], pa.string()
+        )
+    return pa.table(columns)
 
 
 def _as_rules(rules: Sequence[str]) -> list[Any]:
@@ -299,12 +292,18 @@ def _train(linker: Any, count: int, settings: LinkageSettings) -> None:
             freed |= EM_FIELDS - fixed
 
 
-def _evidence(record: dict[str, Any], comparisons: Sequence[Comparison]) -> dict[str, str]:
+def _evidence(
+    record: dict[str, Any], labels: Sequence[tuple[str, dict[int, str]]]
+) -> dict[str, str]:
+    """Return the label of each comparison's level in a row of :func:`pair_levels`.
+
+    ``labels``: each comparison's name and :meth:`Comparison.labels`, made once for all
+    the pairs.
+    """
     evidence = {}
-    for comparison in comparisons:
-        labels = comparison.labels()
-        value = record.get(f"gamma_{comparison.name}")
-        evidence[comparison.name] = labels.get(int(value), "") if value is not None else ""
+    for name, by_value in labels:
+        value = record.get(f"gamma_{name}")
+        evidence[name] = by_value.get(int(value), "") if value is not None else ""
     return evidence
 
 
@@ -379,6 +378,7 @@ def link_features(
     report("prepare")
     table = api.register(features_table(features, extras))
     trained = count >= settings.min_records_to_train
+    rules = blocking_rules_for(extras, large=count >= settings.large_input_records)
     linker = Linker(
         table,
         settings_for(
@@ -386,7 +386,7 @@ def link_features(
             use_tf=settings.use_term_frequencies,
             em_max_iterations=settings.em_max_iterations,
             comparisons=comparisons,
-            blocking_rules=blocking_rules_for(extras, large=count >= settings.large_input_records),
+            blocking_rules=rules,
         ),
         log_level=None,
     )
@@ -412,6 +412,9 @@ def link_features(
         )
         linker = Linker(table, model, log_level=None)
     report("score")
+    linker.table_management.register_blocked_pairs_for_predict(
+        api.query_sql(blocked_pairs_sql(rules, table.physical_name))
+    )
     predictions = linker.inference.predict(warning_mode="never")
     floor = min(min_probability, settings.cluster_probability)
     # the joint step and the lists' priors count pairs down to the joint edge, below the
@@ -471,6 +474,7 @@ def link_features(
         predictions.query_sql("SELECT count(*) AS n FROM {this}").as_record_list()[0]["n"]
     )
     report("cluster")
+    labels_of = [(comparison.name, comparison.labels()) for comparison in comparisons]
     scored = sorted(
         (
             ScoredPair(
@@ -478,7 +482,7 @@ def link_features(
                 pair[1],
                 probability[pair],
                 scores[pair][1],
-                _evidence(r, comparisons),
+                _evidence(r, labels_of),
                 pairwise_probability=pairwise[pair],
             )
             for r in kept

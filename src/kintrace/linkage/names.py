@@ -53,6 +53,12 @@ _DIACRITIC_LETTERS = {
     # GOST 7.79 system A / ISO 9: û is ю, â is я, ê is є, ë is ё
     "û": "iu", "â": "ia", "ê": "ie", "ë": "io",
 }  # fmt: skip
+_SOFT_BEFORE_VOWEL = re.compile(f"[{''.join(sorted(_SOFT_SIGNS))}](?=[{''.join(sorted(_VOWELS))}])")
+_TO_LATIN = str.maketrans(
+    {**_CYRILLIC_TO_LATIN, **_DIACRITIC_LETTERS, **dict.fromkeys(_SOFT_SIGNS, "")}
+)
+"""One table for every letter :func:`_to_latin` spells (a soft sign before a vowel is read
+first)."""
 # Marks some systems put inside a name: ALA-LC ties (i͡a), primes for ь and ъ (Ilʹi͡a).
 _INNER_MARKS = str.maketrans({"\u0361": None, "\u0360": None, "ʹ": "'", "ʺ": "'"})
 
@@ -77,19 +83,11 @@ _DOUBLE = re.compile(r"(.)\1+")
 def _to_latin(text: str) -> str:
     """Lower-case, spell Cyrillic in Latin and drop diacritics, keeping only letters."""
     lowered = unicodedata.normalize("NFC", text.lower().translate(_INNER_MARKS))
-    out: list[str] = []
-    for index, char in enumerate(lowered):
-        if char in _SOFT_SIGNS:
-            following = lowered[index + 1 : index + 2]
-            # ь before a vowel sounds as й (Григорьев = Grigoryev); elsewhere it is silent.
-            out.append("i" if following and following in _VOWELS else "")
-        elif char in _CYRILLIC_TO_LATIN:
-            out.append(_CYRILLIC_TO_LATIN[char])
-        elif char in _DIACRITIC_LETTERS:
-            out.append(_DIACRITIC_LETTERS[char])
-        else:
-            out.append(char)
-    decomposed = unicodedata.normalize("NFKD", "".join(out))
+    # ь before a vowel sounds as й (Григорьев = Grigoryev); elsewhere it is silent
+    spelt = _SOFT_BEFORE_VOWEL.sub("i", lowered).translate(_TO_LATIN)
+    if spelt.isascii():  # nearly every name, once spelt: no diacritic left to drop
+        return _NON_LETTER.sub("", spelt)
+    decomposed = unicodedata.normalize("NFKD", spelt)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NON_LETTER.sub("", plain)
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from splink import DuckDBAPI, Linker
 
 from kintrace.linkage.blocking import (
     BLOCKING_RULES,
     DOUBLY_MISSPELT,
     LARGE_BLOCKING_RULES,
     SECOND_LETTER,
+    SURNAME_WITHIN,
+    blocked_pairs_sql,
+    blocking_rules_for,
 )
-from kintrace.linkage.model import LinkageSettings, link_features
+from kintrace.linkage.model import LinkageSettings, features_table, link_features, settings_for
 from kintrace.linkage.normalise import name_features
-from unit.linkage.test_model import a_person
+from unit.linkage.test_model import a_person, synthetic_features
 
 # two records of one man whose names share neither a surname key, its prefix or suffix,
 # nor a canonical given name, nor an initial with the other's year; each with the given-name
@@ -213,3 +217,39 @@ def test_an_unknown_given_name_near_the_partners_is_paired_by_the_surnames_conso
     assert f"|{right.given_canonical}|" in left.given_near
     result = link_features(features, min_probability=0.0)
     assert [(p.left, p.right) for p in result.pairs] == [(0, 1)]
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_the_blocked_pairs_are_splinks_with_the_first_rule_that_joins_them(large: bool) -> None:
+    # kintrace groups the rules' joins itself (blocked_pairs_sql) where Splink excludes
+    # the pairs of each rule's predecessors: the pairs and their match keys must agree
+    features, _ = synthetic_features(300, seed=5)
+    rules = blocking_rules_for((), large=large)
+    api = DuckDBAPI()
+    table = api.register(features_table(features))
+    ours = {
+        (int(r["join_key_l"]), int(r["join_key_r"])): int(r["match_key"])
+        for r in api.query_sql(blocked_pairs_sql(rules, table.physical_name)).as_record_list()
+    }
+    settings = settings_for(len(features), use_tf=False, blocking_rules=rules)
+    linker = Linker(table, settings, log_level=None)
+    theirs = {
+        (int(r["unique_id_l"]), int(r["unique_id_r"])): int(r["match_key"])
+        for r in linker.inference.predict(warning_mode="never").as_record_list()
+    }
+    assert ours == theirs
+    assert len(set(ours.values())) >= 10  # many rules found pairs first
+
+
+def test_namesakes_whose_surnames_only_begin_alike_are_no_candidates() -> None:
+    # the three first letters and the given name join them; the surnames are five edits
+    # apart (SURNAME_WITHIN), and nothing else joins them
+    apart = link_features([a_person("Кузнецов", "Иван"), a_person("Кузьмин", "Иван")])
+    assert apart.pairs_scored == 0
+    # three edits apart, the given name and year in common: still scored
+    near = link_features(
+        [a_person("Лисов", "Иван", "", "1980"), a_person("Лев", "Иван", "", "1980-02-03")],
+        min_probability=0.0,
+    )
+    assert near.pairs_scored == 1
+    assert "levenshtein(l.surname_key, r.surname_key) <= 3" in SURNAME_WITHIN

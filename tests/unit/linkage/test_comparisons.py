@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import random
+
+import duckdb
 import pytest
 from splink import DuckDBAPI, Linker
 
 from kintrace.cases.model import PersonDetails
-from kintrace.linkage.comparisons import COMPARISONS, extra_comparison, gamma_sql
+from kintrace.linkage.comparisons import (
+    COMPARISONS,
+    damerau_within,
+    extra_comparison,
+    gamma_sql,
+)
 from kintrace.linkage.model import (
     comparisons_for,
     extra_fields,
@@ -161,3 +169,22 @@ def test_the_mistyped_number_level_is_the_same_on_spark(spark_api: object) -> No
         (p.left, p.right, p.evidence) for p in on_duckdb.pairs
     ]
     assert on_spark.clusters == on_duckdb.clusters
+
+
+@pytest.mark.parametrize("distance", [1, 2])
+def test_damerau_within_is_the_damerau_levenshtein_distance(distance: int) -> None:
+    # short words of three letters make every kind of edit, transpositions among them
+    rng = random.Random(3)
+    words = ["", "a", "ab", "ba", "abc", "cab", "bca", "petrov", "pterov", "petrvo", "eptrov"]
+    words += ["".join(rng.choice("abc") for _ in range(rng.randint(0, 6))) for _ in range(60)]
+    pairs = [(a, b) for a in words for b in words]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE p (x_l VARCHAR, x_r VARCHAR)")
+    con.executemany("INSERT INTO p VALUES (?, ?)", pairs)
+    rows = con.execute(
+        f"SELECT x_l, x_r, {damerau_within('x', distance)},"
+        f" damerau_levenshtein(x_l, x_r) <= {distance} FROM p"
+    ).fetchall()
+    assert len(rows) == len(pairs)
+    assert [(a, b) for a, b, ours, theirs in rows if ours != theirs] == []
+    assert sum(1 for *_, ours, _ in rows if ours) > len(words)  # more than the equal pairs
