@@ -96,17 +96,25 @@ def test_the_lists_priors_raise_pairs_across_and_keep_f1() -> None:
 
 
 @pytest.mark.slow
-def test_the_pairs_asked_back_do_not_change_the_scores() -> None:
-    # `kintrace link --min-probability 0` and the default: the same lists, the same scores
-    side_a, _ = generate_lists(1500, seed=8)
-    features, _ = synthetic_features(1500, seed=8)
+@pytest.mark.parametrize(("seed", "edge"), [(8, 0.05), (3, 0.3)])
+def test_the_pairs_asked_back_do_not_change_the_scores(seed: int, edge: float) -> None:
+    # `kintrace link --min-probability 0` and the default: the same lists, the same scores.
+    # With a higher joint edge more pairs lie below it: seed 3's lists have four that their
+    # list's prior lifted over the edge when they were asked back (fails before)
+    side_a, _ = generate_lists(1500, seed=seed)
+    features, _ = synthetic_features(1500, seed=seed)
     split = len(side_a)
+    settings = LinkageSettings(joint_edge=edge)
     runs = [
         {
             (p.left, p.right): p.match_probability
-            for p in link_features(features, min_probability=floor, split=split).pairs
+            for p in link_features(
+                features, min_probability=floor, split=split, settings=settings
+            ).pairs
         }
-        for floor in (0.05, 0.0005)
+        for floor in (edge, 0.0005)
     ]
     assert len(runs[1]) > len(runs[0])
     assert {pair: runs[1][pair] for pair in runs[0]} == pytest.approx(runs[0], abs=1e-9)
+    # and no pair asked back rises to where the default would have returned it
+    assert {pair for pair, p in runs[1].items() if p >= edge} == set(runs[0])
