@@ -412,10 +412,11 @@ def link_features(
         )
         linker = Linker(table, model, log_level=None)
     report("score")
-    linker.table_management.register_blocked_pairs_for_predict(
-        api.query_sql(blocked_pairs_sql(rules, table.physical_name))
-    )
+    blocked = api.query_sql(blocked_pairs_sql(rules, table.physical_name))
+    linker.table_management.register_blocked_pairs_for_predict(blocked)
     predictions = linker.inference.predict(warning_mode="never")
+    # Splink drops the pairs it blocked itself after scoring, but keeps registered ones
+    blocked.drop_table_from_database_and_remove_from_cache()
     floor = min(min_probability, settings.cluster_probability)
     # the joint step and the lists' priors count pairs down to the joint edge, below the
     # floor of the pairs returned
@@ -445,13 +446,14 @@ def link_features(
         else None
     )
     if shift is not None:
-        # only the pairs the joint step weighs take their list's prior: a pair Splink scored
-        # below the joint edge has, nearly always, a better rival that the joint step would
-        # have set against it, and lifted alone (by 3.5 nats across two lists at 10,000
-        # persons) it rose over 0.5 where the default floor never read it (61 such pairs
-        # on realistic lists of 10,000 persons asked down to 0.001, one of them true)
+        # a pair Splink scored below the joint edge takes its list's prior only where that
+        # lowers it: such a pair has, nearly always, a better rival that the joint step
+        # (which weighs only pairs at or above the edge) would have set against it, and
+        # lifted alone (by 3.5 nats across two lists at 10,000 persons) it rose over 0.5
+        # where the default floor never read it (61 such pairs on realistic lists of 10,000
+        # persons asked down to 0.001, one of them true)
         scores = {
-            pair: shift.apply(pair, p, w) if pair in counted else (p, w)
+            pair: shift.apply(pair, p, w) if pair in counted or shift.of(pair) < 0.0 else (p, w)
             for pair, (p, w) in scores.items()
         }
     pairwise = {pair: p for pair, (p, _) in scores.items()}
@@ -543,10 +545,16 @@ class PriorShift:
     second: float
     partner: float = 0.0
 
+    def of(self, pair: tuple[int, int]) -> float:
+        """Return the shift of a pair's class (across: with the partner term)."""
+        kind = pair_class(pair, self.split)
+        if kind == "across":
+            return self.across + self.partner
+        return self.first if kind == "first" else self.second
+
     def apply(self, pair: tuple[int, int], p: float, weight: float) -> tuple[float, float]:
         """Return a pair's probability and weight (bits) under its own list prior."""
-        kind = pair_class(pair, self.split)
-        shift = self.across + self.partner if kind == "across" else getattr(self, kind)
+        shift = self.of(pair)
         if p <= 0.0 or p >= 1.0:
             return p, weight
         log_odds = math.log(p / (1.0 - p)) + shift

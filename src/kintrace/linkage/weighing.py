@@ -103,8 +103,10 @@ def joint_scores(
     """Return the probability of each pair given the pairs around it.
 
     ``adjust`` maps a pair's probability as Splink or the levels score it to the one
-    ``pairwise`` holds (the lists' priors of :func:`~kintrace.linkage.model.list_priors`),
-    for the pairs read or scored here. ``split`` and ``partner``: two lists whose pairs
+    under its list's prior (:func:`~kintrace.linkage.model.list_priors`), as ``pairwise``
+    holds it, for the pairs read or scored here: inside a neighbourhood a pair below the
+    edge is weighed against its rivals, so it takes its list's prior whichever way that
+    moves it. ``split`` and ``partner``: two lists whose pairs
     across hold a partner term, counted once per person on both lists
     (:func:`~kintrace.linkage.joint.joint_probabilities`). ``priors``: the prior log odds
     (natural) of a pair across the lists, of one within the first and of one within the

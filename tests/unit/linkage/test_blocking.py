@@ -253,3 +253,15 @@ def test_namesakes_whose_surnames_only_begin_alike_are_no_candidates() -> None:
     )
     assert near.pairs_scored == 1
     assert "levenshtein(l.surname_key, r.surname_key) <= 3" in SURNAME_WITHIN
+
+
+def test_a_record_without_a_surname_is_still_paired_by_its_given_name_and_year() -> None:
+    # the surname distance of the rules without the surname is unknown, not too far
+    result = link_features(
+        [
+            a_person("", "Сергей", "Иванович", "1990"),
+            a_person("Петров", "Сергей", "Иванович", "1990"),
+        ],
+        min_probability=0.0,
+    )
+    assert result.pairs_scored == 1
