@@ -71,11 +71,37 @@ class PartialDate:
         return ("~" if self.precision is Precision.AGE else "") + self.iso()
 
 
-_DMY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$", re.ASCII)
-_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
-_MY = re.compile(r"^(\d{1,2})[./](\d{4})$", re.ASCII)
+_DMY = re.compile(r"^(\d{1,2})[./\- ](\d{1,2})[./\- ](\d{4})$", re.ASCII)
+_YMD = re.compile(r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})$", re.ASCII)
+_MY = re.compile(r"^(\d{1,2})[./\- ](\d{4})$", re.ASCII)
 _YM = re.compile(r"^(\d{4})-(\d{1,2})$", re.ASCII)
 _Y = re.compile(r"^(\d{4})$", re.ASCII)
+_TIME = re.compile(r"(?<=\d)(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+"""A time of day after a date, as spreadsheets export a date cell (``1990-05-12 00:00:00``)."""
+_YEAR_WORD = re.compile(
+    r"(?<=\d)\s*(?:г\.?\s*р\.?|р\.?\s*н\.?|г\.?|р\.?|года|год|року|рік|yob|y\.?o\.?b\.?)$",
+    re.IGNORECASE,
+)
+"""A word that says «year» or «year of birth» after a date (``1990 г.р.``, ``1990 р.н.``)."""
+_WORDS = re.compile(
+    r"^(?:(\d{1,2})[\s.\-/]*)?([^\W\d_]{3,})\.?,?[\s.\-/]*(?:(\d{1,2}),?\s+)?(\d{4})$"
+)
+
+MONTH_WORDS: dict[int, tuple[str, ...]] = {
+    1: ("январь", "января", "січень", "січня", "january"),
+    2: ("февраль", "февраля", "лютий", "лютого", "february"),
+    3: ("март", "марта", "березень", "березня", "march"),
+    4: ("апрель", "апреля", "квітень", "квітня", "april"),
+    5: ("май", "мая", "травень", "травня", "may"),
+    6: ("июнь", "июня", "червень", "червня", "june"),
+    7: ("июль", "июля", "липень", "липня", "july"),
+    8: ("август", "августа", "серпень", "серпня", "august"),
+    9: ("сентябрь", "сентября", "вересень", "вересня", "september"),
+    10: ("октябрь", "октября", "жовтень", "жовтня", "october"),
+    11: ("ноябрь", "ноября", "листопад", "листопада", "november"),
+    12: ("декабрь", "декабря", "грудень", "грудня", "december"),
+}
+"""Each month's name in Russian and Ukrainian (nominative and genitive) and in English."""
 
 YEAR_MIN = 1880
 """Earliest year kintrace reads in a date (the oldest soldiers of the wars it serves)."""
@@ -85,13 +111,37 @@ YEAR_MAX = 2100
 DATE_FORMATS = "dd.mm.yyyy, yyyy-mm-dd, mm.yyyy or yyyy"
 
 
+def month_of_word(word: str) -> int | None:
+    """Return the month a written month name or its abbreviation of three letters or more gives.
+
+    >>> month_of_word("мая"), month_of_word("Сент"), month_of_word("листоп"), month_of_word("Jan")
+    (5, 9, 11, 1)
+    >>> month_of_word("ма") is None, month_of_word("мартышка") is None
+    (True, True)
+    """
+    key = word.lower().rstrip(".")
+    if len(key) < 3:
+        return None
+    found = {m for m, names in MONTH_WORDS.items() for name in names if name.startswith(key)}
+    return found.pop() if len(found) == 1 else None
+
+
 def parse_partial_date(text: str) -> PartialDate:
-    """Parse ``dd.mm.yyyy``, ``yyyy-mm-dd``, ``mm.yyyy``, ``yyyy-mm`` or ``yyyy``.
+    """Parse a date as lists and families write it, keeping only what it gives.
+
+    Read: ``dd.mm.yyyy`` (``.``, ``/``, ``-`` or a space between), ``yyyy-mm-dd`` (also with
+    ``.`` or ``/``, and with a spreadsheet's time of day after it), ``mm.yyyy``, ``yyyy-mm``,
+    ``yyyy``; the month may be a word or its abbreviation in Russian, Ukrainian or English
+    (``12 мая 1990``, ``12 травня 1990``, ``May 12, 1990``, ``сент. 1990``); a closing «year»
+    or «year of birth» is dropped (``1990 г.р.``, ``12.05.1990 г.``, ``1990 р.н.``). A year of
+    two digits is refused: its century is a guess.
 
     >>> parse_partial_date("1998")
     PartialDate(year=1998, month=None, day=None, precision=<Precision.YEAR: 'year'>)
+    >>> [parse_partial_date(t).iso() for t in ("1990 г.р.", "12 мая 1990 г.", "May 1990")]
+    ['1990', '1990-05-12', '1990-05']
     """
-    value = text.strip()
+    value = _YEAR_WORD.sub("", _TIME.sub("", text.strip())).strip()
     partial = _parse(value, text)
     if not YEAR_MIN <= partial.year <= YEAR_MAX:
         raise InvalidInput(f"impossible date {text!r} (year outside {YEAR_MIN}..{YEAR_MAX})")
@@ -105,14 +155,17 @@ def _parse(value: str, text: str) -> PartialDate:
         if m := _YMD.match(value):
             return PartialDate(int(m[1]), int(m[2]), int(m[3]), Precision.DAY)
         if (m := _MY.match(value)) or (m := _YM.match(value)):
-            year, month = (
-                (int(m[2]), int(m[1])) if "." in value or "/" in value else (int(m[1]), int(m[2]))
-            )
+            year, month = (int(m[2]), int(m[1])) if m.re is _MY else (int(m[1]), int(m[2]))
             if not 1 <= month <= 12:
                 raise ValueError(f"month {month}")
             return PartialDate(year, month, None, Precision.MONTH)
         if m := _Y.match(value):
             return PartialDate(int(m[1]), None, None, Precision.YEAR)
+        if (m := _WORDS.match(value)) and (named := month_of_word(m[2])) and not (m[1] and m[3]):
+            day = m[1] or m[3]
+            if day:
+                return PartialDate(int(m[4]), named, int(day), Precision.DAY)
+            return PartialDate(int(m[4]), named, None, Precision.MONTH)
     except ValueError as error:
         raise InvalidInput(f"impossible date {text!r} ({error})") from error
     raise InvalidInput(f"bad date {text!r}: expected {DATE_FORMATS}")

@@ -1,9 +1,12 @@
 """Person rows in kintrace's standard columns → validated person records. Pure.
 
 Each field has the length of its database column (:data:`FIELD_LIMITS`, the sizes in
-``storage/tables.py``), checked here so that SQLite and PostgreSQL keep the same rows. A birth
-date must lie between 1880 and today and not after the row's report date; a report date must
-not lie in the future; an age is one to three ASCII digits. A record id may not begin with a
+``storage/tables.py``), checked here so that SQLite and PostgreSQL keep the same rows; dates and
+ages are stored as numbers, so their limits only bound what is read. A birth date is read in
+the forms :func:`~kintrace.cases.dates.parse_partial_date` knows (``12.05.1990``, ``1990
+г.р.``, ``12 мая 1990``) and must lie between 1880 and today and not after the row's report
+date; a report date must not lie in the future; an age is one to three digits, with or without
+the word for years after it (``35``, ``35 лет``, ``35 років``). A record id may not begin with a
 character that makes a spreadsheet read a cell as a formula (:data:`FORMULA_STARTS`), so that
 the ids written back to files (``kintrace link --out``) are never live formulas.
 """
@@ -42,9 +45,9 @@ FIELD_LIMITS = {
     "given_name": 200,
     "patronymic": 200,
     "sex": 16,
-    "birth_date": 10,
-    "age": 3,
-    "report_date": 10,
+    "birth_date": 32,
+    "age": 16,
+    "report_date": 32,
     "region": 200,
     "unit": 200,
     "rank": 100,
@@ -55,7 +58,10 @@ FIELD_LIMITS = {
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a cell as a formula; refused in record ids."""
 
-_AGE = re.compile(r"^[0-9]{1,3}$")
+_AGE = re.compile(
+    r"^([0-9]{1,3})\s*(?:лет|года?|г\.|р\.|рок(?:ів|и)|рік|years?|yrs?\.?|y\.?\s?o\.?)?$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,12 +119,13 @@ def _parse_row(
                 problems.append(("report_date", f"{report_day.isoformat()} is after today"))
     age_text = values.get("age", "")
     if age_text:
-        if not _AGE.match(age_text) or not 14 <= int(age_text) <= 90:
+        age = _AGE.match(age_text)
+        if not age or not 14 <= int(age[1]) <= 90:
             problems.append(("age", f"{age_text!r} is not an age between 14 and 90"))
         elif report_day is None:
             problems.append(("age", "needs report_date, the date at which the age was given"))
         elif birth is None:
-            birth = PartialDate.from_age(int(age_text), report_day)
+            birth = PartialDate.from_age(int(age[1]), report_day)
     if isinstance(birth, PartialDate) and values.get("birth_date"):
         if birth.earliest() > today:
             problems.append(("birth_date", f"{birth.iso()} is after today"))

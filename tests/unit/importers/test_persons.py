@@ -97,3 +97,21 @@ def test_a_header_that_looks_like_a_missing_standard_column_is_refused(
 def test_other_columns_are_kept_with_the_record_as_written() -> None:
     [record] = parse_persons(table(notes="seen near Bakhmut", photo=""), today=TODAY)
     assert record.extra == (("notes", "seen near Bakhmut"),)
+
+
+def test_a_birth_date_and_an_age_are_read_as_russian_lists_write_them() -> None:
+    [by_year, by_age] = parse_persons(
+        Table(
+            Path("list.csv"),
+            ("id", "surname", "birth_date", "age", "report_date"),
+            (
+                Row(2, {"id": "1", "surname": "Петров", "birth_date": "12 мая 1990 г.р."}),
+                Row(
+                    3, {"id": "2", "surname": "Орлов", "age": "35 лет", "report_date": "2023-04-12"}
+                ),
+            ),
+        ),
+        today=TODAY,
+    )
+    assert by_year.details.birth is not None and by_year.details.birth.iso() == "1990-05-12"
+    assert by_age.details.birth is not None and str(by_age.details.birth) == "~1988"
