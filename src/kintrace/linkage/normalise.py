@@ -93,7 +93,12 @@ _PROVINCE_WORDS = frozenset(
         "ao autonomous district area province провинция авт avt aut okr окр"
     ).split()
 )
-_FILLER_WORDS = frozenset(phonetic_key(w) for w in ("of", "the"))
+_FILLER_WORDS = frozenset(
+    phonetic_key(w)
+    for w in "of the народная народной народна народної narodnaya narodnaia people peoples".split()
+)
+"""Words that name no region: «of», «the», and the «people's» of Донецкая Народная
+Республика (read as the region it was proclaimed in)."""
 _KIND_WORDS = _CITY_WORDS | _REPUBLIC_WORDS | _PROVINCE_WORDS | _FILLER_WORDS
 """Words that say what kind of region a name is, in the cases lists write them (Курская
 область, Курской области, Краснодарского края): dropped from the key, and read to tell apart

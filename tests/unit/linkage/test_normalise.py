@@ -76,6 +76,23 @@ def test_ukrainian_regions_by_colloquial_name() -> None:
     assert normalise_region("Харківщина") == normalise_region("Kharkiv oblast") == "UA-63"
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Донецкая Народная Республика", "UA-14"),
+        ("Донецька народна республіка", "UA-14"),
+        ("Donetsk People's Republic", "UA-14"),
+        ("DNR", "UA-14"),
+        ("Луганская народная республика", "UA-09"),
+        ("LNR", "UA-09"),
+    ],
+)
+def test_a_proclaimed_peoples_republic_is_the_region_it_was_proclaimed_in(
+    text: str, code: str
+) -> None:
+    assert normalise_region(text) == code
+
+
 def test_an_unknown_region_keeps_a_key_of_its_own() -> None:
     assert normalise_region("Атлантида").startswith("?")
 
