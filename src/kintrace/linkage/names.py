@@ -188,9 +188,17 @@ _PRIME_BEFORE_VOWEL = re.compile(r"['’ʼʹ`](?=[aeiouyâûêëAEIOUYÂÛÊË])
 _LATIN_WORD = re.compile(r"[A-Za-z'’`ʹʺ]+")
 _LATIN_J = re.compile(r"j", re.IGNORECASE)
 _LATIN_EH = re.compile(r"(?<=e)h|(?<=E)H", re.IGNORECASE)
+_FRENCH_MARK = re.compile(r"ou|tch|gu[eiyï]|dj|ine$|ï", re.IGNORECASE)
+"""What only a French spelling writes: ou for у, tch for ч, gue/gui for ге/ги, dj for дж,
+a closing -ine for -ин, ï for й (iuliia's ``mvd_310_fr``: Kouznetsov, Chevtchenko, Serguei)."""
+_FRENCH = re.compile(r"chtch|tch|ch|dj|j|ou|gu(?=[eiyï])|ine$|ï", re.IGNORECASE)
+_FRENCH_READ = {
+    "chtch": "shch", "tch": "ch", "ch": "sh", "dj": "dzh", "j": "zh", "ou": "u", "gu": "g",
+    "ine": "in", "ï": "i",
+}  # fmt: skip
 
 
-def latin_readings(text: str) -> tuple[str, ...]:
+def latin_readings(text: str, *, french_ch: bool = True) -> tuple[str, ...]:
     """Return the other ways a name in Latin letters may be read back into Cyrillic.
 
     Some Latin letters stand for different Cyrillic ones by scheme: ``x`` is х in GOST
@@ -200,10 +208,17 @@ def latin_readings(text: str) -> tuple[str, ...]:
     key's reading), but ж in Telegram's informal spelling, French and Uzbek Latin (Jarov,
     Nadejda: iuliia's ``telegram``, ``mvd_310_fr``, ``uz``); ``eh`` is э in GOST 16876's
     second table (Ehduard), where х is kh. Each reading changes every ``x``, every ``j``,
-    every ``eh``, or all of them; a name with none, or in Cyrillic, has none.
+    every ``eh``, or all of them; a name with none, or in Cyrillic, has none. A name that
+    shows a French spelling (ou, tch, gue, dj, a closing -ine: iuliia's ``mvd_310_fr``, the
+    scheme of Soviet passports in French) is read last as French, every letter at once (ch
+    is ш, tch ч, chtch щ, j ж, ou у); so is a name whose only French letters are ch (Rachid,
+    Chamil), unless ``french_ch`` is false: a surname's second key then stays the English
+    reading, for Charov is Чаров in English and Шаров in French, two surnames.
 
     >>> latin_readings("Maxim"), latin_readings("JAROV"), latin_readings("Жаров")
     (('Maksim',), ('ZHAROV',), ())
+    >>> latin_readings("Chtchoukine")[-1], latin_readings("Serguei")[-1]
+    ('Shchukin', 'Sergei')
     """
     if not _LATIN_WORD.fullmatch(text.strip() or "-"):
         return ()
@@ -221,12 +236,23 @@ def latin_readings(text: str) -> tuple[str, ...]:
     def read_eh(word: str) -> str:
         return _LATIN_EH.sub("", word)
 
-    readings = (
+    def read_french(word: str) -> str:
+        def spell(match: re.Match[str]) -> str:
+            read = _FRENCH_READ[match.group().lower()]
+            return (
+                read.upper() if upper else read.capitalize() if match.group()[0].isupper() else read
+            )
+
+        return _FRENCH.sub(spell, word)
+
+    readings = [
         read_x(text),
         read_j(text),
         read_eh(text),
         read_eh(read_j(read_x(text))),
-    )
+    ]
+    if _FRENCH_MARK.search(text) or (french_ch and "ch" in text.lower()):  # last: every letter
+        readings.append(read_french(read_x(text)))
     return tuple(r for r in dict.fromkeys(readings) if r != text)
 
 
@@ -243,7 +269,8 @@ def surname_alt_key(text: str) -> str:
     (True, '')
     """
     words = [
-        (readings[-1] if (readings := latin_readings(word)) else word) for word in name_tokens(text)
+        (readings[-1] if (readings := latin_readings(word, french_ch=False)) else word)
+        for word in name_tokens(text)
     ]
     other = surname_key(" ".join(words))
     return other if other != surname_key(text) else ""
