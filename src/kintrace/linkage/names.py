@@ -63,7 +63,8 @@ first)."""
 _INNER_MARKS = str.maketrans({"\u0361": None, "\u0360": None, "ʹ": "'", "ʺ": "'"})
 
 _DIGRAPHS = {
-    "shch": "s", "shh": "s", "sch": "s", "tch": "c", "zh": "z", "kh": "h", "ch": "c", "sh": "s",
+    "schtsch": "s", "szcz": "s", "sz": "s", "shch": "s", "shh": "s", "sch": "s", "tch": "c",
+    "zh": "z", "kh": "h", "ch": "c", "sh": "s",
     "ts": "c", "tc": "c", "tz": "c", "cz": "c", "sc": "s", "ph": "f", "x": "ks", "w": "v", "q": "k",
 }  # fmt: skip
 _DIGRAPH_RE = re.compile("|".join(sorted(_DIGRAPHS, key=len, reverse=True)))
@@ -192,13 +193,21 @@ _FRENCH_MARK = re.compile(r"ou|tch|gu[eiyï]|dj|ine$|ï", re.IGNORECASE)
 """What only a French spelling writes: ou for у, tch for ч, gue/gui for ге/ги, dj for дж,
 a closing -ine for -ин, ï for й (iuliia's ``mvd_310_fr``: Kouznetsov, Chevtchenko, Serguei)."""
 _FRENCH = re.compile(r"chtch|tch|ch|dj|j|ou|gu(?=[eiyï])|ine$|ï", re.IGNORECASE)
+_CENTRAL_MARK = re.compile(r"w|sz|cz|rz|ż|ł|sch", re.IGNORECASE)
+"""What German and Polish spellings write and others do not: w for в, sch for ш, Polish sz,
+cz, rz, ż, ł (Schewtschenko, Chochlow, Szczukin, Żurawlow)."""
+_CENTRAL = re.compile(r"schtsch|szcz|tsch|sch|sz|cz|ch|rz|ż|ł|w", re.IGNORECASE)
+_CENTRAL_READ = {
+    "schtsch": "shch", "szcz": "shch", "tsch": "ch", "sch": "sh", "sz": "sh", "cz": "ch",
+    "ch": "kh", "rz": "zh", "ż": "zh", "ł": "l", "w": "v",
+}  # fmt: skip
 _FRENCH_READ = {
     "chtch": "shch", "tch": "ch", "ch": "sh", "dj": "dzh", "j": "zh", "ou": "u", "gu": "g",
     "ine": "in", "ï": "i",
 }  # fmt: skip
 
 
-def latin_readings(text: str, *, french_ch: bool = True) -> tuple[str, ...]:
+def latin_readings(text: str, *, bare_ch: bool = True) -> tuple[str, ...]:
     """Return the other ways a name in Latin letters may be read back into Cyrillic.
 
     Some Latin letters stand for different Cyrillic ones by scheme: ``x`` is х in GOST
@@ -211,9 +220,11 @@ def latin_readings(text: str, *, french_ch: bool = True) -> tuple[str, ...]:
     every ``eh``, or all of them; a name with none, or in Cyrillic, has none. A name that
     shows a French spelling (ou, tch, gue, dj, a closing -ine: iuliia's ``mvd_310_fr``, the
     scheme of Soviet passports in French) is read last as French, every letter at once (ch
-    is ш, tch ч, chtch щ, j ж, ou у); so is a name whose only French letters are ch (Rachid,
-    Chamil), unless ``french_ch`` is false: a surname's second key then stays the English
-    reading, for Charov is Чаров in English and Шаров in French, two surnames.
+    is ш, tch ч, chtch щ, j ж, ou у); a name that shows a German or Polish spelling (w, sch,
+    sz, cz, rz, ż, ł) is read last as one, where ch is х (Chochlow, Szczukin). A name whose
+    only such letters are ch (Rachid, Michail) is read both ways, unless ``bare_ch`` is
+    false: a surname's second key then stays the English reading, for Charov is Чаров in
+    English, Шаров in French and Харов in German, three surnames.
 
     >>> latin_readings("Maxim"), latin_readings("JAROV"), latin_readings("Жаров")
     (('Maksim',), ('ZHAROV',), ())
@@ -236,14 +247,14 @@ def latin_readings(text: str, *, french_ch: bool = True) -> tuple[str, ...]:
     def read_eh(word: str) -> str:
         return _LATIN_EH.sub("", word)
 
-    def read_french(word: str) -> str:
+    def read_as(pattern: re.Pattern[str], table: dict[str, str], word: str) -> str:
         def spell(match: re.Match[str]) -> str:
-            read = _FRENCH_READ[match.group().lower()]
-            return (
-                read.upper() if upper else read.capitalize() if match.group()[0].isupper() else read
-            )
+            read = table[match.group().lower()]
+            if upper:
+                return read.upper()
+            return read.capitalize() if match.group()[0].isupper() else read
 
-        return _FRENCH.sub(spell, word)
+        return pattern.sub(spell, word)
 
     readings = [
         read_x(text),
@@ -251,8 +262,12 @@ def latin_readings(text: str, *, french_ch: bool = True) -> tuple[str, ...]:
         read_eh(text),
         read_eh(read_j(read_x(text))),
     ]
-    if _FRENCH_MARK.search(text) or (french_ch and "ch" in text.lower()):  # last: every letter
-        readings.append(read_french(read_x(text)))
+    bare = bare_ch and "ch" in text.lower()
+    french, central = _FRENCH_MARK.search(text), _CENTRAL_MARK.search(text)
+    if french or (bare and not central):  # after the others: it changes every letter
+        readings.append(read_as(_FRENCH, _FRENCH_READ, read_x(text)))
+    if central or (bare and not french):
+        readings.append(read_as(_CENTRAL, _CENTRAL_READ, read_x(text)))
     return tuple(r for r in dict.fromkeys(readings) if r != text)
 
 
@@ -269,7 +284,7 @@ def surname_alt_key(text: str) -> str:
     (True, '')
     """
     words = [
-        (readings[-1] if (readings := latin_readings(word, french_ch=False)) else word)
+        (readings[-1] if (readings := latin_readings(word, bare_ch=False)) else word)
         for word in name_tokens(text)
     ]
     other = surname_key(" ".join(words))

@@ -77,6 +77,10 @@ def test_given_names_and_patronymics_resolve_from_every_iuliia_scheme(scheme: st
         ("Iakovlev", "Яковлев"),
         ("Chaikovskij", "Чайковский"),  # ij and iy endings
         ("Chaykovskiy", "Чайковский"),
+        ("Schtschukin", "Щукин"),  # German schtsch for щ
+        ("Szczukin", "Щукин"),  # Polish szcz for щ, sz for ш
+        ("Szewczenko", "Шевченко"),
+        ("Żukow", "Жуков"),
     ],
 )
 def test_informal_spellings_share_the_key(latin: str, cyrillic: str) -> None:
@@ -94,6 +98,8 @@ def test_informal_spellings_share_the_key(latin: str, cyrillic: str) -> None:
         ("Chevtchenko", "Шевченко"),  # French: ch for ш, tch for ч
         ("Chtchoukine", "Щукин"),  # French: chtch for щ, a closing -ine
         ("JOURAVLEV", "Журавлёв"),
+        ("Chochlow", "Хохлов"),  # German: ch for х, w for в
+        ("Charitonow", "Харитонов"),
     ],
 )
 def test_the_other_reading_of_x_and_j_is_a_second_key(latin: str, cyrillic: str) -> None:
@@ -113,6 +119,8 @@ def test_the_other_reading_of_x_and_j_is_a_second_key(latin: str, cyrillic: str)
         ("Serguei", "Сергей"),  # French: gue for ге
         ("Iouri", "Юрий"),
         ("Rachid", "Рашид"),  # French ch for ш, where the English reading is no name
+        ("Michail", "Михаил"),  # German ch for х
+        ("Szamil", "Шамиль"),  # Polish sz for ш
     ],
 )
 def test_given_names_are_read_back_by_the_reading_a_name_list_knows(
