@@ -131,7 +131,8 @@ def parse_partial_date(text: str) -> PartialDate:
 
     Read: ``dd.mm.yyyy`` (``.``, ``/``, ``-`` or a space between), ``yyyy-mm-dd`` (also with
     ``.`` or ``/``, and with a spreadsheet's time of day after it), ``mm.yyyy``, ``yyyy-mm``,
-    ``yyyy``; the month may be a word or its abbreviation in Russian, Ukrainian or English
+    ``yyyy``; a day and month that can only be read the American way are (``10.21.1987`` is
+    October 21); the month may be a word or its abbreviation in Russian, Ukrainian or English
     (``12 мая 1990``, ``12 травня 1990``, ``May 12, 1990``, ``сент. 1990``); a closing «year»
     or «year of birth» is dropped (``1990 г.р.``, ``12.05.1990 г.``, ``1990 р.н.``). A year of
     two digits is refused: its century is a guess.
@@ -151,7 +152,10 @@ def parse_partial_date(text: str) -> PartialDate:
 def _parse(value: str, text: str) -> PartialDate:
     try:
         if m := _DMY.match(value):
-            return PartialDate(int(m[3]), int(m[2]), int(m[1]), Precision.DAY)
+            day, month = int(m[1]), int(m[2])
+            if month > 12 >= day:  # 10.21.1987: only October 21 can be meant
+                day, month = month, day
+            return PartialDate(int(m[3]), month, day, Precision.DAY)
         if m := _YMD.match(value):
             return PartialDate(int(m[1]), int(m[2]), int(m[3]), Precision.DAY)
         if (m := _MY.match(value)) or (m := _YM.match(value)):
@@ -162,13 +166,49 @@ def _parse(value: str, text: str) -> PartialDate:
         if m := _Y.match(value):
             return PartialDate(int(m[1]), None, None, Precision.YEAR)
         if (m := _WORDS.match(value)) and (named := month_of_word(m[2])) and not (m[1] and m[3]):
-            day = m[1] or m[3]
-            if day:
-                return PartialDate(int(m[4]), named, int(day), Precision.DAY)
+            if written_day := m[1] or m[3]:
+                return PartialDate(int(m[4]), named, int(written_day), Precision.DAY)
             return PartialDate(int(m[4]), named, None, Precision.MONTH)
     except ValueError as error:
         raise InvalidInput(f"impossible date {text!r} ({error})") from error
     raise InvalidInput(f"bad date {text!r}: expected {DATE_FORMATS}")
+
+
+_TWO_DIGIT_YEAR = re.compile(r"^(?:(\d{1,2})[./\- ](\d{1,2})[./\- ])?(\d{2})$", re.ASCII)
+SERVICE_AGES = (14, 90)
+"""The youngest and oldest age at which kintrace reads a person as listed (as for ages)."""
+
+
+def parse_birth_date(text: str, at: date) -> PartialDate:
+    """Parse a birth date as :func:`parse_partial_date` does, reading a two-digit year too.
+
+    A list of soldiers writes ``06.10.03`` or ``73 г.р.``: of the centuries, only one makes
+    the person 14 to 90 years old at ``at`` (the row's report date, else today), since that
+    span is shorter than a century; where none does, the date is refused.
+
+    >>> [parse_birth_date(t, date(2024, 5, 1)).iso() for t in ("06.10.03", "73 г.р.", "1990")]
+    ['2003-10-06', '1973', '1990']
+    >>> parse_birth_date("01.01.20", date(2024, 5, 1))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kintrace.errors.InvalidInput: two-digit year in '01.01.20': no century makes the person ...
+    """
+    value = _YEAR_WORD.sub("", text.strip()).strip()
+    m = _TWO_DIGIT_YEAR.match(value)
+    if not m:
+        return parse_partial_date(text)
+    youngest, oldest = SERVICE_AGES
+    years = [
+        c + int(m[3]) for c in (1800, 1900, 2000) if youngest <= at.year - c - int(m[3]) <= oldest
+    ]
+    if len(years) != 1:
+        raise InvalidInput(
+            f"two-digit year in {text!r}: no century makes the person {youngest} to {oldest}"
+            f" years old on {at.isoformat()}; write the year in full"
+        )
+    if m[1] is None:
+        return parse_partial_date(str(years[0]))
+    return parse_partial_date(f"{m[1]}.{m[2]}.{years[0]}")
 
 
 def check_day(day: date, what: str) -> date:

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from kintrace.cases.dates import PartialDate, parse_partial_date
+from kintrace.cases.dates import PartialDate, parse_birth_date, parse_partial_date
 from kintrace.cases.model import PersonDetails, Sex, parse_sex
 from kintrace.errors import InvalidInput, SourceFormatError
 from kintrace.importers.tabular import Table
@@ -107,7 +107,6 @@ def _parse_row(
             return None
 
     sex = read("sex", parse_sex)
-    birth = read("birth_date", parse_partial_date)
     report = read("report_date", parse_partial_date)
     report_day: date | None = None
     if isinstance(report, PartialDate):
@@ -117,6 +116,7 @@ def _parse_row(
             report_day = date(report.year, report.month, report.day)
             if report_day > today:
                 problems.append(("report_date", f"{report_day.isoformat()} is after today"))
+    birth = read("birth_date", lambda text: parse_birth_date(text, report_day or today))
     age_text = values.get("age", "")
     if age_text:
         age = _AGE.match(age_text)

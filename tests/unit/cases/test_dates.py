@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from kintrace.cases.dates import Precision, month_of_word, parse_partial_date
+from kintrace.cases.dates import Precision, month_of_word, parse_birth_date, parse_partial_date
 from kintrace.errors import InvalidInput
 
 
@@ -48,7 +50,7 @@ def test_a_date_is_read_in_the_forms_lists_write(text: str, iso: str, precision:
 @pytest.mark.parametrize(
     "text",
     [
-        "03.05.98",  # two-digit year: the century would be a guess
+        "03.05.98",  # two-digit year: a century is read only for a birth date
         "1998 abc",
         "3 ма 1998",  # two letters name no month
         "3 мартышка 1998",
@@ -98,3 +100,31 @@ def test_a_month_is_read_from_its_name_or_abbreviation(word: str, month: int) ->
 @pytest.mark.parametrize("word", ["ма", "ju", "маяк", "mayor", "мартышка"])
 def test_a_word_that_names_no_single_month_is_not_one(word: str) -> None:
     assert month_of_word(word) is None
+
+
+def test_a_day_and_month_readable_only_the_american_way_are_read_so() -> None:
+    assert parse_partial_date("10.21.1987").iso() == "1987-10-21"
+    assert parse_partial_date("10.11.1987").iso() == "1987-11-10"  # dd.mm where both fit
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "iso"),
+    [
+        ("06.10.03", date(2024, 5, 1), "2003-10-06"),  # 20 years old, not 120
+        ("6/10/73", date(2024, 5, 1), "1973-10-06"),
+        ("73 г.р.", date(2024, 5, 1), "1973"),
+        ("73", date(2024, 5, 1), "1973"),
+        ("25", date(1944, 5, 1), "1925"),  # a list of the Second World War
+        ("12 мая 1990", date(2024, 5, 1), "1990-05-12"),
+    ],
+)
+def test_a_two_digit_birth_year_is_read_in_the_century_of_a_soldiers_age(
+    text: str, at: date, iso: str
+) -> None:
+    assert parse_birth_date(text, at).iso() == iso
+
+
+@pytest.mark.parametrize("text", ["01.01.20", "15"])  # 4 or 104 years old; 9 or 109
+def test_a_two_digit_birth_year_no_century_fits_is_refused(text: str) -> None:
+    with pytest.raises(InvalidInput, match="two-digit year"):
+        parse_birth_date(text, date(2024, 5, 1))

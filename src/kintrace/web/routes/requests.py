@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from kintrace.access import MAY_RECORD_OFFICIAL, Role, Viewer
 from kintrace.attachments.service import attach_to_request, parse_links
-from kintrace.cases.dates import PartialDate, parse_partial_date
+from kintrace.cases.dates import PartialDate, parse_birth_date, parse_partial_date
 from kintrace.cases.intake import (
     MAY_FILE_REQUESTS,
     Intake,
@@ -103,7 +103,7 @@ def _choice(text: str, field: str, words: type[E]) -> E:
 
 def _birth(birth: str, age: str, today: date) -> PartialDate | None:
     if birth.strip():
-        return parse_partial_date(birth)
+        return parse_birth_date(birth, today)
     if age.strip():
         if not age.strip().isdigit():
             raise InvalidInput("field 'age': give an age between 14 and 100")
