@@ -131,11 +131,12 @@ def parse_partial_date(text: str) -> PartialDate:
 
     Read: ``dd.mm.yyyy`` (``.``, ``/``, ``-`` or a space between), ``yyyy-mm-dd`` (also with
     ``.`` or ``/``, and with a spreadsheet's time of day after it), ``mm.yyyy``, ``yyyy-mm``,
-    ``yyyy``; a day and month that can only be read the American way are (``10.21.1987`` is
-    October 21); the month may be a word or its abbreviation in Russian, Ukrainian or English
-    (``12 мая 1990``, ``12 травня 1990``, ``May 12, 1990``, ``сент. 1990``); a closing «year»
-    or «year of birth» is dropped (``1990 г.р.``, ``12.05.1990 г.``, ``1990 р.н.``). A year of
-    two digits is refused: its century is a guess.
+    ``yyyy``; a day and month that fit only the other way round are read so (``10.21.1987``
+    is October 21, ``1986-25-08`` August 25); the month may be a word or its abbreviation in
+    Russian, Ukrainian or English (``12 мая 1990``, ``12 травня 1990``, ``May 12, 1990``,
+    ``сент. 1990``); a closing «year» or «year of birth» is dropped (``1990 г.р.``,
+    ``12.05.1990 г.``, ``1990 р.н.``). A year of two digits is refused: its century is a
+    guess (:func:`parse_birth_date` reads one for a birth date).
 
     >>> parse_partial_date("1998")
     PartialDate(year=1998, month=None, day=None, precision=<Precision.YEAR: 'year'>)
@@ -157,7 +158,10 @@ def _parse(value: str, text: str) -> PartialDate:
                 day, month = month, day
             return PartialDate(int(m[3]), month, day, Precision.DAY)
         if m := _YMD.match(value):
-            return PartialDate(int(m[1]), int(m[2]), int(m[3]), Precision.DAY)
+            month, day = int(m[2]), int(m[3])
+            if month > 12 >= day:  # 1986-25-08: year, day, month
+                day, month = month, day
+            return PartialDate(int(m[1]), month, day, Precision.DAY)
         if (m := _MY.match(value)) or (m := _YM.match(value)):
             year, month = (int(m[2]), int(m[1])) if m.re is _MY else (int(m[1]), int(m[2]))
             if not 1 <= month <= 12:
@@ -174,7 +178,7 @@ def _parse(value: str, text: str) -> PartialDate:
     raise InvalidInput(f"bad date {text!r}: expected {DATE_FORMATS}")
 
 
-_TWO_DIGIT_YEAR = re.compile(r"^(?:(\d{1,2})[./\- ](\d{1,2})[./\- ])?(\d{2})$", re.ASCII)
+_TWO_DIGIT_YEAR = re.compile(r"^(?:(\d{1,2})[./\- ](\d{1,2})[./\- ])?(\d{1,2})$", re.ASCII)
 SERVICE_AGES = (14, 90)
 """The youngest and oldest age at which kintrace reads a person as listed (as for ages)."""
 
@@ -182,9 +186,9 @@ SERVICE_AGES = (14, 90)
 def parse_birth_date(text: str, at: date) -> PartialDate:
     """Parse a birth date as :func:`parse_partial_date` does, reading a two-digit year too.
 
-    A list of soldiers writes ``06.10.03`` or ``73 г.р.``: of the centuries, only one makes
-    the person 14 to 90 years old at ``at`` (the row's report date, else today), since that
-    span is shorter than a century; where none does, the date is refused.
+    A list of soldiers writes ``06.10.03``, ``73 г.р.`` or ``3 г.р.``: of the centuries, only
+    one makes the person 14 to 90 years old at ``at`` (the row's report date, else today),
+    since that span is shorter than a century; where none does, the date is refused.
 
     >>> [parse_birth_date(t, date(2024, 5, 1)).iso() for t in ("06.10.03", "73 г.р.", "1990")]
     ['2003-10-06', '1973', '1990']

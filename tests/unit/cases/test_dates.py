@@ -105,6 +105,8 @@ def test_a_word_that_names_no_single_month_is_not_one(word: str) -> None:
 def test_a_day_and_month_readable_only_the_american_way_are_read_so() -> None:
     assert parse_partial_date("10.21.1987").iso() == "1987-10-21"
     assert parse_partial_date("10.11.1987").iso() == "1987-11-10"  # dd.mm where both fit
+    assert parse_partial_date("1986-25-08").iso() == "1986-08-25"
+    assert parse_partial_date("1986-08-11").iso() == "1986-08-11"
 
 
 @pytest.mark.parametrize(
@@ -114,6 +116,7 @@ def test_a_day_and_month_readable_only_the_american_way_are_read_so() -> None:
         ("6/10/73", date(2024, 5, 1), "1973-10-06"),
         ("73 г.р.", date(2024, 5, 1), "1973"),
         ("73", date(2024, 5, 1), "1973"),
+        ("3 г.р.", date(2024, 5, 1), "2003"),
         ("25", date(1944, 5, 1), "1925"),  # a list of the Second World War
         ("12 мая 1990", date(2024, 5, 1), "1990-05-12"),
     ],
