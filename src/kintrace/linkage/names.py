@@ -798,20 +798,34 @@ def split_full_name(text: str) -> NameParts:
 def orient_names(surname: str, given_name: str) -> tuple[str, str]:
     """Swap surname and given name when they were written the wrong way round.
 
-    They are swapped only when the surname field holds a known given name and the given
-    name field does not (Aleksandr / Petrov), so that Роман Мирон stays as written.
+    They are swapped when the surname field holds a known given name and the given name
+    field does not (Aleksandr / Petrov), so that Роман Мирон stays as written; or when the
+    given name field, no known name, ends as surnames do (-ов, -ин, -ский, -енко, -ук) and
+    the surname field holds a nickname, or a misspelt name (one :func:`given_near` reads)
+    that does not end so (Дениска / Соснчук, Шама / Гарипов, Миахил / Гришкин). A word
+    that is no name, near or far, stays a surname (Smith / Benjamin).
 
     >>> orient_names("Aleksandr", "PETROV"), orient_names("Петров", "Саша")
     (('PETROV', 'Aleksandr'), ('Петров', 'Саша'))
+    >>> orient_names("Миахил", "Гришкин"), orient_names("Дениска", "Соснчук")
+    (('Гришкин', 'Миахил'), ('Соснчук', 'Дениска'))
+    >>> orient_names("Ким", "Константин"), orient_names("Шевчук", "Ковальчук")
+    (('Ким', 'Константин'), ('Шевчук', 'Ковальчук'))
     """
-    if (
-        surname
-        and given_name
-        and is_known_given_name(surname)
-        and not _given_index().get(phonetic_key(given_name))
+    if not surname or not given_name or _given_index().get(phonetic_key(given_name)):
+        return surname, given_name
+    first = phonetic_key(surname)
+    if is_known_given_name(surname) or (
+        _SURNAME_END.search(phonetic_key(given_name))
+        and (first in _given_index() or (not _SURNAME_END.search(first) and given_near(surname)))
     ):
         return given_name, surname
     return surname, given_name
+
+
+_SURNAME_END = re.compile(r"(ov|ev|in|ski|cki|ova|eva|ina|ska|cka|enko|uk)$")
+"""Endings (as keys) that show a word is a surname: -ов/-ев/-ин, -ский/-цкий, their
+feminine forms, Ukrainian -енко and -ук/-юк/-чук."""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -126,6 +126,28 @@ def test_swapped_order_is_set_right_and_initials_are_split() -> None:
     assert resolve_given_name("А.").initial
 
 
+@pytest.mark.parametrize(
+    ("surname", "given", "oriented"),
+    [
+        ("Дениска", "Соснчук", ("Соснчук", "Дениска")),  # a nickname written first
+        ("Шама", "Гарипов", ("Гарипов", "Шама")),  # a nickname no list knows, near names
+        ("Миахил", "Гришкин", ("Гришкин", "Миахил")),  # a misspelt name written first
+        ("Миша Тихонов", "", ("Тихонов", "Миша")),  # the whole name, given name first
+        ("Гарипов", "Шама", ("Гарипов", "Шама")),  # already right
+        ("Ким", "Константин", ("Ким", "Константин")),  # a known name is the given name
+        ("Шевчук", "Ковальчук", ("Шевчук", "Ковальчук")),  # two surnames: as written
+        ("Smith", "Benjamin", ("Smith", "Benjamin")),  # no name near Smith: as written
+    ],
+)
+def test_a_given_name_written_first_is_told_by_the_surnames_ending(
+    surname: str, given: str, oriented: tuple[str, str]
+) -> None:
+    if not given:
+        parts = split_full_name(surname)
+        surname, given = parts.surname, parts.given_name
+    assert orient_names(surname, given) == oriented
+
+
 def test_latin_is_written_back_in_cyrillic() -> None:
     assert latin_to_cyrillic("Shchukin") == "Щукин"
     assert latin_to_cyrillic("Yuriy Zhukov") == "Юрий Жуков"
