@@ -81,8 +81,17 @@ _I_BEFORE_VOWEL = re.compile(r"(?<!^)i(?=[aeou])|^i(?=[eo])")
 _DOUBLE = re.compile(r"(.)\1+")
 
 
+_OCR_CAPITAL_I = re.compile(r"(?<=[a-z])I(?=[a-z]|$)")
+"""A capital I between small letters: an l as text recognition reads it (VaIiev for Valiev)."""
+
+
 def _to_latin(text: str) -> str:
-    """Lower-case, spell Cyrillic in Latin and drop diacritics, keeping only letters."""
+    """Lower-case, spell Cyrillic in Latin and drop diacritics, keeping only letters.
+
+    A capital I inside a word of small letters is read as l (:data:`_OCR_CAPITAL_I`).
+    """
+    if "I" in text:
+        text = _OCR_CAPITAL_I.sub("l", text)
     lowered = unicodedata.normalize("NFC", text.lower().translate(_INNER_MARKS))
     # ь before a vowel sounds as й (Григорьев = Grigoryev); elsewhere it is silent
     spelt = _SOFT_BEFORE_VOWEL.sub("i", lowered).translate(_TO_LATIN)

@@ -148,6 +148,12 @@ def test_a_given_name_written_first_is_told_by_the_surnames_ending(
     assert orient_names(surname, given) == oriented
 
 
+def test_a_capital_i_among_small_letters_is_read_as_the_l_it_was_scanned_from() -> None:
+    assert surname_key("VaIiev") == surname_key("Валиев")
+    assert surname_key("VALIEV") == surname_key("Валиев")  # capitals: I is I
+    assert surname_key("Ivanov") == surname_key("Иванов")
+
+
 def test_latin_is_written_back_in_cyrillic() -> None:
     assert latin_to_cyrillic("Shchukin") == "Щукин"
     assert latin_to_cyrillic("Yuriy Zhukov") == "Юрий Жуков"
