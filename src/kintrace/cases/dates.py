@@ -76,15 +76,15 @@ _YMD = re.compile(r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})$", re.ASCII)
 _MY = re.compile(r"^(\d{1,2})[./\- ](\d{4})$", re.ASCII)
 _YM = re.compile(r"^(\d{4})-(\d{1,2})$", re.ASCII)
 _Y = re.compile(r"^(\d{4})$", re.ASCII)
-_TIME = re.compile(r"(?<=\d)(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+_TIME = re.compile(r"(?<=[0-9])(?:T|\s+)[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?$")
 """A time of day after a date, as spreadsheets export a date cell (``1990-05-12 00:00:00``)."""
 _YEAR_WORD = re.compile(
-    r"(?<=\d)\s*(?:г\.?\s*р\.?|р\.?\s*н\.?|г\.?|р\.?|года|год|року|рік|yob|y\.?o\.?b\.?)$",
+    r"(?<=[0-9])\s*(?:г\.?\s*р\.?|р\.?\s*н\.?|г\.?|р\.?|года|год|року|рік|yob|y\.?o\.?b\.?)$",
     re.IGNORECASE,
 )
 """A word that says «year» or «year of birth» after a date (``1990 г.р.``, ``1990 р.н.``)."""
 _WORDS = re.compile(
-    r"^(?:(\d{1,2})[\s.\-/]*)?([^\W\d_]{3,})\.?,?[\s.\-/]*(?:(\d{1,2}),?\s+)?(\d{4})$"
+    r"^(?:([0-9]{1,2})[\s.\-/]*)?([^\W\d_]{3,})\.?,?[\s.\-/]*(?:([0-9]{1,2}),?\s+)?([0-9]{4})$"
 )
 
 MONTH_WORDS: dict[int, tuple[str, ...]] = {
@@ -178,7 +178,12 @@ def _parse(value: str, text: str) -> PartialDate:
     raise InvalidInput(f"bad date {text!r}: expected {DATE_FORMATS}")
 
 
-_TWO_DIGIT_YEAR = re.compile(r"^(?:(\d{1,2})[./\- ](\d{1,2})[./\- ])?(\d{1,2})$", re.ASCII)
+_TWO_DIGIT_DATE = re.compile(r"^(\d{1,2})([./])(\d{1,2})\2(\d{2})$", re.ASCII)
+"""A day, month and two-digit year with dots or slashes (``06.10.03``, ``6/10/03``); with
+dashes it could as well be a short ISO date, year first, and is refused."""
+_TWO_DIGIT_YEAR = re.compile(r"^(\d{1,2})\s*(?:г\.?\s*р\.?|р\.?\s*н\.?|г\.|р\.)$", re.ASCII)
+"""A year of one or two digits with its word (``73 г.р.``, ``3 г.р.``, ``85 р.н.``): bare, it
+could as well be an age written in the wrong column, and is refused."""
 SERVICE_AGES = (14, 90)
 """The youngest and oldest age at which kintrace reads a person as listed (as for ages)."""
 
@@ -188,7 +193,10 @@ def parse_birth_date(text: str, at: date) -> PartialDate:
 
     A list of soldiers writes ``06.10.03``, ``73 г.р.`` or ``3 г.р.``: of the centuries, only
     one makes the person 14 to 90 years old at ``at`` (the row's report date, else today),
-    since that span is shorter than a century; where none does, the date is refused.
+    since that span is shorter than a century; where none does, the date is refused. A bare
+    ``40`` (an age in the wrong column?) and ``03-10-06`` (yy-mm-dd?) stay refused. A list of
+    an earlier war with two-digit years must give its report dates: without them, today is
+    the reference.
 
     >>> [parse_birth_date(t, date(2024, 5, 1)).iso() for t in ("06.10.03", "73 г.р.", "1990")]
     ['2003-10-06', '1973', '1990']
@@ -197,22 +205,25 @@ def parse_birth_date(text: str, at: date) -> PartialDate:
     ...
     kintrace.errors.InvalidInput: two-digit year in '01.01.20': no century makes the person ...
     """
-    value = _YEAR_WORD.sub("", text.strip()).strip()
-    m = _TWO_DIGIT_YEAR.match(value)
-    if not m:
+    value = _TIME.sub("", text.strip()).strip()
+    if whole := _TWO_DIGIT_DATE.match(value):
+        day, month, short = whole[1], whole[3], whole[4]
+    elif year_only := _TWO_DIGIT_YEAR.match(value):
+        day, month, short = "", "", year_only[1]
+    else:
         return parse_partial_date(text)
     youngest, oldest = SERVICE_AGES
     years = [
-        c + int(m[3]) for c in (1800, 1900, 2000) if youngest <= at.year - c - int(m[3]) <= oldest
+        c + int(short) for c in (1800, 1900, 2000) if youngest <= at.year - c - int(short) <= oldest
     ]
     if len(years) != 1:
         raise InvalidInput(
             f"two-digit year in {text!r}: no century makes the person {youngest} to {oldest}"
             f" years old on {at.isoformat()}; write the year in full"
         )
-    if m[1] is None:
+    if not day:
         return parse_partial_date(str(years[0]))
-    return parse_partial_date(f"{m[1]}.{m[2]}.{years[0]}")
+    return parse_partial_date(f"{day}.{month}.{years[0]}")
 
 
 def check_day(day: date, what: str) -> date:

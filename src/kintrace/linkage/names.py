@@ -202,9 +202,10 @@ _FRENCH_MARK = re.compile(r"ou|tch|gu[eiyï]|dj|ine$|ï", re.IGNORECASE)
 """What only a French spelling writes: ou for у, tch for ч, gue/gui for ге/ги, dj for дж,
 a closing -ine for -ин, ï for й (iuliia's ``mvd_310_fr``: Kouznetsov, Chevtchenko, Serguei)."""
 _FRENCH = re.compile(r"chtch|tch|ch|dj|j|ou|gu(?=[eiyï])|ine$|ï", re.IGNORECASE)
-_CENTRAL_MARK = re.compile(r"w|sz|cz|rz|ż|ł|sch", re.IGNORECASE)
+_CENTRAL_MARK = re.compile(r"w|sz|cz|ż|ł|sch", re.IGNORECASE)
 """What German and Polish spellings write and others do not: w for в, sch for ш, Polish sz,
-cz, rz, ż, ł (Schewtschenko, Chochlow, Szczukin, Żurawlow)."""
+cz, ż, ł (Schewtschenko, Chochlow, Szczukin, Żurawlow). Not rz: English writes рз so
+(Borzenko), and only beside another mark is it read as Polish ж (Grzybowski)."""
 _CENTRAL = re.compile(r"schtsch|szcz|tsch|sch|sz|cz|ch|rz|ż|ł|w", re.IGNORECASE)
 _CENTRAL_READ = {
     "schtsch": "shch", "szcz": "shch", "tsch": "ch", "sch": "sh", "sz": "sh", "cz": "ch",
@@ -230,8 +231,8 @@ def latin_readings(text: str, *, bare_ch: bool = True) -> tuple[str, ...]:
     shows a French spelling (ou, tch, gue, dj, a closing -ine: iuliia's ``mvd_310_fr``, the
     scheme of Soviet passports in French) is read last as French, every letter at once (ch
     is ш, tch ч, chtch щ, j ж, ou у); a name that shows a German or Polish spelling (w, sch,
-    sz, cz, rz, ż, ł) is read last as one, where ch is х (Chochlow, Szczukin). A name whose
-    only such letters are ch (Rachid, Michail) is read both ways, unless ``bare_ch`` is
+    sz, cz, ż, ł; then rz is ж too) is read last as one, where ch is х (Chochlow, Szczukin). A
+    name whose only such letters are ch (Rachid, Michail) is read both ways, unless ``bare_ch`` is
     false: a surname's second key then stays the English reading, for Charov is Чаров in
     English, Шаров in French and Харов in German, three surnames.
 
@@ -809,24 +810,32 @@ def orient_names(surname: str, given_name: str) -> tuple[str, str]:
 
     They are swapped when the surname field holds a known given name and the given name
     field does not (Aleksandr / Petrov), so that Роман Мирон stays as written; or when the
-    given name field, no known name, ends as surnames do (-ов, -ин, -ский, -енко, -ук) and
-    the surname field holds a nickname, or a misspelt name (one :func:`given_near` reads)
-    that does not end so (Дениска / Соснчук, Шама / Гарипов, Миахил / Гришкин). A word
-    that is no name, near or far, stays a surname (Smith / Benjamin).
+    given name field, no known name, ends as only surnames do (-ов, -ев, -ский, -енко, -ук;
+    or -ин, -ина where no name is near it: Константин, Алевтина end so too) and the surname
+    field holds a nickname, or a misspelt name (one :func:`given_near` reads) that does not
+    end as a surname does (-ко, -ик too: Данилко, Павлик): a nickname or a misspelt name
+    written first (Дениска / Соснчук, Шама / Гарипов, Миахил / Гришков). A word near no
+    name stays a surname (Smith / Benjamin), as does a surname near a name before a
+    misspelt name (Данилко / Констатин).
 
     >>> orient_names("Aleksandr", "PETROV"), orient_names("Петров", "Саша")
     (('PETROV', 'Aleksandr'), ('Петров', 'Саша'))
-    >>> orient_names("Миахил", "Гришкин"), orient_names("Дениска", "Соснчук")
-    (('Гришкин', 'Миахил'), ('Соснчук', 'Дениска'))
-    >>> orient_names("Ким", "Константин"), orient_names("Шевчук", "Ковальчук")
-    (('Ким', 'Константин'), ('Шевчук', 'Ковальчук'))
+    >>> orient_names("Миахил", "Гришков"), orient_names("Дениска", "Соснчук")
+    (('Гришков', 'Миахил'), ('Соснчук', 'Дениска'))
+    >>> orient_names("Ким", "Константин"), orient_names("Данилко", "Констатин")
+    (('Ким', 'Константин'), ('Данилко', 'Констатин'))
     """
     if not surname or not given_name or _given_index().get(phonetic_key(given_name)):
         return surname, given_name
-    first = phonetic_key(surname)
-    if is_known_given_name(surname) or (
-        _SURNAME_END.search(phonetic_key(given_name))
-        and (first in _given_index() or (not _SURNAME_END.search(first) and given_near(surname)))
+    if is_known_given_name(surname):
+        return given_name, surname
+    second, first = phonetic_key(given_name), phonetic_key(surname)
+    if not _SURNAME_END.search(second) or (_SHARED_END.search(second) and given_near(given_name)):
+        return surname, given_name
+    if first in _given_index() or (
+        not _SURNAME_END.search(first)
+        and not _SURNAME_ONLY_END.search(first)
+        and given_near(surname)
     ):
         return given_name, surname
     return surname, given_name
@@ -835,6 +844,11 @@ def orient_names(surname: str, given_name: str) -> tuple[str, str]:
 _SURNAME_END = re.compile(r"(ov|ev|in|ski|cki|ova|eva|ina|ska|cka|enko|uk)$")
 """Endings (as keys) that show a word is a surname: -ов/-ев/-ин, -ский/-цкий, their
 feminine forms, Ukrainian -енко and -ук/-юк/-чук."""
+_SHARED_END = re.compile(r"(in|ina)$")
+"""Of those, the endings given names share (Константин, Валентин, Алевтина, Марина)."""
+_SURNAME_ONLY_END = re.compile(r"(ko|ik)$")
+"""Ukrainian surname endings that nicknames share (Данилко, Павлик; Сашко, Толик), so that
+a word ending so is read as a name only where the name list knows it."""
 
 
 # ---------------------------------------------------------------------------------------------

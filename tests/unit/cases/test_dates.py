@@ -115,9 +115,10 @@ def test_a_day_and_month_readable_only_the_american_way_are_read_so() -> None:
         ("06.10.03", date(2024, 5, 1), "2003-10-06"),  # 20 years old, not 120
         ("6/10/73", date(2024, 5, 1), "1973-10-06"),
         ("73 г.р.", date(2024, 5, 1), "1973"),
-        ("73", date(2024, 5, 1), "1973"),
+        ("85 р.н.", date(2024, 5, 1), "1985"),
+        ("06.10.03 00:00:00", date(2024, 5, 1), "2003-10-06"),
         ("3 г.р.", date(2024, 5, 1), "2003"),
-        ("25", date(1944, 5, 1), "1925"),  # a list of the Second World War
+        ("25 г.р.", date(1944, 5, 1), "1925"),  # a list of the Second World War
         ("12 мая 1990", date(2024, 5, 1), "1990-05-12"),
     ],
 )
@@ -127,7 +128,13 @@ def test_a_two_digit_birth_year_is_read_in_the_century_of_a_soldiers_age(
     assert parse_birth_date(text, at).iso() == iso
 
 
-@pytest.mark.parametrize("text", ["01.01.20", "15"])  # 4 or 104 years old; 9 or 109
+@pytest.mark.parametrize("text", ["01.01.20", "15 г.р."])  # 4 or 104 years old; 9 or 109
 def test_a_two_digit_birth_year_no_century_fits_is_refused(text: str) -> None:
     with pytest.raises(InvalidInput, match="two-digit year"):
+        parse_birth_date(text, date(2024, 5, 1))
+
+
+@pytest.mark.parametrize("text", ["40", "5", "03-10-06", "1.2.3.4"])
+def test_a_bare_number_or_a_dashed_short_date_is_not_guessed_a_birth_date(text: str) -> None:
+    with pytest.raises(InvalidInput, match="bad date"):
         parse_birth_date(text, date(2024, 5, 1))

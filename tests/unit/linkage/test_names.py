@@ -131,7 +131,10 @@ def test_swapped_order_is_set_right_and_initials_are_split() -> None:
     [
         ("Дениска", "Соснчук", ("Соснчук", "Дениска")),  # a nickname written first
         ("Шама", "Гарипов", ("Гарипов", "Шама")),  # a nickname no list knows, near names
-        ("Миахил", "Гришкин", ("Гришкин", "Миахил")),  # a misspelt name written first
+        ("Миахил", "Гришков", ("Гришков", "Миахил")),  # a misspelt name written first
+        ("Данилко", "Констатин", ("Данилко", "Констатин")),  # a misspelt name after a surname
+        ("Павлик", "Констатин", ("Павлик", "Констатин")),  # a surname that is a nickname too
+        ("Данилко", "Алевтина", ("Данилко", "Алевтина")),  # a name the list lacks, -ина
         ("Миша Тихонов", "", ("Тихонов", "Миша")),  # the whole name, given name first
         ("Гарипов", "Шама", ("Гарипов", "Шама")),  # already right
         ("Ким", "Константин", ("Ким", "Константин")),  # a known name is the given name

@@ -133,4 +133,6 @@ def test_cyrillic_and_plain_latin_have_no_other_reading() -> None:
     assert latin_readings("Жаров") == () and latin_readings("Petrov") == ()
     assert surname_alt_key("Petrov") == "" and surname_alt_key("Хохлов") == ""
     assert surname_alt_key("Charov") == ""  # Чаров in English; Шаров only in French
+    # English writes рз as rz: Borzenko, Murzin are not Боженко, Мужин read as Polish
+    assert surname_alt_key("Borzenko") == "" and surname_alt_key("Murzin") == ""
     assert phonetic_key("Maksim") == phonetic_key("Максим")
