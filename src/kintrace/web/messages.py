@@ -140,6 +140,10 @@ TEMPLATES = (
     N_("%(number)s did not ask for this person"),
     N_("bad date %(value)s: expected dd.mm.yyyy, yyyy-mm-dd, mm.yyyy or yyyy"),
     N_("impossible date %(value)s (year outside %(low)s..%(high)s)"),
+    N_(
+        "two-digit year in %(value)s: no century makes the person %(low)s to %(high)s years old"
+        " on %(day)s; write the year in full"
+    ),
     N_("impossible date %(value)s (%(reason)s)"),
     N_("%(what)s: %(day)s is outside the years %(low)s..%(high)s"),
     N_("date %(value)s must give the day: dd.mm.yyyy or yyyy-mm-dd"),

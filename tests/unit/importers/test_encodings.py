@@ -95,3 +95,10 @@ def test_cyrillic_text_is_told_from_mojibake() -> None:
     assert not looks_cyrillic("Иванов".encode("koi8-r").decode("cp1251"))
     assert not looks_cyrillic("ASCII only")
     assert not looks_cyrillic("Петров™")  # a mark no Russian list uses
+
+
+def test_windows_1251_whose_first_letters_happen_to_be_utf8_is_read_as_windows_1251() -> None:
+    # В ё (C2 B8) is UTF-8's cedilla: valid UTF-8, but a mark, not a letter (found by
+    # hypothesis in tests/property/test_pfif_and_encodings.py)
+    data = "id,surname,given_name\r\n1,Вё,Вёа\r\n".encode("cp1251")
+    assert decode_text(data, "list.csv") == (data.decode("cp1251"), "cp1251")
