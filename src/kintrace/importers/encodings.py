@@ -51,19 +51,20 @@ _MIXED_CASE = re.compile("[а-яёіїєґў][А-ЯЁІЇЄҐЎ]")
 def mostly_utf8(data: bytes) -> bool:
     """Say whether bytes that are not UTF-8 are mostly UTF-8 all the same (a broken byte).
 
-    They are when the letters beyond ASCII that decode as UTF-8 outnumber the bytes that do
-    not; Windows-1251 text is almost never valid UTF-8 (its small letters E0-FF would have
-    to be followed by continuation bytes), so it fails nearly everywhere. Where it is valid
-    it decodes to marks, not letters (Вё, C2 B8, is UTF-8's cedilla ¸), which do not count.
+    They are when the Cyrillic letters that decode as UTF-8 are more than twice the bytes
+    that do not. Windows-1251 text is almost never valid UTF-8 (its small letters E0-FF
+    would have to be followed by continuation bytes); where a capital and the next letter
+    happen to be, they decode to other letters (Вё, C2 B8, is UTF-8's cedilla ¸; Гё is ø),
+    seldom Cyrillic ones (Рё is и), and never many of them in a text that fails elsewhere.
 
     >>> mostly_utf8("Петров".encode() + bytes([0xFF])), mostly_utf8("Сірко".encode("cp1251"))
     (True, False)
-    >>> mostly_utf8("Вё,Вёа".encode("cp1251"))
-    False
+    >>> mostly_utf8("Вё,Вёа".encode("cp1251")), mostly_utf8("Гё,Гёа".encode("cp1251"))
+    (False, False)
     """
     text = data.decode("utf-8", errors="replace")
     broken = text.count("\ufffd")
-    return sum(1 for char in text if ord(char) > 0x7F and char.isalpha()) > broken
+    return sum(1 for char in text if "\u0400" <= char <= "\u04ff") > 2 * broken
 
 
 def looks_cyrillic(text: str) -> bool:
