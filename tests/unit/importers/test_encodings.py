@@ -102,3 +102,23 @@ def test_windows_1251_whose_first_letters_happen_to_be_utf8_is_read_as_windows_1
     # hypothesis in tests/property/test_pfif_and_encodings.py)
     data = "id,surname,given_name\r\n1,Вё,Вёа\r\n".encode("cp1251")
     assert decode_text(data, "list.csv") == (data.decode("cp1251"), "cp1251")
+
+
+def test_every_short_windows_1251_name_that_is_not_utf8_is_read_as_written() -> None:
+    # a capital and the next small letter in Windows-1251 may be a valid UTF-8 pair (Вё is
+    # the cedilla, Гё is ø, Рё is и); a file that is valid UTF-8 as a whole is read so, and
+    # every other must be read as the Windows-1251 it is
+    upper = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЭЮЯІЇЄҐ"
+    lower = "абвгдеёжзийклмнопрстуфхцчшщыьэюяіїєґ"
+    wrong = []
+    for capital in upper:
+        for first in lower:
+            for second in lower:
+                text = f"id,surname,given_name\r\n1,{capital}{first},{capital}{first}{second}\r\n"
+                data = text.encode("cp1251")
+                try:
+                    data.decode("utf-8")
+                except UnicodeDecodeError:
+                    if decode_text(data, "list.csv") != (text, "cp1251"):
+                        wrong.append(text)
+    assert wrong == []
