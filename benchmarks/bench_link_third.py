@@ -42,20 +42,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-COLUMNS = [
-    "id",
-    "surname",
-    "given_name",
-    "patronymic",
-    "sex",
-    "birth_date",
-    "age",
-    "report_date",
-    "region",
-    "unit",
-    "rank",
-    "personal_number",
-]
+from kintrace.importers.persons import PERSON_COLUMNS  # the command's interface
+
+COLUMNS = list(PERSON_COLUMNS)
 ROOT = Path(__file__).resolve().parents[1]
 
 # ---------------------------------------------------------------- names

@@ -78,8 +78,10 @@ _YM = re.compile(r"^(\d{4})-(\d{1,2})$", re.ASCII)
 _Y = re.compile(r"^(\d{4})$", re.ASCII)
 _TIME = re.compile(r"(?<=[0-9])(?:T|\s+)[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?$")
 """A time of day after a date, as spreadsheets export a date cell (``1990-05-12 00:00:00``)."""
+_OF_BIRTH = r"г\.?\s*р\.?|р\.?\s*н\.?"
+"""«Year of birth» as lists abbreviate it: г.р. (Russian), р.н. (Ukrainian)."""
 _YEAR_WORD = re.compile(
-    r"(?<=[0-9])\s*(?:г\.?\s*р\.?|р\.?\s*н\.?|г\.?|р\.?|года|год|року|рік|yob|y\.?o\.?b\.?)$",
+    rf"(?<=[0-9])\s*(?:{_OF_BIRTH}|г\.?|р\.?|года|год|року|рік|yob|y\.?o\.?b\.?)$",
     re.IGNORECASE,
 )
 """A word that says «year» or «year of birth» after a date (``1990 г.р.``, ``1990 р.н.``)."""
@@ -150,18 +152,18 @@ def parse_partial_date(text: str) -> PartialDate:
     return partial
 
 
+def _month_day(month: int, day: int) -> tuple[int, int]:
+    """Return month and day, swapped where only the other order is a month (10.21.1987 is
+    October 21, 1986-25-08 August 25)."""
+    return (day, month) if month > 12 >= day else (month, day)
+
+
 def _parse(value: str, text: str) -> PartialDate:
     try:
         if m := _DMY.match(value):
-            day, month = int(m[1]), int(m[2])
-            if month > 12 >= day:  # 10.21.1987: only October 21 can be meant
-                day, month = month, day
-            return PartialDate(int(m[3]), month, day, Precision.DAY)
+            return PartialDate(int(m[3]), *_month_day(int(m[2]), int(m[1])), Precision.DAY)
         if m := _YMD.match(value):
-            month, day = int(m[2]), int(m[3])
-            if month > 12 >= day:  # 1986-25-08: year, day, month
-                day, month = month, day
-            return PartialDate(int(m[1]), month, day, Precision.DAY)
+            return PartialDate(int(m[1]), *_month_day(int(m[2]), int(m[3])), Precision.DAY)
         if (m := _MY.match(value)) or (m := _YM.match(value)):
             year, month = (int(m[2]), int(m[1])) if m.re is _MY else (int(m[1]), int(m[2]))
             if not 1 <= month <= 12:
@@ -181,7 +183,7 @@ def _parse(value: str, text: str) -> PartialDate:
 _TWO_DIGIT_DATE = re.compile(r"^(\d{1,2})([./])(\d{1,2})\2(\d{2})$", re.ASCII)
 """A day, month and two-digit year with dots or slashes (``06.10.03``, ``6/10/03``); with
 dashes it could as well be a short ISO date, year first, and is refused."""
-_TWO_DIGIT_YEAR = re.compile(r"^(\d{1,2})\s*(?:г\.?\s*р\.?|р\.?\s*н\.?|г\.|р\.)$", re.ASCII)
+_TWO_DIGIT_YEAR = re.compile(rf"^(\d{{1,2}})\s*(?:{_OF_BIRTH}|г\.|р\.)$", re.ASCII)
 """A year of one or two digits with its word (``73 г.р.``, ``3 г.р.``, ``85 р.н.``): bare, it
 could as well be an age written in the wrong column, and is refused."""
 SERVICE_AGES = (14, 90)

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from kintrace.cases.dates import PartialDate, parse_birth_date, parse_partial_date
+from kintrace.cases.dates import SERVICE_AGES, PartialDate, parse_birth_date, parse_partial_date
 from kintrace.cases.model import PersonDetails, Sex, parse_sex
 from kintrace.errors import InvalidInput, SourceFormatError
 from kintrace.importers.tabular import Table
@@ -120,7 +120,8 @@ def _parse_row(
     age_text = values.get("age", "")
     if age_text:
         age = _AGE.match(age_text)
-        if not age or not 14 <= int(age[1]) <= 90:
+        youngest, oldest = SERVICE_AGES  # the message is a translated text: 14 and 90
+        if not age or not youngest <= int(age[1]) <= oldest:
             problems.append(("age", f"{age_text!r} is not an age between 14 and 90"))
         elif report_day is None:
             problems.append(("age", "needs report_date, the date at which the age was given"))

@@ -245,18 +245,6 @@ def latin_readings(text: str, *, bare_ch: bool = True) -> tuple[str, ...]:
         return ()
     upper = text.isupper()
 
-    def zh(match: re.Match[str]) -> str:
-        return "ZH" if upper else "Zh" if match.group().isupper() else "zh"
-
-    def read_x(word: str) -> str:
-        return word.replace("x", "ks").replace("X", "KS")
-
-    def read_j(word: str) -> str:
-        return _LATIN_J.sub(zh, word)
-
-    def read_eh(word: str) -> str:
-        return _LATIN_EH.sub("", word)
-
     def read_as(pattern: re.Pattern[str], table: dict[str, str], word: str) -> str:
         def spell(match: re.Match[str]) -> str:
             read = table[match.group().lower()]
@@ -265,6 +253,15 @@ def latin_readings(text: str, *, bare_ch: bool = True) -> tuple[str, ...]:
             return read.capitalize() if match.group()[0].isupper() else read
 
         return pattern.sub(spell, word)
+
+    def read_x(word: str) -> str:
+        return word.replace("x", "ks").replace("X", "KS")
+
+    def read_j(word: str) -> str:
+        return read_as(_LATIN_J, {"j": "zh"}, word)
+
+    def read_eh(word: str) -> str:
+        return _LATIN_EH.sub("", word)
 
     readings = [
         read_x(text),
@@ -825,11 +822,12 @@ def orient_names(surname: str, given_name: str) -> tuple[str, str]:
     >>> orient_names("Ким", "Константин"), orient_names("Данилко", "Констатин")
     (('Ким', 'Константин'), ('Данилко', 'Констатин'))
     """
-    if not surname or not given_name or _given_index().get(phonetic_key(given_name)):
+    second = phonetic_key(given_name)
+    if not surname or not given_name or _given_index().get(second):
         return surname, given_name
     if is_known_given_name(surname):
         return given_name, surname
-    second, first = phonetic_key(given_name), phonetic_key(surname)
+    first = phonetic_key(surname)
     if not _SURNAME_END.search(second) or (_SHARED_END.search(second) and given_near(given_name)):
         return surname, given_name
     if first in _given_index() or (
